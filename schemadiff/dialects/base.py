@@ -1,0 +1,143 @@
+"""What every dialect module provides: the rules that turn one backend's spellings into canonical
+snapshot values. Both sources (the live database and the metadata compiled for that backend) go
+through the same rules, which is why they can be compared with plain equality.
+
+A dialect module subclasses :class:`DialectRules`, overrides what its backend spells differently,
+and registers an instance in :mod:`schemadiff.dialects`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from schemadiff.snapshot import ColumnType, Enum, Index, Table
+from schemadiff.sqlexpr import canonical_sql
+
+_SPACES_IN_ARGS = re.compile(r"\s*,\s*")
+_MULTI_WS = re.compile(r"\s+")
+
+
+class DialectRules:
+    """Normalization rules for one backend. The base class is a sensible default for any
+    SQL backend; subclasses override the hooks their catalog spells differently."""
+
+    #: schemadiff's dialect name (``postgresql``, ``mysql``, ``sqlite``)
+    name: ClassVar[str] = "default"
+    #: Object kinds this backend can report; anything else is listed as "not compared".
+    features: ClassVar[frozenset[str]] = frozenset(
+        {
+            "check_constraints",
+            "comments",
+            "computed",
+            "identity",
+            "enums",
+            "partial_indexes",
+            "expression_indexes",
+            "schemas",
+            "collation",
+        }
+    )
+    #: Canonical type aliases: catalog or compiler spelling (lower case, no args) -> canonical.
+    type_aliases: ClassVar[dict[str, str]] = {
+        "int": "integer",
+        "int4": "integer",
+        "int2": "smallint",
+        "int8": "bigint",
+        "character varying": "varchar",
+        "character": "char",
+        "bool": "boolean",
+        "decimal": "numeric",
+        "double precision": "double",
+        "float8": "double",
+        "float4": "real",
+    }
+
+    def canonical_type(self, text: str) -> ColumnType:
+        """Canonical type from a compiled or catalog type string (``VARCHAR(50)``,
+        ``character varying(50)``, ``int(11)``)."""
+        raw = _MULTI_WS.sub(" ", text.strip().lower())
+        base, args, suffix = _split(raw)
+        base = self.type_aliases.get(base, base)
+        args = _SPACES_IN_ARGS.sub(",", args) if args else args
+        sql = base + (f"({args})" if args else "") + suffix
+        return ColumnType(sql=sql)
+
+    def canonical_expression(self, text: str) -> str:
+        """Canonical text of a check, predicate, index or computed expression."""
+        return canonical_sql(text, self.name)
+
+    def canonical_default(self, text: str | None) -> str | None:
+        """Canonical server default; None when there is none."""
+        if text is None:
+            return None
+        text = text.strip()
+        if not text or text.upper() == "NULL":
+            return None
+        return canonical_sql(text, self.name)
+
+    def canonical_fk_action(self, action: str | None) -> str | None:
+        """``ON DELETE``/``ON UPDATE`` action: upper case, and the default ``NO ACTION`` as None."""
+        if action is None:
+            return None
+        action = action.strip().upper()
+        return None if action in ("", "NO ACTION") else action
+
+
+    # --- hooks for the metadata side -------------------------------------------------------
+
+    def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
+        """Canonical type of a model column: compile for the backend, then canonicalize."""
+        compiled = dialect.type_compiler_instance.process(type_)
+        ctype = self.canonical_type(compiled)
+        python, imports = python_type_hint(type_)
+        return ColumnType(ctype.sql, python, imports, ctype.known)
+
+    def metadata_enums(
+        self, metadata: sa.MetaData, dialect: Dialect, schema_of: object
+    ) -> tuple[Enum, ...]:
+        """Named enum types the metadata creates (only backends with named enums have any)."""
+        return ()
+
+    def adjust_metadata_table(self, table: Table) -> Table:
+        """Last chance to mirror what the backend does implicitly (e.g. implied indexes)."""
+        return table
+
+    def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
+        return index
+
+
+def python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]:
+    """How a script writes this type, and the imports it needs (a hint for renderers).
+
+    SQLAlchemy's generic and dialect types render as ``sa.String(length=50)`` /
+    ``postgresql.JSONB()``; a user's own type (a ``TypeDecorator``) is imported from its module.
+    """
+    cls = type(type_)
+    module = cls.__module__
+    text = repr(type_)
+    if module.startswith("sqlalchemy.sql") or module == "sqlalchemy.types":
+        return "sa." + text, ("import sqlalchemy as sa",)
+    if module.startswith("sqlalchemy.dialects."):
+        dialect_name = module.split(".")[2]
+        return (
+            f"{dialect_name}.{text}",
+            (f"from sqlalchemy.dialects import {dialect_name}", "import sqlalchemy as sa"),
+        )
+    return text, (f"from {module} import {cls.__name__}", "import sqlalchemy as sa")
+
+
+def _split(raw: str) -> tuple[str, str, str]:
+    """``numeric(10, 2)`` -> (``numeric``, ``10, 2``, ``""``); keeps a trailing ``[]`` or
+    ``unsigned`` style suffix after the arguments."""
+    if "(" not in raw:
+        if raw.endswith("[]"):
+            return raw[:-2].strip(), "", "[]"
+        return raw, "", ""
+    head, _, rest = raw.partition("(")
+    args, _, tail = rest.partition(")")
+    tail = tail.strip()
+    return head.strip(), args.strip(), (" " + tail if tail and tail != "[]" else tail)

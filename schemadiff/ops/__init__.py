@@ -1,0 +1,51 @@
+"""Ops: one frozen object per schema change. See :mod:`schemadiff.ops.base` for the protocol."""
+
+from schemadiff.ops.base import Op, Phase, qualified, to_jsonable
+from schemadiff.ops.column_ops import AddColumn, AlterColumn, DropColumn, RenameColumn
+from schemadiff.ops.constraint_ops import (
+    AddCheckConstraint,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUniqueConstraint,
+    DropCheckConstraint,
+    DropForeignKey,
+    DropPrimaryKey,
+    DropUniqueConstraint,
+)
+from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
+from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.schema_ops import CreateSchema, DropSchema
+from schemadiff.ops.sql_ops import ExecuteSQL
+from schemadiff.ops.table_ops import AlterTableComment, CreateTable, DropTable, RenameTable
+
+__all__ = [
+    "AddCheckConstraint",
+    "AddColumn",
+    "AddEnumValue",
+    "AddForeignKey",
+    "AddPrimaryKey",
+    "AddUniqueConstraint",
+    "AlterColumn",
+    "AlterTableComment",
+    "CreateEnum",
+    "CreateIndex",
+    "CreateSchema",
+    "CreateTable",
+    "DropCheckConstraint",
+    "DropColumn",
+    "DropEnum",
+    "DropForeignKey",
+    "DropIndex",
+    "DropPrimaryKey",
+    "DropSchema",
+    "DropTable",
+    "DropUniqueConstraint",
+    "ExecuteSQL",
+    "Op",
+    "Phase",
+    "RenameColumn",
+    "RenameTable",
+    "ReplaceEnum",
+    "qualified",
+    "to_jsonable",
+]

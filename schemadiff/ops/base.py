@@ -1,0 +1,90 @@
+"""The op protocol: a small frozen object per change that knows its phase, reverse and description.
+
+The downgrade of a migration is ``order_ops([op.reverse() for op in upgrade])``: every op's reverse
+lands in its own natural phase, so the same ordering rules that make an upgrade run first time make
+its downgrade run too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from enum import IntEnum
+from typing import Any, ClassVar
+
+
+class Phase(IntEnum):
+    """Execution phases of a migration, in order. Drops of dependants come before the changes they
+    block; creations of dependencies before their users; table drops near the end."""
+
+    CREATE_SCHEMA = 10
+    CREATE_ENUM = 20
+    DROP_FOREIGN_KEY = 30
+    DROP_CONSTRAINT = 40
+    RENAME_TABLE = 50
+    RENAME_COLUMN = 60
+    CREATE_TABLE = 70
+    ADD_COLUMN = 80
+    ALTER_COLUMN = 90
+    ALTER_ENUM = 95
+    DROP_COLUMN = 100
+    ADD_CONSTRAINT = 110
+    ADD_FOREIGN_KEY = 120
+    ALTER_TABLE = 125
+    DROP_TABLE = 130
+    DROP_ENUM = 140
+    DROP_SCHEMA = 150
+    CUSTOM = 160
+
+
+@dataclass(frozen=True)
+class Op:
+    """Base class of all ops. Subclasses are frozen dataclasses and set ``kind`` and ``phase``."""
+
+    kind: ClassVar[str] = "op"
+    phase: ClassVar[Phase] = Phase.CUSTOM
+
+    @property
+    def schema(self) -> str | None:
+        return getattr(self, "schema_name", None)
+
+    @property
+    def table(self) -> str | None:
+        return getattr(self, "table_name", None)
+
+    @property
+    def name(self) -> str | None:
+        """The name of the object the op is about (column, constraint, index, enum...)."""
+        return None
+
+    @property
+    def destructive(self) -> bool:
+        """True when applying the op can lose data."""
+        return False
+
+    def reverse(self) -> Op:
+        raise NotImplementedError(f"{type(self).__name__} cannot be reversed")
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def detail(self) -> dict[str, Any]:
+        """Machine-readable fields for the JSON report (stable keys)."""
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.schema or "", self.table or "", self.kind, self.name or "")
+
+
+def qualified(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, tuples and enums to plain JSON values (dict keys kept in field order)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,164 @@
+"""Ops on columns: add, drop, alter, rename."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.snapshot import Column
+from schemadiff.typeorder import is_widening
+
+#: Attributes of a column that ``AlterColumn`` can change, in report order.
+ALTERABLE = (
+    "type",
+    "nullable",
+    "server_default",
+    "comment",
+    "identity",
+    "computed",
+    "collation",
+)
+
+
+@dataclass(frozen=True)
+class AddColumn(Op):
+    kind = "add_column"
+    phase = Phase.ADD_COLUMN
+    schema_name: str | None
+    table_name: str
+    column: Column
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+    @property
+    def needs_backfill(self) -> bool:
+        """NOT NULL without a default or generator: fails on a table that already has rows."""
+        c = self.column
+        return (
+            not c.nullable
+            and c.server_default is None
+            and c.identity is None
+            and c.computed is None
+            and not c.autoincrement
+        )
+
+    def reverse(self) -> Op:
+        return DropColumn(self.schema_name, self.table_name, self.column)
+
+    def describe(self) -> str:
+        null = "" if self.column.nullable else " NOT NULL"
+        return (
+            f"add column {qualified(self.schema_name, self.table_name)}.{self.column.name}"
+            f" {self.column.type.sql}{null}"
+        )
+
+
+@dataclass(frozen=True)
+class DropColumn(Op):
+    kind = "drop_column"
+    phase = Phase.DROP_COLUMN
+    schema_name: str | None
+    table_name: str
+    column: Column
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def reverse(self) -> Op:
+        return AddColumn(self.schema_name, self.table_name, self.column)
+
+    def describe(self) -> str:
+        return f"drop column {qualified(self.schema_name, self.table_name)}.{self.column.name}"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Op):
+    """Change one or more attributes of a column; ``old`` and ``new`` are the whole columns."""
+
+    kind = "alter_column"
+    phase = Phase.ALTER_COLUMN
+    schema_name: str | None
+    table_name: str
+    old: Column
+    new: Column
+
+    @property
+    def name(self) -> str:
+        return self.new.name
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """Names of the attributes that differ, in ``ALTERABLE`` order."""
+        out = []
+        for attr in ALTERABLE:
+            a, b = getattr(self.old, attr), getattr(self.new, attr)
+            if attr == "type":
+                if a.sql != b.sql:
+                    out.append(attr)
+            elif a != b:
+                out.append(attr)
+        return tuple(out)
+
+    @property
+    def destructive(self) -> bool:
+        if "type" in self.changes and not is_widening(self.old.type.sql, self.new.type.sql):
+            return True
+        return "computed" in self.changes and self.new.computed is not None
+
+    def reverse(self) -> Op:
+        return AlterColumn(self.schema_name, self.table_name, self.new, self.old)
+
+    def describe(self) -> str:
+        target = f"{qualified(self.schema_name, self.table_name)}.{self.new.name}"
+        parts = []
+        for attr in self.changes:
+            a, b = getattr(self.old, attr), getattr(self.new, attr)
+            if attr == "type":
+                parts.append(f"type {a.sql} -> {b.sql}")
+            elif attr == "nullable":
+                parts.append("nullable -> NOT NULL" if not b else "NOT NULL -> nullable")
+            else:
+                parts.append(f"{attr.replace('_', ' ')} {_short(a)} -> {_short(b)}")
+        return f"alter column {target}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Op):
+    kind = "rename_column"
+    phase = Phase.RENAME_COLUMN
+    schema_name: str | None
+    table_name: str
+    old_name: str
+    new_name: str
+    column: Column | None = None
+
+    @property
+    def name(self) -> str:
+        return self.new_name
+
+    def reverse(self) -> Op:
+        return RenameColumn(
+            self.schema_name, self.table_name, self.new_name, self.old_name, self.column
+        )
+
+    def describe(self) -> str:
+        return (
+            f"rename column {qualified(self.schema_name, self.table_name)}.{self.old_name}"
+            f" to {self.new_name}"
+        )
+
+
+def _short(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

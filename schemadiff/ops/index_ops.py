@@ -1,0 +1,60 @@
+"""Ops on indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.snapshot import Index
+
+
+def _index_text(index: Index) -> str:
+    cols = ", ".join(
+        e.expr + (" DESC" if e.descending else "") for e in index.elements
+    )
+    text = f"{index.name} ({cols})"
+    if index.where:
+        text += f" WHERE {index.where}"
+    return text
+
+
+@dataclass(frozen=True)
+class CreateIndex(Op):
+    kind = "create_index"
+    phase = Phase.ADD_CONSTRAINT
+    schema_name: str | None
+    table_name: str
+    index: Index
+
+    @property
+    def name(self) -> str:
+        return self.index.name
+
+    def reverse(self) -> Op:
+        return DropIndex(self.schema_name, self.table_name, self.index)
+
+    def describe(self) -> str:
+        unique = "unique " if self.index.unique else ""
+        target = qualified(self.schema_name, self.table_name)
+        return f"create {unique}index {_index_text(self.index)} on {target}"
+
+
+@dataclass(frozen=True)
+class DropIndex(Op):
+    kind = "drop_index"
+    phase = Phase.DROP_CONSTRAINT
+    schema_name: str | None
+    table_name: str
+    index: Index
+
+    @property
+    def name(self) -> str:
+        return self.index.name
+
+    def reverse(self) -> Op:
+        return CreateIndex(self.schema_name, self.table_name, self.index)
+
+    def describe(self) -> str:
+        unique = "unique " if self.index.unique else ""
+        target = qualified(self.schema_name, self.table_name)
+        return f"drop {unique}index {_index_text(self.index)} on {target}"

@@ -1,0 +1,80 @@
+"""Deterministic ordering of ops: by phase, then foreign-key topology, then name.
+
+Tables created in one migration are created parents first; tables dropped are dropped children
+first. A foreign-key cycle among new tables cannot be created inline, so its constraints are split
+out of ``CreateTable`` into ``AddForeignKey`` ops that run after all tables exist (and, for drops,
+into ``DropForeignKey`` ops that run before any table goes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from schemadiff.ops import AddForeignKey, CreateTable, DropForeignKey, DropTable, Op
+from schemadiff.snapshot import ForeignKey, Table, TableKey
+
+
+def order_ops(ops: Iterable[Op]) -> list[Op]:
+    """Return ``ops`` in an order that runs first time, splitting FK cycles where needed."""
+    ops = list(ops)
+    creates = [op for op in ops if isinstance(op, CreateTable)]
+    drops = [op for op in ops if isinstance(op, DropTable)]
+    rest = [op for op in ops if not isinstance(op, (CreateTable, DropTable))]
+
+    create_order, create_extra = _split_cycles([op.table_obj for op in creates])
+    drop_order, drop_extra = _split_cycles([op.table_obj for op in drops])
+
+    out: list[tuple[tuple[object, ...], Op]] = []
+    for i, table in enumerate(create_order):
+        out.append(((CreateTable.phase, i), CreateTable(table)))
+    for i, table in enumerate(reversed(drop_order)):
+        out.append(((DropTable.phase, i), DropTable(table)))
+    extra: list[Op] = [AddForeignKey(t.schema, t.name, fk) for t, fk in create_extra]
+    extra += [DropForeignKey(t.schema, t.name, fk) for t, fk in drop_extra]
+    for op in rest + extra:
+        out.append(((op.phase, 0, *op.sort_key(), repr(op)), op))
+    out.sort(key=lambda item: item[0])
+    return [op for _, op in out]
+
+
+def _split_cycles(
+    tables: list[Table],
+) -> tuple[list[Table], list[tuple[Table, ForeignKey]]]:
+    """Topologically sort ``tables`` (referenced first); FKs that close a cycle are removed from
+    their table and returned separately. Self-references are fine inline."""
+    by_key: dict[TableKey, Table] = {t.key: t for t in tables}
+    keys = sorted(by_key, key=lambda k: (k[0] or "", k[1]))
+    deps: dict[TableKey, set[TableKey]] = {
+        k: {fk.referred_key for fk in by_key[k].foreign_keys if fk.referred_key in by_key} - {k}
+        for k in keys
+    }
+    order: list[TableKey] = []
+    state: dict[TableKey, int] = {}
+    cut: set[tuple[TableKey, TableKey]] = set()
+
+    def visit(k: TableKey) -> None:
+        state[k] = 1
+        for d in sorted(deps[k], key=lambda x: (x[0] or "", x[1])):
+            if state.get(d) == 1:
+                cut.add((k, d))
+            elif d not in state:
+                visit(d)
+        state[k] = 2
+        order.append(k)
+
+    for k in keys:
+        if k not in state:
+            visit(k)
+
+    result: list[Table] = []
+    split: list[tuple[Table, ForeignKey]] = []
+    for k in order:
+        table = by_key[k]
+        moved = [fk for fk in table.foreign_keys if (k, fk.referred_key) in cut]
+        if moved:
+            kept = tuple(fk for fk in table.foreign_keys if fk not in moved)
+            table = replace(table, foreign_keys=kept)
+            split.extend((table, fk) for fk in moved)
+        result.append(table)
+    return result, split

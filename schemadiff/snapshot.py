@@ -1,0 +1,216 @@
+"""The normalized, immutable schema model that every source produces and every comparator reads.
+
+Sources (live database, SQLAlchemy metadata, snapshot file) all build these frozen dataclasses, and
+all dialect quirks are removed before a value lands here: types are canonical lowercase SQL
+(``varchar(50)``, ``integer``, ``timestamp``), SQL text (defaults, checks, predicates, index and
+computed expressions) is canonical text from :mod:`schemadiff.sqlexpr`. Comparators therefore compare
+plain values and never need to know which backend a snapshot came from.
+
+Names: ``schema`` is ``None`` for the connection's default schema, so a model without ``schema=``
+and a reflected table in ``public`` share a key. Constraint names are ``None`` when the source had no
+name (metadata without a naming convention, SQLite's anonymous constraints); comparators then match
+by structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TableKey = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column type.
+
+    ``sql`` is the canonical form compared for equality (``varchar(50)``, ``numeric(10,2)``,
+    ``enum(mood)`` for a named PostgreSQL enum, ``enum('a','b')`` for MySQL inline enums).
+    ``python`` is how a renderer writes the type in a script (``sa.String(length=50)``) and
+    ``imports`` the import lines that expression needs; both are hints and never compared.
+    ``known`` is False when the source could not understand the type (an unknown server-side
+    type): such columns are reported as "not compared", never silently equal.
+    """
+
+    sql: str
+    python: str | None = None
+    imports: tuple[str, ...] = ()
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An identity column (``GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY``)."""
+
+    always: bool = False
+    start: int | None = None
+    increment: int | None = None
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A generated column; ``sqltext`` is canonical SQL. ``persisted`` None means backend default."""
+
+    sqltext: str
+    persisted: bool | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. ``server_default`` is canonical SQL text or None.
+
+    ``autoincrement`` records that the column takes its value from a sequence / AUTO_INCREMENT /
+    SERIAL (a backend implementation detail that is never a diff by itself).
+    ``renamed_from`` is a rename hint read from ``Column.info`` (metadata side only).
+    ``raw_default`` keeps the source's own default text for rendering and messages.
+    """
+
+    name: str
+    type: ColumnType
+    nullable: bool = True
+    server_default: str | None = None
+    comment: str | None = None
+    identity: Identity | None = None
+    computed: Computed | None = None
+    collation: str | None = None
+    autoincrement: bool = False
+    renamed_from: str | None = None
+    raw_default: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key. ``ondelete``/``onupdate`` are upper case; ``NO ACTION`` is stored as None
+    (it is every backend's default); ``referred_schema`` None means the default schema."""
+
+    columns: tuple[str, ...]
+    referred_schema: str | None
+    referred_table: str
+    referred_columns: tuple[str, ...]
+    name: str | None = None
+    ondelete: str | None = None
+    onupdate: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
+
+    @property
+    def referred_key(self) -> TableKey:
+        return (self.referred_schema, self.referred_table)
+
+
+@dataclass(frozen=True)
+class CheckConstraint:
+    sqltext: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexElement:
+    """One element of an index: a column name, or canonical SQL text when ``is_expression``.
+
+    ``descending`` / ``nulls`` ("first"/"last"/None) give the sort order, ``opclass`` the PostgreSQL
+    operator class (None for the type's default).
+    """
+
+    expr: str
+    is_expression: bool = False
+    descending: bool = False
+    nulls: str | None = None
+    opclass: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index. ``where`` is a canonical partial-index predicate; ``using`` the access method
+    (None for the backend default, ``btree`` on PostgreSQL); ``include`` covering columns."""
+
+    name: str
+    elements: tuple[IndexElement, ...]
+    unique: bool = False
+    where: str | None = None
+    using: str | None = None
+    include: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(e.expr for e in self.elements)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with everything that hangs off it; tuples are kept in a deterministic order
+    (columns in table order, the rest sorted by name/columns)."""
+
+    name: str
+    schema: str | None = None
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    check_constraints: tuple[CheckConstraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    renamed_from: str | None = None
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A named enum type (PostgreSQL ``CREATE TYPE ... AS ENUM``); values in declared order."""
+
+    name: str
+    values: tuple[str, ...]
+    schema: str | None = None
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A whole schema as one source sees it.
+
+    ``schemas`` lists the non-default schemas covered (None-keyed objects belong to
+    ``default_schema``). ``not_compared`` holds human-readable notes about what this source could
+    not see, carried into every report.
+    """
+
+    dialect: str
+    default_schema: str | None = None
+    schemas: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    not_compared: tuple[str, ...] = ()
+    server_version: str | None = None
+
+    def table_map(self) -> dict[TableKey, Table]:
+        return {t.key: t for t in self.tables}
+
+    def enum_map(self) -> dict[TableKey, Enum]:
+        return {e.key: e for e in self.enums}
+
+
+def sort_tables(tables: list[Table] | tuple[Table, ...]) -> tuple[Table, ...]:
+    """Deterministic table order: by schema (default first), then name."""
+    return tuple(sorted(tables, key=lambda t: (t.schema or "", t.name)))

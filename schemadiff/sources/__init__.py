@@ -1,0 +1,46 @@
+"""Sources of snapshots: a live database, SQLAlchemy metadata, or a snapshot file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import import_module
+
+from sqlalchemy.engine import Connection, Engine
+
+from schemadiff.snapshot import Snapshot
+
+#: SQLAlchemy dialect name -> module with ``reflect(conn, schemas) -> Snapshot``
+_REFLECTORS = {
+    "postgresql": "schemadiff.sources.postgresql",
+    "mysql": "schemadiff.sources.mysql",
+    "mariadb": "schemadiff.sources.mysql",
+    "sqlite": "schemadiff.sources.sqlite",
+}
+
+
+class UnsupportedDialect(Exception):
+    """The database's backend has no reflector."""
+
+
+def inspect_database(bind: Engine | Connection, schemas: Sequence[str] | None = None) -> Snapshot:
+    """Reflect the database's default schema plus ``schemas`` into one Snapshot.
+
+    Catalog queries are issued in bulk (a fixed number per schema), never once per table.
+    """
+    name = bind.dialect.name
+    module = _REFLECTORS.get(name)
+    if module is None:
+        supported = ", ".join(sorted(set(_REFLECTORS)))
+        raise UnsupportedDialect(f"backend {name!r} is not supported (supported: {supported})")
+    reflect = import_module(module).reflect
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return reflect(conn, list(schemas or ()))
+    return reflect(bind, list(schemas or ()))
+
+
+def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]
+    """See :func:`schemadiff.sources.metadata.inspect_metadata` (imported lazily)."""
+    from schemadiff.sources.metadata import inspect_metadata as _inspect
+
+    return _inspect(*args, **kwargs)

@@ -1,0 +1,236 @@
+"""Build a Snapshot from SQLAlchemy ``MetaData``, compiled for the target dialect.
+
+Types, defaults and expressions are compiled by SQLAlchemy for the same backend the database runs
+on, then put through that backend's :class:`~schemadiff.dialects.base.DialectRules`, exactly like
+the reflected side. Naming conventions are applied the way ``create_all`` applies them, and rename
+hints are read from ``Table.info`` / ``Column.info`` (``{"renamed_from": "old_name"}``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import (
+    CheckConstraint as SACheck,
+)
+from sqlalchemy.sql.schema import (
+    ForeignKeyConstraint as SAForeignKey,
+)
+from sqlalchemy.sql.schema import (
+    UniqueConstraint as SAUnique,
+)
+
+from schemadiff.dialects import rules_for
+from schemadiff.dialects.base import DialectRules
+from schemadiff.snapshot import (
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Snapshot,
+    Table,
+    UniqueConstraint,
+    sort_tables,
+)
+
+
+def inspect_metadata(
+    metadata: sa.MetaData,
+    dialect: Dialect,
+    default_schema: str | None = None,
+) -> Snapshot:
+    """Snapshot of ``metadata`` as ``create_all`` would build it on ``dialect``.
+
+    ``default_schema`` is the database's default schema: tables that name it explicitly are keyed
+    as ``schema=None``, like the reflected side.
+    """
+    rules = rules_for(dialect.name)
+    builder = _Builder(dialect, rules, default_schema)
+    tables = [builder.table(t) for t in metadata.sorted_tables]
+    schemas = sorted({t.schema for t in tables if t.schema})
+    return Snapshot(
+        dialect=rules.name,
+        default_schema=default_schema,
+        schemas=tuple(schemas),
+        tables=sort_tables(tables),
+        enums=rules.metadata_enums(metadata, dialect, builder.schema),
+    )
+
+
+class _Builder:
+    def __init__(self, dialect: Dialect, rules: DialectRules, default_schema: str | None):
+        self.dialect = dialect
+        self.rules = rules
+        self.default_schema = default_schema
+        self.ddl = dialect.ddl_compiler(dialect, None)
+        self.preparer = self.ddl.preparer
+
+    def schema(self, name: str | None) -> str | None:
+        return None if name == self.default_schema else name
+
+    def compile(self, clause: sa.ClauseElement | str) -> str:
+        if isinstance(clause, str):
+            return clause
+        return str(
+            clause.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        )
+
+    def constraint_name(self, constraint: sa.Constraint | sa.Index) -> str | None:
+        if constraint.name is None:
+            return None
+        name = self.preparer.format_constraint(constraint, _alembic_quote=False)
+        return str(name) if name is not None else None
+
+    def table(self, t: sa.Table) -> Table:
+        columns = tuple(self.column(t, c) for c in t.columns)
+        pk = None
+        if t.primary_key is not None and len(t.primary_key.columns) > 0:
+            pk = PrimaryKey(
+                columns=tuple(c.name for c in t.primary_key.columns),
+                name=self.constraint_name(t.primary_key),
+            )
+        uniques, checks, fks = [], [], []
+        for con in t.constraints:
+            if isinstance(con, SAUnique):
+                uniques.append(
+                    UniqueConstraint(tuple(c.name for c in con.columns), self.constraint_name(con))
+                )
+            elif isinstance(con, SACheck):
+                checks.append(
+                    CheckConstraint(
+                        self.rules.canonical_expression(self.compile(con.sqltext)),
+                        self.constraint_name(con),
+                    )
+                )
+            elif isinstance(con, SAForeignKey):
+                fks.append(self.foreign_key(con))
+        indexes = [self.index(ix) for ix in t.indexes]
+        table = Table(
+            name=t.name,
+            schema=self.schema(t.schema),
+            columns=columns,
+            primary_key=pk,
+            unique_constraints=tuple(sorted(uniques, key=_unique_key)),
+            foreign_keys=tuple(sorted(fks, key=_fk_key)),
+            check_constraints=tuple(sorted(checks, key=lambda c: (c.name or "", c.sqltext))),
+            indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+            comment=t.comment,
+            renamed_from=t.info.get("renamed_from"),
+        )
+        return self.rules.adjust_metadata_table(table)
+
+    def column(self, t: sa.Table, c: sa.Column) -> Column:
+        ctype = self.rules.metadata_type(c.type, self.dialect)
+        default_text = None
+        if c.server_default is not None and not isinstance(c.server_default, sa.Computed | sa.Identity):
+            default_text = self.ddl.get_column_default_string(c)
+        identity = None
+        if isinstance(c.identity, sa.Identity):
+            identity = Identity(
+                always=bool(c.identity.always),
+                start=c.identity.start,
+                increment=c.identity.increment,
+            )
+        computed = None
+        if isinstance(c.computed, sa.Computed):
+            computed = Computed(
+                self.rules.canonical_expression(self.compile(c.computed.sqltext)),
+                c.computed.persisted,
+            )
+        autoinc = c is t.autoincrement_column and identity is None
+        collation = getattr(c.type, "collation", None)
+        return Column(
+            name=c.name,
+            type=ctype,
+            nullable=bool(c.nullable),
+            server_default=self.rules.canonical_default(default_text),
+            comment=c.comment,
+            identity=identity,
+            computed=computed,
+            collation=collation,
+            autoincrement=autoinc,
+            renamed_from=c.info.get("renamed_from"),
+            raw_default=default_text,
+        )
+
+    def foreign_key(self, con: SAForeignKey) -> ForeignKey:
+        ref = con.elements[0].column.table
+        deferrable = con.deferrable if con.deferrable is not None else None
+        return ForeignKey(
+            columns=tuple(c.name for c in con.columns),
+            referred_schema=self.schema(ref.schema),
+            referred_table=ref.name,
+            referred_columns=tuple(e.column.name for e in con.elements),
+            name=self.constraint_name(con),
+            ondelete=self.rules.canonical_fk_action(con.ondelete),
+            onupdate=self.rules.canonical_fk_action(con.onupdate),
+            deferrable=bool(deferrable) if deferrable else None,
+            initially=con.initially.upper() if con.initially else None,
+        )
+
+    def index(self, ix: sa.Index) -> Index:
+        elements = []
+        for expr in ix.expressions:
+            elements.append(self.index_element(ix, expr))
+        opts = ix.dialect_options
+        where = None
+        for key in ("postgresql", "sqlite"):
+            if key == self.dialect.name and key in opts and opts[key].get("where") is not None:
+                where = self.rules.canonical_expression(self.compile(opts[key]["where"]))
+        using = None
+        include: tuple[str, ...] = ()
+        if self.dialect.name == "postgresql" and "postgresql" in opts:
+            using = opts["postgresql"].get("using")
+            include = tuple(
+                c if isinstance(c, str) else c.name for c in opts["postgresql"].get("include") or ()
+            )
+        index = Index(
+            name=str(self.constraint_name(ix) or ix.name),
+            elements=tuple(elements),
+            unique=bool(ix.unique),
+            where=where,
+            using=using.lower() if using else None,
+            include=include,
+        )
+        return self.rules.adjust_metadata_index(index, ix)
+
+    def index_element(self, ix: sa.Index, expr: sa.ClauseElement) -> IndexElement:
+        descending = False
+        nulls = None
+        inner: sa.ClauseElement = expr
+        # unwrap .desc() / .nulls_last() modifiers
+        while isinstance(inner, sa.sql.elements.UnaryExpression):
+            mod = inner.modifier
+            if mod is sa.sql.operators.desc_op:
+                descending = True
+            elif mod is sa.sql.operators.nulls_first_op:
+                nulls = "first"
+            elif mod is sa.sql.operators.nulls_last_op:
+                nulls = "last"
+            elif mod is not sa.sql.operators.asc_op:
+                break
+            inner = inner.element
+        opclass = None
+        if isinstance(inner, sa.Column) or (
+            isinstance(inner, sa.sql.elements.ColumnClause) and inner.table is not None
+        ):
+            name = inner.name
+            ops = ix.dialect_options["postgresql"].get("ops") if self.dialect.name == "postgresql" else None
+            if ops:
+                opclass = ops.get(name)
+            return IndexElement(name, False, descending, nulls, opclass)
+        text = self.rules.canonical_expression(self.compile(inner))
+        return IndexElement(text, True, descending, nulls, opclass)
+
+
+def _unique_key(u: UniqueConstraint) -> tuple[str, tuple[str, ...]]:
+    return (u.name or "", u.columns)
+
+
+def _fk_key(fk: ForeignKey) -> tuple[str, tuple[str, ...], str]:
+    return (fk.name or "", fk.columns, fk.referred_table)
+
