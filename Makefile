@@ -1,0 +1,43 @@
+# Common tasks. `make demo` and `make test` work on a fresh machine (they create .venv).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: demo test test-unit lint typecheck fmt bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[postgresql,mysql]"
+	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e ".[postgresql,mysql,test]"
+	touch $(TEST_STAMP)
+
+demo: $(STAMP)
+	@cd fixtures/example_app && ../../$(BIN)/python make_db.py && \
+	  ../../$(BIN)/schemadiff diff; status=$$?; \
+	  echo; echo "(exit code $$status: 1 means differences were found)"
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-unit: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not db" $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check schemadiff tests
+	$(BIN)/ruff format --check schemadiff tests
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+fmt: $(TEST_STAMP)
+	$(BIN)/ruff format schemadiff tests
+	$(BIN)/ruff check --fix schemadiff tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,96 @@
+"""Shared fixtures: one throw-away database per test module and backend, emptied between tests.
+
+``db_url`` / ``engine`` are parametrized over SQLite, PostgreSQL and MariaDB/MySQL; use the
+``backend_url("postgresql")`` fixture factory for a single backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tests import dbs
+
+BACKENDS = ("sqlite", "postgresql", "mysql")
+
+
+class _ModuleDatabases:
+    """Lazily creates at most one database per backend for a test module."""
+
+    def __init__(self, tmp_dir: str, prefix: str) -> None:
+        self.tmp_dir = tmp_dir
+        self.prefix = prefix
+        self.urls: dict[str, str] = {}
+        self.servers: dict[str, str] = {}
+
+    def url(self, backend: str) -> str:
+        if backend not in self.urls:
+            if backend == "sqlite":
+                self.urls[backend] = f"sqlite:///{self.tmp_dir}/test.db"
+            else:
+                server = dbs.find_server(backend)
+                if server.url is None:
+                    if backend in dbs.required():
+                        pytest.fail(f"{backend} required but unavailable: {server.reason}")
+                    pytest.skip(server.reason)
+                self.servers[backend] = server.url
+                self.urls[backend] = dbs.new_database(server.url, self.prefix)
+        return self.urls[backend]
+
+    def close(self) -> None:
+        for backend, url in self.urls.items():
+            if backend in self.servers:
+                dbs.drop_database(self.servers[backend], url)
+
+
+@pytest.fixture(scope="module")
+def module_databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[_ModuleDatabases]:
+    prefix = request.module.__name__.rsplit(".", 1)[-1].replace("test_", "")[:20]
+    holder = _ModuleDatabases(str(tmp_path_factory.mktemp(prefix)), prefix)
+    yield holder
+    holder.close()
+
+
+@pytest.fixture
+def backend_url(module_databases: _ModuleDatabases) -> Callable[[str], str]:
+    """Factory: ``backend_url("postgresql")`` -> URL of this module's (emptied) database."""
+
+    def get(backend: str) -> str:
+        url = module_databases.url(backend)
+        engine = sa.create_engine(url)
+        try:
+            dbs.reset_database(engine)
+        finally:
+            engine.dispose()
+        return url
+
+    return get
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, backend_url: Callable[[str], str]) -> str:
+    """An empty database on each backend in turn."""
+    return backend_url(request.param)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = sa.create_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_url") in ("postgresql", "mysql"):
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    dbs.stop_containers()
