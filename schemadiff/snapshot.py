@@ -14,7 +14,7 @@ by structure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TableKey = tuple[str | None, str]
 
@@ -27,13 +27,13 @@ class ColumnType:
     ``enum(mood)`` for a named PostgreSQL enum, ``enum('a','b')`` for MySQL inline enums).
     ``python`` is how a renderer writes the type in a script (``sa.String(length=50)``) and
     ``imports`` the import lines that expression needs; both are hints and never compared.
-    ``known`` is False when the source could not understand the type (an unknown server-side
+    Hint fields (``compare=False``) never take part in equality. ``known`` is False when the source could not understand the type (an unknown server-side
     type): such columns are reported as "not compared", never silently equal.
     """
 
     sql: str
-    python: str | None = None
-    imports: tuple[str, ...] = ()
+    python: str | None = field(default=None, compare=False)
+    imports: tuple[str, ...] = field(default=(), compare=False)
     known: bool = True
 
 
@@ -52,6 +52,7 @@ class Computed:
 
     sqltext: str
     persisted: bool | None = None
+    raw: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Column:
     collation: str | None = None
     autoincrement: bool = False
     renamed_from: str | None = None
-    raw_default: str | None = None
+    raw_default: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,11 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class CheckConstraint:
+    """``sqltext`` is canonical (compared); ``raw`` is the source's own SQL (for rendering)."""
+
     sqltext: str
     name: str | None = None
+    raw: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class IndexElement:
     descending: bool = False
     nulls: str | None = None
     opclass: str | None = None
+    raw: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,7 @@ class Index:
     where: str | None = None
     using: str | None = None
     include: tuple[str, ...] = ()
+    raw_where: str | None = field(default=None, compare=False)
 
     @property
     def column_names(self) -> tuple[str, ...]:

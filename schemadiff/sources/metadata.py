@@ -100,10 +100,10 @@ class _Builder:
                     UniqueConstraint(tuple(c.name for c in con.columns), self.constraint_name(con))
                 )
             elif isinstance(con, SACheck):
+                raw = self.compile(con.sqltext)
                 checks.append(
                     CheckConstraint(
-                        self.rules.canonical_expression(self.compile(con.sqltext)),
-                        self.constraint_name(con),
+                        self.rules.canonical_expression(raw), self.constraint_name(con), raw
                     )
                 )
             elif isinstance(con, SAForeignKey):
@@ -137,10 +137,8 @@ class _Builder:
             )
         computed = None
         if isinstance(c.computed, sa.Computed):
-            computed = Computed(
-                self.rules.canonical_expression(self.compile(c.computed.sqltext)),
-                c.computed.persisted,
-            )
+            raw = self.compile(c.computed.sqltext)
+            computed = Computed(self.rules.canonical_expression(raw), c.computed.persisted, raw)
         autoinc = c is t.autoincrement_column and identity is None
         collation = getattr(c.type, "collation", None)
         return Column(
@@ -177,10 +175,11 @@ class _Builder:
         for expr in ix.expressions:
             elements.append(self.index_element(ix, expr))
         opts = ix.dialect_options
-        where = None
+        where = raw_where = None
         for key in ("postgresql", "sqlite"):
             if key == self.dialect.name and key in opts and opts[key].get("where") is not None:
-                where = self.rules.canonical_expression(self.compile(opts[key]["where"]))
+                raw_where = self.compile(opts[key]["where"])
+                where = self.rules.canonical_expression(raw_where)
         using = None
         include: tuple[str, ...] = ()
         if self.dialect.name == "postgresql" and "postgresql" in opts:
@@ -195,6 +194,7 @@ class _Builder:
             where=where,
             using=using.lower() if using else None,
             include=include,
+            raw_where=raw_where,
         )
         return self.rules.adjust_metadata_index(index, ix)
 
@@ -223,8 +223,10 @@ class _Builder:
             if ops:
                 opclass = ops.get(name)
             return IndexElement(name, False, descending, nulls, opclass)
-        text = self.rules.canonical_expression(self.compile(inner))
-        return IndexElement(text, True, descending, nulls, opclass)
+        raw = self.compile(inner)
+        return IndexElement(
+            self.rules.canonical_expression(raw), True, descending, nulls, opclass, raw
+        )
 
 
 def _unique_key(u: UniqueConstraint) -> tuple[str, tuple[str, ...]]:
