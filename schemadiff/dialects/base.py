@@ -14,7 +14,7 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.snapshot import ColumnType, Enum, Index, Table
+from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -109,6 +109,11 @@ class DialectRules:
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         return index
 
+    def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
+        """Last pass over the whole model snapshot: a backend that cannot store something the
+        models use (comments on SQLite) drops it here and says so in ``not_compared``."""
+        return snapshot
+
 
 def python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]:
     """How a script writes this type, and the imports it needs (a hint for renderers).
@@ -118,7 +123,15 @@ def python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]:
     """
     cls = type(type_)
     module = cls.__module__
-    text = repr(type_)
+    item_type = getattr(type_, "item_type", None)
+    if isinstance(item_type, sa.types.TypeEngine) and cls.__name__ == "ARRAY":
+        inner, inner_imports = python_type_hint(item_type)
+        prefix = "postgresql" if module.startswith("sqlalchemy.dialects.postgresql") else "sa"
+        imports = {"import sqlalchemy as sa", *inner_imports}
+        if prefix == "postgresql":
+            imports.add("from sqlalchemy.dialects import postgresql")
+        return f"{prefix}.ARRAY({inner})", tuple(sorted(imports))
+    text = _prefix_nested_types(repr(type_))
     if module.startswith("sqlalchemy.sql") or module == "sqlalchemy.types":
         return "sa." + text, ("import sqlalchemy as sa",)
     if module.startswith("sqlalchemy.dialects."):
@@ -128,6 +141,17 @@ def python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]:
             (f"from sqlalchemy.dialects import {dialect_name}", "import sqlalchemy as sa"),
         )
     return text, (f"from {module} import {cls.__name__}", "import sqlalchemy as sa")
+
+
+_SA_TYPE_NAMES = "|".join(sorted(n for n in dir(sa.types) if n[:1].isupper()))
+_NESTED_TYPE = re.compile(rf"(?<![\w.])({_SA_TYPE_NAMES})\(")
+
+
+def _prefix_nested_types(text: str) -> str:
+    """``JSONB(astext_type=Text())`` -> ``JSONB(astext_type=sa.Text())``: the outer name is
+    prefixed by the caller, nested generic types get ``sa.`` here."""
+    head, paren, rest = text.partition("(")
+    return head + paren + _NESTED_TYPE.sub(r"sa.\1(", rest)
 
 
 def _split(raw: str) -> tuple[str, str, str]:

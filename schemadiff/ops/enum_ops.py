@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from schemadiff.ops.base import Op, Phase, qualified
 from schemadiff.snapshot import Enum
@@ -62,6 +64,8 @@ class AddEnumValue(Op):
     value: str
     before: str | None = None
     after: str | None = None
+    #: columns using the type (see ReplaceEnum), so that the reverse can convert them
+    columns: tuple[tuple[str | None, str, str, str | None], ...] = ()
 
     @property
     def schema(self) -> str | None:
@@ -71,8 +75,12 @@ class AddEnumValue(Op):
     def name(self) -> str:
         return self.new.name
 
+    def sort_key(self) -> tuple[Any, ...]:
+        # several values added to one enum must run in the order they were planned
+        return (*super().sort_key(), len(self.old.values))
+
     def reverse(self) -> Op:
-        return ReplaceEnum(old=self.new, new=self.old)
+        return ReplaceEnum(old=self.new, new=self.old, columns=self.columns)
 
     def describe(self) -> str:
         where = ""
@@ -88,13 +96,16 @@ class ReplaceEnum(Op):
     """Recreate an enum with a different value list (values removed or reordered).
 
     Destructive whenever a value disappears or the order changes: rows holding a removed value can
-    no longer be converted, and sort order of existing data changes.
+    no longer be converted, and sort order of existing data changes. ``columns`` lists the
+    columns that use the type as (schema, table, column, server default SQL or None): they are
+    converted to the new type, their defaults dropped and restored around the conversion.
     """
 
     kind = "replace_enum"
     phase = Phase.ALTER_ENUM
     old: Enum
     new: Enum
+    columns: tuple[tuple[str | None, str, str, str | None], ...] = ()
 
     @property
     def schema(self) -> str | None:
@@ -115,7 +126,12 @@ class ReplaceEnum(Op):
         return bool(self.removed) or kept_old != kept_new
 
     def reverse(self) -> Op:
-        return ReplaceEnum(old=self.new, new=self.old)
+        """The reverse; when it only inserts one value back, an :class:`AddEnumValue`."""
+        value = _single_insert(self.new.values, self.old.values)
+        if value is None:
+            return ReplaceEnum(old=self.new, new=self.old, columns=self.columns)
+        before, after = insert_position(self.old.values, value, self.new.values)
+        return AddEnumValue(self.new, self.old, value, before, after, self.columns)
 
     def describe(self) -> str:
         name = qualified(self.new.schema, self.new.name)
@@ -128,3 +144,23 @@ class ReplaceEnum(Op):
         if not parts:
             parts.append("reorder values")
         return f"change enum {name}: {'; '.join(parts)}"
+
+
+def insert_position(
+    values: tuple[str, ...], value: str, existing: Collection[str]
+) -> tuple[str | None, str | None]:
+    """Where ``value`` goes to end up at its place in ``values``, given the ``existing`` values:
+    ``(before, None)`` naming the next existing value, or ``(None, None)`` to append."""
+    index = values.index(value)
+    for following in values[index + 1 :]:
+        if following in existing:
+            return following, None
+    return None, None
+
+
+def _single_insert(old: tuple[str, ...], new: tuple[str, ...]) -> str | None:
+    """The one value ``new`` inserts into ``old`` (order otherwise kept), else None."""
+    added = [v for v in new if v not in old]
+    if len(added) != 1 or len(new) != len(old) + 1:
+        return None
+    return added[0] if tuple(v for v in new if v != added[0]) == old else None

@@ -1,0 +1,147 @@
+"""Python source for a column type in a migration script.
+
+The model side carries a hint (``ColumnType.python``: the repr of the user's SQLAlchemy type and
+the imports it needs). The database side often does not, so the canonical type text is mapped back
+to a SQLAlchemy constructor here. Named PostgreSQL enums are always rendered by us with
+``create_type=False``: the enum's own op creates and drops the type, so a column must never do it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemadiff.snapshot import ColumnType, Enum, TableKey
+from schemadiff.typeorder import split_type
+
+SA = "import sqlalchemy as sa"
+PG = "from sqlalchemy.dialects import postgresql"
+MY = "from sqlalchemy.dialects import mysql"
+
+
+class TypeRenderError(Exception):
+    """A type we can neither take from the models nor map back from its canonical text."""
+
+
+@dataclass(frozen=True)
+class TypeCode:
+    code: str
+    imports: frozenset[str]
+
+
+_SIMPLE: dict[str, tuple[str, str]] = {
+    "integer": ("sa.Integer()", SA),
+    "bigint": ("sa.BigInteger()", SA),
+    "smallint": ("sa.SmallInteger()", SA),
+    "text": ("sa.Text()", SA),
+    "boolean": ("sa.Boolean()", SA),
+    "date": ("sa.Date()", SA),
+    "time": ("sa.Time()", SA),
+    "timetz": ("sa.Time(timezone=True)", SA),
+    "timestamp": ("sa.DateTime()", SA),
+    "timestamptz": ("sa.DateTime(timezone=True)", SA),
+    "datetime": ("sa.DateTime()", SA),
+    "double": ("sa.Double()", SA),
+    "real": ("sa.REAL()", SA),
+    "float": ("sa.Float()", SA),
+    "json": ("sa.JSON()", SA),
+    "uuid": ("sa.Uuid()", SA),
+    "interval": ("sa.Interval()", SA),
+    "bytea": ("postgresql.BYTEA()", PG),
+    "jsonb": ("postgresql.JSONB()", PG),
+    "inet": ("postgresql.INET()", PG),
+    "cidr": ("postgresql.CIDR()", PG),
+    "tsvector": ("postgresql.TSVECTOR()", PG),
+    "blob": ("sa.LargeBinary()", SA),
+    "tinyint": ("mysql.TINYINT()", MY),
+    "mediumint": ("mysql.MEDIUMINT()", MY),
+    "tinytext": ("mysql.TINYTEXT()", MY),
+    "mediumtext": ("mysql.MEDIUMTEXT()", MY),
+    "longtext": ("mysql.LONGTEXT()", MY),
+    "tinyblob": ("mysql.TINYBLOB()", MY),
+    "mediumblob": ("mysql.MEDIUMBLOB()", MY),
+    "longblob": ("mysql.LONGBLOB()", MY),
+    "year": ("mysql.YEAR()", MY),
+}
+
+_MYSQL_INTS = {
+    "tinyint": "TINYINT",
+    "smallint": "SMALLINT",
+    "mediumint": "MEDIUMINT",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+}
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+
+
+def render_type(
+    ctype: ColumnType, dialect: str, enums: dict[TableKey, Enum] | None = None
+) -> TypeCode:
+    """Python expression for ``ctype`` on ``dialect``."""
+    sql = ctype.sql
+    if sql.startswith("enum(") and not sql.startswith("enum('"):
+        return _named_enum(sql, enums or {})
+    if ctype.python:
+        return TypeCode(ctype.python, frozenset(ctype.imports))
+    return from_canonical(sql, dialect)
+
+
+def from_canonical(sql: str, dialect: str) -> TypeCode:
+    """Map canonical type text back to a SQLAlchemy constructor."""
+    if sql.endswith("[]"):
+        inner = from_canonical(sql[:-2], dialect)
+        return TypeCode(f"postgresql.ARRAY({inner.code})", inner.imports | {PG})
+    if sql.endswith(" unsigned") or sql.endswith(" unsigned zerofill"):
+        base = sql.split(" ", 1)[0]
+        if base in _MYSQL_INTS:
+            return TypeCode(f"mysql.{_MYSQL_INTS[base]}(unsigned=True)", frozenset({MY}))
+    if sql.startswith("enum('") or sql.startswith("set('"):
+        values = [v.replace("''", "'") for v in _QUOTED.findall(sql)]
+        args = ", ".join(repr(v) for v in values)
+        if sql.startswith("set("):
+            return TypeCode(f"mysql.SET({args})", frozenset({MY}))
+        return TypeCode(f"sa.Enum({args})", frozenset({SA}))
+    base, args = split_type(sql)
+    if base in _SIMPLE and not args:
+        code, imp = _SIMPLE[base]
+        return TypeCode(code, frozenset({imp}))
+    ints = [a for a in args if a.isdigit()]
+    if base == "varchar":
+        return TypeCode(f"sa.String(length={args[0]})" if args else "sa.String()", frozenset({SA}))
+    if base == "char":
+        return TypeCode(f"sa.CHAR(length={args[0]})" if args else "sa.CHAR()", frozenset({SA}))
+    if base == "numeric":
+        if len(ints) == 2:
+            return TypeCode(f"sa.Numeric(precision={ints[0]}, scale={ints[1]})", frozenset({SA}))
+        if len(ints) == 1:
+            return TypeCode(f"sa.Numeric(precision={ints[0]})", frozenset({SA}))
+        return TypeCode("sa.Numeric()", frozenset({SA}))
+    if base in ("datetime", "timestamp", "time") and len(ints) == 1:
+        cls = {"datetime": "DATETIME", "timestamp": "TIMESTAMP", "time": "TIME"}[base]
+        if dialect in ("mysql", "mariadb"):
+            return TypeCode(f"mysql.{cls}(fsp={ints[0]})", frozenset({MY}))
+        return TypeCode(f"postgresql.{cls}(precision={ints[0]})", frozenset({PG}))
+    if base in ("varbinary", "binary") and ints:
+        return TypeCode(f"sa.{base.upper()}(length={ints[0]})", frozenset({SA}))
+    if base == "float" and ints:
+        return TypeCode(f"sa.Float(precision={ints[0]})", frozenset({SA}))
+    if base == "bit" and ints:
+        return TypeCode(f"mysql.BIT({ints[0]})", frozenset({MY}))
+    raise TypeRenderError(
+        f"cannot write type {sql!r} in a script: give the column an explicit SQLAlchemy type "
+        "in the models, or write this step by hand"
+    )
+
+
+def _named_enum(sql: str, enums: dict[TableKey, Enum]) -> TypeCode:
+    ref = sql[len("enum(") : -1]
+    schema, _, name = ref.rpartition(".")
+    enum = enums.get((schema or None, name))
+    if enum is None:
+        raise TypeRenderError(f"enum type {ref!r} is used by a column but its values are unknown")
+    args = ", ".join(repr(v) for v in enum.values)
+    schema_kw = f", schema={enum.schema!r}" if enum.schema else ""
+    return TypeCode(
+        f"postgresql.ENUM({args}, name={enum.name!r}{schema_kw}, create_type=False)",
+        frozenset({PG}),
+    )
