@@ -3,16 +3,20 @@
 Tables created in one migration are created parents first; tables dropped are dropped children
 first. A foreign-key cycle among new tables cannot be created inline, so its constraints are split
 out of ``CreateTable`` into ``AddForeignKey`` ops that run after all tables exist (and, for drops,
-into ``DropForeignKey`` ops that run before any table goes).
+into ``DropForeignKey`` ops that run before any table goes). Ties are broken by the op's sort key
+and its ``repr``, so the order never depends on input order or hash seeds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from schemadiff.ops import AddForeignKey, CreateTable, DropForeignKey, DropTable, Op
 from schemadiff.snapshot import ForeignKey, Table, TableKey
+
+_SortKey = tuple[int, int, tuple[Any, ...]]
 
 
 def order_ops(ops: Iterable[Op]) -> list[Op]:
@@ -25,17 +29,21 @@ def order_ops(ops: Iterable[Op]) -> list[Op]:
     create_order, create_extra = _split_cycles([op.table_obj for op in creates])
     drop_order, drop_extra = _split_cycles([op.table_obj for op in drops])
 
-    out: list[tuple[tuple[object, ...], Op]] = []
+    out: list[tuple[_SortKey, Op]] = []
     for i, table in enumerate(create_order):
-        out.append(((CreateTable.phase, i), CreateTable(table)))
+        out.append(((CreateTable.phase, i, ()), CreateTable(table)))
     for i, table in enumerate(reversed(drop_order)):
-        out.append(((DropTable.phase, i), DropTable(table)))
+        out.append(((DropTable.phase, i, ()), DropTable(table)))
     extra: list[Op] = [AddForeignKey(t.schema, t.name, fk) for t, fk in create_extra]
     extra += [DropForeignKey(t.schema, t.name, fk) for t, fk in drop_extra]
     for op in rest + extra:
-        out.append(((op.phase, 0, *op.sort_key(), repr(op)), op))
+        out.append(((op.run_phase, 0, (*op.sort_key(), repr(op))), op))
     out.sort(key=lambda item: item[0])
     return [op for _, op in out]
+
+
+def _table_sort(key: TableKey) -> tuple[str, str]:
+    return (key[0] or "", key[1])
 
 
 def _split_cycles(
@@ -44,9 +52,12 @@ def _split_cycles(
     """Topologically sort ``tables`` (referenced first); FKs that close a cycle are removed from
     their table and returned separately. Self-references are fine inline."""
     by_key: dict[TableKey, Table] = {t.key: t for t in tables}
-    keys = sorted(by_key, key=lambda k: (k[0] or "", k[1]))
-    deps: dict[TableKey, set[TableKey]] = {
-        k: {fk.referred_key for fk in by_key[k].foreign_keys if fk.referred_key in by_key} - {k}
+    keys = sorted(by_key, key=_table_sort)
+    deps: dict[TableKey, list[TableKey]] = {
+        k: sorted(
+            {fk.referred_key for fk in by_key[k].foreign_keys if fk.referred_key in by_key} - {k},
+            key=_table_sort,
+        )
         for k in keys
     }
     order: list[TableKey] = []
@@ -55,7 +66,7 @@ def _split_cycles(
 
     def visit(k: TableKey) -> None:
         state[k] = 1
-        for d in sorted(deps[k], key=lambda x: (x[0] or "", x[1])):
+        for d in deps[k]:
             if state.get(d) == 1:
                 cut.add((k, d))
             elif d not in state:

@@ -104,6 +104,9 @@ class ForeignKey:
     onupdate: str | None = None
     deferrable: bool | None = None
     initially: str | None = None
+    #: MySQL/MariaDB: the index the server created for this key (hidden from comparison; it must
+    #: be dropped with the key, since the server keeps it when the key goes)
+    implied_index: str | None = field(default=None, compare=False)
 
     @property
     def referred_key(self) -> TableKey:
@@ -124,7 +127,7 @@ class IndexElement:
     """One element of an index: a column name, or canonical SQL text when ``is_expression``.
 
     ``descending`` / ``nulls`` ("first"/"last"/None) give the sort order, ``opclass`` the PostgreSQL
-    operator class (None for the type's default).
+    operator class (None for the type's default), ``length`` a MySQL prefix length (``col(10)``).
     """
 
     expr: str
@@ -133,6 +136,7 @@ class IndexElement:
     nulls: str | None = None
     opclass: str | None = None
     raw: str | None = field(default=None, compare=False)
+    length: int | None = None
 
 
 @dataclass(frozen=True)

@@ -519,7 +519,14 @@ def _drop_fk(op: O.DropForeignKey, ctx: RenderContext, target: str) -> Code:
     args = [_constraint_name(name, "foreign key")] + _table_args(op, target)
     args.append("type_='foreignkey'")
     args += _schema_kw(op.schema_name, target)
-    return Code((f"{target}.drop_constraint({', '.join(args)})",))
+    lines = [f"{target}.drop_constraint({', '.join(args)})"]
+    implied = op.constraint.implied_index
+    if implied and ctx.dialect in ("mysql", "mariadb"):
+        # the server keeps the index it made for the key; it goes with the key
+        index_args = [repr(implied), _kw("table_name", op.table_name)]
+        index_args += _schema_kw(op.schema_name, "op")
+        lines.append(f"op.drop_index({', '.join(index_args)})")
+    return Code(tuple(lines))
 
 
 def _add_check(op: O.AddCheckConstraint, ctx: RenderContext, target: str) -> Code:

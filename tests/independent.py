@@ -1,0 +1,100 @@
+"""An independent description of a database, for convergence tests.
+
+Built only from SQLAlchemy's Inspector and compiled type names, never from schemadiff's own
+snapshot or comparators, so that a bug in our engine cannot hide itself: two databases are "equal"
+when these descriptions are equal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+_WS = re.compile(r"\s+")
+
+
+def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
+    """A plain, comparable structure for every table of ``schemas`` (None = default)."""
+    insp = sa.inspect(conn)
+    out: dict[str, Any] = {}
+    for schema in schemas:
+        if schema is not None and schema not in insp.get_schema_names():
+            continue
+        for table in sorted(insp.get_table_names(schema=schema)):
+            if table == "alembic_version":
+                continue
+            key = f"{schema}.{table}" if schema else table
+            out[key] = _table(insp, conn, table, schema)
+    if conn.dialect.name == "postgresql":
+        out["<enums>"] = sorted(
+            (e["schema"], e["name"], tuple(e["labels"])) for e in insp.get_enums(schema="*")
+        )
+    return out
+
+
+def _norm(text: Any) -> Any:
+    return _WS.sub(" ", str(text)).strip() if text is not None else None
+
+
+def _table(insp: sa.Inspector, conn: Connection, table: str, schema: str | None) -> dict[str, Any]:
+    dialect = conn.dialect
+    columns = []
+    for c in insp.get_columns(table, schema=schema):
+        columns.append(
+            (
+                c["name"],
+                _norm(c["type"].compile(dialect=dialect)),
+                c["nullable"],
+                _norm(c.get("default")),
+                c.get("comment"),
+                _norm((c.get("computed") or {}).get("sqltext")),
+                repr(sorted((c.get("identity") or {}).items())) if c.get("identity") else None,
+            )
+        )
+    pk = insp.get_pk_constraint(table, schema=schema)
+    fks = sorted(
+        (
+            tuple(fk["constrained_columns"]),
+            fk.get("referred_schema"),
+            fk["referred_table"],
+            tuple(fk["referred_columns"]),
+            repr(sorted((fk.get("options") or {}).items())),
+        )
+        for fk in insp.get_foreign_keys(table, schema=schema)
+    )
+    uniques = sorted(
+        (tuple(u["column_names"])) for u in insp.get_unique_constraints(table, schema=schema)
+    )
+    indexes = sorted(
+        (
+            i["name"],
+            tuple(str(c) for c in i["column_names"]),
+            tuple(_norm(e) for e in i.get("expressions") or ()),
+            bool(i["unique"]),
+            repr(sorted((k, _norm(v)) for k, v in (i.get("dialect_options") or {}).items())),
+        )
+        for i in insp.get_indexes(table, schema=schema)
+        if not i.get("duplicates_constraint")
+    )
+    try:
+        checks = sorted(
+            _norm(c["sqltext"]) for c in insp.get_check_constraints(table, schema=schema)
+        )
+    except NotImplementedError:
+        checks = []
+    try:
+        comment = insp.get_table_comment(table, schema=schema).get("text")
+    except NotImplementedError:
+        comment = None
+    return {
+        "columns": columns,
+        "pk": tuple(pk.get("constrained_columns") or ()),
+        "fks": fks,
+        "uniques": uniques,
+        "indexes": indexes,
+        "checks": checks,
+        "comment": comment,
+    }
