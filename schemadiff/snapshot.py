@@ -2,14 +2,14 @@
 
 Sources (live database, SQLAlchemy metadata, snapshot file) all build these frozen dataclasses, and
 all dialect quirks are removed before a value lands here: types are canonical lowercase SQL
-(``varchar(50)``, ``integer``, ``timestamp``), SQL text (defaults, checks, predicates, index and
-computed expressions) is canonical text from :mod:`schemadiff.sqlexpr`. Comparators therefore compare
-plain values and never need to know which backend a snapshot came from.
+(``varchar(50)``, ``integer``, ``timestamp``), SQL text (defaults, checks, predicates, index
+and computed expressions) is canonical text from :mod:`schemadiff.sqlexpr`. Comparators
+therefore compare plain values and never need to know which backend a snapshot came from.
 
-Names: ``schema`` is ``None`` for the connection's default schema, so a model without ``schema=``
-and a reflected table in ``public`` share a key. Constraint names are ``None`` when the source had no
-name (metadata without a naming convention, SQLite's anonymous constraints); comparators then match
-by structure.
+Names: ``schema`` is ``None`` for the connection's default schema, so a model without
+``schema=`` and a reflected table in ``public`` share a key. Constraint names are ``None`` when
+the source had no name (metadata without a naming convention, SQLite's anonymous constraints);
+comparators then match by structure.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ class ColumnType:
     ``enum(mood)`` for a named PostgreSQL enum, ``enum('a','b')`` for MySQL inline enums).
     ``python`` is how a renderer writes the type in a script (``sa.String(length=50)``) and
     ``imports`` the import lines that expression needs; both are hints and never compared.
-    Hint fields (``compare=False``) never take part in equality. ``known`` is False when the source could not understand the type (an unknown server-side
-    type): such columns are reported as "not compared", never silently equal.
+    Hint fields (``compare=False``) never take part in equality. ``known`` is False when
+    the source could not understand the type (an unknown server-side type): such columns are
+    reported as "not compared", never silently equal.
     """
 
     sql: str
@@ -48,7 +49,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class Computed:
-    """A generated column; ``sqltext`` is canonical SQL. ``persisted`` None means backend default."""
+    """A generated column; ``sqltext`` is canonical SQL, ``persisted`` None: backend default."""
 
     sqltext: str
     persisted: bool | None = None

@@ -1,11 +1,216 @@
-"""mysql normalization rules (to be filled by the mysql work)."""
+"""MySQL / MariaDB normalization rules (one instance serves both; SQLAlchemy names both "mysql").
+
+What the two servers spell differently from the models, and how it is made equal:
+
+- types: see :mod:`schemadiff.dialects.mysql_types` (``int(11)`` / ``INTEGER``, ``tinyint(1)`` /
+  ``BOOL``, ``decimal(10,0)`` / ``NUMERIC``);
+- defaults: MariaDB quotes literals (``'new'``), spells ``current_timestamp()`` and prints numbers
+  with the column's scale (``0.00``); SQLAlchemy writes ``true``. Booleans are 1/0, numbers on
+  numeric columns are plain numbers, ``... ON UPDATE CURRENT_TIMESTAMP`` stays part of the default;
+- expressions: charset introducers (``_utf8mb4'a'``) are dropped, ``TRUE`` is 1, ``length()`` is
+  ``octet_length()`` (MariaDB rewrites it) and stays distinct from ``char_length()``;
+- ``RESTRICT`` is ``NO ACTION`` (identical on InnoDB), the primary key's name is always ``PRIMARY``;
+- on the metadata side (``adjust_metadata_table``) the model is shaped like what MySQL builds: a
+  unique index is a unique constraint, and a foreign key without a covering index gets the index
+  MySQL creates for it implicitly.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import ClassVar
 
+import sqlalchemy as sa
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
 from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
+from schemadiff.snapshot import (
+    Column,
+    ColumnType,
+    Computed,
+    Index,
+    IndexElement,
+    Table,
+    UniqueConstraint,
+)
+from schemadiff.sqlexpr import canonical_sql, canonicalize_tree
+
+_ON_UPDATE = re.compile(r"\s+on\s+update\s+", re.IGNORECASE)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
 
 class MysqlRules(DialectRules):
     name: ClassVar[str] = "mysql"
+    features: ClassVar[frozenset[str]] = frozenset(
+        {"check_constraints", "comments", "computed", "expression_indexes", "schemas", "collation"}
+    )
+
+    def canonical_type(self, text: str) -> ColumnType:
+        return canonical_type(text)
+
+    def canonical_expression(self, text: str) -> str:
+        return mysql_canonical_sql(text)
+
+    def canonical_default(self, text: str | None) -> str | None:
+        """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` keeps both halves; booleans are 1/0."""
+        if text is None or not text.strip():
+            return None
+        head, *on_update = _ON_UPDATE.split(text.strip(), maxsplit=1)
+        value = self._default_value(head)
+        if on_update:
+            return f"{value or 'NULL'} ON UPDATE {self.canonical_expression(on_update[0])}"
+        return value
+
+    def _default_value(self, text: str) -> str | None:
+        text = text.strip()
+        if not text or text.upper() == "NULL":
+            return None
+        if text.lower() in ("true", "false"):
+            return "1" if text.lower() == "true" else "0"
+        if _NUMBER.match(text):
+            return _plain_number(text)
+        return self.canonical_expression(text)
+
+    def canonical_fk_action(self, action: str | None) -> str | None:
+        """InnoDB checks ``RESTRICT`` and ``NO ACTION`` at the same moment: both are the default."""
+        canonical = super().canonical_fk_action(action)
+        return None if canonical == "RESTRICT" else canonical
+
+    # --- metadata side ---------------------------------------------------------------------
+
+    def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
+        """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``)."""
+        opts = source.dialect_options["mysql"]
+        lengths = opts.get("length")
+        prefix = opts.get("prefix")
+        elements = tuple(_with_length(e, lengths) for e in index.elements)
+        return replace(index, elements=elements, using=prefix.lower() if prefix else None)
+
+    def adjust_metadata_table(self, table: Table) -> Table:
+        pk = replace(table.primary_key, name=None) if table.primary_key else None
+        columns = tuple(_metadata_column(c) for c in table.columns)
+        uniques = list(table.unique_constraints)
+        indexes = []
+        for index in table.indexes:
+            if is_plain_unique(index):
+                uniques.append(UniqueConstraint(index.column_names, index.name))
+            else:
+                indexes.append(index)
+        table = replace(table, primary_key=pk, columns=columns)
+        indexes += implied_fk_indexes(table, uniques, indexes)
+        return replace(
+            table,
+            unique_constraints=tuple(sorted(uniques, key=lambda u: (u.name or "", u.columns))),
+            indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+        )
+
+
+def typed_default(default: str | None, type_sql: str) -> str | None:
+    """A quoted number on a numeric column is that number (the server stores ``'0'`` as 0)."""
+    if default is None or base_of(type_sql) not in NUMERIC_BASES:
+        return default
+    if len(default) >= 2 and default[0] == default[-1] == "'" and _NUMBER.match(default[1:-1]):
+        return _plain_number(default[1:-1])
+    return default
+
+
+def is_plain_unique(index: Index) -> bool:
+    """A unique index MySQL reports exactly like a unique constraint."""
+    return (
+        index.unique
+        and index.using is None
+        and all(
+            not e.is_expression and not e.descending and e.length is None for e in index.elements
+        )
+    )
+
+
+def implied_fk_indexes(
+    table: Table, uniques: list[UniqueConstraint], indexes: list[Index]
+) -> list[Index]:
+    """The indexes MySQL creates for foreign keys that no other index covers.
+
+    An index covers a foreign key when its leading columns are the key's columns in order
+    (prefix-length elements do not count). The implied index is named after the constraint, or
+    after its first column when the constraint has no name.
+    """
+    covering = [u.columns for u in uniques]
+    if table.primary_key:
+        covering.append(table.primary_key.columns)
+    covering += [
+        ix.column_names
+        for ix in indexes
+        if all(not e.is_expression and e.length is None for e in ix.elements)
+    ]
+    implied = []
+    for fk in table.foreign_keys:
+        if any(cols[: len(fk.columns)] == fk.columns for cols in covering):
+            continue
+        name = fk.name or fk.columns[0]
+        implied.append(Index(name, tuple(IndexElement(c) for c in fk.columns)))
+        covering.append(fk.columns)
+    return implied
+
+
+def _metadata_column(col: Column) -> Column:
+    computed = col.computed
+    if computed is not None and not computed.persisted:
+        computed = Computed(computed.sqltext, None)  # VIRTUAL is the default
+    return replace(
+        col, computed=computed, server_default=typed_default(col.server_default, col.type.sql)
+    )
+
+
+def _with_length(element: IndexElement, lengths: object) -> IndexElement:
+    if element.is_expression or lengths is None:
+        return element
+    length = lengths.get(element.expr) if isinstance(lengths, dict) else lengths
+    return replace(element, length=int(length)) if isinstance(length, int) else element
+
+
+def _plain_number(text: str) -> str:
+    """``0.00`` -> ``0``, ``+5`` -> ``5``, ``1.50`` -> ``1.5``."""
+    try:
+        number = Decimal(text).normalize()
+    except InvalidOperation:  # pragma: no cover - _NUMBER only lets numbers through
+        return text
+    return format(number, "f") if number != 0 else "0"
+
+
+@lru_cache(maxsize=65536)
+def mysql_canonical_sql(text: str) -> str:
+    """:func:`schemadiff.sqlexpr.canonical_sql` plus MySQL's own equivalences."""
+    try:
+        tree = sqlglot.parse_one(text, read="mysql")
+    except (SqlglotError, ValueError, RecursionError):
+        return canonical_sql(text, "mysql")
+    if tree is None:  # pragma: no cover
+        return canonical_sql(text, "mysql")
+    tree = canonicalize_tree(tree.transform(_mysql_rewrite, copy=True), "mysql")
+    try:
+        return tree.sql(dialect="postgres", normalize_functions="upper")
+    except (SqlglotError, ValueError):  # pragma: no cover
+        return canonical_sql(text, "mysql")
+
+
+def _mysql_rewrite(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Introducer):  # _utf8mb4'a' -> 'a'
+        return node.expression
+    if isinstance(node, exp.Boolean):
+        return exp.Literal.number(1 if node.this else 0)
+    if isinstance(node, exp.Length):  # keep bytes (length/octet_length) apart from characters
+        fn = "OCTET_LENGTH" if node.args.get("binary") else "CHAR_LENGTH"
+        return exp.Anonymous(this=fn, expressions=[node.this])
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == "OCTET_LENGTH":
+        return exp.Anonymous(this="OCTET_LENGTH", expressions=node.expressions)
+    if isinstance(node, exp.CurrentTimestamp) and node.this is not None:
+        return exp.Anonymous(this="CURRENT_TIMESTAMP", expressions=[node.this])
+    if isinstance(node, exp.UtcTimestamp):
+        return exp.Anonymous(this="UTC_TIMESTAMP", expressions=[])
+    return node

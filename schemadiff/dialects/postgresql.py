@@ -1,11 +1,271 @@
-"""postgresql normalization rules (to be filled by the postgresql work)."""
+"""PostgreSQL normalization rules.
+
+PostgreSQL's catalog spells types the SQL-standard way (``character varying(50)``,
+``timestamp with time zone``), qualifies and casts defaults (``'x'::character varying``,
+``nextval('t_id_seq'::regclass)``) and keeps named enum types apart from columns. Both the reflected
+side and the metadata side (compiled for PostgreSQL) go through these rules, so the snapshots
+compare with plain equality.
+"""
 
 from __future__ import annotations
 
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import ClassVar
 
-from schemadiff.dialects.base import DialectRules
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.sqltypes import Emulated
+
+from schemadiff.dialects.base import DialectRules, python_type_hint
+from schemadiff.snapshot import (
+    Column,
+    ColumnType,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexElement,
+    Table,
+)
+
+#: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
+EnumSchemaOf = Callable[[str | None, str], str | None]
+
+_WS = re.compile(r"\s+")
+_ARRAY_SUFFIX = re.compile(r"(\s*\[\d*\])+$")
+_COLLATE = re.compile(r"\s+collate\s+.*$")
+_DATETIME = re.compile(r"^(timestamp|time)\s*(?:\((\d+)\))?(?:\s+(with|without) time zone)?$")
+_INTERVAL = re.compile(r"^interval\s*(?:\((\d+)\))?\s*([a-z ]*?)\s*(?:\((\d+)\))?$")
+_FLOAT = re.compile(r"^float\s*(?:\((\d+)\))?$")
+_NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
+_NEXTVAL = re.compile(r"^nextval\('(.+)'(?:::regclass)?\)$", re.IGNORECASE)
+_FALLBACK_SCHEMA = "public"
 
 
 class PostgresqlRules(DialectRules):
     name: ClassVar[str] = "postgresql"
+    type_aliases: ClassVar[dict[str, str]] = {
+        **DialectRules.type_aliases,
+        "bpchar": "char",
+        "varbit": "bit varying",
+        "timestamptz": "timestamptz",
+        "timetz": "timetz",
+        "serial": "integer",
+        "serial4": "integer",
+        "bigserial": "bigint",
+        "serial8": "bigint",
+        "smallserial": "smallint",
+        "serial2": "smallint",
+    }
+
+    # --- types ---------------------------------------------------------------------------
+
+    def canonical_type(self, text: str) -> ColumnType:
+        """Canonical type from catalog text (``character varying(50)``, ``integer[]``) or
+        from SQLAlchemy's PostgreSQL compiler (``VARCHAR(50)``, ``TIMESTAMP WITH TIME ZONE``)."""
+        raw = _COLLATE.sub("", _WS.sub(" ", text.strip().lower()))
+        array = _ARRAY_SUFFIX.search(raw) is not None
+        raw = _ARRAY_SUFFIX.sub("", raw).strip()
+        sql = _scalar_type(raw, self.type_aliases, super().canonical_type)
+        return ColumnType(sql=sql + ("[]" if array else ""))
+
+    def column_type(
+        self, type_: sa.types.TypeEngine, dialect: Dialect, enum_schema: EnumSchemaOf
+    ) -> ColumnType:
+        """Canonical type of a SQLAlchemy type (a model's or a reflected one) on PostgreSQL.
+
+        Named enums become ``enum(name)`` / ``enum(schema.name)``; arrays ``<item>[]``;
+        collation is not part of the type (it is compared as ``Column.collation``).
+        """
+        python, imports = python_type_hint(type_)
+        sql = self._type_sql(resolve_type(type_, dialect), dialect, enum_schema)
+        return ColumnType(sql, python, imports)
+
+    def _type_sql(
+        self, impl: sa.types.TypeEngine, dialect: Dialect, enum_schema: EnumSchemaOf
+    ) -> str:
+        if isinstance(impl, sa.Enum) and impl.native_enum and impl.name:
+            schema = enum_schema(impl.schema, str(impl.name))
+            return f"enum({schema + '.' if schema else ''}{impl.name})"
+        if isinstance(impl, sa.ARRAY):
+            item = sa.types.to_instance(impl.item_type)
+            inner = self._type_sql(resolve_type(item, dialect), dialect, enum_schema)
+            return inner + "[]"
+        if getattr(impl, "collation", None):
+            impl = copy.copy(impl)
+            impl.collation = None  # type: ignore[attr-defined]
+        return self.canonical_type(dialect.type_compiler_instance.process(impl)).sql
+
+    def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
+        default = getattr(dialect, "default_schema_name", None) or _FALLBACK_SCHEMA
+        return self.column_type(type_, dialect, lambda s, _n: None if s == default else s)
+
+    def metadata_enums(
+        self, metadata: sa.MetaData, dialect: Dialect, schema_of: object
+    ) -> tuple[Enum, ...]:
+        """Named enum types ``create_all`` makes (or that the model's columns need), deduplicated
+        by (schema, name), values in declared order."""
+        assert callable(schema_of)
+        found: dict[tuple[str | None, str], Enum] = {}
+        for type_ in _metadata_types(metadata, dialect):
+            if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
+                enum = Enum(str(type_.name), tuple(type_.enums), schema_of(type_.schema))
+                found.setdefault(enum.key, enum)
+        return tuple(sorted(found.values(), key=lambda e: (e.schema or "", e.name)))
+
+    # --- defaults and expressions ----------------------------------------------------------
+
+    def canonical_default(self, text: str | None) -> str | None:
+        """Canonical default; PostgreSQL folds ``'0'`` on a number column to ``0`` and keeps
+        ``'-1'::integer`` quoted, so quoted numbers read as numbers on both sides."""
+        canonical = super().canonical_default(text)
+        if canonical is None:
+            return None
+        number = _NUMBER.match(canonical)
+        return number.group(1) if number else canonical
+
+    @staticmethod
+    def serial_sequence(default: str | None, table: str, column: str) -> bool:
+        """True when ``default`` is the ``nextval`` of the sequence SERIAL makes for the column
+        (``<table>_<column>_seq``, maybe schema-qualified, maybe truncated to 63 bytes)."""
+        match = _NEXTVAL.match(default.strip()) if default else None
+        if match is None:
+            return False
+        seq = match.group(1).rsplit(".", 1)[-1].strip('"')
+        expected = f"{table}_{column}_seq"
+        return seq == expected or (len(expected) > 63 and seq.endswith("_seq"))
+
+    # --- identity and index details -----------------------------------------------------------
+
+    @staticmethod
+    def canonical_identity(always: bool, start: int | None, increment: int | None) -> Identity:
+        """``START 1 INCREMENT 1`` is what PostgreSQL fills in when none is given: store None."""
+        inc = None if increment in (None, 1) else increment
+        default_start = -1 if inc is not None and inc < 0 else 1
+        return Identity(bool(always), None if start in (None, default_start) else start, inc)
+
+    @staticmethod
+    def canonical_fk_timing(
+        deferrable: bool | None, initially: str | None
+    ) -> tuple[bool | None, str | None]:
+        """``INITIALLY DEFERRED`` implies DEFERRABLE; NOT DEFERRABLE / INITIALLY IMMEDIATE are the
+        defaults and stored as None."""
+        timing = initially.upper() if initially else None
+        timing = None if timing == "IMMEDIATE" else timing
+        return (True if deferrable or timing else None), timing
+
+    @staticmethod
+    def canonical_nulls(descending: bool, nulls: str | None) -> str | None:
+        """NULLS LAST is the default for ASC, NULLS FIRST for DESC: only a non-default is kept."""
+        default = "first" if descending else "last"
+        return None if nulls == default else nulls
+
+    @staticmethod
+    def canonical_using(using: str | None) -> str | None:
+        return None if using is None or using.lower() == "btree" else using.lower()
+
+    # --- metadata-side adjustments ----------------------------------------------------------
+
+    def adjust_metadata_table(self, table: Table) -> Table:
+        """Mirror what PostgreSQL does implicitly: SERIAL defaults, identity start/increment
+        defaults, NOT NULL identity columns, STORED generated columns."""
+        columns = tuple(self._adjust_column(table, c) for c in table.columns)
+        fks = tuple(self._adjust_fk(fk) for fk in table.foreign_keys)
+        return replace(table, columns=columns, foreign_keys=fks)
+
+    def _adjust_fk(self, fk: ForeignKey) -> ForeignKey:
+        deferrable, initially = self.canonical_fk_timing(fk.deferrable, fk.initially)
+        return replace(fk, deferrable=deferrable, initially=initially)
+
+    def _adjust_column(self, table: Table, col: Column) -> Column:
+        if col.identity is not None:
+            ident = col.identity
+            col = replace(
+                col,
+                identity=self.canonical_identity(ident.always, ident.start, ident.increment),
+                nullable=False,
+                autoincrement=False,
+            )
+        if col.computed is not None and col.computed.persisted is None:
+            col = replace(col, computed=replace(col.computed, persisted=True))
+        if self.serial_sequence(col.raw_default, table.name, col.name):
+            col = replace(col, server_default=None, autoincrement=True)
+        return col
+
+    def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
+        """Default ``using``/NULLS order dropped; ``sa.column("x")`` naming one of the table's
+        columns is that column (PostgreSQL reports it as a column, not an expression)."""
+        columns = set(source.table.c.keys()) if source.table is not None else set()
+        ops = source.dialect_options["postgresql"].get("ops") or {}
+        elements = []
+        for el in index.elements:
+            if el.is_expression and el.expr in columns:
+                el = replace(el, is_expression=False, opclass=ops.get(el.expr), raw=None)
+            elements.append(replace(el, nulls=self.canonical_nulls(el.descending, el.nulls)))
+        return replace(index, elements=tuple(elements), using=self.canonical_using(index.using))
+
+    def index_element(
+        self, expr: str, is_expression: bool, sorting: tuple[str, ...], opclass: str | None
+    ) -> IndexElement:
+        """An element from the inspector's ``column_sorting`` flags (``desc``, ``nulls_first``,
+        ``nulls_last``) and ``postgresql_ops``."""
+        descending = "desc" in sorting
+        nulls = "first" if "nulls_first" in sorting else "last" if "nulls_last" in sorting else None
+        text = self.canonical_expression(expr) if is_expression else expr
+        nulls = self.canonical_nulls(descending, nulls)
+        raw = expr if is_expression else None
+        return IndexElement(text, is_expression, descending, nulls, opclass, raw)
+
+
+def _scalar_type(raw: str, aliases: dict[str, str], generic: Callable[[str], ColumnType]) -> str:
+    """Canonical spelling of one (non-array) type."""
+    if m := _DATETIME.match(raw):
+        kind, precision, zone = m.groups()
+        base = kind + ("tz" if zone == "with" else "")
+        return base + (f"({precision})" if precision else "")
+    if m := _INTERVAL.match(raw):
+        precision = m.group(1) or m.group(3)
+        fields = m.group(2).strip()
+        return (
+            "interval" + (f" {fields}" if fields else "") + (f"({precision})" if precision else "")
+        )
+    if m := _FLOAT.match(raw):
+        bits = m.group(1)
+        return "real" if bits is not None and int(bits) <= 24 else "double"
+    sql = generic(raw).sql
+    base, _, args = sql.partition("(")
+    base = aliases.get(base, base)
+    if base == "numeric" and args and "," not in args:
+        return f"numeric({args.rstrip(')')},0)"
+    if base == "char" and not args:
+        return "char(1)"
+    return base + (f"({args}" if args else "")
+
+
+def resolve_type(type_: sa.types.TypeEngine, dialect: Dialect) -> sa.types.TypeEngine:
+    """The type as PostgreSQL's DDL compiler sees it: variant for this dialect picked,
+    ``TypeDecorator`` unwrapped, emulated types (``Interval``) turned native. Not
+    ``dialect_impl`` for everything: that turns ``REAL`` into a ``FLOAT`` result type."""
+    for _ in range(16):
+        type_ = type_._variant_mapping.get(dialect.name, type_)
+        if not isinstance(type_, sa.types.TypeDecorator):
+            break
+        if isinstance(type_, Emulated):
+            return type_.dialect_impl(dialect)
+        type_ = sa.types.to_instance(type_.load_dialect_impl(dialect))
+    return type_
+
+
+def _metadata_types(metadata: sa.MetaData, dialect: Dialect) -> Iterator[sa.types.TypeEngine]:
+    """Every column type of the metadata (array items too), dialect implementations, plus the
+    schema types SQLAlchemy 2.1 registers on the MetaData itself."""
+    pending: list[sa.types.TypeEngine] = [c.type for t in metadata.tables.values() for c in t.c]
+    pending.extend(o for o in getattr(metadata, "_objects", ()) if isinstance(o, sa.Enum))
+    while pending:
+        impl = resolve_type(pending.pop(0), dialect)
+        if isinstance(impl, sa.ARRAY):
+            pending.append(sa.types.to_instance(impl.item_type))
+        yield impl

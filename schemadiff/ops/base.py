@@ -14,14 +14,19 @@ from typing import Any, ClassVar
 
 class Phase(IntEnum):
     """Execution phases of a migration, in order. Drops of dependants come before the changes they
-    block; creations of dependencies before their users; table drops near the end."""
+    block; creations of dependencies before their users; table drops near the end.
 
+    Renames run first: every other op names tables and columns by their new names. In a downgrade
+    (reversed ops, which still use those names) the renames are undone last, in the ``UNDO_*``
+    phases (see ``RenameTable.undo``).
+    """
+
+    RENAME_TABLE = 5
+    RENAME_COLUMN = 6
     CREATE_SCHEMA = 10
     CREATE_ENUM = 20
     DROP_FOREIGN_KEY = 30
     DROP_CONSTRAINT = 40
-    RENAME_TABLE = 50
-    RENAME_COLUMN = 60
     CREATE_TABLE = 70
     ADD_COLUMN = 80
     ALTER_COLUMN = 90
@@ -31,6 +36,8 @@ class Phase(IntEnum):
     ADD_FOREIGN_KEY = 120
     ALTER_TABLE = 125
     DROP_TABLE = 130
+    UNDO_RENAME_COLUMN = 134
+    UNDO_RENAME_TABLE = 136
     DROP_ENUM = 140
     DROP_SCHEMA = 150
     CUSTOM = 160
@@ -60,6 +67,11 @@ class Op:
     def destructive(self) -> bool:
         """True when applying the op can lose data."""
         return False
+
+    @property
+    def run_phase(self) -> Phase:
+        """The phase this op runs in (``phase``, except for undone renames)."""
+        return self.phase
 
     def reverse(self) -> Op:
         raise NotImplementedError(f"{type(self).__name__} cannot be reversed")

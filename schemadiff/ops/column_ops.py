@@ -131,6 +131,12 @@ class AlterColumn(Op):
 
 @dataclass(frozen=True)
 class RenameColumn(Op):
+    """Rename a column of ``table_name`` (the table's new name when it is renamed too).
+
+    ``column`` is the column as it was before the rename (its type, for backends whose rename
+    needs it). ``undo`` marks the reverse (see :class:`~schemadiff.ops.RenameTable`).
+    """
+
     kind = "rename_column"
     phase = Phase.RENAME_COLUMN
     schema_name: str | None
@@ -138,14 +144,24 @@ class RenameColumn(Op):
     old_name: str
     new_name: str
     column: Column | None = None
+    undo: bool = False
 
     @property
     def name(self) -> str:
         return self.new_name
 
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.UNDO_RENAME_COLUMN if self.undo else self.phase
+
     def reverse(self) -> Op:
         return RenameColumn(
-            self.schema_name, self.table_name, self.new_name, self.old_name, self.column
+            self.schema_name,
+            self.table_name,
+            self.new_name,
+            self.old_name,
+            self.column,
+            not self.undo,
         )
 
     def describe(self) -> str:

@@ -27,10 +27,15 @@ class ExecuteSQL(Op):
     def reverse(self) -> Op:
         if self.reverse_sql is None:
             raise NotImplementedError(f"no reverse SQL for: {self.description}")
+        prefix = "undo: "
+        if self.description.startswith(prefix):
+            description = self.description[len(prefix) :]
+        else:
+            description = prefix + self.description
         return ExecuteSQL(
             self.reverse_sql,
             self.sql,
-            f"undo: {self.description}",
+            description,
             self.schema_name,
             self.table_name,
             self.is_destructive,

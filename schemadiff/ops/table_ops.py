@@ -33,7 +33,8 @@ class CreateTable(Op):
         return DropTable(self.table_obj)
 
     def describe(self) -> str:
-        return f"create table {qualified(self.schema, self.table)} ({len(self.table_obj.columns)} columns)"
+        n = len(self.table_obj.columns)
+        return f"create table {qualified(self.schema, self.table)} ({n} columns)"
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,15 @@ class DropTable(Op):
 
 @dataclass(frozen=True)
 class RenameTable(Op):
+    """Rename a table. Other ops of the same migration use ``new_name``, so renames run first;
+    ``undo`` marks the reverse (in a downgrade), which runs last for the same reason."""
+
     kind = "rename_table"
     phase = Phase.RENAME_TABLE
     schema_name: str | None
     old_name: str
     new_name: str
+    undo: bool = False
 
     @property
     def table(self) -> str:
@@ -81,8 +86,12 @@ class RenameTable(Op):
     def name(self) -> str:
         return self.new_name
 
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.UNDO_RENAME_TABLE if self.undo else self.phase
+
     def reverse(self) -> Op:
-        return RenameTable(self.schema_name, self.new_name, self.old_name)
+        return RenameTable(self.schema_name, self.new_name, self.old_name, not self.undo)
 
     def describe(self) -> str:
         return f"rename table {qualified(self.schema_name, self.old_name)} to {self.new_name}"

@@ -52,13 +52,14 @@ def inspect_metadata(
     builder = _Builder(dialect, rules, default_schema)
     tables = [builder.table(t) for t in metadata.sorted_tables]
     schemas = sorted({t.schema for t in tables if t.schema})
-    return Snapshot(
+    snapshot = Snapshot(
         dialect=rules.name,
         default_schema=default_schema,
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
     )
+    return rules.adjust_metadata_snapshot(snapshot)
 
 
 class _Builder:
@@ -76,7 +77,11 @@ class _Builder:
         if isinstance(clause, str):
             return clause
         return str(
-            clause.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+            # include_table=False: DDL never qualifies columns (``CHECK (age >= 0)``)
+            clause.compile(
+                dialect=self.dialect,
+                compile_kwargs={"literal_binds": True, "include_table": False},
+            )
         )
 
     def constraint_name(self, constraint: sa.Constraint | sa.Index) -> str | None:
@@ -94,7 +99,9 @@ class _Builder:
                 name=self.constraint_name(t.primary_key),
             )
         uniques, checks, fks = [], [], []
-        for con in t.constraints:
+        # column-level CHECKs (``Column(..., CheckConstraint(...))``) live on the column only
+        column_checks = [con for c in t.columns for con in c.constraints]
+        for con in [*t.constraints, *column_checks]:
             if isinstance(con, SAUnique):
                 uniques.append(
                     UniqueConstraint(tuple(c.name for c in con.columns), self.constraint_name(con))
