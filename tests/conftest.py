@@ -26,10 +26,11 @@ class _ModuleDatabases:
         self.urls: dict[str, str] = {}
         self.servers: dict[str, str] = {}
 
-    def url(self, backend: str) -> str:
-        if backend not in self.urls:
+    def url(self, backend: str, slot: int = 0) -> str:
+        key = backend if slot == 0 else f"{backend}#{slot}"
+        if key not in self.urls:
             if backend == "sqlite":
-                self.urls[backend] = f"sqlite:///{self.tmp_dir}/test.db"
+                self.urls[key] = f"sqlite:///{self.tmp_dir}/test{slot or ''}.db"
             else:
                 server = dbs.find_server(backend)
                 if server.url is None:
@@ -37,11 +38,12 @@ class _ModuleDatabases:
                         pytest.fail(f"{backend} required but unavailable: {server.reason}")
                     pytest.skip(server.reason)
                 self.servers[backend] = server.url
-                self.urls[backend] = dbs.new_database(server.url, self.prefix)
-        return self.urls[backend]
+                self.urls[key] = dbs.new_database(server.url, self.prefix)
+        return self.urls[key]
 
     def close(self) -> None:
-        for backend, url in self.urls.items():
+        for key, url in self.urls.items():
+            backend = key.split("#")[0]
             if backend in self.servers:
                 dbs.drop_database(self.servers[backend], url)
 
@@ -57,11 +59,12 @@ def module_databases(
 
 
 @pytest.fixture
-def backend_url(module_databases: _ModuleDatabases) -> Callable[[str], str]:
-    """Factory: ``backend_url("postgresql")`` -> URL of this module's (emptied) database."""
+def backend_url(module_databases: _ModuleDatabases) -> Callable[..., str]:
+    """Factory: ``backend_url("postgresql")`` -> URL of this module's (emptied) database;
+    ``backend_url("postgresql", 1)`` a second one on the same server."""
 
-    def get(backend: str) -> str:
-        url = module_databases.url(backend)
+    def get(backend: str, slot: int = 0) -> str:
+        url = module_databases.url(backend, slot)
         engine = sa.create_engine(url)
         try:
             dbs.reset_database(engine)

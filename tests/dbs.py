@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -55,7 +55,7 @@ def _connect_args(url: str) -> dict[str, object]:
     return {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def find_server(backend: str) -> Server:
     env_url = os.environ.get(ENV[backend])
     if env_url:
@@ -69,9 +69,7 @@ def find_server(backend: str) -> Server:
     container_url, why = _container(backend)
     if container_url:
         return Server(backend, container_url)
-    return Server(
-        backend, None, f"no {backend} server: local server: {err}; testcontainers: {why}"
-    )
+    return Server(backend, None, f"no {backend} server: local server: {err}; testcontainers: {why}")
 
 
 _CONTAINERS: list[object] = []

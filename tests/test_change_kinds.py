@@ -15,7 +15,12 @@ from fixtures.cases import ALL_BACKENDS, all_cases
 from tests.casekit import build_v1, diff_against
 
 PARAMS = [
-    pytest.param(case, backend, id=f"{case.name}-{backend}", marks=[pytest.mark.db] if backend != "sqlite" else [])
+    pytest.param(
+        case,
+        backend,
+        id=f"{case.name}-{backend}",
+        marks=[pytest.mark.db] if backend != "sqlite" else [],
+    )
     for case in all_cases()
     for backend in ALL_BACKENDS
     if backend in case.backends

@@ -1,0 +1,40 @@
+"""From a diff to script bodies: name unnamed constraints, reverse, render both directions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemadiff.diff import DiffResult
+from schemadiff.ordering import order_ops
+from schemadiff.renderers.alembic_ops import Code, RenderContext, render_ops
+from schemadiff.renderers.naming import name_unnamed_constraints
+from schemadiff.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class ScriptBodies:
+    """The rendered ``upgrade()`` and ``downgrade()`` bodies of one migration."""
+
+    upgrade: Code
+    downgrade: Code
+
+
+def batch_enabled(render_as_batch: bool | str, dialect: str) -> bool:
+    """``"auto"`` turns batch mode on for SQLite only."""
+    if isinstance(render_as_batch, str):
+        return dialect == "sqlite" if render_as_batch == "auto" else render_as_batch == "true"
+    return render_as_batch
+
+
+def render_bodies(
+    result: DiffResult,
+    db: Snapshot,
+    models: Snapshot,
+    render_as_batch: bool | str = "auto",
+) -> ScriptBodies:
+    """Upgrade (database -> models) and downgrade (back) bodies for ``result``."""
+    upgrade_ops = order_ops(name_unnamed_constraints(result.ops, result.dialect))
+    downgrade_ops = order_ops(op.reverse() for op in upgrade_ops)
+    enums = {**db.enum_map(), **models.enum_map()}
+    up_ctx = RenderContext(result.dialect, enums, batch_enabled(render_as_batch, result.dialect))
+    return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, up_ctx))
