@@ -157,8 +157,10 @@ def reset_database(engine: Engine) -> None:
                 conn.execute(sa.text(f"DROP {what} IF EXISTS `{name}`"))
             conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
         else:
-            meta = sa.MetaData()
-            meta.reflect(conn)
+            names = conn.exec_driver_sql(
+                "select name from sqlite_master where type = 'table' "
+                "and name not like 'sqlite_%'"
+            ).scalars()
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            for table in reversed(meta.sorted_tables):
-                conn.execute(sa.text(f'DROP TABLE "{table.name}"'))
+            for name in list(names):
+                conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')

@@ -28,6 +28,13 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
                 continue
             key = f"{schema}.{table}" if schema else table
             out[key] = _table(insp, conn, table, schema)
+    if conn.dialect.name == "sqlite":
+        # SQLAlchemy skips expression indexes on SQLite: take every index's DDL as SQLite keeps it
+        rows = conn.exec_driver_sql(
+            "select tbl_name, name, sql from sqlite_master where type = 'index' and sql is not null"
+        )
+        # (a table rename makes SQLite quote the new name in the stored DDL)
+        out["<sqlite indexes>"] = sorted((t, n, _norm(sql.replace('"', ""))) for t, n, sql in rows)
     if conn.dialect.name == "postgresql":
         out["<enums>"] = sorted(
             (e["schema"], e["name"], tuple(e["labels"])) for e in insp.get_enums(schema="*")
@@ -90,7 +97,8 @@ def _table(insp: sa.Inspector, conn: Connection, table: str, schema: str | None)
     except NotImplementedError:
         comment = None
     return {
-        "columns": columns,
+        # column order is not compared: ADD COLUMN appends, create_all follows the model
+        "columns": sorted(columns),
         "pk": tuple(pk.get("constrained_columns") or ()),
         "fks": fks,
         "uniques": uniques,

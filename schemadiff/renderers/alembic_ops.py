@@ -102,8 +102,9 @@ _BATCH_KINDS = (
     O.DropForeignKey,
     O.AddCheckConstraint,
     O.DropCheckConstraint,
-    O.RenameColumn,
 )
+# RenameColumn stays outside: SQLite renames in place, and inside a batch block Alembic would
+# keep addressing the column by its old name for the rest of the block.
 
 #: names given to SQLite's unnamed constraints while a batch block reflects the table
 SQLITE_BATCH_NAMING = {

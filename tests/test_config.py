@@ -1,0 +1,226 @@
+"""Config layers, later wins: alembic.ini, TOML (pyproject, schemadiff.toml), env, flags."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from schemadiff.config import Settings, load_settings
+from schemadiff.errors import ConfigError
+
+ALEMBIC_INI = """\
+[alembic]
+script_location = %(here)s/migrations
+sqlalchemy.url = sqlite:///from_ini.db
+
+[loggers]
+keys = root
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(cwd: Path, env: dict[str, str] | None = None, **kwargs: object) -> Settings:
+    return load_settings(cwd=cwd, env=env or {}, **kwargs)  # type: ignore[arg-type]
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    settings = load(tmp_path)
+    assert settings == Settings()
+    assert settings.version_table == "alembic_version"
+    assert settings.schemas is None
+    assert settings.render_as_batch == "auto"
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        load(tmp_path).url = "x"  # type: ignore[misc]
+
+
+def test_alembic_ini_gives_url_and_script_location(tmp_path: Path) -> None:
+    write(tmp_path / "alembic.ini", ALEMBIC_INI)
+    settings = load(tmp_path)
+    assert settings.url == "sqlite:///from_ini.db"
+    assert settings.script_location == f"{tmp_path.resolve()}/migrations"
+    assert settings.sources == ("alembic.ini",)
+
+
+def test_each_layer_overrides_the_one_before(tmp_path: Path) -> None:
+    write(tmp_path / "alembic.ini", ALEMBIC_INI)
+    write(tmp_path / "pyproject.toml", '[tool.schemadiff]\nurl = "sqlite:///from_toml.db"\n')
+    assert load(tmp_path).url == "sqlite:///from_toml.db"
+    # the TOML layer does not set script_location: alembic.ini's value stays
+    assert load(tmp_path).script_location is not None
+    assert load(tmp_path, {"DATABASE_URL": "sqlite:///d.db"}).url == "sqlite:///d.db"
+    env = {"DATABASE_URL": "sqlite:///d.db", "SCHEMADIFF_URL": "sqlite:///s.db"}
+    assert load(tmp_path, env).url == "sqlite:///s.db"
+    flags = load(tmp_path, env, overrides={"url": "sqlite:///flag.db", "metadata": None})
+    assert flags.url == "sqlite:///flag.db"
+    assert flags.metadata is None  # None means "flag not given"
+    assert flags.sources == (
+        "alembic.ini",
+        "pyproject.toml [tool.schemadiff]",
+        "$SCHEMADIFF_URL",
+        "command line",
+    )
+
+
+def test_empty_env_var_is_ignored(tmp_path: Path) -> None:
+    write(tmp_path / "schemadiff.toml", 'url = "sqlite:///t.db"\n')
+    assert load(tmp_path, {"SCHEMADIFF_URL": "", "DATABASE_URL": ""}).url == "sqlite:///t.db"
+
+
+def test_schemadiff_toml_top_level_keys_and_types(tmp_path: Path) -> None:
+    write(
+        tmp_path / "schemadiff.toml",
+        """
+url = "sqlite:///t.db"
+metadata = "models:Base.metadata"
+schemas = ["public", "audit"]
+exclude_tables = ["tmp_*"]
+version_table = "schema_version"
+include_object = "hooks:include_object"
+compare_type = false
+compare_server_default = "hooks:compare_default"
+comparators = ["plugins:compare_views"]
+render_as_batch = true
+""",
+    )
+    write(tmp_path / "pyproject.toml", '[tool.schemadiff]\nurl = "sqlite:///ignored.db"\n')
+    s = load(tmp_path)
+    assert s.url == "sqlite:///t.db"  # schemadiff.toml is preferred over pyproject.toml
+    assert s.metadata == "models:Base.metadata"
+    assert s.schemas == ("public", "audit")
+    assert s.exclude_tables == ("tmp_*",)
+    assert s.version_table == "schema_version"
+    assert s.include_object == "hooks:include_object"
+    assert s.compare_type is False
+    assert s.compare_server_default == "hooks:compare_default"
+    assert s.comparators == ("plugins:compare_views",)
+    assert s.render_as_batch is True
+    assert s.warnings == ()
+
+
+def test_pyproject_without_our_section_is_ignored(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[project]\nname = "app"\n')
+    assert load(tmp_path) == Settings()
+
+
+def test_config_flag_reads_that_file_instead(tmp_path: Path) -> None:
+    write(tmp_path / "schemadiff.toml", 'url = "sqlite:///cwd.db"\n')
+    (tmp_path / "conf").mkdir()
+    write(tmp_path / "conf" / "top.toml", 'url = "sqlite:///top.db"\n')
+    write(tmp_path / "conf" / "py.toml", '[tool.schemadiff]\nurl = "sqlite:///tool.db"\n')
+    assert load(tmp_path, config_path="conf/top.toml").url == "sqlite:///top.db"
+    assert load(tmp_path, config_path=tmp_path / "conf/py.toml").url == "sqlite:///tool.db"
+    with pytest.raises(ConfigError, match="not found"):
+        load(tmp_path, config_path="conf/missing.toml")
+
+
+def test_config_flag_may_name_an_alembic_ini(tmp_path: Path) -> None:
+    write(tmp_path / "other.ini", ALEMBIC_INI)
+    assert load(tmp_path, config_path="other.ini").url == "sqlite:///from_ini.db"
+
+
+ENVIRONMENTS = """
+[tool.schemadiff]
+url = "sqlite:///dev.db"
+metadata = "app.models:Base.metadata"
+exclude_tables = ["spatial_*"]
+
+[tool.schemadiff.environments.staging]
+url = "postgresql+psycopg://app@staging/app"
+
+[tool.schemadiff.environments.production]
+url = "postgresql+psycopg://app@prod/app"
+version_table = "prod_version"
+"""
+
+
+def test_named_environment_overrides_base_keys(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", ENVIRONMENTS)
+    base = load(tmp_path)
+    assert base.url == "sqlite:///dev.db"
+    prod = load(tmp_path, environment="production")
+    assert prod.url == "postgresql+psycopg://app@prod/app"
+    assert prod.version_table == "prod_version"
+    assert prod.metadata == "app.models:Base.metadata"  # inherited from the base keys
+    assert prod.exclude_tables == ("spatial_*",)
+    assert prod.environment == "production"
+    # the environment still loses to environment variables and flags
+    assert load(tmp_path, {"SCHEMADIFF_URL": "sqlite:///e.db"}, environment="staging").url == (
+        "sqlite:///e.db"
+    )
+
+
+def test_unknown_environment_lists_the_known_ones(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", ENVIRONMENTS)
+    with pytest.raises(ConfigError, match="'prod'.*production, staging"):
+        load(tmp_path, environment="prod")
+
+
+def test_environment_without_any_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown environment 'prod'"):
+        load(tmp_path, environment="prod")
+
+
+def test_unknown_key_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.schemadiff]\nurl = "sqlite:///a.db"\nexclude_table = ["x"]\nfrobnicate = 1\n'
+        '[tool.schemadiff.environments.ci]\ncolour = "red"\n',
+    )
+    settings = load(tmp_path, environment="ci")
+    assert settings.url == "sqlite:///a.db"
+    assert settings.exclude_tables == ()
+    assert len(settings.warnings) == 3
+    assert "'exclude_table'" in settings.warnings[0]
+    assert "did you mean 'exclude_tables'" in settings.warnings[0]
+    assert "'frobnicate'" in settings.warnings[1] and "known keys" in settings.warnings[1]
+    assert "environment 'ci'" in settings.warnings[2]
+
+
+def test_malformed_toml_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.schemadiff]\nurl = "sqlite:///a.db\n')
+    with pytest.raises(ConfigError, match="pyproject.toml is not valid TOML"):
+        load(tmp_path)
+
+
+def test_malformed_alembic_ini_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "alembic.ini", "this is not an ini file\n")
+    with pytest.raises(ConfigError, match="alembic.ini is not a valid ini file"):
+        load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("url = 5", "'url' must be a non-empty string"),
+        ('metadata = "models.Base"', "'metadata' must look like 'module:attribute'"),
+        ("schemas = [1, 2]", "'schemas' must be a list of strings"),
+        ("compare_type = 3", "'compare_type' must be true, false or 'module:function'"),
+        ('compare_type = "yes"', "'compare_type' must look like 'module:attribute'"),
+        ('render_as_batch = "sometimes"', "'render_as_batch' must be 'auto', true or false"),
+        ('comparators = ["nocolon"]', "'comparators' must look like"),
+        ("environments = 3", "'environments' must be a table"),
+    ],
+)
+def test_wrong_value_types_are_errors(tmp_path: Path, line: str, message: str) -> None:
+    write(tmp_path / "schemadiff.toml", line + "\n")
+    with pytest.raises(ConfigError, match=message):
+        load(tmp_path)
+
+
+def test_single_string_where_a_list_is_expected(tmp_path: Path) -> None:
+    write(tmp_path / "schemadiff.toml", 'schemas = "audit"\n')
+    assert load(tmp_path).schemas == ("audit",)
+
+
+def test_command_line_values_are_validated_too(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="the command line: 'metadata'"):
+        load(tmp_path, overrides={"metadata": "models"})

@@ -1,0 +1,130 @@
+"""Ops: reverse() round trips, descriptions, destructive flags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemadiff import ops as O
+from schemadiff.snapshot import (
+    CheckConstraint,
+    Computed,
+    Enum,
+    ForeignKey,
+    PrimaryKey,
+    UniqueConstraint,
+)
+from tests.unit.builders import col, index, table
+
+T = table("t", col("id"), col("name", "varchar(50)"))
+MOOD = Enum("mood", ("a", "b", "c"))
+MOOD_NO_B = Enum("mood", ("a", "c"))
+FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
+
+EVERY_OP: list[O.Op] = [
+    O.CreateSchema("s"),
+    O.DropSchema("s"),
+    O.CreateEnum(MOOD),
+    O.DropEnum(MOOD),
+    O.AddEnumValue(MOOD_NO_B, MOOD, "b", "c"),
+    O.AddEnumValue(Enum("mood", ("a", "b")), MOOD, "c"),
+    O.ReplaceEnum(MOOD, Enum("mood", ("c", "b", "a"))),
+    O.ReplaceEnum(MOOD, MOOD_NO_B, ((None, "t", "m", "'a'"),)),
+    O.CreateTable(T),
+    O.DropTable(T),
+    O.RenameTable("s", "old", "new"),
+    O.AlterTableComment(None, "t", None, "hello"),
+    O.AddColumn(None, "t", col("c", nullable=False)),
+    O.DropColumn(None, "t", col("c")),
+    O.AlterColumn(None, "t", col("c", "varchar(50)"), col("c", "varchar(10)", nullable=False)),
+    O.RenameColumn(None, "t", "a", "b", col("a")),
+    O.AddPrimaryKey(None, "t", PrimaryKey(("id",), "pk")),
+    O.DropPrimaryKey(None, "t", PrimaryKey(("id",))),
+    O.AddUniqueConstraint(None, "t", UniqueConstraint(("name",), "uq")),
+    O.DropUniqueConstraint(None, "t", UniqueConstraint(("name",))),
+    O.AddForeignKey(None, "t", FK),
+    O.DropForeignKey(None, "t", FK),
+    O.AddCheckConstraint(None, "t", CheckConstraint("id > 0", "ck")),
+    O.DropCheckConstraint(None, "t", CheckConstraint("id > 0")),
+    O.CreateIndex(None, "t", index("ix", "name", "=lower(name)", unique=True, where="id > 0")),
+    O.DropIndex(None, "t", index("ix", "name")),
+    O.ExecuteSQL("GRANT x", "REVOKE x", "grant"),
+]
+
+
+def test_every_op_kind_is_covered() -> None:
+    classes = {getattr(O, n) for n in O.__all__} - {O.Op, O.Phase, O.qualified, O.to_jsonable}
+    assert {type(op) for op in EVERY_OP} == classes
+    assert len({cls.kind for cls in classes}) == len(classes)
+
+
+@pytest.mark.parametrize("op", EVERY_OP, ids=lambda op: op.kind)
+def test_reverse_twice_is_the_original(op: O.Op) -> None:
+    back = op.reverse()
+    assert back != op or isinstance(op, O.ReplaceEnum)
+    assert back.reverse() == op
+
+
+@pytest.mark.parametrize("op", EVERY_OP, ids=lambda op: op.kind)
+def test_describe_and_detail(op: O.Op) -> None:
+    assert op.describe().strip()
+    assert op.reverse().describe().strip()
+    json.dumps(op.detail())
+    assert isinstance(op.sort_key(), tuple)
+
+
+def test_execute_sql_without_reverse_cannot_be_reversed() -> None:
+    with pytest.raises(NotImplementedError, match="no reverse SQL"):
+        O.ExecuteSQL("VACUUM").reverse()
+
+
+def test_destructive_flags() -> None:
+    destructive = {op.kind for op in EVERY_OP if op.destructive}
+    assert {
+        "drop_table",
+        "drop_column",
+        "drop_schema",
+        "replace_enum",
+        "alter_column",
+    } <= destructive
+    assert not O.CreateTable(T).destructive
+    assert not O.AddColumn(None, "t", col("c")).destructive
+    widen = O.AlterColumn(None, "t", col("c", "varchar(10)"), col("c", "varchar(50)"))
+    assert not widen.destructive
+    assert widen.reverse().destructive
+    assert O.AlterColumn(None, "t", col("c", "bigint"), col("c", "integer")).destructive
+    assert O.AlterColumn(None, "t", col("c"), col("c", computed=Computed("1"))).destructive
+
+
+def test_enum_value_removal_is_destructive_and_reverses_to_an_add() -> None:
+    remove = O.ReplaceEnum(MOOD, MOOD_NO_B)
+    assert remove.destructive and remove.removed == ("b",)
+    add = remove.reverse()
+    assert add == O.AddEnumValue(MOOD_NO_B, MOOD, "b", "c")
+    assert not add.destructive
+    assert add.reverse() == remove
+    reorder = O.ReplaceEnum(MOOD, Enum("mood", ("c", "b", "a")))
+    assert reorder.destructive and "reorder" in reorder.describe()
+    assert not O.ReplaceEnum(MOOD_NO_B, MOOD).destructive  # pure insertion
+
+
+def test_add_column_needs_backfill() -> None:
+    assert O.AddColumn(None, "t", col("c", nullable=False)).needs_backfill
+    assert not O.AddColumn(None, "t", col("c", nullable=False, server_default="0")).needs_backfill
+    assert not O.AddColumn(None, "t", col("c")).needs_backfill
+
+
+def test_alter_column_describe_names_the_changes() -> None:
+    op = O.AlterColumn(None, "t", col("c", "varchar(50)"), col("c", "varchar(10)", nullable=False))
+    assert op.changes == ("type", "nullable")
+    assert (
+        op.describe() == "alter column t.c: type varchar(50) -> varchar(10), nullable -> NOT NULL"
+    )
+
+
+def test_rename_reverse_marks_undo() -> None:
+    op = O.RenameColumn(None, "t", "a", "b")
+    assert op.run_phase == O.Phase.RENAME_COLUMN
+    assert op.reverse().run_phase == O.Phase.UNDO_RENAME_COLUMN
+    assert O.RenameTable(None, "a", "b").reverse().run_phase == O.Phase.UNDO_RENAME_TABLE
