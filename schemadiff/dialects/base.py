@@ -106,6 +106,11 @@ class DialectRules:
         """Last chance to mirror what the backend does implicitly (e.g. implied indexes)."""
         return table
 
+    def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
+        """Like :meth:`adjust_metadata_table`, for rules that read the SQLAlchemy table's dialect
+        options (``sqlite_autoincrement`` makes SQLite's primary key lose its name)."""
+        return table
+
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         return index
 

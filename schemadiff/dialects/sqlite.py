@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.dialects.base import DialectRules
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
@@ -55,6 +60,16 @@ class SqliteRules(DialectRules):
             for col in table.columns
         )
         return replace(table, columns=columns)
+
+    def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
+        """With ``sqlite_autoincrement`` SQLAlchemy writes the key inline (``PRIMARY KEY
+        AUTOINCREMENT``) without its CONSTRAINT name, so SQLite has no name to report."""
+        pk = table.primary_key
+        if pk is None or pk.name is None or not source.dialect_options["sqlite"]["autoincrement"]:
+            return table
+        if _ddl_compiler().process(source.primary_key) is not None:
+            return table
+        return replace(table, primary_key=replace(pk, name=None))
 
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Drop comments, identity options and tables in other schemas; say what was dropped."""
@@ -106,6 +121,12 @@ def rowid_alias(table: Table) -> str | None:
     if col is None or col.type.sql != "integer":
         return None
     return col.name
+
+
+@lru_cache(maxsize=1)
+def _ddl_compiler() -> DDLCompiler:
+    dialect = SQLiteDialect()
+    return dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
 
 
 def _in_main(table: Table) -> Table:

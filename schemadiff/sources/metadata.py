@@ -102,6 +102,10 @@ class _Builder:
         # column-level CHECKs (``Column(..., CheckConstraint(...))``) live on the column only
         column_checks = [con for c in t.columns for con in c.constraints]
         for con in [*t.constraints, *column_checks]:
+            # only what create_all emits here: a type's own CHECK (Boolean/Enum
+            # create_constraint) is skipped on backends with native booleans/enums, ddl_if too
+            if not con._should_create_for_compiler(self.ddl):
+                continue
             if isinstance(con, SAUnique):
                 uniques.append(
                     UniqueConstraint(tuple(c.name for c in con.columns), self.constraint_name(con))
@@ -128,7 +132,7 @@ class _Builder:
             comment=t.comment,
             renamed_from=t.info.get("renamed_from"),
         )
-        return self.rules.adjust_metadata_table(table)
+        return self.rules.adjust_metadata_table_options(self.rules.adjust_metadata_table(table), t)
 
     def column(self, t: sa.Table, c: sa.Column) -> Column:
         ctype = self.rules.metadata_type(c.type, self.dialect)
