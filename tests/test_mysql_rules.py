@@ -13,8 +13,8 @@ from sqlalchemy.dialects import mysql
 from schemadiff.dialects import rules_for
 from schemadiff.dialects.mysql import MysqlRules, typed_default
 from schemadiff.snapshot import Computed, ForeignKey, Index, IndexElement, PrimaryKey, Table
-from schemadiff.sources.mysql import _Assembler
 from schemadiff.sources.metadata import inspect_metadata
+from schemadiff.sources.mysql import _Assembler
 from schemadiff.sources.mysql_queries import CatalogRows, Server
 
 RULES = rules_for("mysql")
@@ -262,3 +262,10 @@ def test_model_side_unique_index_and_implied_fk_index() -> None:
     assert [ix.name for ix in table.indexes] == ["ix_c_b_prefix"]
     implied = {fk.columns: fk.implied_index for fk in table.foreign_keys}
     assert implied == {("a",): "a", ("b",): "fk_b", ("d",): None}
+
+
+def test_on_update_inside_a_string_is_just_a_string() -> None:
+    assert RULES.canonical_default("'sync on update now'") == "'sync on update now'"
+    assert RULES.canonical_default("now() on update now(6)") == (
+        "CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP(6)"
+    )

@@ -11,8 +11,8 @@ What the two servers spell differently from the models, and how it is made equal
   ``octet_length()`` (MariaDB rewrites it) and stays distinct from ``char_length()``;
 - ``RESTRICT`` is ``NO ACTION`` (identical on InnoDB), the primary key's name is always ``PRIMARY``;
 - on the metadata side (``adjust_metadata_table``) the model is shaped like what MySQL builds: a
-  unique index is a unique constraint, and a foreign key without a covering index gets the index
-  MySQL creates for it implicitly.
+  unique index is a unique constraint, and a foreign key without a covering index records the index
+  MySQL creates for it (see :mod:`schemadiff.dialects.mysql_fk_indexes`).
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 import sqlglot
+from sqlalchemy.engine import Dialect
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.base import DialectRules, python_type_hint
+from schemadiff.dialects.mysql_fk_indexes import mark_implied_indexes
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.snapshot import (
     Column,
@@ -41,7 +43,12 @@ from schemadiff.snapshot import (
 )
 from schemadiff.sqlexpr import canonical_sql, canonicalize_tree
 
-_ON_UPDATE = re.compile(r"\s+on\s+update\s+", re.IGNORECASE)
+#: ``<default> ON UPDATE CURRENT_TIMESTAMP[(n)]`` (only a timestamp function can follow ON UPDATE)
+_ON_UPDATE = re.compile(
+    r"^(?P<head>.*?)\s+on\s+update\s+"
+    r"(?P<fn>(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*\d*\s*\))?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
 
@@ -61,11 +68,11 @@ class MysqlRules(DialectRules):
         """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` keeps both halves; booleans are 1/0."""
         if text is None or not text.strip():
             return None
-        head, *on_update = _ON_UPDATE.split(text.strip(), maxsplit=1)
-        value = self._default_value(head)
-        if on_update:
-            return f"{value or 'NULL'} ON UPDATE {self.canonical_expression(on_update[0])}"
-        return value
+        on_update = _ON_UPDATE.match(text.strip())
+        if on_update is None:
+            return self._default_value(text)
+        value = self._default_value(on_update["head"])
+        return f"{value or 'NULL'} ON UPDATE {self.canonical_expression(on_update['fn'])}"
 
     def _default_value(self, text: str) -> str | None:
         text = text.strip()
@@ -84,12 +91,23 @@ class MysqlRules(DialectRules):
 
     # --- metadata side ---------------------------------------------------------------------
 
+    def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
+        """A type MySQL cannot compile (``String()`` without a length) is "not compared" rather
+        than a crash: the report says so, and ``create_all`` would reject it anyway."""
+        try:
+            return super().metadata_type(type_, dialect)
+        except sa.exc.CompileError:
+            python, imports = python_type_hint(type_)
+            return ColumnType(str(type_).lower(), python, imports, known=False)
+
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
-        """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``)."""
+        """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``); a bare
+        column named as text (``sa.desc("price")``, ``sa.column("price")``) is that column."""
         opts = source.dialect_options["mysql"]
         lengths = opts.get("length")
         prefix = opts.get("prefix")
-        elements = tuple(_with_length(e, lengths) for e in index.elements)
+        columns = {c.name for c in source.table.c} if source.table is not None else set()
+        elements = tuple(_with_length(_as_column(e, columns), lengths) for e in index.elements)
         return replace(index, elements=elements, using=prefix.lower() if prefix else None)
 
     def adjust_metadata_table(self, table: Table) -> Table:
@@ -102,13 +120,26 @@ class MysqlRules(DialectRules):
                 uniques.append(UniqueConstraint(index.column_names, index.name))
             else:
                 indexes.append(index)
-        table = replace(table, primary_key=pk, columns=columns)
-        indexes += implied_fk_indexes(table, uniques, indexes)
-        return replace(
+        table = replace(
             table,
+            primary_key=pk,
+            columns=columns,
             unique_constraints=tuple(sorted(uniques, key=lambda u: (u.name or "", u.columns))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
         )
+        return mark_implied_indexes(table)
+
+    def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
+        """A column collation equal to the table's ``mysql_collate`` is no collation of its own
+        (the catalog side only reports collations that differ from the table's)."""
+        table_collation = source.dialect_kwargs.get("mysql_collate")
+        if not table_collation:
+            return table
+        columns = tuple(
+            replace(c, collation=None) if c.collation == table_collation else c
+            for c in table.columns
+        )
+        return replace(table, columns=columns)
 
 
 def typed_default(default: str | None, type_sql: str) -> str | None:
@@ -131,33 +162,6 @@ def is_plain_unique(index: Index) -> bool:
     )
 
 
-def implied_fk_indexes(
-    table: Table, uniques: list[UniqueConstraint], indexes: list[Index]
-) -> list[Index]:
-    """The indexes MySQL creates for foreign keys that no other index covers.
-
-    An index covers a foreign key when its leading columns are the key's columns in order
-    (prefix-length elements do not count). The implied index is named after the constraint, or
-    after its first column when the constraint has no name.
-    """
-    covering = [u.columns for u in uniques]
-    if table.primary_key:
-        covering.append(table.primary_key.columns)
-    covering += [
-        ix.column_names
-        for ix in indexes
-        if all(not e.is_expression and e.length is None for e in ix.elements)
-    ]
-    implied = []
-    for fk in table.foreign_keys:
-        if any(cols[: len(fk.columns)] == fk.columns for cols in covering):
-            continue
-        name = fk.name or fk.columns[0]
-        implied.append(Index(name, tuple(IndexElement(c) for c in fk.columns)))
-        covering.append(fk.columns)
-    return implied
-
-
 def _metadata_column(col: Column) -> Column:
     computed = col.computed
     if computed is not None and not computed.persisted:
@@ -165,6 +169,12 @@ def _metadata_column(col: Column) -> Column:
     return replace(
         col, computed=computed, server_default=typed_default(col.server_default, col.type.sql)
     )
+
+
+def _as_column(element: IndexElement, columns: set[str]) -> IndexElement:
+    if element.is_expression and element.expr in columns:
+        return replace(element, is_expression=False, raw=None)
+    return element
 
 
 def _with_length(element: IndexElement, lengths: object) -> IndexElement:
@@ -211,6 +221,10 @@ def _mysql_rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="OCTET_LENGTH", expressions=node.expressions)
     if isinstance(node, exp.CurrentTimestamp) and node.this is not None:
         return exp.Anonymous(this="CURRENT_TIMESTAMP", expressions=[node.this])
+    if isinstance(node, exp.Localtimestamp | exp.Localtime):  # MySQL synonyms of NOW()
+        return exp.CurrentTimestamp()
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == "NOW" and node.expressions:
+        return exp.Anonymous(this="CURRENT_TIMESTAMP", expressions=node.expressions)
     if isinstance(node, exp.UtcTimestamp):
         return exp.Anonymous(this="UTC_TIMESTAMP", expressions=[])
     return node
