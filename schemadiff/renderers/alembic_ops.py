@@ -238,6 +238,12 @@ def _index_dialect_kw(index: Index, ctx: RenderContext) -> list[str]:
         opclasses = {e.expr: e.opclass for e in index.elements if e.opclass and not e.is_expression}
         if opclasses:
             out.append(_kw("postgresql_ops", opclasses))
+    elif ctx.dialect in ("mysql", "mariadb"):
+        lengths = {e.expr: e.length for e in index.elements if e.length and not e.is_expression}
+        if lengths:
+            out.append(_kw("mysql_length", lengths))
+        if index.using in ("fulltext", "spatial"):
+            out.append(_kw("mysql_prefix", index.using.upper()))
     elif ctx.dialect == "sqlite" and index.where:
         out.append(f"sqlite_where={_sql_text(index.raw_where or index.where)}")
     return out
@@ -352,7 +358,22 @@ def _create_table(op: O.CreateTable, ctx: RenderContext, target: str) -> Code:
     code = Code(tuple(lines), frozenset(imports))
     for index in table.indexes:
         code += _create_index(O.CreateIndex(table.schema, table.name, index), ctx, "op")
+    if ctx.dialect in ("mysql", "mariadb"):
+        code += _implied_fk_indexes(table)
     return code
+
+
+def _implied_fk_indexes(table: Table) -> Code:
+    """Recreate a foreign key's server-made index under its original name (MySQL names it after
+    the key or the column, depending on how the key was declared); the server then silently
+    drops the one it just made for the key."""
+    lines = []
+    for fk in table.foreign_keys:
+        if fk.implied_index and fk.implied_index != fk.name:
+            args = [repr(fk.implied_index), repr(table.name), repr(list(fk.columns))]
+            args += _schema_kw(table.schema, "op")
+            lines.append(f"op.create_index({', '.join(args)})")
+    return Code(tuple(lines))
 
 
 def _drop_table(op: O.DropTable, ctx: RenderContext, target: str) -> Code:
