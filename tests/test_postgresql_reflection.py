@@ -45,8 +45,7 @@ def sink(pg: Engine) -> tuple[sa.MetaData, Snapshot]:
     """The kitchen sink created with ``create_all`` and reflected (default schema + audit)."""
     metadata = kitchen_sink.build("postgresql")
     with pg.begin() as conn:
-        conn.execute(sa.text("CREATE SCHEMA audit"))
-        metadata.create_all(conn)
+        metadata.create_all(conn)  # creates the audit schema too
     return metadata, inspect_database(pg, ["audit"])
 
 
@@ -272,6 +271,26 @@ def test_shared_sequence_default_is_a_server_default(pg: Engine) -> None:
     models = inspect_metadata(metadata, pg.dialect, db.default_schema)
     assert _col(db, "s", "n").server_default == "NEXTVAL('shared_seq')"
     assert _named_like(_table(db, "s"), _table(models, "s")) == _table(models, "s")
+
+
+def test_serial_of_a_renamed_table_is_still_serial(pg: Engine) -> None:
+    """A renamed table's SERIAL keeps its old sequence name; ownership, not the name, decides."""
+    with pg.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE posts (id serial PRIMARY KEY, n integer)"))
+        conn.execute(sa.text("ALTER TABLE posts RENAME TO articles"))
+        conn.execute(sa.text("ALTER TABLE articles RENAME COLUMN id TO article_id"))
+    metadata = sa.MetaData()
+    sa.Table(
+        "articles",
+        metadata,
+        sa.Column("article_id", sa.Integer, primary_key=True),
+        sa.Column("n", sa.Integer),
+    )
+    db = inspect_database(pg)
+    col = _col(db, "articles", "article_id")
+    assert col.raw_default is None and col.server_default is None and col.autoincrement
+    models = inspect_metadata(metadata, pg.dialect, db.default_schema)
+    assert _table(db, "articles").columns == _table(models, "articles").columns
 
 
 def _edge_metadata() -> sa.MetaData:

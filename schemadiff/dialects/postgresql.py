@@ -43,6 +43,9 @@ _FLOAT = re.compile(r"^float\s*(?:\((\d+)\))?$")
 _NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
 _NEXTVAL = re.compile(r"^nextval\('(.+)'(?:::regclass)?\)$", re.IGNORECASE)
 _FALLBACK_SCHEMA = "public"
+_TEXT_ORDER = re.compile(
+    r"^(.+?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.IGNORECASE | re.DOTALL
+)
 
 
 class PostgresqlRules(DialectRules):
@@ -51,14 +54,6 @@ class PostgresqlRules(DialectRules):
         **DialectRules.type_aliases,
         "bpchar": "char",
         "varbit": "bit varying",
-        "timestamptz": "timestamptz",
-        "timetz": "timetz",
-        "serial": "integer",
-        "serial4": "integer",
-        "bigserial": "bigint",
-        "serial8": "bigint",
-        "smallserial": "smallint",
-        "serial2": "smallint",
     }
 
     # --- types ---------------------------------------------------------------------------
@@ -128,15 +123,22 @@ class PostgresqlRules(DialectRules):
         return number.group(1) if number else canonical
 
     @staticmethod
-    def serial_sequence(default: str | None, table: str, column: str) -> bool:
-        """True when ``default`` is the ``nextval`` of the sequence SERIAL makes for the column
-        (``<table>_<column>_seq``, maybe schema-qualified, maybe truncated to 63 bytes)."""
+    def nextval_sequence(default: str | None) -> str | None:
+        """The (unqualified) sequence name of a ``nextval('...')`` default, else None."""
         match = _NEXTVAL.match(default.strip()) if default else None
-        if match is None:
+        return match.group(1).rsplit(".", 1)[-1].strip('"') if match else None
+
+    def serial_sequence(
+        self, default: str | None, table: str, column: str, owned: str | None = None
+    ) -> bool:
+        """True when ``default`` is SERIAL's ``nextval``: of the sequence the column owns
+        (``owned``, from the catalog; it keeps its name when the table is renamed) or of one
+        named the way SERIAL names it (``<table>_<column>_seq``, maybe truncated to 63 bytes)."""
+        seq = self.nextval_sequence(default)
+        if seq is None:
             return False
-        seq = match.group(1).rsplit(".", 1)[-1].strip('"')
         expected = f"{table}_{column}_seq"
-        return seq == expected or (len(expected) > 63 and seq.endswith("_seq"))
+        return seq in (owned, expected) or (len(expected) > 63 and seq.endswith("_seq"))
 
     # --- identity and index details -----------------------------------------------------------
 
@@ -197,11 +199,22 @@ class PostgresqlRules(DialectRules):
 
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         """Default ``using``/NULLS order dropped; ``sa.column("x")`` naming one of the table's
-        columns is that column (PostgreSQL reports it as a column, not an expression)."""
+        columns is that column (PostgreSQL reports it as a column, not an expression); a
+        ``text("lower(x) DESC")`` element's order moves into the element's flags."""
         columns = set(source.table.c.keys()) if source.table is not None else set()
         ops = source.dialect_options["postgresql"].get("ops") or {}
         elements = []
         for el in index.elements:
+            order = _TEXT_ORDER.match(el.raw) if el.is_expression and el.raw else None
+            if order is not None and (order.group(2) or order.group(3)):
+                expr, direction, nulls = order.groups()
+                el = replace(
+                    el,
+                    expr=self.canonical_expression(expr),
+                    raw=expr,
+                    descending=direction.lower() == "desc" if direction else el.descending,
+                    nulls=nulls.lower() if nulls else el.nulls,
+                )
             if el.is_expression and el.expr in columns:
                 el = replace(el, is_expression=False, opclass=ops.get(el.expr), raw=None)
             elements.append(replace(el, nulls=self.canonical_nulls(el.descending, el.nulls)))

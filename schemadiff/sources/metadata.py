@@ -137,7 +137,9 @@ class _Builder:
     def column(self, t: sa.Table, c: sa.Column) -> Column:
         ctype = self.rules.metadata_type(c.type, self.dialect)
         default_text = None
-        if c.server_default is not None and not isinstance(c.server_default, sa.Computed | sa.Identity):
+        if c.server_default is not None and not isinstance(
+            c.server_default, sa.Computed | sa.Identity
+        ):
             default_text = self.ddl.get_column_default_string(c)
         identity = None
         if isinstance(c.identity, sa.Identity):
@@ -230,7 +232,11 @@ class _Builder:
             isinstance(inner, sa.sql.elements.ColumnClause) and inner.table is not None
         ):
             name = inner.name
-            ops = ix.dialect_options["postgresql"].get("ops") if self.dialect.name == "postgresql" else None
+            ops = (
+                ix.dialect_options["postgresql"].get("ops")
+                if self.dialect.name == "postgresql"
+                else None
+            )
             if ops:
                 opclass = ops.get(name)
             return IndexElement(name, False, descending, nulls, opclass)
@@ -246,4 +252,3 @@ def _unique_key(u: UniqueConstraint) -> tuple[str, tuple[str, ...]]:
 
 def _fk_key(fk: ForeignKey) -> tuple[str, tuple[str, ...], str]:
     return (fk.name or "", fk.columns, fk.referred_table)
-

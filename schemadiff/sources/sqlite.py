@@ -27,17 +27,17 @@ _USER_TABLES = (
 )
 _MASTER = "SELECT type, name, sql FROM main.sqlite_master ORDER BY name"
 _COLUMNS = (
-    "SELECT m.name, c.cid, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden "
+    'SELECT m.name, c.cid, c.name, c.type, c."notnull", c.dflt_value, c.pk, c.hidden '
     f"FROM main.sqlite_master m JOIN pragma_table_xinfo(m.name, 'main') c WHERE {_USER_TABLES} "
     "ORDER BY m.name, c.cid"
 )
 _FOREIGN_KEYS = (
-    "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+    'SELECT m.name, f.id, f.seq, f."table", f."from", f."to", f.on_update, f.on_delete '
     f"FROM main.sqlite_master m JOIN pragma_foreign_key_list(m.name, 'main') f "
     f"WHERE {_USER_TABLES} ORDER BY m.name, f.id, f.seq"
 )
 _INDEXES = (
-    "SELECT m.name, il.name, il.\"unique\", il.origin, x.seqno, x.cid, x.name, x.\"desc\" "
+    'SELECT m.name, il.name, il."unique", il.origin, x.seqno, x.cid, x.name, x."desc" '
     "FROM main.sqlite_master m JOIN pragma_index_list(m.name, 'main') il "
     "JOIN pragma_index_xinfo(il.name, 'main') x "
     f"WHERE {_USER_TABLES} AND x.key = 1 ORDER BY m.name, il.name, x.seqno"
@@ -52,9 +52,7 @@ class Catalog:
     index_sql: dict[str, str | None] = field(default_factory=dict)  # index name -> sql
     skipped: list[str] = field(default_factory=list)  # virtual and shadow tables
     columns: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
-    foreign_keys: dict[str, list[Sequence[Any]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    foreign_keys: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
     indexes: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -67,8 +65,7 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
     extra = [s for s in schemas if s != "main"]
     if extra:
         notes.append(
-            f"not compared: schema {', '.join(extra)} "
-            "(attached SQLite databases are not supported)"
+            f"not compared: schema {', '.join(extra)} (attached SQLite databases are not supported)"
         )
     if catalog.skipped:
         notes.append(

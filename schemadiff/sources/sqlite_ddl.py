@@ -14,8 +14,15 @@ from dataclasses import dataclass
 
 from schemadiff.sources.sqlite_tokens import DDLError, Reader, Tok, names, split_commas, tokenize
 
-__all__ = ["DDLError", "ForeignKeyDDL", "IndexDDL", "TableDDL", "parse_create_index",
-           "parse_create_table", "tokenize"]
+__all__ = [
+    "DDLError",
+    "ForeignKeyDDL",
+    "IndexDDL",
+    "TableDDL",
+    "parse_create_index",
+    "parse_create_table",
+    "tokenize",
+]
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,19 @@ class IndexDDL:
 
 
 _TABLE_CONSTRAINTS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
-_COLUMN_CONSTRAINTS = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT",
-                       "COLLATE", "REFERENCES", "GENERATED", "AS"}
+_COLUMN_CONSTRAINTS = {
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+}
 
 
 class _TableParser:

@@ -40,6 +40,8 @@ _KINDS = {
     TokenType.STRING: "string",
 }
 _CONFLICT = {"ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"}
+
+
 def tokenize(sql: str) -> list[Tok]:
     """sqlglot's tokens, with multi-word keywords (``PRIMARY KEY``) split into words."""
     try:
