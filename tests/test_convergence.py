@@ -62,10 +62,11 @@ def run_script(engine: Engine, script: str, direction: str) -> None:
     """Run ``upgrade()`` or ``downgrade()`` of a script text with Alembic's runtime."""
     module = types.ModuleType("revision_under_test")
     exec(compile(script, "revision_under_test.py", "exec"), module.__dict__)  # noqa: S102
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
-        with Operations.context(ctx):
+        with ctx.begin_transaction(), Operations.context(ctx):
             getattr(module, direction)()
+        conn.commit()
 
 
 def reference(url: str, metadata: sa.MetaData, schemas: list[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from schemadiff.snapshot import (
     Table,
     TableKey,
 )
+from schemadiff.typeorder import is_widening
 
 TEXT_IMPORT = SA
 
@@ -424,6 +425,9 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
         new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums))
         imports |= new_t.imports
         args.append(f"type_={new_t.code}")
+        if ctx.dialect == "postgresql" and not is_widening(op.old.type.sql, op.new.type.sql):
+            # PostgreSQL refuses conversions without an assignment cast (text -> integer)
+            args.append(_kw("postgresql_using", _pg_using(op.new.name, op.new.type.sql)))
     args.append(f"existing_type={old_t.code}")
     if "nullable" in changes:
         args.append(_kw("nullable", op.new.nullable))
@@ -452,6 +456,17 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
         args.append("existing_autoincrement=True")
     args += _schema_kw(op.schema_name, target)
     return Code((f"{target}.alter_column({', '.join(args)})",), frozenset(imports))
+
+
+_PG_CAST_NAMES = {"double": "double precision", "timestamptz": "timestamp with time zone"}
+
+
+def _pg_using(column: str, type_sql: str) -> str:
+    """``"code"::integer``: the USING clause of a PostgreSQL type change."""
+    target = _PG_CAST_NAMES.get(type_sql, type_sql)
+    if target.startswith("enum(") and not target.startswith("enum('"):
+        target = target[len("enum(") : -1]
+    return f"{_quote_ident(column)}::{target}"
 
 
 def _default_code(col: Column) -> str:
