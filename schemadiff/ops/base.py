@@ -81,7 +81,7 @@ class Op:
 
     def detail(self) -> dict[str, Any]:
         """Machine-readable fields for the JSON report (stable keys)."""
-        return {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in fields(self)}
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.schema or "", self.table or "", self.kind, self.name or "")

@@ -55,7 +55,8 @@ class DropEnum(Op):
 
 @dataclass(frozen=True)
 class AddEnumValue(Op):
-    """Append or insert one value (``ALTER TYPE ... ADD VALUE``); ``old``/``new`` are the whole types."""
+    """Append or insert one value (``ALTER TYPE ... ADD VALUE``); ``old``/``new`` are the whole
+    types."""
 
     kind = "add_enum_value"
     phase = Phase.CREATE_ENUM
@@ -88,7 +89,9 @@ class AddEnumValue(Op):
             where = f" before {self.before!r}"
         elif self.after is not None:
             where = f" after {self.after!r}"
-        return f"add value {self.value!r} to enum {qualified(self.new.schema, self.new.name)}{where}"
+        return (
+            f"add value {self.value!r} to enum {qualified(self.new.schema, self.new.name)}{where}"
+        )
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,10 @@ class ReplaceEnum(Op):
     @property
     def name(self) -> str:
         return self.new.name
+
+    def sort_key(self) -> tuple[Any, ...]:
+        # a downgrade undoes several added values as a chain of replacements, longest list first
+        return (*super().sort_key(), -len(self.old.values))
 
     @property
     def removed(self) -> tuple[str, ...]:

@@ -9,9 +9,7 @@ from schemadiff.snapshot import Index
 
 
 def _index_text(index: Index) -> str:
-    cols = ", ".join(
-        e.expr + (" DESC" if e.descending else "") for e in index.elements
-    )
+    cols = ", ".join(e.expr + (" DESC" if e.descending else "") for e in index.elements)
     text = f"{index.name} ({cols})"
     if index.where:
         text += f" WHERE {index.where}"

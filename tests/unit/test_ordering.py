@@ -148,3 +148,13 @@ def test_output_is_identical_under_different_hash_seeds() -> None:
         outputs.add(proc.stdout)
     assert len(outputs) == 1
     assert len(json.loads(outputs.pop())) > 8
+
+
+def test_downgrade_of_added_enum_values_chains_replacements() -> None:
+    e0, e1, e2 = Enum("e", ("a",)), Enum("e", ("a", "z")), Enum("e", ("a", "z", "b"))
+    up = order_ops([AddEnumValue(e1, e2, "b"), AddEnumValue(e0, e1, "z")])
+    down = order_ops(op.reverse() for op in up)
+    assert [(op.old.values, op.new.values) for op in down] == [  # type: ignore[attr-defined]
+        (("a", "z", "b"), ("a", "z")),
+        (("a", "z"), ("a",)),
+    ]

@@ -1,0 +1,175 @@
+"""Comparators: one module per object kind, each a function that yields ops and notices.
+
+``run_comparators`` is the whole comparison, in a fixed order:
+
+1. filters (:mod:`schemadiff.filters`) on both snapshots;
+2. renames (:mod:`schemadiff.renames`), then the database snapshot seen with them applied;
+3. the built-in comparators below, snapshot-level first, then per table pair;
+4. configured comparators (``options.comparators``) and ``schemadiff.comparators`` entry points;
+5. notices: what either source could not see, NOT NULL columns that need a backfill;
+6. ordering (:func:`schemadiff.ordering.order_ops`).
+
+Everything is keyed and sorted, so the result never depends on ``PYTHONHASHSEED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from schemadiff.comparators.check_constraints import compare_check_constraints
+from schemadiff.comparators.columns import compare_columns
+from schemadiff.comparators.comments import compare_table_comment
+from schemadiff.comparators.context import (
+    CompareContext,
+    Item,
+    SnapshotComparator,
+    TableComparator,
+    TablePair,
+)
+from schemadiff.comparators.enums import compare_enums
+from schemadiff.comparators.foreign_keys import compare_foreign_keys
+from schemadiff.comparators.indexes import compare_indexes
+from schemadiff.comparators.primary_keys import compare_primary_key
+from schemadiff.comparators.rewrite import apply_renames
+from schemadiff.comparators.schemas import compare_schemas
+from schemadiff.comparators.tables import compare_tables, table_pairs
+from schemadiff.comparators.unique_constraints import compare_unique_constraints
+from schemadiff.dialects import rules_for
+from schemadiff.diff import CompareOptions, DiffResult, Notice
+from schemadiff.filters import apply_filters
+from schemadiff.ops import AddColumn, Op, qualified
+from schemadiff.ordering import order_ops
+from schemadiff.plugins import PluginError, callable_name, entry_point_comparators
+from schemadiff.renames import plan_renames
+from schemadiff.snapshot import Snapshot
+
+__all__ = [
+    "SNAPSHOT_COMPARATORS",
+    "TABLE_COMPARATORS",
+    "CompareContext",
+    "Item",
+    "TablePair",
+    "run_comparators",
+]
+
+#: Comparators over whole snapshots, by object kind.
+SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
+    "schemas": compare_schemas,
+    "enums": compare_enums,
+    "tables": compare_tables,
+}
+
+#: Comparators run for every table present on both sides (never for created/dropped tables).
+TABLE_COMPARATORS: dict[str, TableComparator] = {
+    "columns": compare_columns,
+    "primary_keys": compare_primary_key,
+    "unique_constraints": compare_unique_constraints,
+    "foreign_keys": compare_foreign_keys,
+    "check_constraints": compare_check_constraints,
+    "indexes": compare_indexes,
+    "comments": compare_table_comment,
+}
+
+
+def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> DiffResult:
+    """Compare ``db`` (current state) with ``models`` (wanted state); ops go db -> models."""
+    db, models = apply_filters(db, models, options)
+    plan = plan_renames(db, models, options)
+    ctx = CompareContext(
+        options=options,
+        dialect=db.dialect,
+        db=apply_renames(db, plan.tables, plan.columns),
+        models=models,
+        features=frozenset(rules_for(db.dialect).features),
+    )
+    items: list[Item] = [*plan.tables, *plan.columns, *plan.notices]
+    items += builtin_items(ctx)
+    items += plugin_items(ctx)
+    ops = [item for item in items if isinstance(item, Op)]
+    notices = [item for item in items if isinstance(item, Notice)]
+    notices += source_notices(db, models)
+    notices += backfill_notices(ops)
+    return DiffResult(dialect=db.dialect, ops=tuple(order_ops(ops)), notices=sort_notices(notices))
+
+
+def builtin_items(ctx: CompareContext) -> list[Item]:
+    items: list[Item] = []
+    for compare in SNAPSHOT_COMPARATORS.values():
+        items.extend(compare(ctx))
+    for pair in table_pairs(ctx):
+        for compare_table in TABLE_COMPARATORS.values():
+            items.extend(compare_table(ctx, pair))
+    return items
+
+
+def plugin_items(ctx: CompareContext) -> list[Item]:
+    """Items from configured comparators, then from entry points (sorted by name)."""
+    plugins: list[tuple[str, Callable[..., Any]]] = [
+        (callable_name(fn), fn) for fn in ctx.options.comparators
+    ]
+    if ctx.options.use_entry_points:
+        plugins += [(f"entry point {n!r}", fn) for n, fn in entry_point_comparators()]
+    items: list[Item] = []
+    for name, fn in plugins:
+        items.extend(_run_plugin(name, fn, ctx))
+    return items
+
+
+def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[Item]:
+    try:
+        result = fn(ctx, ctx.db, ctx.models)
+        produced = list(result) if result is not None else []
+    except PluginError:
+        raise
+    except Exception as exc:
+        raise PluginError(
+            f"comparator {name} failed: {type(exc).__name__}: {exc} (use --debug for a traceback)"
+        ) from exc
+    for item in produced:
+        if not isinstance(item, (Op, Notice)):
+            raise PluginError(
+                f"comparator {name} yielded a {type(item).__name__}; "
+                "a comparator must yield schemadiff.ops.Op or schemadiff.diff.Notice objects"
+            )
+    return produced
+
+
+def source_notices(db: Snapshot, models: Snapshot) -> list[Notice]:
+    """What the sources themselves could not see, as "not compared" notices."""
+    return [Notice("not_compared", note) for s in (db, models) for note in s.not_compared]
+
+
+def backfill_notices(ops: Iterable[Op]) -> list[Notice]:
+    """A warning for each NOT NULL column without a default added to an existing table."""
+    out = []
+    for op in ops:
+        if isinstance(op, AddColumn) and op.needs_backfill:
+            target = f"{qualified(op.schema_name, op.table_name)}.{op.column.name}"
+            out.append(
+                Notice(
+                    "warning",
+                    f"{target} is added NOT NULL without a default: this fails if the table has "
+                    "rows. Give it a server default, or add it nullable, backfill it, then make "
+                    "it NOT NULL",
+                    op.schema_name,
+                    op.table_name,
+                )
+            )
+    return out
+
+
+def sort_notices(notices: Iterable[Notice]) -> tuple[Notice, ...]:
+    """Deduplicated, in a stable order (level, schema, table, message)."""
+    return tuple(sorted(set(notices), key=_notice_key))
+
+
+def _notice_key(n: Notice) -> tuple[str, bool, str, bool, str, str]:
+    return (
+        n.level,
+        n.schema is not None,
+        n.schema or "",
+        n.table is not None,
+        n.table or "",
+        n.message,
+    )

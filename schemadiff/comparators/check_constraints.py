@@ -1,0 +1,31 @@
+"""Check constraints, matched by name or (for unnamed ones) by canonical expression.
+
+Expressions are canonical SQL (see :mod:`schemadiff.sqlexpr`), so spelling differences between
+the catalog and the compiled model are gone; a changed expression is a drop plus an add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemadiff.comparators.context import CompareContext, Item, TablePair
+from schemadiff.comparators.matching import match
+from schemadiff.ops import AddCheckConstraint, DropCheckConstraint
+from schemadiff.snapshot import CheckConstraint
+
+
+def _structure(check: CheckConstraint) -> str:
+    return check.sqltext
+
+
+def compare_check_constraints(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
+    if not ctx.supports("check_constraints"):
+        if pair.model.check_constraints:
+            yield ctx.not_supported("check_constraints")
+        return
+    found = match(pair.db.check_constraints, pair.model.check_constraints, _structure)
+    changed = [(d, m) for d, m in found.pairs if d.sqltext != m.sqltext]
+    for old in [*found.db_only, *(d for d, _ in changed)]:
+        yield DropCheckConstraint(pair.schema, pair.name, old)
+    for new in [*found.model_only, *(m for _, m in changed)]:
+        yield AddCheckConstraint(pair.schema, pair.name, new)

@@ -1,0 +1,142 @@
+"""Columns: add, drop, and alter type, nullability, server default, comment, identity, computed
+expression and collation.
+
+Type and server-default comparison can be replaced by a user hook (``compare_type`` /
+``compare_server_default``): ``hook(ctx, db_column, model_column, db_table, model_table)`` returns
+True (different), False (same) or None (use the built-in rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from schemadiff.comparators.context import CompareContext, Item, TablePair
+from schemadiff.diff import Notice
+from schemadiff.ops import AddColumn, AlterColumn, DropColumn
+from schemadiff.ops.column_ops import ALTERABLE
+from schemadiff.snapshot import Column
+
+
+def compare_columns(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
+    db_columns = {c.name: c for c in pair.db.columns}
+    for col in pair.model.columns:
+        old = db_columns.get(col.name)
+        if old is None:
+            yield AddColumn(pair.schema, pair.name, col)
+        else:
+            yield from _compare_column(ctx, pair, old, col)
+    for col in pair.db.columns:
+        if pair.model.column(col.name) is None:
+            yield DropColumn(pair.schema, pair.name, col)
+
+
+def _compare_column(
+    ctx: CompareContext, pair: TablePair, old: Column, new: Column
+) -> Iterator[Item]:
+    notices: list[Notice] = []
+    changed = [attr for attr in ALTERABLE if _differs(ctx, pair, attr, old, new, notices)]
+    yield from notices
+    if not changed:
+        return
+    # attributes that were not compared keep their database value, so that the op's
+    # ``changes`` lists exactly what was found different
+    merged = replace(new, **{a: getattr(old, a) for a in ALTERABLE if a not in changed})
+    op = AlterColumn(pair.schema, pair.name, old, merged)
+    if op.changes:
+        yield op
+
+
+def _differs(
+    ctx: CompareContext,
+    pair: TablePair,
+    attr: str,
+    old: Column,
+    new: Column,
+    notices: list[Notice],
+) -> bool:
+    if attr == "type":
+        return _type_differs(ctx, pair, old, new, notices)
+    if attr == "nullable":
+        return old.nullable != new.nullable
+    if attr == "server_default":
+        return _default_differs(ctx, pair, old, new)
+    feature = {"comment": "comments"}.get(attr, attr)
+    if not ctx.supports(feature):
+        if getattr(new, attr) is not None:
+            notices.append(ctx.not_supported(feature))
+        return False
+    if attr == "identity":
+        return _identity_differs(old, new)
+    if attr == "computed":
+        return _computed_differs(old, new)
+    if attr == "collation":
+        # the database always reports a collation; compare only when the model asks for one
+        return new.collation is not None and new.collation != old.collation
+    return bool(getattr(old, attr) != getattr(new, attr))
+
+
+def _type_differs(
+    ctx: CompareContext, pair: TablePair, old: Column, new: Column, notices: list[Notice]
+) -> bool:
+    verdict = _run_hook(ctx.options.compare_type, ctx, pair, old, new)
+    if verdict is not None:
+        return verdict
+    if not (old.type.known and new.type.known):
+        unknown = old.type.sql if not old.type.known else new.type.sql
+        notices.append(
+            Notice(
+                "not_compared",
+                f"type of column {pair.label}.{new.name}: {unknown!r} is not a type schemadiff "
+                "understands (pass a compare_type hook to compare it)",
+                pair.schema,
+                pair.name,
+            )
+        )
+        return False
+    return old.type.sql != new.type.sql
+
+
+def _default_differs(ctx: CompareContext, pair: TablePair, old: Column, new: Column) -> bool:
+    generated = (old, new)
+    if any(c.autoincrement or c.identity is not None or c.computed is not None for c in generated):
+        return False  # sequence / identity / generated values are not defaults
+    verdict = _run_hook(ctx.options.compare_server_default, ctx, pair, old, new)
+    if verdict is not None:
+        return verdict
+    return old.server_default != new.server_default
+
+
+def _run_hook(
+    hook: object, ctx: CompareContext, pair: TablePair, old: Column, new: Column
+) -> bool | None:
+    """A bool option decides alone (False: never different); a callable may defer (None)."""
+    if hook is True:
+        return None
+    if hook is False or hook is None:
+        return False
+    if callable(hook):
+        result = hook(ctx, old, new, pair.db, pair.model)
+        return None if result is None else bool(result)
+    return None
+
+
+def _identity_differs(old: Column, new: Column) -> bool:
+    a, b = old.identity, new.identity
+    if a is None or b is None:
+        return a is not b
+    if a.always != b.always:
+        return True
+    # start/increment: only when the model sets them (the database always reports values)
+    return (b.start is not None and b.start != a.start) or (
+        b.increment is not None and b.increment != a.increment
+    )
+
+
+def _computed_differs(old: Column, new: Column) -> bool:
+    a, b = old.computed, new.computed
+    if a is None or b is None:
+        return a is not b
+    if a.sqltext != b.sqltext:
+        return True
+    return b.persisted is not None and a.persisted is not None and a.persisted != b.persisted

@@ -1,0 +1,48 @@
+"""Indexes, matched by name. Any change (elements and their order/opclass, uniqueness, partial
+predicate, access method, covering columns) is a drop plus a create: indexes cannot be altered.
+
+Element expressions and predicates are canonical SQL, so a changed expression or ``WHERE`` is
+detected while spelling differences are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from schemadiff.comparators.context import CompareContext, Item, TablePair
+from schemadiff.ops import CreateIndex, DropIndex
+from schemadiff.snapshot import Index
+
+
+def compare_indexes(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
+    db_indexes = [ix for ix in pair.db.indexes if _comparable(ctx, ix)]
+    model_indexes = []
+    for ix in pair.model.indexes:
+        if _comparable(ctx, ix):
+            model_indexes.append(ix)
+        else:
+            yield ctx.not_supported("expression_indexes")
+    if any(ix.where is not None for ix in model_indexes) and not ctx.supports("partial_indexes"):
+        yield ctx.not_supported("partial_indexes")
+    by_name = {ix.name: ix for ix in db_indexes}
+    model_names = {ix.name for ix in model_indexes}
+    for new in model_indexes:
+        old = by_name.get(new.name)
+        if old is None:
+            yield CreateIndex(pair.schema, pair.name, new)
+        elif _shape(ctx, old) != _shape(ctx, new):
+            yield DropIndex(pair.schema, pair.name, old)
+            yield CreateIndex(pair.schema, pair.name, new)
+    for old in db_indexes:
+        if old.name not in model_names:
+            yield DropIndex(pair.schema, pair.name, old)
+
+
+def _comparable(ctx: CompareContext, index: Index) -> bool:
+    has_expression = any(e.is_expression for e in index.elements)
+    return ctx.supports("expression_indexes") or not has_expression
+
+
+def _shape(ctx: CompareContext, index: Index) -> Hashable:
+    where = index.where if ctx.supports("partial_indexes") else None
+    return (index.elements, index.unique, where, index.using, index.include)

@@ -1,0 +1,31 @@
+"""Schemas: create the ones the models use that the database lacks, drop covered empty ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.ops import CreateSchema, DropSchema
+from schemadiff.snapshot import Snapshot
+
+
+def covered_schemas(snapshot: Snapshot) -> set[str]:
+    """Non-default schemas a snapshot covers: listed ones plus those its objects live in."""
+    names = set(snapshot.schemas)
+    names.update(t.schema for t in snapshot.tables if t.schema)
+    names.update(e.schema for e in snapshot.enums if e.schema)
+    names.discard(snapshot.default_schema or "")
+    return names
+
+
+def compare_schemas(ctx: CompareContext) -> Iterator[Item]:
+    model_schemas = covered_schemas(ctx.models)
+    if not ctx.supports("schemas"):
+        if model_schemas:
+            yield ctx.not_supported("schemas")
+        return
+    db_schemas = covered_schemas(ctx.db)
+    for name in sorted(model_schemas - db_schemas):
+        yield CreateSchema(name)
+    for name in sorted(db_schemas - model_schemas):
+        yield DropSchema(name)
