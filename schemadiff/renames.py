@@ -53,6 +53,12 @@ class _Planner:
         """(schema, old name) -> new name."""
         return {(op.schema_name, op.old_name): op.new_name for op in self.table_ops}
 
+    def rename_table_op(self, schema: str | None, old: str, new: str) -> RenameTable:
+        """The op, with the columns whose sequence follows the table's name (SERIAL)."""
+        table = self.db[(schema, old)]
+        serial = tuple(c.name for c in table.columns if c.autoincrement and c.identity is None)
+        return RenameTable(schema, old, new, serial_columns=serial)
+
     def table_problem(self, schema: str | None, old: str, new: str) -> str | None:
         if (schema, old) not in self.db:
             return f"there is no table {qualified(schema, old)} in the database"
@@ -75,14 +81,14 @@ class _Planner:
                 hint = f"{qualified(schema, old)}={new}"
                 self.warn(f"--rename-table {hint} ignored: {problem}", schema, new)
             else:
-                self.table_ops.append(RenameTable(schema, old, new))
+                self.table_ops.append(self.rename_table_op(schema, old, new))
         for table in model_tables:
             if table.renamed_from is None or table.key in self.db:
                 continue  # no hint, or the rename already happened
             old = table.renamed_from
             problem = self.table_problem(table.schema, old, table.name)
             if problem is None:
-                self.table_ops.append(RenameTable(table.schema, old, table.name))
+                self.table_ops.append(self.rename_table_op(table.schema, old, table.name))
             elif (table.schema, old) not in self.db:
                 self.warn(
                     f"renamed_from {old!r} on table {qualified(table.schema, table.name)} "
@@ -104,7 +110,7 @@ class _Planner:
                 if new.key in taken or new.schema != old.schema or not _same_columns(old, new):
                     continue
                 if self.confirm("table", qualified(old.schema, old.name), old.name, new.name):
-                    self.table_ops.append(RenameTable(old.schema, old.name, new.name))
+                    self.table_ops.append(self.rename_table_op(old.schema, old.name, new.name))
                     taken.add(new.key)
                     break
                 self.warn(

@@ -77,6 +77,9 @@ class RenameTable(Op):
     old_name: str
     new_name: str
     undo: bool = False
+    #: columns fed by a sequence named after the table (PostgreSQL SERIAL): the renderer renames
+    #: ``<old>_<col>_seq`` with the table, so the result equals a fresh ``create_all``
+    serial_columns: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -91,7 +94,9 @@ class RenameTable(Op):
         return Phase.UNDO_RENAME_TABLE if self.undo else self.phase
 
     def reverse(self) -> Op:
-        return RenameTable(self.schema_name, self.new_name, self.old_name, not self.undo)
+        return RenameTable(
+            self.schema_name, self.new_name, self.old_name, not self.undo, self.serial_columns
+        )
 
     def describe(self) -> str:
         return f"rename table {qualified(self.schema_name, self.old_name)} to {self.new_name}"

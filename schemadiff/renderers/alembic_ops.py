@@ -384,7 +384,15 @@ def _drop_table(op: O.DropTable, ctx: RenderContext, target: str) -> Code:
 
 def _rename_table(op: O.RenameTable, ctx: RenderContext, target: str) -> Code:
     args = [repr(op.old_name), repr(op.new_name)] + _schema_kw(op.schema_name, "op")
-    return Code((f"op.rename_table({', '.join(args)})",))
+    lines = [f"op.rename_table({', '.join(args)})"]
+    if ctx.dialect == "postgresql":
+        prefix = _quote_ident(op.schema_name) + "." if op.schema_name else ""
+        for col in op.serial_columns:
+            old_seq = _quote_ident(f"{op.old_name}_{col}_seq"[:63])
+            new_seq = _quote_ident(f"{op.new_name}_{col}_seq"[:63])
+            sql = f"ALTER SEQUENCE IF EXISTS {prefix}{old_seq} RENAME TO {new_seq}"
+            lines.append(f"op.execute({sql!r})")
+    return Code(tuple(lines))
 
 
 def _alter_table_comment(op: O.AlterTableComment, ctx: RenderContext, target: str) -> Code:
