@@ -80,5 +80,5 @@ def _build(tp: Any, value: Any) -> Any:
         for f in fields(tp):
             if f.name in value:
                 kwargs[f.name] = _build(hints[f.name], value[f.name])
-        return tp(**kwargs)
+        return tp(**kwargs)  # type: ignore[operator]
     return value

@@ -43,7 +43,7 @@ def canonical_sql(text: str, dialect: str) -> str:
         return _fallback(text)
     if tree is None:
         return _fallback(text)
-    tree = canonicalize_tree(tree, dialect)
+    tree = canonicalize_tree(tree, dialect)  # type: ignore[arg-type]
     try:
         return tree.sql(dialect="postgres", normalize_functions="upper")
     except (SqlglotError, ValueError):  # pragma: no cover - sqlglot could not print its own tree

@@ -97,10 +97,10 @@ def from_canonical(sql: str, dialect: str) -> TypeCode:
             return TypeCode(f"mysql.{_MYSQL_INTS[base]}(unsigned=True)", frozenset({MY}))
     if sql.startswith("enum('") or sql.startswith("set('"):
         values = [v.replace("''", "'") for v in _QUOTED.findall(sql)]
-        args = ", ".join(repr(v) for v in values)
+        listed = ", ".join(repr(v) for v in values)
         if sql.startswith("set("):
-            return TypeCode(f"mysql.SET({args})", frozenset({MY}))
-        return TypeCode(f"sa.Enum({args})", frozenset({SA}))
+            return TypeCode(f"mysql.SET({listed})", frozenset({MY}))
+        return TypeCode(f"sa.Enum({listed})", frozenset({SA}))
     base, args = split_type(sql)
     if base in _SIMPLE and not args:
         code, imp = _SIMPLE[base]

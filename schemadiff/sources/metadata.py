@@ -67,7 +67,7 @@ class _Builder:
         self.dialect = dialect
         self.rules = rules
         self.default_schema = default_schema
-        self.ddl = dialect.ddl_compiler(dialect, None)
+        self.ddl = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
         self.preparer = self.ddl.preparer
 
     def schema(self, name: str | None) -> str | None:
@@ -186,7 +186,9 @@ class _Builder:
     def index(self, ix: sa.Index) -> Index:
         elements = []
         for expr in ix.expressions:
-            elements.append(self.index_element(ix, expr))
+            elements.append(
+                self.index_element(ix, sa.text(expr) if isinstance(expr, str) else expr)
+            )
         opts = ix.dialect_options
         where = raw_where = None
         for key in ("postgresql", "sqlite"):
