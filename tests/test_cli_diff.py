@@ -217,6 +217,9 @@ def test_diff_and_check_on_server_backends(
     assert report["dialect"] == ("postgresql" if backend == "postgresql" else "mysql")
     assert [(c["op"], c["name"]) for c in report["changes"]] == [("add_column", "phone")]
     assert run_cli(app, "check", "--db", url).code == 1
+    # a snapshot taken from the server compares the same, without a connection
+    assert run_cli(app, "snapshot", "--db", url, "-o", "server.json").code == 0
+    assert json_diff(app, "--db", "server.json") == (code, report)
 
 
 PLUGINS = (

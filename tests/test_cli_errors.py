@@ -112,6 +112,11 @@ CASES = {
         ("diff", "--db", "sqlite:///app.db", "--metadata", "models.Base"),
         "must look like 'module:attribute'",
     ),
+    "hook not importable": Case(
+        ("diff", "--db", "sqlite:///app.db", *META),
+        "include_object 'nohooks:include': cannot import module 'nohooks'",
+        files={"schemadiff.toml": 'include_object = "nohooks:include"\n'},
+    ),
     "malformed toml": Case(
         ("diff",),
         "pyproject.toml is not valid TOML",

@@ -1,0 +1,254 @@
+"""The ``schemadiff`` command line (typer): ``diff``, ``check`` and ``snapshot``.
+
+Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration or connection
+error. Errors are one ``error: ...`` line on stderr, without a traceback unless ``--debug``, and
+never show a password. SQLAlchemy, drivers and the engine are imported inside the commands so that
+``schemadiff --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from schemadiff.chain_cli import register as register_chain_commands
+from schemadiff.cli_run import STATE, run_app, stderr_line
+
+if TYPE_CHECKING:
+    from schemadiff.config import Settings
+    from schemadiff.diff import DiffResult
+
+app = typer.Typer(
+    name="schemadiff",
+    help="Compare a database with your SQLAlchemy models (and write migrations).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DIFF_FORMATS = ("text", "json")
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL|FILE",
+        help="Database URL, or a snapshot .json file.",
+        show_default=False,
+    ),
+]
+MetadataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metadata",
+        metavar="MOD:ATTR",
+        help="The models' MetaData as MODULE:ATTR.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", metavar="FORMAT", help="Output format: text or json.")
+]
+SchemaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--schema", metavar="SCHEMA", help="Schema to compare (repeatable).", show_default=False
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude-table",
+        metavar="GLOB",
+        help="Table glob to skip (repeatable).",
+        show_default=False,
+    ),
+]
+RenameTableOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rename-table",
+        metavar="OLD=NEW",
+        help="Table OLD was renamed to NEW (repeatable).",
+        show_default=False,
+    ),
+]
+RenameColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rename-column",
+        metavar="TABLE.OLD=NEW",
+        help="Column OLD of TABLE was renamed to NEW (repeatable).",
+        show_default=False,
+    ),
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from schemadiff import __version__
+
+        typer.echo(f"schemadiff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="PATH",
+            help="Config file (TOML, or an alembic.ini).",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "-n",
+            "--name",
+            metavar="ENV",
+            help="Named environment from the config.",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Compare a database with your SQLAlchemy models (and write migrations)."""
+    STATE.config, STATE.name, STATE.debug = config, name, debug or STATE.debug
+
+
+@app.command()
+def diff(
+    db: DbOpt = None,
+    metadata: MetadataOpt = None,
+    output_format: FormatOpt = "text",
+    schema: SchemaOpt = None,
+    exclude_table: ExcludeOpt = None,
+    rename_table: RenameTableOpt = None,
+    rename_column: RenameColumnOpt = None,
+) -> None:
+    """Show what differs between the database and the models (exit 1 if anything does)."""
+    result = _compare(
+        output_format, db, metadata, schema, exclude_table, rename_table, rename_column, "diff"
+    )
+    raise typer.Exit(0 if result.is_empty else 1)
+
+
+@app.command()
+def check(
+    db: DbOpt = None,
+    metadata: MetadataOpt = None,
+    output_format: FormatOpt = "text",
+    schema: SchemaOpt = None,
+    exclude_table: ExcludeOpt = None,
+    rename_table: RenameTableOpt = None,
+    rename_column: RenameColumnOpt = None,
+) -> None:
+    """The gate: exit 0 when the database matches the models, 1 when it has drifted."""
+    result = _compare(
+        output_format, db, metadata, schema, exclude_table, rename_table, rename_column, "check"
+    )
+    raise typer.Exit(0 if result.is_empty else 1)
+
+
+@app.command()
+def snapshot(
+    output: Annotated[
+        str, typer.Option("-o", "--output", metavar="FILE", help="File to write ('-' for stdout).")
+    ],
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+) -> None:
+    """Save the database's schema as a JSON snapshot (usable later as --db FILE)."""
+    from schemadiff import snapshot_io
+    from schemadiff.errors import SnapshotError
+    from schemadiff.pipeline import snapshot_target
+    from schemadiff.renderers.text import make_console
+
+    settings = _settings(url=db, schemas=tuple(schema) if schema else None)
+    target = snapshot_target(settings)
+    if output == "-":
+        sys.stdout.write(snapshot_io.dumps(target.snapshot))
+        return
+    try:
+        snapshot_io.save(target.snapshot, output)
+    except OSError as exc:
+        raise SnapshotError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    n = len(target.snapshot.tables)
+    summary = f"wrote {output} ({n} table{'' if n == 1 else 's'}, {target.label})"
+    make_console().print(summary, markup=False)
+
+
+def _compare(
+    output_format: str,
+    db: str | None,
+    metadata: str | None,
+    schema: list[str] | None,
+    exclude_table: list[str] | None,
+    rename_table: list[str] | None,
+    rename_column: list[str] | None,
+    command: str,
+) -> DiffResult:
+    """Shared body of ``diff`` and ``check``: returns the DiffResult after printing it."""
+    fmt = _check_format(output_format, DIFF_FORMATS)
+    settings = _settings(
+        url=db,
+        metadata=metadata,
+        schemas=tuple(schema) if schema else None,
+        exclude_tables=tuple(exclude_table) if exclude_table else None,
+    )
+    from schemadiff.pipeline import compare
+    from schemadiff.renderers.text import make_console, render_text, render_verdict
+
+    target, result = compare(settings, (rename_table or (), rename_column or ()))
+    if fmt == "json":
+        from schemadiff.renderers.json_report import render_json
+
+        sys.stdout.write(render_json(result))
+    elif command == "check":
+        render_verdict(result, make_console(), database=target.label)
+    else:
+        render_text(result, make_console(), database=target.label, models=settings.metadata)
+    return result
+
+
+def _check_format(value: str, allowed: tuple[str, ...]) -> str:
+    from schemadiff.errors import UsageError
+
+    fmt = value.strip().lower()
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {value!r}; use one of: {', '.join(allowed)}")
+    return fmt
+
+
+def _settings(**overrides: Any) -> Settings:
+    """Merged settings; config warnings go to stderr at once."""
+    from schemadiff.config import load_settings
+
+    settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
+    for warning in settings.warnings:
+        stderr_line(f"warning: {warning}")
+    return settings
+
+
+register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (errors printed, never raised)."""
+    return run_app(app, argv)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

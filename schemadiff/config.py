@@ -1,0 +1,252 @@
+"""Settings: where the database and the models are, and what to compare.
+
+Read in this order, later wins:
+
+1. ``alembic.ini`` in the current directory (``script_location``, ``sqlalchemy.url`` of
+   ``[alembic]``), so an existing Alembic project works without new configuration;
+2. ``--config FILE`` if given, else ``./schemadiff.toml`` (top-level keys), else
+   ``[tool.schemadiff]`` of ``./pyproject.toml``; a named environment (``-n NAME``) from
+   ``[tool.schemadiff.environments.NAME]`` overrides the base keys;
+3. the environment: ``SCHEMADIFF_URL``, else ``DATABASE_URL``;
+4. command-line flags.
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from schemadiff.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+URL_ENV_VARS = ("SCHEMADIFF_URL", "DATABASE_URL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The merged configuration. ``schemas`` None means "the default schema plus every schema the
+    models name"; ``sources`` lists what was read (shown with ``--debug``)."""
+
+    url: str | None = None
+    metadata: str | None = None
+    script_location: str | None = None
+    schemas: tuple[str, ...] | None = None
+    version_table: str = "alembic_version"
+    exclude_tables: tuple[str, ...] = ()
+    include_object: str | None = None
+    include_name: str | None = None
+    compare_type: bool | str = True
+    compare_server_default: bool | str = True
+    comparators: tuple[str, ...] = ()
+    render_as_batch: bool | str = "auto"
+    environment: str | None = None
+    sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+#: keys a config file may set (everything but the bookkeeping fields)
+KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(Settings) if f.name not in ("environment", "sources", "warnings")
+)
+_STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
+_STR_KEYS |= {"include_name"}
+_LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
+_HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
+_REFERENCE_KEYS = {"metadata", "include_object", "include_name"}
+
+
+def load_settings(
+    *,
+    cwd: str | Path | None = None,
+    config_path: str | Path | None = None,
+    environment: str | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge every configuration layer; ``overrides`` are command-line values (None = not given)."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    env = os.environ if env is None else env
+    layers = _Layers()
+    explicit = Path(config_path) if config_path is not None else None
+    if explicit is not None and not explicit.is_absolute():
+        explicit = base / explicit
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} not found; check the --config path")
+    ini = explicit if explicit is not None and explicit.suffix == ".ini" else base / "alembic.ini"
+    if ini.is_file():
+        layers.add(str(ini.name), _read_alembic_ini(ini))
+    toml_file, table, label = _find_toml(base, explicit)
+    if toml_file is not None:
+        layers.add_file(label, table, environment)
+    elif environment is not None:
+        raise ConfigError(
+            f"unknown environment {environment!r}: no configuration file defines environments; "
+            "add [tool.schemadiff.environments.NAME] to pyproject.toml"
+        )
+    for var in URL_ENV_VARS:
+        if env.get(var):
+            layers.add(f"${var}", {"url": env[var]})
+            break
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if given:
+        layers.add("command line", _validate("the command line", given, layers))
+    return replace(
+        Settings(**layers.values),
+        environment=environment,
+        sources=tuple(layers.sources),
+        warnings=tuple(layers.warnings),
+    )
+
+
+class _Layers:
+    """Accumulates values (later wins), their sources and warnings."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.sources: list[str] = []
+        self.warnings: list[str] = []
+
+    def add(self, label: str, values: Mapping[str, Any]) -> None:
+        self.values.update(values)
+        self.sources.append(label)
+
+    def add_file(self, label: str, table: Mapping[str, Any], environment: str | None) -> None:
+        raw_envs = table.get("environments", {})
+        if not isinstance(raw_envs, dict):
+            raise ConfigError(f"{label}: 'environments' must be a table of named tables")
+        base = {k: v for k, v in table.items() if k != "environments"}
+        self.add(label, _validate(label, base, self))
+        if environment is None:
+            return
+        if environment not in raw_envs:
+            known = ", ".join(sorted(raw_envs)) or "none defined"
+            raise ConfigError(
+                f"unknown environment {environment!r} (known in {label}: {known}); "
+                "pick one of those with -n/--name"
+            )
+        env_label = f"{label} environment {environment!r}"
+        chosen = raw_envs[environment]
+        if not isinstance(chosen, dict):
+            raise ConfigError(f"{env_label} must be a table of keys")
+        self.add(env_label, _validate(env_label, chosen, self))
+
+
+def _find_toml(base: Path, explicit: Path | None) -> tuple[Path | None, dict[str, Any], str]:
+    """The TOML file to read, the table holding our keys, and a label for messages."""
+    if explicit is not None and explicit.suffix != ".ini":
+        data = _read_toml(explicit)
+        section = data.get("tool", {}).get("schemadiff") if isinstance(data, dict) else None
+        if isinstance(section, dict):
+            return explicit, section, f"{explicit.name} [tool.schemadiff]"
+        return explicit, data, explicit.name
+    own = base / "schemadiff.toml"
+    if own.is_file():
+        data = _read_toml(own)
+        section = data.get("tool", {}).get("schemadiff")
+        if isinstance(section, dict):
+            return own, section, "schemadiff.toml [tool.schemadiff]"
+        return own, data, "schemadiff.toml"
+    pyproject = base / "pyproject.toml"
+    if pyproject.is_file():
+        section = _read_toml(pyproject).get("tool", {}).get("schemadiff")
+        if section is not None:
+            if not isinstance(section, dict):
+                raise ConfigError("pyproject.toml: [tool.schemadiff] must be a table")
+            return pyproject, section, "pyproject.toml [tool.schemadiff]"
+    return None, {}, ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} is not valid TOML ({exc}); fix the file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def _read_alembic_ini(path: Path) -> dict[str, Any]:
+    parser = configparser.ConfigParser(defaults={"here": str(path.parent.resolve())})
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path.name} is not a valid ini file ({first}); fix the file") from exc
+    if not parser.has_section("alembic"):
+        return {}
+    values: dict[str, Any] = {}
+    try:
+        for ini_key, key in (("script_location", "script_location"), ("sqlalchemy.url", "url")):
+            value = parser.get("alembic", ini_key, fallback="").strip()
+            if value:
+                values[key] = value
+    except configparser.Error as exc:
+        raise ConfigError(f"{path.name}: {exc}; fix the [alembic] section") from exc
+    return values
+
+
+def _validate(label: str, raw: Mapping[str, Any], layers: _Layers) -> dict[str, Any]:
+    """Check types and convert values; unknown keys become warnings, not errors."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in KEYS:
+            hint = difflib.get_close_matches(key, KEYS, n=1)
+            also = f"; did you mean {hint[0]!r}?" if hint else f" (known keys: {', '.join(KEYS)})"
+            layers.warnings.append(f"unknown key {key!r} in {label} ignored{also}")
+            continue
+        out[key] = _coerce(label, key, value)
+    return out
+
+
+def _coerce(label: str, key: str, value: Any) -> Any:
+    where = f"{label}: {key!r}"
+    if key in _STR_KEYS:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a non-empty string, got {value!r}")
+        if key in _REFERENCE_KEYS:
+            _check_reference(where, value)
+        return value.strip()
+    if key in _LIST_KEYS:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+        if key == "comparators":
+            for item in items:
+                _check_reference(where, item)
+        return tuple(items)
+    if key in _HOOK_OR_BOOL_KEYS:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            _check_reference(where, value)
+            return value
+        raise ConfigError(f"{where} must be true, false or 'module:function', got {value!r}")
+    return _coerce_batch(where, value)
+
+
+def _coerce_batch(where: str, value: Any) -> bool | str:
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).lower()
+    if lowered in ("auto", "true", "false"):
+        return {"true": True, "false": False}.get(lowered, "auto")
+    raise ConfigError(f"{where} must be 'auto', true or false, got {value!r}")
+
+
+def _check_reference(where: str, value: str) -> None:
+    module, sep, attr = value.partition(":")
+    if not sep or not module.strip() or not attr.strip():
+        raise ConfigError(
+            f"{where} must look like 'module:attribute' (e.g. 'models:Base.metadata'), "
+            f"got {value!r}"
+        )

@@ -1,0 +1,180 @@
+"""Engines from URLs, with errors that say what to do, and passwords kept out of every message.
+
+Every URL that passes through here has its password remembered, so :func:`scrub` can remove it from
+any text (driver errors sometimes echo connection parameters) before the command line prints it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, quote_plus
+
+from schemadiff.errors import ConnectionFailed, DriverMissing, UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection, Engine
+
+_SECRETS: set[str] = set()
+#: ``scheme://user:password@`` in free text (a URL we never parsed, e.g. inside a driver message)
+_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+#: pip packages for DBAPI modules whose names differ from the package
+_PIP_NAMES = {"psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient", "mysql": "mysql-connector"}
+_EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
+_EXTRAS["mariadb"] = _EXTRAS["mysql"]
+_TIMEOUT_BACKENDS = ("postgresql", "mysql", "mariadb")
+CONNECT_TIMEOUT = 10
+
+
+def remember_secret(secret: str | None) -> None:
+    """Make :func:`scrub` remove ``secret`` (raw and URL-encoded) from any text."""
+    if secret:
+        _SECRETS.update({secret, quote(secret, safe=""), quote_plus(secret)})
+
+
+def scrub(text: str) -> str:
+    """Remove every remembered password and any ``user:password@`` from ``text``."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['at']}", text)
+
+
+def parse_url(url: str | URL) -> URL:
+    """Parse a SQLAlchemy URL (remembering its password) or raise a clear error."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if isinstance(url, str):
+        for m in _URL_PASSWORD.finditer(url):
+            remember_secret(m["pw"])
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(
+            f"cannot parse database URL {scrub(str(url))!r}; expected e.g. "
+            "postgresql+psycopg://user:password@host/dbname or sqlite:///file.db"
+        ) from exc
+    remember_secret(parsed.password if isinstance(parsed.password, str) else None)
+    return parsed
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL as text with its password replaced by ``***``."""
+    try:
+        return parse_url(url).render_as_string(hide_password=True)
+    except UsageError:
+        return scrub(str(url))
+
+
+def create_engine(url: str | URL) -> Engine:
+    """An engine for ``url``; a missing driver or SQLite file is reported before connecting."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import NoSuchModuleError
+
+    parsed = parse_url(url)
+    masked = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    _check_sqlite_file(parsed, masked)
+    connect_args: dict[str, object] = {}
+    if backend in _TIMEOUT_BACKENDS and "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    try:
+        engine = sa.create_engine(parsed, connect_args=connect_args)
+    except NoSuchModuleError as exc:
+        if backend == "postgres":  # Heroku-style DATABASE_URL
+            raise DriverMissing(
+                f"'postgres://' is not a SQLAlchemy URL scheme ({masked}); write "
+                "postgresql+psycopg://... instead"
+            ) from exc
+        raise DriverMissing(
+            f"unknown database backend {parsed.drivername!r} in {masked}; use a URL such as "
+            "postgresql+psycopg://..., mysql+pymysql://... or sqlite:///file.db"
+        ) from exc
+    except ImportError as exc:
+        raise DriverMissing(_missing_driver_message(parsed, masked, exc)) from exc
+    if engine.dialect.is_async:
+        engine.dispose()
+        raise UsageError(
+            f"{parsed.drivername!r} is an async driver; use a regular one, e.g. "
+            "postgresql+psycopg:// or mysql+pymysql://"
+        )
+    return engine
+
+
+@contextmanager
+def connect(engine: Engine) -> Iterator[Connection]:
+    """Open a connection, turning driver errors into :class:`ConnectionFailed`."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        conn = engine.connect()
+    except DBAPIError as exc:
+        raise ConnectionFailed(describe_connect_error(engine.url, exc)) from exc
+    with conn:
+        yield conn
+
+
+def describe_connect_error(url: URL, exc: BaseException) -> str:
+    """One line: which database, what went wrong, what to do."""
+    masked = url.render_as_string(hide_password=True)
+    detail = driver_message(exc)
+    what, todo = _classify(detail.lower(), url.username or "(no user)")
+    return f"cannot connect to {masked}: {what} ({detail}); {todo}"
+
+
+def _classify(low: str, user: str) -> tuple[str, str]:
+    """(what went wrong, what to do) from a driver's lower-cased message."""
+    if any(s in low for s in ("password authentication failed", "access denied", "authentica")):
+        return f"login refused for user {user!r}", "check the user name and password"
+    if "role" in low and "does not exist" in low:
+        return f"login refused for user {user!r}", "check the user name and password"
+    if "unknown database" in low or ("database" in low and "does not exist" in low):
+        return "the database does not exist", "create it or fix the database name in the URL"
+    if "unable to open database file" in low:
+        return "cannot open the SQLite file", "check the path and its permissions"
+    if any(s in low for s in ("refused", "can't connect", "timeout", "timed out", "resolve")):
+        return "the server is not reachable", "check that it is running and the host/port"
+    return "connection failed", "check the URL and that the server accepts connections"
+
+
+def driver_message(exc: BaseException) -> str:
+    """The first useful line of a driver error, scrubbed of secrets."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return scrub(first)[:300]
+
+
+def _check_sqlite_file(parsed: URL, masked: str) -> None:
+    """SQLite silently creates a missing file; a typo would then diff against an empty database."""
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or "mode" in parsed.query:
+        return
+    if not Path(database).exists():
+        raise ConnectionFailed(
+            f"SQLite database file {database!r} does not exist ({masked}); check the path "
+            "(relative paths start at the current directory)"
+        )
+
+
+def _missing_driver_message(parsed: URL, masked: str, exc: ImportError) -> str:
+    module = (exc.name or str(exc)).split(".")[0]
+    backend = parsed.get_backend_name()
+    extra = _EXTRAS.get(backend)
+    if extra is not None and module == extra[0]:
+        todo = f"pip install 'schemadiff[{extra[1]}]'"
+    elif extra is not None:
+        pip_name = _PIP_NAMES.get(module, module)
+        todo = (
+            f"pip install {pip_name}, or use {backend}+{extra[0]}:// with "
+            f"pip install 'schemadiff[{extra[1]}]'"
+        )
+    else:
+        todo = f"pip install {_PIP_NAMES.get(module, module)}"
+    return f"the database driver {module!r} for {masked} is not installed; {todo}"

@@ -1,0 +1,48 @@
+"""Errors the command line reports as one line (``error: <message>``, exit code 2).
+
+Each message says what failed and what to do about it. Messages never contain a password: URLs are
+rendered masked (:func:`schemadiff.connect.mask_url`) before they are put into a message, and the
+command line scrubs any remaining secret before printing.
+"""
+
+from __future__ import annotations
+
+
+class SchemadiffError(Exception):
+    """Base class: a failure the user can fix; reported without a traceback."""
+
+    exit_code: int = 2
+
+
+class UsageError(SchemadiffError):
+    """A command-line argument is wrong (unknown ``--format``, malformed rename hint...)."""
+
+
+class ConfigError(SchemadiffError):
+    """A configuration file or value is wrong (malformed TOML, wrong type, unknown environment)."""
+
+
+class ConnectionFailed(SchemadiffError):
+    """The database could not be reached, refused the login, or does not exist."""
+
+
+class DriverMissing(ConnectionFailed):
+    """The URL names a backend or DBAPI driver that is not installed."""
+
+
+class MetadataError(SchemadiffError):
+    """The models' MetaData (or a configured hook) could not be imported."""
+
+
+class SnapshotError(SchemadiffError):
+    """A snapshot file could not be read or written."""
+
+
+class RevisionError(SchemadiffError):
+    """The revision chain or a revision argument is wrong: unknown or ambiguous id, several heads
+    without a target, a cycle or dangling ``down_revision``, a script that does not parse."""
+
+
+class MigrationFailed(SchemadiffError):
+    """A revision's ``upgrade()`` / ``downgrade()`` failed; the message says where the database
+    was left."""

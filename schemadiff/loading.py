@@ -1,0 +1,104 @@
+"""Importing the models' MetaData named by the ``metadata`` setting (hooks: see plugins.py).
+
+The current directory is importable (as with ``python -m``), so
+``metadata = "models:Base.metadata"`` works from a project's root. Every failure names the
+reference and what to do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from schemadiff.errors import ConfigError, MetadataError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+
+def import_reference(ref: str, setting: str) -> Any:
+    """Import ``"module:attr"`` (``attr`` may be dotted) named by the ``setting`` key."""
+    module_name, sep, attr_path = ref.partition(":")
+    if not sep or not module_name or not attr_path:
+        raise ConfigError(
+            f"{setting} must look like 'module:attribute' (e.g. 'models:Base.metadata'), "
+            f"got {ref!r}"
+        )
+    _cwd_importable()
+    module = _import_module(module_name, ref, setting)
+    obj: Any = module
+    parts = attr_path.split(".")
+    for i, part in enumerate(parts):
+        if not hasattr(obj, part):
+            owner = repr(f"{module_name}:{'.'.join(parts[:i])}") if i else f"module {module_name!r}"
+            raise MetadataError(
+                f"{owner} has no attribute {part!r} ({setting} = {ref!r}); "
+                f"fix the {setting} setting{_suggest(module)}"
+            )
+        obj = getattr(obj, part)
+    return obj
+
+
+def load_metadata(ref: str) -> sa.MetaData:
+    """The MetaData named by ``ref``; a declarative Base (anything with a ``.metadata``) works."""
+    import sqlalchemy as sa
+
+    obj = import_reference(ref, "metadata")
+    if isinstance(obj, sa.MetaData):
+        return obj
+    inner = getattr(obj, "metadata", None)
+    if isinstance(inner, sa.MetaData):
+        return inner
+    raise MetadataError(
+        f"{ref!r} is a {type(obj).__name__}, not a SQLAlchemy MetaData; point 'metadata' at one, "
+        "e.g. 'models:Base.metadata'"
+    )
+
+
+def _cwd_importable() -> None:
+    cwd = os.getcwd()
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.insert(0, cwd)
+
+
+def _import_module(name: str, ref: str, setting: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
+            raise MetadataError(
+                f"cannot import module {name!r} ({setting} = {ref!r}); run schemadiff from the "
+                f"directory that contains it, or fix the {setting} setting"
+            ) from exc
+        raise MetadataError(_failed_import(name, exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing
+        raise MetadataError(_failed_import(name, exc)) from exc
+
+
+def _failed_import(name: str, exc: BaseException) -> str:
+    first = (str(exc).splitlines() or [""])[0]
+    return (
+        f"importing module {name!r} failed: {type(exc).__name__}: {first}; "
+        "fix that module (run with --debug for the traceback)"
+    )
+
+
+def _suggest(module: Any) -> str:
+    """Point at the MetaData objects the module does have, if any."""
+    import sqlalchemy as sa
+
+    found: dict[int, str] = {}
+    for attr, value in sorted(vars(module).items()):
+        if attr.startswith("_") or hasattr(value, "__table__"):
+            continue  # mapped classes share their Base's MetaData
+        if isinstance(value, sa.MetaData):
+            found.setdefault(id(value), f"{module.__name__}:{attr}")
+            continue
+        inner = getattr(value, "metadata", None) if isinstance(value, type) else None
+        if isinstance(inner, sa.MetaData):
+            found.setdefault(id(inner), f"{module.__name__}:{attr}.metadata")
+    if not found:
+        return ""
+    return " (MetaData found: " + ", ".join(list(found.values())[:3]) + ")"

@@ -1,0 +1,232 @@
+"""From settings to a diff: reflect the target (database or snapshot file), build the models'
+snapshot for the same dialect, compare. Shared by ``diff``, ``check`` and later ``revision``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from schemadiff.config import Settings
+from schemadiff.errors import SnapshotError, UsageError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Dialect
+
+    from schemadiff.diff import CompareOptions, DiffResult, Notice
+    from schemadiff.snapshot import Snapshot
+
+RenameTable = tuple[str | None, str, str]
+RenameColumn = tuple[str | None, str, str, str]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ``--db`` named, reflected: a label for reports (masked URL or file), its dialect."""
+
+    label: str
+    snapshot: Snapshot
+    dialect: Dialect
+    #: non-default schemas the snapshot covers (model tables elsewhere are not compared)
+    covered: frozenset[str]
+
+
+def require_url(settings: Settings) -> str:
+    if not settings.url:
+        raise UsageError(
+            "no database given; pass --db URL (or a snapshot .json file), set 'url' in "
+            "pyproject.toml [tool.schemadiff] or schemadiff.toml, or set SCHEMADIFF_URL"
+        )
+    return settings.url
+
+
+def require_metadata(settings: Settings) -> sa.MetaData:
+    from schemadiff.loading import load_metadata
+
+    if not settings.metadata:
+        raise UsageError(
+            "no models given; pass --metadata MODULE:ATTR (e.g. models:Base.metadata) or set "
+            "'metadata' in pyproject.toml [tool.schemadiff] or schemadiff.toml"
+        )
+    return load_metadata(settings.metadata)
+
+
+def reflect_target(settings: Settings, metadata: sa.MetaData | None) -> Target:
+    """Reflect the database (or load the snapshot file) named by the settings."""
+    url = require_url(settings)
+    if "://" not in url and url.endswith(".json"):
+        return _load_snapshot_file(url)
+    from schemadiff.connect import connect, create_engine
+    from schemadiff.sources import UnsupportedDialect, inspect_database
+
+    engine = create_engine(url)
+    try:
+        with connect(engine) as conn:
+            default = conn.dialect.default_schema_name
+            schemas = wanted_schemas(settings, metadata, default)
+            try:
+                snapshot = inspect_database(conn, schemas)
+            except UnsupportedDialect as exc:
+                raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+    finally:
+        engine.dispose()
+    covered = frozenset(schemas) | frozenset(snapshot.schemas)
+    label = engine.url.render_as_string(hide_password=True)
+    return Target(label, snapshot, engine.dialect, covered)
+
+
+def snapshot_target(settings: Settings) -> Target:
+    """Reflect for ``snapshot``: configured schemas, else those the models name (if configured)."""
+    wants_models = settings.metadata is not None and settings.schemas is None
+    return reflect_target(settings, require_metadata(settings) if wants_models else None)
+
+
+def wanted_schemas(
+    settings: Settings, metadata: sa.MetaData | None, default: str | None
+) -> list[str]:
+    """Extra schemas to reflect: the configured list, else every schema the models name."""
+    if settings.schemas is not None:
+        names = set(settings.schemas)
+    elif metadata is not None:
+        names = {t.schema for t in metadata.tables.values() if t.schema}
+    else:
+        names = set()
+    return sorted(n for n in names if n and n != default)
+
+
+def compare(
+    settings: Settings,
+    renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> tuple[Target, DiffResult]:
+    """The whole ``diff`` pipeline: database (or snapshot) versus models."""
+    from schemadiff.diff import compute_diff
+    from schemadiff.sources.metadata import inspect_metadata
+
+    metadata = require_metadata(settings)
+    target = reflect_target(settings, metadata)
+    db = target.snapshot
+    models = inspect_metadata(metadata, target.dialect, db.default_schema)
+    models, skipped = _restrict(models, target.covered)
+    options = compare_options(settings, metadata, renames)
+    result = compute_diff(db, models, options)
+    if skipped:
+        result = replace(result, notices=tuple(result.notices) + skipped)
+    return target, result
+
+
+def compare_options(
+    settings: Settings,
+    metadata: sa.MetaData | None,
+    renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> CompareOptions:
+    """CompareOptions from settings, importing the configured hooks."""
+    from schemadiff.diff import CompareOptions
+    from schemadiff.plugins import load_callable
+
+    def hook(value: bool | str, key: str) -> Any:
+        return value if isinstance(value, bool) else load_callable(value, key)
+
+    def optional(value: str | None, key: str) -> Any:
+        return None if value is None else load_callable(value, key)
+
+    return CompareOptions(
+        compare_type=hook(settings.compare_type, "compare_type"),
+        compare_server_default=hook(settings.compare_server_default, "compare_server_default"),
+        include_object=optional(settings.include_object, "include_object"),
+        include_name=optional(settings.include_name, "include_name"),
+        exclude_tables=settings.exclude_tables,
+        version_table=settings.version_table,
+        rename_tables=tuple(parse_rename_table(v) for v in renames[0]),
+        rename_columns=tuple(parse_rename_column(v) for v in renames[1]),
+        comparators=tuple(load_callable(ref, "comparators") for ref in settings.comparators),
+        metadata=metadata,
+    )
+
+
+_NAME = r"[^.=\s]+"
+_RENAME_TABLE = re.compile(rf"^(?:(?P<schema>{_NAME})\.)?(?P<old>{_NAME})=(?P<new>{_NAME})$")
+_RENAME_COLUMN = re.compile(
+    rf"^(?:(?P<schema>{_NAME})\.)?(?P<table>{_NAME})\.(?P<old>{_NAME})=(?P<new>{_NAME})$"
+)
+
+
+def parse_rename_table(value: str) -> RenameTable:
+    """``[SCHEMA.]OLD=NEW`` -> (schema, old, new)."""
+    m = _RENAME_TABLE.match(value.strip())
+    if m is None:
+        raise UsageError(f"--rename-table {value!r} must look like OLD=NEW (or SCHEMA.OLD=NEW)")
+    return m["schema"], m["old"], m["new"]
+
+
+def parse_rename_column(value: str) -> RenameColumn:
+    """``[SCHEMA.]TABLE.OLD=NEW`` -> (schema, table, old, new)."""
+    m = _RENAME_COLUMN.match(value.strip())
+    if m is None:
+        raise UsageError(
+            f"--rename-column {value!r} must look like TABLE.OLD=NEW (or SCHEMA.TABLE.OLD=NEW)"
+        )
+    return m["schema"], m["table"], m["old"], m["new"]
+
+
+def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tuple[Notice, ...]]:
+    """Drop model tables in schemas the target does not cover, with a "not compared" notice."""
+    from schemadiff.diff import Notice
+
+    outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
+    if not outside:
+        return models, ()
+    keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)
+    enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
+    schemas = tuple(s for s in models.schemas if s in covered)
+    notices = tuple(
+        Notice(
+            "not_compared",
+            f"tables in schema {name!r}: the database side does not cover that schema "
+            "(add it to 'schemas' or --schema)",
+            schema=name,
+        )
+        for name in outside
+    )
+    return replace(models, tables=keep, enums=enums, schemas=schemas), notices
+
+
+def _load_snapshot_file(path: str) -> Target:
+    from schemadiff import snapshot_io
+
+    file = Path(path)
+    if not file.is_file():
+        raise SnapshotError(f"snapshot file {path!r} not found; check the --db path")
+    try:
+        snapshot = snapshot_io.load(file)
+    except snapshot_io.SnapshotFormatError as exc:
+        raise SnapshotError(f"{path}: {exc}; create it with 'schemadiff snapshot -o FILE'") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"cannot read snapshot file {path!r}: {exc}") from exc
+    covered = frozenset(snapshot.schemas) | {t.schema for t in snapshot.tables if t.schema}
+    return Target(path, snapshot, offline_dialect(snapshot), frozenset(covered))
+
+
+def offline_dialect(snapshot: Snapshot) -> Dialect:
+    """A SQLAlchemy dialect for the snapshot's backend (no driver or connection needed)."""
+    from sqlalchemy.dialects import registry
+    from sqlalchemy.exc import NoSuchModuleError
+
+    try:
+        dialect: Dialect = registry.load(snapshot.dialect)()
+    except NoSuchModuleError as exc:
+        raise SnapshotError(f"snapshot dialect {snapshot.dialect!r} is unknown") from exc
+    version = snapshot.server_version or ""
+    parse = getattr(dialect, "_parse_server_version", None)
+    if version and parse is not None:
+        try:
+            parse(version)  # MySQL/MariaDB: also sets is_mariadb
+            return dialect
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version.split(" ")[0])[:3])
+    if numbers:
+        dialect.server_version_info = numbers
+    return dialect

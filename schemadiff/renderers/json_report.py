@@ -1,0 +1,59 @@
+"""The JSON diff report: the ``schemadiff.diff/1`` contract of design.md.
+
+Keys are stable: fields may be added, never renamed. Output is deterministic (same input, same
+bytes) so that reports can be diffed and cached.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemadiff.diff import DiffResult, Notice
+from schemadiff.ops import Op
+
+FORMAT = "schemadiff.diff/1"
+
+
+def report_dict(result: DiffResult) -> dict[str, Any]:
+    """The report as plain data, in contract key order."""
+    return {
+        "format": FORMAT,
+        "dialect": result.dialect,
+        "changes": [change_dict(op) for op in result.ops],
+        "summary": {"changes": len(result.ops), "destructive": result.destructive_count},
+        "notices": [notice_dict(n) for n in result.notices],
+    }
+
+
+def change_dict(op: Op) -> dict[str, Any]:
+    return {
+        "op": op.kind,
+        "schema": op.schema,
+        "table": op.table,
+        "name": op.name,
+        "destructive": op.destructive,
+        "description": op.describe(),
+        "detail": op.detail(),
+    }
+
+
+def notice_dict(notice: Notice) -> dict[str, Any]:
+    return {
+        "level": notice.level,
+        "message": notice.message,
+        "schema": notice.schema,
+        "table": notice.table,
+    }
+
+
+def render_json(result: DiffResult) -> str:
+    """The report as JSON text with a trailing newline."""
+    return json.dumps(report_dict(result), indent=2, ensure_ascii=False, default=_fallback) + "\n"
+
+
+def _fallback(value: Any) -> Any:
+    """Values ``to_jsonable`` leaves alone (sets, enums, paths) as sorted lists or strings."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return str(value)
