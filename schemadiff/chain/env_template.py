@@ -1,0 +1,128 @@
+"""Files ``schemadiff init`` writes besides the script template: an Alembic ``env.py`` that runs
+the same chain under plain ``alembic`` (same URL, same version table), and an ``alembic.ini``."""
+
+from __future__ import annotations
+
+ENV_PY = '''"""Alembic environment written by `schemadiff init`.
+
+Plain `alembic upgrade head` runs the same chain as `schemadiff upgrade head`: the database URL
+and the version table are found the way schemadiff finds them (alembic.ini, then
+[tool.schemadiff] in pyproject.toml or schemadiff.toml, then SCHEMADIFF_URL / DATABASE_URL).
+`alembic -x name=ENV ...` picks a named environment; `alembic -x url=URL ...` overrides the URL.
+schemadiff writes the migrations itself, so Alembic's autogenerate is not used here.
+"""
+
+import os
+from logging.config import fileConfig
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+config = context.config
+if config.config_file_name is not None and config.file_config.has_section("loggers"):
+    fileConfig(config.config_file_name)
+
+target_metadata = None
+
+
+def _settings():
+    """(url, version table, version table schema)."""
+    x = context.get_x_argument(as_dictionary=True)
+    try:
+        from schemadiff.config import load_settings
+    except ImportError:  # schemadiff is not installed: Alembic's own places only
+        url = os.environ.get("SCHEMADIFF_URL") or os.environ.get("DATABASE_URL")
+        url = x.get("url") or url or config.get_main_option("sqlalchemy.url")
+        table = "alembic_version"
+    else:
+        here = Path(config.config_file_name).parent if config.config_file_name else None
+        settings = load_settings(cwd=here, environment=x.get("name"))
+        url, table = x.get("url") or settings.url, settings.version_table
+    if not url:
+        raise SystemExit(
+            "no database URL: set sqlalchemy.url in alembic.ini, url in [tool.schemadiff], "
+            "SCHEMADIFF_URL or DATABASE_URL"
+        )
+    schema, _, name = table.rpartition(".")
+    return url, name, schema or None
+
+
+def _options(table, schema):
+    return dict(
+        target_metadata=target_metadata,
+        version_table=table,
+        version_table_schema=schema,
+        transaction_per_migration=True,
+    )
+
+
+def run_migrations_offline():
+    url, table, schema = _settings()
+    context.configure(
+        url=url, literal_binds=True, dialect_opts={"paramstyle": "named"}, **_options(table, schema)
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    url, table, schema = _settings()
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, **_options(table, schema))
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
+'''
+
+ALEMBIC_INI = """# Written by `schemadiff init`; plain `alembic` reads it too.
+# The database URL: set sqlalchemy.url here, url in [tool.schemadiff] of pyproject.toml,
+# or SCHEMADIFF_URL / DATABASE_URL in the environment (kept out of files with passwords).
+
+[alembic]
+script_location = {script_location}
+prepend_sys_path = .
+path_separator = os
+# sqlalchemy.url = postgresql+psycopg://user:password@localhost/dbname
+
+[loggers]
+keys = root,sqlalchemy,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+qualname =
+
+[logger_sqlalchemy]
+level = WARNING
+handlers =
+qualname = sqlalchemy.engine
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+datefmt = %H:%M:%S
+"""

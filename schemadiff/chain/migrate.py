@@ -1,0 +1,112 @@
+"""The database-facing operations behind ``upgrade``, ``downgrade``, ``stamp`` and ``current``:
+connect, read the version table, plan against the chain, then act. Every check (unknown target,
+unknown stamped revision, broken script) happens before the first change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO
+
+import sqlalchemy as sa
+
+from schemadiff.chain import versions
+from schemadiff.chain.graph import RevisionGraph
+from schemadiff.chain.plan import Plan, check_rows, downgrade_plan, stamp_rows, upgrade_plan
+from schemadiff.chain.project import Project
+from schemadiff.chain.runner import StepCallback, run_offline, run_online
+from schemadiff.chain.targets import resolve_destination
+from schemadiff.connect import connect, create_engine, mask_url, parse_url
+from schemadiff.errors import UsageError
+
+Planner = Callable[[RevisionGraph, tuple[str, ...], str], Plan]
+
+
+def current_rows(project: Project, url: str) -> tuple[str, ...]:
+    """The version table's rows (checked against the chain)."""
+    graph = project.graph()
+    engine = create_engine(url)
+    try:
+        with connect(engine) as conn:
+            rows = versions.read_rows(conn, _table(project))
+    finally:
+        engine.dispose()
+    return check_rows(graph, rows, f"the database {mask_url(url)}")
+
+
+def migrate(
+    project: Project, url: str, target: str, upgrade: bool, on_step: StepCallback | None = None
+) -> Plan:
+    """Upgrade or downgrade the database to ``target``; returns what was done."""
+    graph = project.graph()
+    planner: Planner = upgrade_plan if upgrade else downgrade_plan
+    table = _table(project)
+    engine = create_engine(url)
+    try:
+        with connect(engine) as conn:
+            rows = check_rows(
+                graph, versions.read_rows(conn, table), f"the database {mask_url(url)}"
+            )
+            plan = planner(graph, rows, target)
+            run_online(conn, plan, table, on_step)
+    finally:
+        engine.dispose()
+    return plan
+
+
+def stamp(project: Project, url: str, target: str, purge: bool) -> tuple[tuple[str, ...], ...]:
+    """Set the version table to ``target`` without running scripts; returns (before, after)."""
+    graph = project.graph()
+    table = _table(project)
+    engine = create_engine(url)
+    try:
+        with connect(engine) as conn:
+            found = versions.read_rows(conn, table)
+            where = f"the database {mask_url(url)}"
+            rows = () if purge else check_rows(graph, found, where)
+            after = stamp_rows(graph, rows, target)
+            if conn.in_transaction():
+                conn.commit()
+            with conn.begin():
+                versions.ensure_table(conn, table)
+                if purge:
+                    conn.execute(versions.purge_rows(table))
+                for stmt in versions.row_changes(table, rows, after):
+                    conn.execute(stmt)
+    finally:
+        engine.dispose()
+    return found, after
+
+
+def offline(project: Project, url: str, spec: str, upgrade: bool, out: IO[str]) -> Plan:
+    """``--sql``: print the statements for ``[FROM:]TO`` without a connection."""
+    graph = project.graph()
+    start_text, sep, target = spec.rpartition(":")
+    if not upgrade and not sep:
+        raise UsageError(
+            f"downgrade --sql needs FROM:TO (e.g. head:{spec}), since there is no database to "
+            "read the current revision from"
+        )
+    if sep and not target:
+        raise UsageError(f"--sql range {spec!r} has no end; use FROM:TO")
+    start = resolve_destination(graph, start_text) if start_text else ()
+    rows = graph.version_rows(graph.ancestors(start))
+    plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
+    run_offline(_offline_url(url), plan, _table(project), out)
+    return plan
+
+
+def _offline_url(url: str) -> sa.URL:
+    if "://" not in url:
+        raise UsageError(f"--sql needs a database URL to pick the SQL dialect, got {url!r}")
+    return parse_url(url)
+
+
+def _table(project: Project) -> sa.Table:
+    name, dot, rest = project.version_table.partition(".")
+    if dot:  # "schema.table"
+        return versions.version_table(rest, schema=name)
+    return versions.version_table(name)
+
+
+def describe_rows(rows: tuple[str, ...]) -> str:
+    return ", ".join(rows) if rows else "base"

@@ -1,0 +1,55 @@
+"""Where a project's migrations live, from the settings (``script_location``, ``version_table``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemadiff.chain.graph import RevisionGraph, load_graph
+from schemadiff.chain.scripts import versions_dir
+from schemadiff.config import Settings
+from schemadiff.errors import UsageError
+
+TEMPLATE_NAME = "script.py.mako"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A migration environment: the script location, its versions folder, the version table."""
+
+    script_location: Path
+    version_table: str = "alembic_version"
+
+    @property
+    def versions(self) -> Path:
+        return versions_dir(self.script_location)
+
+    @property
+    def template_path(self) -> Path:
+        return self.script_location / TEMPLATE_NAME
+
+    def template(self) -> str | None:
+        """The project's own ``script.py.mako`` if it has one (else the built-in template)."""
+        path = self.template_path
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def graph(self) -> RevisionGraph:
+        return load_graph(self.versions)
+
+
+def project_from(settings: Settings, cwd: Path | None = None) -> Project:
+    """The project the settings point at; a missing location is an error saying what to do."""
+    if not settings.script_location:
+        raise UsageError(
+            "no script_location configured; run 'schemadiff init migrations' to create one, or "
+            "set script_location in alembic.ini or [tool.schemadiff]"
+        )
+    location = Path(settings.script_location).expanduser()
+    if not location.is_absolute():
+        location = (cwd or Path.cwd()) / location
+    if not location.is_dir():
+        raise UsageError(
+            f"script_location {settings.script_location!r} is not a directory; create it with "
+            f"'schemadiff init {settings.script_location}' or fix the setting"
+        )
+    return Project(location, settings.version_table)

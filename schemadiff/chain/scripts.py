@@ -1,0 +1,141 @@
+"""Revision files read by parsing them (``ast``), never by importing them.
+
+A long history must stay cheap to list (``heads``, ``history``), and a script's module-level code
+must not run just because someone asked what the head is. Only the scripts an upgrade or downgrade
+actually runs are imported (see :mod:`schemadiff.chain.runner`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemadiff.errors import RevisionError
+
+_FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
+_CREATE_DATE = re.compile(r"^\s*Create Date:\s*(?P<date>.+?)\s*$", re.MULTILINE)
+#: what Alembic itself would load as a revision file (no editor backups like ``.#x.py``)
+_SOURCE_FILE = re.compile(r"^(?!\.#)(?!__init__\.py$).*\.py$")
+
+
+@dataclass(frozen=True)
+class Script:
+    """One revision file's identity and links, as written in it."""
+
+    revision: str
+    down_revisions: tuple[str, ...]
+    branch_labels: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    path: Path
+    docstring: str = ""
+    create_date: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The first paragraph of the docstring (what ``revision -m`` wrote), on one line."""
+        first = self.docstring.strip().split("\n\n", 1)[0]
+        return " ".join(first.split())
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.down_revisions) > 1
+
+
+def versions_dir(script_location: Path) -> Path:
+    """Where the revision files live (Alembic's layout: ``<script_location>/versions``)."""
+    return script_location / "versions"
+
+
+def script_files(directory: Path) -> list[Path]:
+    """The revision files of ``directory`` in name order (so errors are reproducible)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_file() and _SOURCE_FILE.match(p.name))
+
+
+def load_scripts(directory: Path) -> list[Script]:
+    """Parse every revision file of ``directory``."""
+    return [parse_script(path) for path in script_files(directory)]
+
+
+def parse_script(path: Path) -> Script:
+    """Read one revision file's identifiers without running it."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RevisionError(f"cannot read revision file {path}: {exc}") from exc
+    return parse_source(source, path)
+
+
+def parse_source(source: str, path: Path) -> Script:
+    """Like :func:`parse_script` for text already read."""
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        raise RevisionError(
+            f"revision file {path} line {exc.lineno}: syntax error ({exc.msg}); fix the file"
+        ) from exc
+    values = _assignments(tree, path)
+    if "revision" not in values:
+        raise RevisionError(
+            f"{path} has no 'revision = \"...\"' line; it is not a revision file, move it out of "
+            f"{path.parent}"
+        )
+    revision = values["revision"]
+    if not isinstance(revision, str) or not revision.strip():
+        raise RevisionError(f"{path}: 'revision' must be a non-empty string, got {revision!r}")
+    docstring = ast.get_docstring(tree) or ""
+    date = _CREATE_DATE.search(docstring)
+    return Script(
+        revision=revision,
+        down_revisions=_ids(values.get("down_revision"), "down_revision", path),
+        branch_labels=_ids(values.get("branch_labels"), "branch_labels", path),
+        depends_on=_ids(values.get("depends_on"), "depends_on", path),
+        path=path,
+        docstring=docstring,
+        create_date=date["date"] if date else None,
+    )
+
+
+def _assignments(tree: ast.Module, path: Path) -> dict[str, object]:
+    """Module-level ``name = literal`` (or ``name: T = literal``) for the four identifiers."""
+    out: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            value: ast.expr | None = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names, value = [node.target.id], node.value
+        else:
+            continue
+        for name in names:
+            if name in _FIELDS and value is not None:
+                out[name] = _literal(value, name, path)
+    return out
+
+
+def _literal(node: ast.expr, name: str, path: Path) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError) as exc:
+        raise RevisionError(
+            f"{path} line {node.lineno}: {name} must be a literal string, tuple of strings or "
+            "None (schemadiff reads it without running the file)"
+        ) from exc
+
+
+def _ids(value: object, name: str, path: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: tuple[object, ...] = (value,)
+    elif isinstance(value, (list, tuple)):
+        items = tuple(value)
+    else:
+        raise RevisionError(f"{path}: {name} must be a string, a tuple of strings or None")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise RevisionError(f"{path}: {name} must hold non-empty strings, got {item!r}")
+    return tuple(str(item) for item in items)
