@@ -3,28 +3,24 @@
 For every golden case and backend: build v1 with ``create_all`` and seed rows, autogenerate the
 migration to v2, apply it. The database must then equal one made by ``create_all(v2)`` (compared
 by an independent description built from SQLAlchemy's inspector), our diff against v2 must be
-empty, and the rows must survive. Downgrade must bring back v1, again with the rows.
+empty, and the rows must survive. Downgrade must bring back v1, again with the rows. Everything
+goes through the commands a user runs: ``init``, ``revision --autogenerate``, ``upgrade head``,
+``downgrade base``.
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from fixtures.cases import ALL_BACKENDS, Case, all_cases
-from schemadiff.autogen import render_bodies
-from schemadiff.diff import CompareOptions, compute_diff
-from schemadiff.renderers.script import RevisionHeader, render_script
-from schemadiff.sources import inspect_database
-from schemadiff.sources.metadata import inspect_metadata
 from tests.casekit import build_v1, diff_against, schemas_of
+from tests.chainkit import run_cli
 from tests.independent import describe
 
 PARAMS = [
@@ -40,33 +36,38 @@ PARAMS = [
 ]
 
 
-def generate_script(engine: Engine, case: Case) -> str:
-    schemas = schemas_of(case.v1(), case.v2())
-    target = case.v2()
-    with engine.connect() as conn:
-        db = inspect_database(conn, schemas)
-        models = inspect_metadata(target, conn.dialect, db.default_schema)
-    options = CompareOptions(
-        rename_tables=case.rename_tables,
-        rename_columns=case.rename_columns,
-        metadata=target,
-        use_entry_points=False,
+def make_project(folder: Path, url: str, case: Case, backend: str) -> Path:
+    """A project folder whose models are the case's v2, set up with ``schemadiff init``."""
+    folder.mkdir()
+    module = f"models_{case.name}_{backend}"
+    (folder / f"{module}.py").write_text(
+        f"from fixtures.cases import load_case\n\nmetadata = load_case({case.name!r}).v2()\n"
     )
-    result = compute_diff(db, models, options)
-    bodies = render_bodies(result, db, models)
-    header = RevisionHeader(case.name, "0001", None, "2026-01-01 00:00:00")
-    return render_script(header, bodies.upgrade, bodies.downgrade)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "{module}:metadata"\nscript_location = "migrations"\n'
+    )
+    assert cli(folder, "init", "migrations").code == 0
+    return folder
 
 
-def run_script(engine: Engine, script: str, direction: str) -> None:
-    """Run ``upgrade()`` or ``downgrade()`` of a script text with Alembic's runtime."""
-    module = types.ModuleType("revision_under_test")
-    exec(compile(script, "revision_under_test.py", "exec"), module.__dict__)  # noqa: S102
-    with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn)
-        with ctx.begin_transaction(), Operations.context(ctx):
-            getattr(module, direction)()
-        conn.commit()
+def cli(folder: Path, *args: str) -> Any:
+    result = run_cli(list(args), folder)
+    assert result.code in (0, 1), (args, result)
+    return result
+
+
+def autogenerate(folder: Path, case: Case) -> str:
+    """``schemadiff revision --autogenerate`` with the case's rename hints; the script text."""
+    args = ["revision", "--autogenerate", "-m", case.name, "--rev-id", "0001"]
+    for schema, old, new in case.rename_tables:
+        args += ["--rename-table", f"{schema + '.' if schema else ''}{old}={new}"]
+    for _schema, table, old, new in case.rename_columns:
+        args += ["--rename-column", f"{table}.{old}={new}"]
+    result = cli(folder, *args)
+    assert result.code == 0, result
+    scripts = sorted((folder / "migrations" / "versions").glob("0001_*.py"))
+    assert len(scripts) == 1, result
+    return scripts[0].read_text()
 
 
 def reference(url: str, metadata: sa.MetaData, schemas: list[str]) -> dict[str, Any]:
@@ -152,7 +153,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 @pytest.mark.parametrize(("case", "backend"), PARAMS)
-def test_convergence(case: Case, backend: str, backend_url: Callable[..., str]) -> None:
+def test_convergence(
+    case: Case, backend: str, backend_url: Callable[..., str], tmp_path: Path
+) -> None:
     url = backend_url(backend)
     schemas = schemas_of(case.v1(), case.v2())
     want_v2 = reference(backend_url(backend, 1), case.v2(), schemas)
@@ -163,8 +166,9 @@ def test_convergence(case: Case, backend: str, backend_url: Callable[..., str]) 
             v1_state = describe(conn, [None, *schemas])
         rows_v1 = rows_after(engine, case, renamed=False)
 
-        script = generate_script(engine, case)
-        run_script(engine, script, "upgrade")
+        folder = make_project(tmp_path / "project", url, case, backend)
+        script = autogenerate(folder, case)
+        assert cli(folder, "upgrade", "head").code == 0
         with engine.connect() as conn:
             assert describe(conn, [None, *schemas]) == want_v2, script
         leftover = diff_against(engine, case, case.v2())
@@ -172,7 +176,7 @@ def test_convergence(case: Case, backend: str, backend_url: Callable[..., str]) 
         rows_v2 = rows_after(engine, case, renamed=True)
         assert_rows_kept(rows_v1, rows_v2, script)
 
-        run_script(engine, script, "downgrade")
+        assert cli(folder, "downgrade", "base").code == 0
         with engine.connect() as conn:
             assert describe(conn, [None, *schemas]) == v1_state, script
         back = rows_after(engine, case, renamed=False)
