@@ -29,7 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DIFF_FORMATS = ("text", "json")
+DIFF_FORMATS = ("text", "json", "sql", "python")
+CHECK_FORMATS = ("text", "json")
 
 
 DbOpt = Annotated[
@@ -51,7 +52,12 @@ MetadataOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", metavar="FORMAT", help="Output format: text or json.")
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="Output format: text or json (diff also: sql, python).",
+    ),
 ]
 SchemaOpt = Annotated[
     list[str] | None,
@@ -200,7 +206,7 @@ def _compare(
     command: str,
 ) -> DiffResult:
     """Shared body of ``diff`` and ``check``: returns the DiffResult after printing it."""
-    fmt = _check_format(output_format, DIFF_FORMATS)
+    fmt = _check_format(output_format, DIFF_FORMATS if command == "diff" else CHECK_FORMATS)
     settings = _settings(
         url=db,
         metadata=metadata,
@@ -215,11 +221,33 @@ def _compare(
         from schemadiff.renderers.json_report import render_json
 
         sys.stdout.write(render_json(result))
+    elif fmt in ("sql", "python"):
+        sys.stdout.write(_migration_text(fmt, settings, target, result))
     elif command == "check":
         render_verdict(result, make_console(), database=target.label)
     else:
         render_text(result, make_console(), database=target.label, models=settings.metadata)
     return result
+
+
+def _migration_text(fmt: str, settings: Settings, target: Any, result: DiffResult) -> str:
+    """The migration that closes the difference: SQL for the target's dialect (offline, as
+    ``upgrade --sql`` would print it), or the ``upgrade()``/``downgrade()`` Python functions."""
+    from schemadiff.autogen import render_bodies
+    from schemadiff.pipeline import require_metadata
+    from schemadiff.sources.metadata import inspect_metadata
+
+    models = inspect_metadata(
+        require_metadata(settings), target.dialect, target.snapshot.default_schema
+    )
+    bodies = render_bodies(result, target.snapshot, models, settings.render_as_batch)
+    if fmt == "sql":
+        from schemadiff.renderers.sql import render_sql
+
+        return render_sql(bodies.upgrade, result.dialect) if result.ops else ""
+    from schemadiff.renderers.script import render_functions
+
+    return render_functions(bodies.upgrade, bodies.downgrade)
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -77,6 +77,15 @@ def render_script(
     return format_python(text)
 
 
+def render_functions(upgrade: Code, downgrade: Code) -> str:
+    """Just the imports and the two functions (``diff --format python``), black-formatted."""
+    imports = sorted(upgrade.imports | downgrade.imports | _BASE_IMPORTS)
+    text = "\n".join(imports) + "\n\n\n"
+    text += "def upgrade() -> None:\n    " + _indent(upgrade.lines) + "\n\n\n"
+    text += "def downgrade() -> None:\n    " + _indent(downgrade.lines) + "\n"
+    return format_python(text)
+
+
 def _unwrap(value: str | Sequence[str] | None) -> str | tuple[str, ...] | None:
     if value is None or isinstance(value, str):
         return value
