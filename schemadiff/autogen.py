@@ -8,6 +8,7 @@ from schemadiff.diff import DiffResult
 from schemadiff.ordering import order_ops
 from schemadiff.renderers.alembic_ops import Code, RenderContext, render_ops
 from schemadiff.renderers.naming import name_unnamed_constraints
+from schemadiff.simulate import apply_op
 from schemadiff.snapshot import Snapshot
 
 
@@ -36,5 +37,12 @@ def render_bodies(
     upgrade_ops = order_ops(name_unnamed_constraints(result.ops, result.dialect))
     downgrade_ops = order_ops(op.reverse() for op in upgrade_ops)
     enums = {**db.enum_map(), **models.enum_map()}
-    up_ctx = RenderContext(result.dialect, enums, batch_enabled(render_as_batch, result.dialect))
-    return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, up_ctx))
+    batch = batch_enabled(render_as_batch, result.dialect)
+    before = db.table_map()
+    # the tables as the upgrade leaves them (with the names it gave), not as the models say
+    after = dict(before)
+    for op in upgrade_ops:
+        after = apply_op(after, op)
+    up_ctx = RenderContext(result.dialect, enums, batch, before)
+    down_ctx = RenderContext(result.dialect, enums, batch, after)
+    return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

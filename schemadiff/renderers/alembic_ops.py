@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from schemadiff import ops as O
 from schemadiff.renderers.python_types import SA, render_type
+from schemadiff.simulate import apply_op
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -34,6 +35,9 @@ class RenderContext:
     dialect: str
     enums: Mapping[TableKey, Enum] = field(default_factory=dict)
     batch: bool = False
+    #: the tables as they are before the ops run: batch blocks then carry the table's definition
+    #: (``copy_from``) instead of reflecting it, so scripts also work offline (``--sql``)
+    tables: Mapping[TableKey, Table] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Code:
 def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     """The body of ``upgrade()`` / ``downgrade()`` for ``ops`` (``pass`` when empty)."""
     out = Code()
+    state = dict(ctx.tables) if ctx.tables is not None else None
     i = 0
     while i < len(ops):
         op = ops[i]
@@ -58,11 +63,15 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
             key = (op.schema, op.table)
             while j < len(ops) and _needs_batch(ops[j]) and (ops[j].schema, ops[j].table) == key:
                 j += 1
-            out += _batch_block(ops[i:j], ctx)
-            i = j
-            continue
-        out += _comment(op) + render_op(op, ctx, "op")
-        i += 1
+            copy_from = state.get(key) if state is not None else None  # type: ignore[arg-type]
+            out += _batch_block(ops[i:j], ctx, copy_from)
+        else:
+            j = i + 1
+            out += _comment(op) + render_op(op, ctx, "op")
+        if state is not None:
+            for done in ops[i:j]:
+                state = apply_op(state, done)
+        i = j
     if not out.lines:
         return Code(("pass",))
     return out
@@ -119,17 +128,23 @@ def _needs_batch(op: O.Op) -> bool:
     return isinstance(op, _BATCH_KINDS)
 
 
-def _batch_block(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
+def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | None) -> Code:
     first = ops[0]
     args = [repr(first.table)]
     if first.schema:
         args.append(f"schema={first.schema!r}")
-    args.append(f"naming_convention={SQLITE_BATCH_NAMING!r}")
+    imports: frozenset[str] = frozenset()
+    if copy_from is not None:
+        table = _table_expr(copy_from, ctx)
+        args.append(f"copy_from={table.lines[0]}")
+        imports = table.imports
+    else:
+        args.append(f"naming_convention={SQLITE_BATCH_NAMING!r}")
     head = f"with op.batch_alter_table({', '.join(args)}) as batch_op:"
     body = Code()
     for op in ops:
         body += _comment(op) + render_op(op, ctx, "batch_op")
-    return Code((head, *("    " + line for line in body.lines)), body.imports)
+    return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -180,7 +195,9 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
         args.append(f"server_default={_sql_text(default)}")
     args.append(f"nullable={col.nullable!r}")
     if col.autoincrement and col.identity is None:
-        args.append("autoincrement=True")
+        # SQLite's INTEGER PRIMARY KEY fills itself ("auto"); saying True breaks composite keys
+        if ctx.dialect != "sqlite":
+            args.append("autoincrement=True")
     elif in_pk and not col.autoincrement and col.identity is None and _is_integer(col):
         args.append("autoincrement=False")
     if col.comment is not None:
@@ -325,7 +342,34 @@ def _replace_enum(op: O.ReplaceEnum, ctx: RenderContext, target: str) -> Code:
 
 def _create_table(op: O.CreateTable, ctx: RenderContext, target: str) -> Code:
     table: Table = op.table_obj
-    parts: list[str] = [repr(table.name)]
+    items = _table_items(table, ctx)
+    lines = [f"op.create_table({', '.join((repr(table.name), *items.lines))})"]
+    code = Code(tuple(lines), items.imports)
+    for index in table.indexes:
+        code += _create_index(O.CreateIndex(table.schema, table.name, index), ctx, "op")
+    if ctx.dialect in ("mysql", "mariadb"):
+        code += _implied_fk_indexes(table)
+    return code
+
+
+def _table_expr(table: Table, ctx: RenderContext) -> Code:
+    """``sa.Table(...)`` with the table's columns, constraints and indexes (for ``copy_from``)."""
+    items = _table_items(table, ctx)
+    # unnamed constraints get the names the batch ops drop them by
+    parts = [repr(table.name), f"sa.MetaData(naming_convention={SQLITE_BATCH_NAMING!r})"]
+    parts += items.lines
+    for index in table.indexes:
+        cols, _ = _index_columns(index)
+        kw = ["unique=True"] if index.unique else []
+        kw += _index_dialect_kw(index, ctx)
+        parts.append(f"sa.Index({', '.join([repr(index.name), *cols, *kw])})")
+    return Code((f"sa.Table({', '.join(parts)})",), items.imports | {SA})
+
+
+def _table_items(table: Table, ctx: RenderContext) -> Code:
+    """The ``Table``/``create_table`` arguments after the name: columns, constraints, options;
+    one per line of the returned Code."""
+    parts: list[str] = []
     imports: set[str] = {SA}
     pk_cols = set(table.primary_key.columns) if table.primary_key else set()
     for col in table.columns:
@@ -355,13 +399,7 @@ def _create_table(op: O.CreateTable, ctx: RenderContext, target: str) -> Code:
         parts.append(_kw("schema", table.schema))
     if table.comment is not None:
         parts.append(_kw("comment", table.comment))
-    lines = [f"op.create_table({', '.join(parts)})"]
-    code = Code(tuple(lines), frozenset(imports))
-    for index in table.indexes:
-        code += _create_index(O.CreateIndex(table.schema, table.name, index), ctx, "op")
-    if ctx.dialect in ("mysql", "mariadb"):
-        code += _implied_fk_indexes(table)
-    return code
+    return Code(tuple(parts), frozenset(imports))
 
 
 def _implied_fk_indexes(table: Table) -> Code:
