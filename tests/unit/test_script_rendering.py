@@ -1,0 +1,60 @@
+"""Revision scripts from ops: complete imports, constraints dropped by name, black-formatted."""
+
+from __future__ import annotations
+
+import ast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from fixtures.cases.custom_type.types import EmailAddress
+from schemadiff import ops as O
+from schemadiff.autogen import render_bodies
+from schemadiff.diff import DiffResult
+from schemadiff.renderers.script import RevisionHeader, render_script
+from schemadiff.snapshot import Snapshot, UniqueConstraint
+from schemadiff.sources.metadata import inspect_metadata
+
+
+def _script(ops: list[O.Op], db: Snapshot, models: Snapshot, dialect: str) -> str:
+    bodies = render_bodies(DiffResult(dialect, tuple(ops)), db, models)
+    return render_script(
+        RevisionHeader("m", "r1", None, "2026-01-01"), bodies.upgrade, bodies.downgrade
+    )
+
+
+def test_user_types_and_dialect_types_are_imported() -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", EmailAddress()),
+        sa.Column("doc", postgresql.JSONB),
+    )
+    models = inspect_metadata(meta, postgresql.dialect(), "public")
+    db = Snapshot("postgresql", "public")
+    text = _script([O.CreateTable(models.tables[0])], db, models, "postgresql")
+    ast.parse(text)
+    assert "from fixtures.cases.custom_type.types import EmailAddress" in text
+    assert "from sqlalchemy.dialects import postgresql" in text
+    assert "postgresql.JSONB(astext_type=sa.Text())" in text
+
+
+def test_unnamed_constraints_get_names_so_the_downgrade_can_drop_them() -> None:
+    op = O.AddUniqueConstraint(None, "users", UniqueConstraint(("email",)))
+    db = Snapshot("postgresql", "public")
+    text = _script([op], db, db, "postgresql")
+    assert 'op.create_unique_constraint("users_email_key", "users", ["email"])' in text
+    assert 'op.drop_constraint("users_email_key", "users", type_="unique")' in text
+    assert "drop_constraint(None" not in text
+
+
+def test_scripts_are_black_formatted_and_stable() -> None:
+    op = O.AddUniqueConstraint(None, "users", UniqueConstraint(("email",)))
+    db = Snapshot("sqlite")
+    first = _script([op], db, db, "sqlite")
+    assert first == _script([op], db, db, "sqlite")
+    import black
+
+    assert black.format_str(first, mode=black.Mode()) == first
