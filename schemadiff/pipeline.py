@@ -32,6 +32,8 @@ class Target:
     dialect: Dialect
     #: non-default schemas the snapshot covers (model tables elsewhere are not compared)
     covered: frozenset[str]
+    #: the version table's rows, when asked for (None: not read, unreadable, or a snapshot file)
+    version_rows: tuple[str, ...] | None = None
 
 
 def require_url(settings: Settings) -> str:
@@ -54,28 +56,43 @@ def require_metadata(settings: Settings) -> sa.MetaData:
     return load_metadata(settings.metadata)
 
 
-def reflect_target(settings: Settings, metadata: sa.MetaData | None) -> Target:
-    """Reflect the database (or load the snapshot file) named by the settings."""
+def reflect_target(
+    settings: Settings, metadata: sa.MetaData | None, *, versions: bool = False
+) -> Target:
+    """Reflect the database (or load the snapshot file) named by the settings, inside a read-only
+    transaction; ``versions`` also reads the version table's rows (never creating it)."""
     url = require_url(settings)
     if "://" not in url and url.endswith(".json"):
         return _load_snapshot_file(url)
     from schemadiff.connect import connect, create_engine
+    from schemadiff.readonly import read_only, read_version_rows
     from schemadiff.sources import UnsupportedDialect, inspect_database
 
     engine = create_engine(url)
+    rows: tuple[str, ...] | None = None
     try:
-        with connect(engine) as conn:
+        with connect(engine) as conn, read_only(conn):
             default = conn.dialect.default_schema_name
             schemas = wanted_schemas(settings, metadata, default)
             try:
                 snapshot = inspect_database(conn, schemas)
             except UnsupportedDialect as exc:
                 raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+            if versions:
+                rows = read_version_rows(conn, _version_table(settings.version_table))
     finally:
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
     label = engine.url.render_as_string(hide_password=True)
-    return Target(label, snapshot, engine.dialect, covered)
+    return Target(label, snapshot, engine.dialect, covered, rows)
+
+
+def _version_table(setting: str) -> sa.Table:
+    """The version table named by the ``version_table`` setting (``[schema.]name``)."""
+    from schemadiff.chain.versions import version_table
+
+    schema, dot, name = setting.rpartition(".")
+    return version_table(name, schema=schema if dot else None)
 
 
 def snapshot_target(settings: Settings) -> Target:
@@ -100,17 +117,21 @@ def wanted_schemas(
 def compare(
     settings: Settings,
     renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    *,
+    versions: bool = False,
+    questioner: Any = None,
 ) -> tuple[Target, DiffResult]:
-    """The whole ``diff`` pipeline: database (or snapshot) versus models."""
+    """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
+    about possible renames (see :mod:`schemadiff.questioner`); None only warns."""
     from schemadiff.diff import compute_diff
     from schemadiff.sources.metadata import inspect_metadata
 
     metadata = require_metadata(settings)
-    target = reflect_target(settings, metadata)
+    target = reflect_target(settings, metadata, versions=versions)
     db = target.snapshot
     models = inspect_metadata(metadata, target.dialect, db.default_schema)
     models, skipped = _restrict(models, target.covered)
-    options = compare_options(settings, metadata, renames)
+    options = replace(compare_options(settings, metadata, renames), questioner=questioner)
     result = compute_diff(db, models, options)
     if skipped:
         result = replace(result, notices=tuple(result.notices) + skipped)

@@ -40,7 +40,9 @@ def autogenerate(
             "be at head so the new revision starts where the chain ends"
         )
     require_at_head(graph, migrate.current_rows(project, url))
-    target, result = compare(settings, renames)
+    from schemadiff.questioner import terminal_questioner
+
+    target, result = compare(settings, renames, questioner=terminal_questioner())
     models = inspect_metadata(
         require_metadata(settings), target.dialect, target.snapshot.default_schema
     )
