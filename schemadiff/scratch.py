@@ -34,13 +34,13 @@ def scratch_database(server_url: str | None, dialect: str = "sqlite") -> Iterato
                 "scratch_url (a URL on a server where schemadiff may create and drop a database)"
             )
         with tempfile.TemporaryDirectory(prefix=PREFIX) as folder:
-            yield f"sqlite:///{Path(folder) / 'scratch.db'}"
+            yield _sqlite_file(folder)
         return
     url = parse_url(server_url)
     backend = url.get_backend_name()
     if backend == "sqlite":
         with tempfile.TemporaryDirectory(prefix=PREFIX) as folder:
-            yield f"sqlite:///{Path(folder) / 'scratch.db'}"
+            yield _sqlite_file(folder)
         return
     if backend not in ("postgresql", "mysql", "mariadb"):
         raise UsageError(f"cannot create a scratch database on {backend!r} servers")
@@ -53,6 +53,13 @@ def scratch_database(server_url: str | None, dialect: str = "sqlite") -> Iterato
         if backend == "postgresql":
             drop += " WITH (FORCE)"
         _admin(server_url, backend, drop)
+
+
+def _sqlite_file(folder: str) -> str:
+    """An empty database file (connect refuses a missing SQLite file, to catch typos)."""
+    path = Path(folder) / "scratch.db"
+    path.touch()
+    return f"sqlite:///{path}"
 
 
 def _quote(backend: str, name: str) -> str:
