@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from schemadiff.chain_cli import register as register_chain_commands
+from schemadiff.check_cli import register as register_check_command
 from schemadiff.cli_run import STATE, run_app, stderr_line
+from schemadiff.lint_cli import register as register_lint_command
+from schemadiff.verify_cli import register as register_verify_command
 
 if TYPE_CHECKING:
     from schemadiff.config import Settings
@@ -151,23 +154,6 @@ def diff(
 
 
 @app.command()
-def check(
-    db: DbOpt = None,
-    metadata: MetadataOpt = None,
-    output_format: FormatOpt = "text",
-    schema: SchemaOpt = None,
-    exclude_table: ExcludeOpt = None,
-    rename_table: RenameTableOpt = None,
-    rename_column: RenameColumnOpt = None,
-) -> None:
-    """The gate: exit 0 when the database matches the models, 1 when it has drifted."""
-    result = _compare(
-        output_format, db, metadata, schema, exclude_table, rename_table, rename_column, "check"
-    )
-    raise typer.Exit(0 if result.is_empty else 1)
-
-
-@app.command()
 def snapshot(
     output: Annotated[
         str, typer.Option("-o", "--output", metavar="FILE", help="File to write ('-' for stdout).")
@@ -270,6 +256,9 @@ def _settings(**overrides: Any) -> Settings:
 
 
 register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)
+register_check_command(app)  # check (check_cli.py)
+register_lint_command(app)  # lint (lint_cli.py)
+register_verify_command(app)  # verify (verify_cli.py)
 
 
 def run(argv: list[str] | None = None) -> int:

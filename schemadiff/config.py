@@ -40,6 +40,8 @@ class Settings:
     url: str | None = None
     metadata: str | None = None
     script_location: str | None = None
+    #: a server where schemadiff may create and drop scratch databases (replaying the chain)
+    scratch_url: str | None = None
     schemas: tuple[str, ...] | None = None
     version_table: str = "alembic_version"
     exclude_tables: tuple[str, ...] = ()
@@ -59,7 +61,7 @@ KEYS: tuple[str, ...] = tuple(
     f.name for f in fields(Settings) if f.name not in ("environment", "sources", "warnings")
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
-_STR_KEYS |= {"include_name"}
+_STR_KEYS |= {"include_name", "scratch_url"}
 _LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
 _REFERENCE_KEYS = {"metadata", "include_object", "include_name"}
@@ -106,6 +108,21 @@ def load_settings(
         sources=tuple(layers.sources),
         warnings=tuple(layers.warnings),
     )
+
+
+def environment_names(
+    *, cwd: str | Path | None = None, config_path: str | Path | None = None
+) -> tuple[str, ...]:
+    """The names of the configured environments (``[tool.schemadiff.environments.*]``), sorted."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    explicit = Path(config_path) if config_path is not None else None
+    if explicit is not None and not explicit.is_absolute():
+        explicit = base / explicit
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} not found; check the --config path")
+    _, table, _ = _find_toml(base, explicit)
+    envs = table.get("environments", {})
+    return tuple(sorted(envs)) if isinstance(envs, dict) else ()
 
 
 class _Layers:

@@ -73,6 +73,8 @@ def reflect_target(
     try:
         with connect(engine) as conn, read_only(conn):
             default = conn.dialect.default_schema_name
+            if default is None and conn.dialect.name == "postgresql":
+                raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
             schemas = wanted_schemas(settings, metadata, default)
             try:
                 snapshot = inspect_database(conn, schemas)
@@ -85,6 +87,13 @@ def reflect_target(
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
     label = engine.url.render_as_string(hide_password=True)
     return Target(label, snapshot, engine.dialect, covered, rows)
+
+
+_NO_SCHEMA = (
+    "{user} has no current schema on this database (no USAGE privilege on any schema of its "
+    "search_path), so every table would look missing; GRANT USAGE ON SCHEMA public TO {user}, "
+    "or set the role's search_path"
+)
 
 
 def _version_table(setting: str) -> sa.Table:

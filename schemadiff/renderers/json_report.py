@@ -49,7 +49,12 @@ def notice_dict(notice: Notice) -> dict[str, Any]:
 
 def render_json(result: DiffResult) -> str:
     """The report as JSON text with a trailing newline."""
-    return json.dumps(report_dict(result), indent=2, ensure_ascii=False, default=_fallback) + "\n"
+    return dump(report_dict(result))
+
+
+def dump(data: Any) -> str:
+    """JSON text as every report writes it (indented, UTF-8, trailing newline)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_fallback) + "\n"
 
 
 def _fallback(value: Any) -> Any:
