@@ -16,6 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli_options import (
+    ExcludeOpt,
+    MetadataOpt,
+    RenameColumnOpt,
+    RenameTableOpt,
+    SchemaOpt,
+)
 from schemadiff.cli_run import STATE, stderr_line
 
 if TYPE_CHECKING:
@@ -57,50 +64,6 @@ ClassifyOpt = Annotated[
 CheckFormatOpt = Annotated[
     str,
     typer.Option("--format", metavar="FORMAT", help="Output: text, json, markdown or github."),
-]
-
-
-MetadataOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--metadata",
-        metavar="MOD:ATTR",
-        help="The models' MetaData as MODULE:ATTR.",
-        show_default=False,
-    ),
-]
-SchemaOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--schema", metavar="SCHEMA", help="Schema to compare (repeatable).", show_default=False
-    ),
-]
-ExcludeOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--exclude-table",
-        metavar="GLOB",
-        help="Table glob to skip (repeatable).",
-        show_default=False,
-    ),
-]
-RenameTableOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rename-table",
-        metavar="OLD=NEW",
-        help="Table OLD was renamed to NEW (repeatable).",
-        show_default=False,
-    ),
-]
-RenameColumnOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rename-column",
-        metavar="TABLE.OLD=NEW",
-        help="Column OLD of TABLE was renamed to NEW (repeatable).",
-        show_default=False,
-    ),
 ]
 
 

@@ -16,6 +16,14 @@ import typer
 
 from schemadiff.chain_cli import register as register_chain_commands
 from schemadiff.check_cli import register as register_check_command
+from schemadiff.cli_options import (
+    DbOpt,
+    ExcludeOpt,
+    MetadataOpt,
+    RenameColumnOpt,
+    RenameTableOpt,
+    SchemaOpt,
+)
 from schemadiff.cli_run import STATE, run_app, stderr_line
 from schemadiff.lint_cli import register as register_lint_command
 from schemadiff.verify_cli import register as register_verify_command
@@ -33,66 +41,14 @@ app = typer.Typer(
 )
 
 DIFF_FORMATS = ("text", "json", "sql", "python")
-CHECK_FORMATS = ("text", "json")
 
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="URL|FILE",
-        help="Database URL, or a snapshot .json file.",
-        show_default=False,
-    ),
-]
-MetadataOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--metadata",
-        metavar="MOD:ATTR",
-        help="The models' MetaData as MODULE:ATTR.",
-        show_default=False,
-    ),
-]
 FormatOpt = Annotated[
     str,
     typer.Option(
         "--format",
         metavar="FORMAT",
         help="Output format: text or json (diff also: sql, python).",
-    ),
-]
-SchemaOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--schema", metavar="SCHEMA", help="Schema to compare (repeatable).", show_default=False
-    ),
-]
-ExcludeOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--exclude-table",
-        metavar="GLOB",
-        help="Table glob to skip (repeatable).",
-        show_default=False,
-    ),
-]
-RenameTableOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rename-table",
-        metavar="OLD=NEW",
-        help="Table OLD was renamed to NEW (repeatable).",
-        show_default=False,
-    ),
-]
-RenameColumnOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rename-column",
-        metavar="TABLE.OLD=NEW",
-        help="Column OLD of TABLE was renamed to NEW (repeatable).",
-        show_default=False,
     ),
 ]
 
@@ -148,7 +104,7 @@ def diff(
 ) -> None:
     """Show what differs between the database and the models (exit 1 if anything does)."""
     result = _compare(
-        output_format, db, metadata, schema, exclude_table, rename_table, rename_column, "diff"
+        output_format, db, metadata, schema, exclude_table, rename_table, rename_column
     )
     raise typer.Exit(0 if result.is_empty else 1)
 
@@ -189,10 +145,9 @@ def _compare(
     exclude_table: list[str] | None,
     rename_table: list[str] | None,
     rename_column: list[str] | None,
-    command: str,
 ) -> DiffResult:
-    """Shared body of ``diff`` and ``check``: returns the DiffResult after printing it."""
-    fmt = _check_format(output_format, DIFF_FORMATS if command == "diff" else CHECK_FORMATS)
+    """The body of ``diff``: returns the DiffResult after printing it."""
+    fmt = _check_format(output_format, DIFF_FORMATS)
     settings = _settings(
         url=db,
         metadata=metadata,
@@ -200,7 +155,7 @@ def _compare(
         exclude_tables=tuple(exclude_table) if exclude_table else None,
     )
     from schemadiff.pipeline import compare
-    from schemadiff.renderers.text import make_console, render_text, render_verdict
+    from schemadiff.renderers.text import make_console, render_text
 
     target, result = compare(settings, (rename_table or (), rename_column or ()))
     if fmt == "json":
@@ -209,8 +164,6 @@ def _compare(
         sys.stdout.write(render_json(result))
     elif fmt in ("sql", "python"):
         sys.stdout.write(_migration_text(fmt, settings, target, result))
-    elif command == "check":
-        render_verdict(result, make_console(), database=target.label)
     else:
         render_text(result, make_console(), database=target.label, models=settings.metadata)
     return result

@@ -45,24 +45,6 @@ def render_text(
     console.print(summary_line(result))
 
 
-def render_verdict(result: DiffResult, console: Console, *, database: str) -> None:
-    """The short ``check`` output: a verdict, the notices' counts, what to run next."""
-    if result.is_empty:
-        console.print(f"[bold green]OK[/]: {escape(database)} matches the models")
-    else:
-        console.print(
-            f"[bold red]DRIFT[/]: {escape(database)} differs from the models: "
-            f"{_counts(result)}; run 'schemadiff diff' to see the changes"
-        )
-    warnings = sum(1 for n in result.notices if n.level == "warning")
-    skipped = sum(1 for n in result.notices if n.level == "not_compared")
-    if warnings or skipped:
-        console.print(
-            f"[yellow]{warnings} warning(s), {skipped} not compared[/]; "
-            "'schemadiff diff' lists them"
-        )
-
-
 def change_line(op: Op) -> str:
     """``  + add column users.phone varchar(20)``; destructive changes get ``!`` and a tag."""
     text = escape(op.describe())
