@@ -158,8 +158,7 @@ def reset_database(engine: Engine) -> None:
             conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
         else:
             names = conn.exec_driver_sql(
-                "select name from sqlite_master where type = 'table' "
-                "and name not like 'sqlite_%'"
+                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
             ).scalars()
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for name in list(names):
