@@ -39,5 +39,11 @@ fmt: $(TEST_STAMP)
 	$(BIN)/ruff format schemadiff tests
 	$(BIN)/ruff check --fix schemadiff tests
 
+# The full benchmark (every size, PostgreSQL multi-schema, start-up, rendering, chain): about an
+# hour; it writes bench/RESULTS.md. `BENCH_ARGS=--keep` keeps its databases for the next run;
+# `$(BIN)/python -m bench.run` alone is the quick subset.
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.run --full $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

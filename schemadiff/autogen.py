@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from schemadiff.diff import DiffResult
 from schemadiff.ordering import order_ops
+from schemadiff.perf import without_gc
 from schemadiff.renderers.alembic_ops import Code, RenderContext, render_ops
 from schemadiff.renderers.naming import name_unnamed_constraints
-from schemadiff.simulate import apply_op
+from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import Snapshot
 
 
@@ -27,6 +28,7 @@ def batch_enabled(render_as_batch: bool | str, dialect: str) -> bool:
     return render_as_batch
 
 
+@without_gc
 def render_bodies(
     result: DiffResult,
     db: Snapshot,
@@ -42,7 +44,7 @@ def render_bodies(
     # the tables as the upgrade leaves them (with the names it gave), not as the models say
     after = dict(before)
     for op in upgrade_ops:
-        after = apply_op(after, op)
+        apply_in_place(after, op)
     up_ctx = RenderContext(result.dialect, enums, batch, before)
     down_ctx = RenderContext(result.dialect, enums, batch, after)
     return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

@@ -84,5 +84,7 @@ def compute_diff(
 ) -> DiffResult:
     """Compare ``db`` (the current state) with ``models`` (the wanted state)."""
     from schemadiff.comparators import run_comparators
+    from schemadiff.perf import gc_paused
 
-    return run_comparators(db, models, options or CompareOptions())
+    with gc_paused():
+        return run_comparators(db, models, options or CompareOptions())

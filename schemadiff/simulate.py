@@ -18,23 +18,29 @@ from schemadiff.snapshot import Column, Table, TableKey
 def apply_op(tables: Mapping[TableKey, Table], op: O.Op) -> dict[TableKey, Table]:
     """``tables`` after ``op`` (a new dict; snapshots are immutable)."""
     out = dict(tables)
+    apply_in_place(out, op)
+    return out
+
+
+def apply_in_place(out: dict[TableKey, Table], op: O.Op) -> None:
+    """Like :func:`apply_op`, updating ``out`` itself (a caller stepping through thousands of
+    ops would otherwise copy the whole dict at each)."""
     if isinstance(op, O.CreateTable):
         out[op.table_obj.key] = op.table_obj
-        return out
+        return
     if isinstance(op, O.DropTable):
         out.pop(op.table_obj.key, None)
-        return out
+        return
     if isinstance(op, O.RenameTable):
         old = out.pop((op.schema_name, op.old_name), None)
         if old is not None:
             out[(op.schema_name, op.new_name)] = replace(old, name=op.new_name)
-        return out
+        return
     key = (op.schema, op.table)
     table = out.get(key)  # type: ignore[arg-type]
     change = _TABLE_CHANGES.get(type(op))
     if table is not None and change is not None:
         out[key] = change(table, op)  # type: ignore[index]
-    return out
 
 
 def _columns(table: Table, fn: Callable[[Column], Column | None]) -> Table:

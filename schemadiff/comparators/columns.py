@@ -20,15 +20,38 @@ from schemadiff.snapshot import Column
 
 def compare_columns(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
     db_columns = {c.name: c for c in pair.db.columns}
+    plain = _plain_options(ctx)
     for col in pair.model.columns:
         old = db_columns.get(col.name)
         if old is None:
             yield AddColumn(pair.schema, pair.name, col)
-        else:
+        elif not (plain and old == col and _nothing_to_note(ctx, col)):
             yield from _compare_column(ctx, pair, old, col)
+    model_names = {c.name for c in pair.model.columns}
     for col in pair.db.columns:
-        if pair.model.column(col.name) is None:
+        if col.name not in model_names:
             yield DropColumn(pair.schema, pair.name, col)
+
+
+def _plain_options(ctx: CompareContext) -> bool:
+    """No hook decides what differs: equal columns are then the same (the fast path)."""
+    opts = ctx.options
+    return isinstance(opts.compare_type, bool) and isinstance(opts.compare_server_default, bool)
+
+
+def _nothing_to_note(ctx: CompareContext, col: Column) -> bool:
+    """An equal column yields a notice only for an unknown type or a feature the backend
+    cannot report (see :func:`_differs`)."""
+    if not col.type.known:
+        return False
+    return all(
+        getattr(col, attr) is None
+        for attr in ALTERABLE[3:]
+        if not ctx.supports(_FEATURES.get(attr, attr))
+    )
+
+
+_FEATURES = {"comment": "comments"}
 
 
 def _compare_column(
@@ -61,7 +84,7 @@ def _differs(
         return old.nullable != new.nullable
     if attr == "server_default":
         return _default_differs(ctx, pair, old, new)
-    feature = {"comment": "comments"}.get(attr, attr)
+    feature = _FEATURES.get(attr, attr)
     if not ctx.supports(feature):
         if getattr(new, attr) is not None:
             notices.append(ctx.not_supported(feature))

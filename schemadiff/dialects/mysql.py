@@ -166,9 +166,10 @@ def _metadata_column(col: Column) -> Column:
     computed = col.computed
     if computed is not None and not computed.persisted:
         computed = Computed(computed.sqltext, None)  # VIRTUAL is the default
-    return replace(
-        col, computed=computed, server_default=typed_default(col.server_default, col.type.sql)
-    )
+    default = typed_default(col.server_default, col.type.sql)
+    if computed is col.computed and default == col.server_default:
+        return col  # nothing to adjust (the common case: no copy)
+    return replace(col, computed=computed, server_default=default)
 
 
 def _as_column(element: IndexElement, columns: set[str]) -> IndexElement:

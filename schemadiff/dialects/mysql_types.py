@@ -12,6 +12,7 @@ enum/set values re-quoted one way with their case kept.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schemadiff.snapshot import ColumnType
 
@@ -64,8 +65,10 @@ _ENUM = re.compile(r"^(?P<base>enum|set)\s*\((?P<body>.*)\)", re.IGNORECASE | re
 _QUOTED = re.compile(r"'((?:[^'\\]|''|\\.)*)'", re.DOTALL)
 
 
+@lru_cache(maxsize=4096)
 def canonical_type(text: str) -> ColumnType:
-    """Canonical type for a ``COLUMN_TYPE`` value or a compiled SQLAlchemy type."""
+    """Canonical type for a ``COLUMN_TYPE`` value or a compiled SQLAlchemy type (a pure function
+    of the text, and thousands of columns share a few dozen texts: cached)."""
     raw = " ".join(text.split())
     enum = _ENUM.match(raw)
     if enum:

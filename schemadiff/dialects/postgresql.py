@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.sqltypes import Emulated
 
-from schemadiff.dialects.base import DialectRules, python_type_hint
+from schemadiff.dialects.base import DialectRules, dialect_key, memoized, python_type_hint, type_key
 from schemadiff.snapshot import (
     Column,
     ColumnType,
@@ -75,9 +76,15 @@ class PostgresqlRules(DialectRules):
         Named enums become ``enum(name)`` / ``enum(schema.name)``; arrays ``<item>[]``;
         collation is not part of the type (it is compared as ``Column.collation``).
         """
-        python, imports = python_type_hint(type_)
-        sql = self._type_sql(resolve_type(type_, dialect), dialect, enum_schema)
-        return ColumnType(sql, python, imports)
+        impl = resolve_type(type_, dialect)
+
+        def compute() -> ColumnType:
+            python, imports = python_type_hint(type_)
+            return ColumnType(self._type_sql(impl, dialect, enum_schema), python, imports)
+
+        if isinstance(impl, sa.Enum | sa.ARRAY):  # the enum schema resolver decides: no memo
+            return compute()
+        return memoized(("column_type", self, *dialect_key(dialect)), type_key(type_), compute)
 
     def _type_sql(
         self, impl: sa.types.TypeEngine, dialect: Dialect, enum_schema: EnumSchemaOf
@@ -176,10 +183,14 @@ class PostgresqlRules(DialectRules):
         defaults, NOT NULL identity columns, STORED generated columns."""
         columns = tuple(self._adjust_column(table, c) for c in table.columns)
         fks = tuple(self._adjust_fk(fk) for fk in table.foreign_keys)
+        if _same_items(columns, table.columns) and _same_items(fks, table.foreign_keys):
+            return table
         return replace(table, columns=columns, foreign_keys=fks)
 
     def _adjust_fk(self, fk: ForeignKey) -> ForeignKey:
         deferrable, initially = self.canonical_fk_timing(fk.deferrable, fk.initially)
+        if deferrable == fk.deferrable and initially == fk.initially:
+            return fk
         return replace(fk, deferrable=deferrable, initially=initially)
 
     def _adjust_column(self, table: Table, col: Column) -> Column:
@@ -217,8 +228,12 @@ class PostgresqlRules(DialectRules):
                 )
             if el.is_expression and el.expr in columns:
                 el = replace(el, is_expression=False, opclass=ops.get(el.expr), raw=None)
-            elements.append(replace(el, nulls=self.canonical_nulls(el.descending, el.nulls)))
-        return replace(index, elements=tuple(elements), using=self.canonical_using(index.using))
+            nulls = self.canonical_nulls(el.descending, el.nulls)
+            elements.append(el if nulls == el.nulls else replace(el, nulls=nulls))
+        using = self.canonical_using(index.using)
+        if using == index.using and _same_items(elements, index.elements):
+            return index  # nothing to adjust (the common case: no copy)
+        return replace(index, elements=tuple(elements), using=using)
 
     def index_element(
         self, expr: str, is_expression: bool, sorting: tuple[str, ...], opclass: str | None
@@ -231,6 +246,11 @@ class PostgresqlRules(DialectRules):
         nulls = self.canonical_nulls(descending, nulls)
         raw = expr if is_expression else None
         return IndexElement(text, is_expression, descending, nulls, opclass, raw)
+
+
+def _same_items(new: Sequence[object], old: Sequence[object]) -> bool:
+    """The same objects (not merely equal: hint fields are outside equality)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
 
 
 def _scalar_type(raw: str, aliases: dict[str, str], generic: Callable[[str], ColumnType]) -> str:
@@ -275,10 +295,10 @@ def resolve_type(type_: sa.types.TypeEngine, dialect: Dialect) -> sa.types.TypeE
 def _metadata_types(metadata: sa.MetaData, dialect: Dialect) -> Iterator[sa.types.TypeEngine]:
     """Every column type of the metadata (array items too), dialect implementations, plus the
     schema types SQLAlchemy 2.1 registers on the MetaData itself."""
-    pending: list[sa.types.TypeEngine] = [c.type for t in metadata.tables.values() for c in t.c]
+    pending = deque(c.type for t in metadata.tables.values() for c in t.c)
     pending.extend(o for o in getattr(metadata, "_objects", ()) if isinstance(o, sa.Enum))
     while pending:
-        impl = resolve_type(pending.pop(0), dialect)
+        impl = resolve_type(pending.popleft(), dialect)
         if isinstance(impl, sa.ARRAY):
             pending.append(sa.types.to_instance(impl.item_type))
         yield impl

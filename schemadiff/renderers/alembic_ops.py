@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from schemadiff import ops as O
 from schemadiff.renderers.python_types import SA, render_type
-from schemadiff.simulate import apply_op
+from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -53,7 +53,7 @@ class Code:
 
 def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     """The body of ``upgrade()`` / ``downgrade()`` for ``ops`` (``pass`` when empty)."""
-    out = Code()
+    parts: list[Code] = []  # joined once at the end (adding Codes one by one is quadratic)
     state = dict(ctx.tables) if ctx.tables is not None else None
     i = 0
     while i < len(ops):
@@ -64,17 +64,18 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
             while j < len(ops) and _needs_batch(ops[j]) and (ops[j].schema, ops[j].table) == key:
                 j += 1
             copy_from = state.get(key) if state is not None else None  # type: ignore[arg-type]
-            out += _batch_block(ops[i:j], ctx, copy_from)
+            parts.append(_batch_block(ops[i:j], ctx, copy_from))
         else:
             j = i + 1
-            out += _comment(op) + render_op(op, ctx, "op")
+            parts += (_comment(op), render_op(op, ctx, "op"))
         if state is not None:
             for done in ops[i:j]:
-                state = apply_op(state, done)
+                apply_in_place(state, done)
         i = j
-    if not out.lines:
+    lines = tuple(line for part in parts for line in part.lines)
+    if not lines:
         return Code(("pass",))
-    return out
+    return Code(lines, frozenset().union(*(part.imports for part in parts)))
 
 
 def render_op(op: O.Op, ctx: RenderContext, target: str = "op") -> Code:

@@ -7,6 +7,7 @@ from importlib import import_module
 
 from sqlalchemy.engine import Connection, Engine
 
+from schemadiff.perf import gc_paused
 from schemadiff.snapshot import Snapshot
 
 #: SQLAlchemy dialect name -> module with ``reflect(conn, schemas) -> Snapshot``
@@ -33,10 +34,11 @@ def inspect_database(bind: Engine | Connection, schemas: Sequence[str] | None = 
         supported = ", ".join(sorted(set(_REFLECTORS)))
         raise UnsupportedDialect(f"backend {name!r} is not supported (supported: {supported})")
     reflect = import_module(module).reflect
-    if isinstance(bind, Engine):
-        with bind.connect() as conn:
-            return reflect(conn, list(schemas or ()))
-    return reflect(bind, list(schemas or ()))
+    with gc_paused():
+        if isinstance(bind, Engine):
+            with bind.connect() as conn:
+                return reflect(conn, list(schemas or ()))
+        return reflect(bind, list(schemas or ()))
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from sqlalchemy.sql.schema import (
 
 from schemadiff.dialects import rules_for
 from schemadiff.dialects.base import DialectRules
+from schemadiff.perf import without_gc
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -38,6 +39,7 @@ from schemadiff.snapshot import (
 )
 
 
+@without_gc
 def inspect_metadata(
     metadata: sa.MetaData,
     dialect: Dialect,
@@ -91,7 +93,8 @@ class _Builder:
         return str(name) if name is not None else None
 
     def table(self, t: sa.Table) -> Table:
-        columns = tuple(self.column(t, c) for c in t.columns)
+        autoincrement = t.autoincrement_column  # a property that searches: once per table
+        columns = tuple(self.column(t, c, c is autoincrement) for c in t.columns)
         pk = None
         if t.primary_key is not None and len(t.primary_key.columns) > 0:
             pk = PrimaryKey(
@@ -134,7 +137,7 @@ class _Builder:
         )
         return self.rules.adjust_metadata_table_options(self.rules.adjust_metadata_table(table), t)
 
-    def column(self, t: sa.Table, c: sa.Column) -> Column:
+    def column(self, t: sa.Table, c: sa.Column, is_autoincrement: bool) -> Column:
         ctype = self.rules.metadata_type(c.type, self.dialect)
         default_text = None
         if c.server_default is not None and not isinstance(
@@ -152,7 +155,7 @@ class _Builder:
         if isinstance(c.computed, sa.Computed):
             raw = self.compile(c.computed.sqltext)
             computed = Computed(self.rules.canonical_expression(raw), c.computed.persisted, raw)
-        autoinc = c is t.autoincrement_column and identity is None
+        autoinc = is_autoincrement and identity is None
         collation = getattr(c.type, "collation", None)
         return Column(
             name=c.name,

@@ -70,22 +70,25 @@ WHERE TABLE_SCHEMA IN :schemas
 ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
 
-FOREIGN_KEYS = """
-SELECT k.TABLE_SCHEMA AS table_schema, k.TABLE_NAME AS table_name,
-       k.CONSTRAINT_NAME AS constraint_name, k.COLUMN_NAME AS column_name,
-       k.REFERENCED_TABLE_SCHEMA AS referenced_table_schema,
-       k.REFERENCED_TABLE_NAME AS referenced_table_name,
-       k.REFERENCED_COLUMN_NAME AS referenced_column_name,
-       r.UPDATE_RULE AS update_rule, r.DELETE_RULE AS delete_rule
-FROM information_schema.TABLE_CONSTRAINTS t
-JOIN information_schema.KEY_COLUMN_USAGE k
-  ON k.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = t.CONSTRAINT_NAME
- AND k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-  ON r.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = t.CONSTRAINT_NAME
- AND r.TABLE_NAME = t.TABLE_NAME
-WHERE t.TABLE_SCHEMA IN :schemas AND t.CONSTRAINT_TYPE = 'FOREIGN KEY'
-ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+#: Foreign keys are read in two statements joined here: joining ``KEY_COLUMN_USAGE`` with
+#: ``REFERENTIAL_CONSTRAINTS`` (and ``TABLE_CONSTRAINTS``) inside ``information_schema`` makes
+#: MariaDB materialize and scan them per row (0.45 s at 1,000 tables, against 0.03 s apart).
+FOREIGN_KEY_COLUMNS = """
+SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name,
+       CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
+       REFERENCED_TABLE_SCHEMA AS referenced_table_schema,
+       REFERENCED_TABLE_NAME AS referenced_table_name,
+       REFERENCED_COLUMN_NAME AS referenced_column_name
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA IN :schemas AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
+"""
+
+FOREIGN_KEY_RULES = """
+SELECT CONSTRAINT_SCHEMA AS table_schema, TABLE_NAME AS table_name,
+       CONSTRAINT_NAME AS constraint_name, UPDATE_RULE AS update_rule, DELETE_RULE AS delete_rule
+FROM information_schema.REFERENTIAL_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA IN :schemas
 """
 
 #: MariaDB names the table in CHECK_CONSTRAINTS (check names are unique per table only)
@@ -130,15 +133,38 @@ def fetch_catalog(conn: Connection, server: Server, schemas: Sequence[str]) -> C
         tables=_rows(conn, TABLES, schemas),
         columns=_rows(conn, COLUMNS, schemas),
         statistics=_rows(conn, STATISTICS.format(expression=expression), schemas),
-        foreign_keys=_rows(conn, FOREIGN_KEYS, schemas),
+        foreign_keys=_foreign_keys(conn, schemas),
         checks=checks,
     )
+
+
+def _foreign_keys(conn: Connection, schemas: Sequence[str]) -> list[Row]:
+    """One row per foreign-key column, with its constraint's update and delete rules."""
+    rules = {
+        (r["table_schema"], r["table_name"], r["constraint_name"]): r
+        for r in _rows(conn, FOREIGN_KEY_RULES, schemas)
+    }
+    out = []
+    for row in _rows(conn, FOREIGN_KEY_COLUMNS, schemas):
+        rule = rules.get((row["table_schema"], row["table_name"], row["constraint_name"]))
+        if rule is not None:
+            row["update_rule"] = rule["update_rule"]
+            row["delete_rule"] = rule["delete_rule"]
+            out.append(row)
+    return out
 
 
 def _rows(conn: Connection, sql: str, schemas: Sequence[str]) -> list[Row]:
     stmt = sa.text(sql).bindparams(sa.bindparam("schemas", expanding=True))
     result = conn.execute(stmt, {"schemas": list(schemas)})
-    return [{k.lower(): _text(v) for k, v in row.items()} for row in result.mappings()]
+    keys = [k.lower() for k in result.keys()]
+    out = []
+    for row in result:
+        values: Sequence[Any] = row
+        if bytes in map(type, row) or bytearray in map(type, row):
+            values = tuple(map(_text, row))
+        out.append(dict(zip(keys, values, strict=True)))
+    return out
 
 
 def _text(value: Any) -> Any:

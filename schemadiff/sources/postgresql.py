@@ -1,8 +1,9 @@
 """Reflect a PostgreSQL database into a Snapshot with SQLAlchemy's bulk inspector calls.
 
 One round of ``Inspector.get_multi_*`` calls per schema (each a fixed number of catalog queries,
-whatever the number of tables), one enum query for the whole database, and at most two more per
-schema for what the inspector does not report (:mod:`schemadiff.sources.pg_catalog`).
+whatever the number of tables), one enum query for the whole database, and for what the inspector
+does not report (:mod:`schemadiff.sources.pg_catalog`) at most one more per schema plus one per
+run.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
@@ -53,9 +54,10 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     with warnings.catch_warnings():
         # an unknown type is reported as "not compared" below, not as a warning
         warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+        owned = pg_catalog.OwnedSequences(conn, (default, *extra))
         for schema in (default, *extra):
             ctx = Context(rules, conn.dialect, schema, default, enum_schema)
-            tables.extend(_reflect_schema(conn, inspector, ctx, notes))
+            tables.extend(_reflect_schema(conn, inspector, ctx, notes, owned))
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -116,7 +118,11 @@ class _SchemaRows:
 
 
 def _reflect_schema(
-    conn: Connection, inspector: PGInspector, ctx: Context, notes: list[str]
+    conn: Connection,
+    inspector: PGInspector,
+    ctx: Context,
+    notes: list[str],
+    owned: pg_catalog.OwnedSequences,
 ) -> list[Table]:
     """All tables (no views) of one schema, from one call of each bulk inspector method."""
     schema = ctx.schema
@@ -135,7 +141,7 @@ def _reflect_schema(
         checks=inspector.get_multi_check_constraints(schema=schema),
         comments=inspector.get_multi_table_comment(schema=schema),
         unknown=pg_catalog.unknown_types(conn, schema, columns),
-        owned=pg_catalog.owned_sequences(conn, schema, columns),
+        owned=owned.of(schema, columns),
     )
     prefix = f"{ctx.schema}." if ctx.canonical_schema(schema) else ""
     for (table, col), type_text in sorted(rows.unknown.items()):

@@ -54,6 +54,16 @@ class Catalog:
     columns: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
     foreign_keys: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
     indexes: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
+    _by_lower_name: dict[str, str] | None = field(default=None, repr=False)
+
+    def table_named(self, name: str) -> str | None:
+        """The table SQLite stores under ``name`` compared case-insensitively (the first one,
+        in catalog order); a dict built once, not a scan per foreign key."""
+        if self._by_lower_name is None:
+            self._by_lower_name = {}
+            for table in self.tables:
+                self._by_lower_name.setdefault(table.lower(), table)
+        return self._by_lower_name.get(name.lower())
 
 
 def reflect(conn: Connection, schemas: list[str]) -> Snapshot:

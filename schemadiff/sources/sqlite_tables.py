@@ -148,10 +148,7 @@ class TableReader:
 
     def real_table_name(self, name: str) -> str:
         """The referred table as SQLite stores it (identifiers are case-insensitive)."""
-        for table in self.catalog.tables:
-            if table.lower() == name.lower():
-                return table
-        return name
+        return self.catalog.table_named(name) or name
 
     def primary_key_of(self, table: str) -> tuple[str, ...]:
         rows = sorted((r for r in self.catalog.columns.get(table, ()) if r[5]), key=lambda r: r[5])

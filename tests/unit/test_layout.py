@@ -1,0 +1,105 @@
+"""The fast layout of large revision bodies writes exactly what black writes.
+
+Every shape the renderers produce (golden cases both ways, kitchen sinks created and dropped,
+benchmark schemas created and changed, SQLite batch blocks) is rendered twice: black over the
+whole file, and black over the template only with the bodies laid out by
+:mod:`schemadiff.renderers.layout`. The two texts must be identical.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import black
+import pytest
+import sqlalchemy as sa
+
+from bench.generate import build as bench_schema
+from fixtures.cases import all_cases
+from fixtures.kitchen_sink import build as kitchen_sink
+from schemadiff.autogen import render_bodies
+from schemadiff.diff import CompareOptions, compute_diff
+from schemadiff.renderers import script
+from schemadiff.renderers.layout import format_body, normalize_quotes
+from schemadiff.snapshot import Snapshot
+from schemadiff.sources.metadata import inspect_metadata
+
+DRIVERS = {
+    "postgresql": "postgresql+psycopg://",
+    "mysql": "mysql+pymysql://",
+    "sqlite": "sqlite://",
+}
+DEFAULTS = {"postgresql": "public", "mysql": None, "sqlite": "main"}
+HEADER = script.RevisionHeader("a message", "abc123", "def456", "2024-01-01 00:00:00")
+
+
+def _snapshot(metadata: sa.MetaData | None, backend: str) -> Snapshot:
+    dialect = sa.create_engine(DRIVERS[backend]).dialect
+    if metadata is None:
+        return Snapshot(dialect=backend, default_schema=DEFAULTS[backend])
+    return inspect_metadata(metadata, dialect, DEFAULTS[backend])
+
+
+def _scenarios() -> Iterator[tuple[str, str, sa.MetaData | None, sa.MetaData | None]]:
+    for backend in DRIVERS:
+        sink = kitchen_sink(backend)
+        yield f"{backend}-sink-create", backend, None, sink
+        yield f"{backend}-sink-drop", backend, kitchen_sink(backend), None
+        yield f"{backend}-bench-create", backend, None, bench_schema(backend, 25)
+        yield (
+            f"{backend}-bench-change",
+            backend,
+            bench_schema(backend, 80),
+            bench_schema(backend, 80, changed=True),
+        )
+        for case in all_cases():
+            if backend in case.backends:
+                yield f"{backend}-{case.name}", backend, case.v1(), case.v2()
+                yield f"{backend}-{case.name}-back", backend, case.v2(), case.v1()
+
+
+@pytest.mark.parametrize("name, backend, before, after", list(_scenarios()))
+def test_layout_matches_black(
+    name: str,
+    backend: str,
+    before: sa.MetaData | None,
+    after: sa.MetaData | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db, models = _snapshot(before, backend), _snapshot(after, backend)
+    result = compute_diff(db, models, CompareOptions(metadata=after, use_entry_points=False))
+    bodies = render_bodies(result, db, models)
+    monkeypatch.setattr(script, "BLACK_BODY_LIMIT", 10**9)
+    by_black = script.render_script(HEADER, bodies.upgrade, bodies.downgrade)
+    monkeypatch.setattr(script, "BLACK_BODY_LIMIT", -1)
+    by_layout = script.render_script(HEADER, bodies.upgrade, bodies.downgrade)
+    assert by_layout == by_black
+
+
+def test_unsupported_statements_go_to_black() -> None:
+    lines = [
+        "x = 1 + 2",
+        "op.f(('a',))",
+        "op.execute('caf\u00e9 ' * 40)",
+        "with op.batch_alter_table('t', schema=None) as batch_op:",
+        "    batch_op.drop_column('c')",
+    ]
+    laid_out = "\n".join(format_body(lines, 1))
+    source = "def f():\n" + "\n".join("    " + line for line in lines) + "\n"
+    expected = black.format_str(source, mode=black.Mode()).split("\n", 1)[1].rstrip("\n")
+    assert laid_out == expected
+
+
+def test_quotes_like_black() -> None:
+    rng = random.Random(7)
+    alphabet = "ab'\"\\ \n\t"
+    for _ in range(500):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        for literal in (repr(value), '"' + repr(value)[1:-1].replace('"', '\\"') + '"'):
+            try:
+                compile(literal, "<test>", "eval")
+            except SyntaxError:
+                continue
+            expected = black.format_str(f"x = {literal}\n", mode=black.Mode())[4:-1]
+            assert normalize_quotes(literal) == expected, literal
