@@ -16,12 +16,12 @@ tables instead of rebuilding it. ``schemas=S`` lays ``n`` tables out in each of 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
+
+from bench.changes import CHANGE_RATE, ColSpec, TableSpec, apply_change
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -32,36 +32,6 @@ NAMING = {
 }
 BACKENDS = ("postgresql", "mysql", "sqlite")
 ENUM_POOL = 20
-CHANGE_RATE = 0.10
-
-
-@dataclass(frozen=True)
-class ColSpec:
-    """One column, before it becomes an ``sa.Column`` (so a change can edit it)."""
-
-    name: str
-    kind: str
-    nullable: bool = True
-    default: Any = None
-    comment: str | None = None
-    length: int | None = None
-    fk: str | None = None  # referred table name (same schema), column ``id``
-    ondelete: str | None = None
-
-
-@dataclass
-class TableSpec:
-    """One table's columns and extras, edited by :func:`_apply_change`."""
-
-    name: str
-    columns: list[ColSpec]
-    comment: str | None
-    expression_index: bool
-    partial_index: bool
-    composite_index: bool = True
-    extra_index: bool = False
-    enum_no: int = 0
-    changes: list[str] = field(default_factory=list)
 
 
 def table_name(position: int) -> str:
@@ -117,7 +87,7 @@ def table_spec(
     if changed:
         change_rng = random.Random(f"{seed}/{schema}/{position}/change")
         if change_rng.random() < CHANGE_RATE:
-            _apply_change(backend, spec, change_rng)
+            apply_change(backend, spec, change_rng)
     return spec
 
 
@@ -151,70 +121,6 @@ def _foreign_keys(rng: random.Random, position: int) -> list[ColSpec]:
         ondelete = rng.choice((None, "CASCADE", "SET NULL"))
         out.append(ColSpec(f"ref{k}_id", "integer", fk=target, ondelete=ondelete))
     return out
-
-
-# --- changes ---------------------------------------------------------------------------------
-
-
-def _apply_change(backend: str, spec: TableSpec, rng: random.Random) -> None:
-    kinds = sorted(_CHANGES)
-    if backend == "sqlite":
-        kinds.remove("comment")  # SQLite stores no comments
-    kind = rng.choice(kinds)
-    _CHANGES[kind](spec)
-    spec.changes.append(kind)
-
-
-def _add_column(spec: TableSpec) -> None:
-    spec.columns.append(ColSpec("added", "string", length=40, comment="new in the models"))
-
-
-def _drop_column(spec: TableSpec) -> None:
-    droppable = [c for c in spec.columns if c.name in {"ratio", "born", "big", "small", "blob"}]
-    if droppable:
-        spec.columns.remove(droppable[0])
-    else:
-        _add_column(spec)
-
-
-def _widen(spec: TableSpec) -> None:
-    _edit(spec, "name", lambda c: replace(c, length=(c.length or 50) + 50))
-
-
-def _nullable(spec: TableSpec) -> None:
-    _edit(spec, "code", lambda c: replace(c, nullable=True))
-
-
-def _default(spec: TableSpec) -> None:
-    _edit(spec, "qty", lambda c: replace(c, default="1"))
-
-
-def _add_index(spec: TableSpec) -> None:
-    spec.extra_index = True
-
-
-def _drop_index(spec: TableSpec) -> None:
-    spec.composite_index = False
-
-
-def _comment(spec: TableSpec) -> None:
-    spec.comment = f"{spec.comment or 'table'} (revised)"
-
-
-def _edit(spec: TableSpec, name: str, change: Callable[[ColSpec], ColSpec]) -> None:
-    spec.columns = [change(c) if c.name == name else c for c in spec.columns]
-
-
-_CHANGES: dict[str, Callable[[TableSpec], None]] = {
-    "add_column": _add_column,
-    "drop_column": _drop_column,
-    "widen_type": _widen,
-    "nullable": _nullable,
-    "default": _default,
-    "add_index": _add_index,
-    "drop_index": _drop_index,
-    "comment": _comment,
-}
 
 
 # --- SQLAlchemy objects ----------------------------------------------------------------------

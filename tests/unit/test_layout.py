@@ -21,7 +21,8 @@ from fixtures.kitchen_sink import build as kitchen_sink
 from schemadiff.autogen import render_bodies
 from schemadiff.diff import CompareOptions, compute_diff
 from schemadiff.renderers import script
-from schemadiff.renderers.layout import format_body, normalize_quotes
+from schemadiff.renderers.layout import format_body
+from schemadiff.renderers.quotes import normalize_quotes
 from schemadiff.snapshot import Snapshot
 from schemadiff.sources.metadata import inspect_metadata
 
