@@ -293,6 +293,41 @@ def test_serial_of_a_renamed_table_is_still_serial(pg: Engine) -> None:
     assert _table(db, "articles").columns == _table(models, "articles").columns
 
 
+def test_catalog_details_without_models(pg: Engine) -> None:
+    """What only raw DDL makes: domains (their default and NOT NULL apply to the column),
+    catalog-only types, a collated array, INCLUDE columns, a hash index, NOT VALID checks."""
+    with pg.begin() as conn:
+        conn.execute(sa.text("CREATE DOMAIN nn AS varchar(10) NOT NULL DEFAULT 'x'"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE d (id serial PRIMARY KEY, v nn, w nn DEFAULT 'y', "
+                'tags varchar(5)[] COLLATE "C", k "char", n money, '
+                'code text COLLATE "C", '
+                "CONSTRAINT ck_d CHECK ((id > 0) AND (id < 100)) NOT VALID)"
+            )
+        )
+        conn.execute(
+            sa.text("CREATE INDEX ix_w ON d (w DESC NULLS LAST) INCLUDE (id) WHERE id > 1")
+        )
+        conn.execute(sa.text("CREATE INDEX ix_h ON d USING hash (id)"))
+    db = inspect_database(pg)
+    v, w = _col(db, "d", "v"), _col(db, "d", "w")
+    assert (v.type.sql, v.nullable, v.server_default) == ("nn", False, "'x'")
+    assert (w.nullable, w.server_default) == (False, "'y'")
+    assert v.type.python == "postgresql.DOMAIN('nn', sa.VARCHAR(length=10))"
+    tags = _col(db, "d", "tags")
+    assert (tags.type.sql, tags.collation) == ("varchar(5)[]", None)
+    assert _col(db, "d", "code").collation == "C"
+    assert _col(db, "d", "k").type.sql == '"char"'
+    assert (_col(db, "d", "n").type.sql, _col(db, "d", "n").type.known) == ("money", True)
+    table = _table(db, "d")
+    assert [(c.name, c.raw) for c in table.check_constraints] == [("ck_d", "id > 0 AND id < 100")]
+    by_name = {ix.name: ix for ix in table.indexes}
+    assert by_name["ix_w"].include == ("id",) and by_name["ix_w"].raw_where == "(id > 1)"
+    assert by_name["ix_w"].elements == (IndexElement("w", False, True, "last"),)
+    assert by_name["ix_h"].using == "hash"
+
+
 def _edge_metadata() -> sa.MetaData:
     """Spellings where the catalog and the compiled model differ most."""
     metadata = sa.MetaData()
@@ -416,6 +451,35 @@ def test_statement_count_does_not_grow_with_tables(
     many, large = _count_statements(pg)
     assert (len(small.tables), len(large.tables)) == (6, 101)
     assert few == many, f"{few} statements for 5 tables, {many} for 100"
+
+
+def test_statement_count_does_not_grow_with_schemas(pg: Engine) -> None:
+    """One statement per object kind covers every requested schema (200 schemas used to cost
+    seven statements each)."""
+
+    def counted(schemas: list[str]) -> tuple[int, Snapshot]:
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        sa.event.listen(pg, "before_cursor_execute", count)
+        try:
+            snapshot = inspect_database(pg, schemas)
+        finally:
+            sa.event.remove(pg, "before_cursor_execute", count)
+        return len(statements), snapshot
+
+    names = [f"s{i}" for i in range(6)]
+    with pg.begin() as conn:
+        for name in names:
+            conn.execute(sa.text(f"CREATE SCHEMA {name}"))
+            conn.execute(sa.text(f"CREATE TABLE {name}.t (id serial PRIMARY KEY, v text)"))
+    inspect_database(pg, names[:1])  # first connect and the dialect's own caches
+    one, small = counted(names[:1])
+    six, large = counted(names)
+    assert (len(small.tables), len(large.tables)) == (1, 6)
+    assert one == six, f"{one} statements for 1 schema, {six} for 6"
 
 
 # --- (d) snapshot files ----------------------------------------------------------------------

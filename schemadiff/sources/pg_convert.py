@@ -1,20 +1,18 @@
-"""Turn the PostgreSQL inspector's reflection dicts into snapshot objects.
+"""Turn the rows of :mod:`schemadiff.sources.pg_queries` into snapshot objects.
 
-Pure functions over the dicts ``Inspector.get_multi_*`` returns; every spelling PostgreSQL adds
-(casts, ``nextval`` of SERIAL sequences, identity defaults, default index options) is normalized
-through :class:`~schemadiff.dialects.postgresql.PostgresqlRules`.
+Pure functions over the catalog's rows; every spelling PostgreSQL adds (casts, ``nextval`` of
+SERIAL sequences, identity defaults, default index options) is normalized through
+:class:`~schemadiff.dialects.postgresql.PostgresqlRules`, the same rules the models' side uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
 from dataclasses import dataclass
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.dialects.postgresql import EnumSchemaOf, PostgresqlRules
+from schemadiff.dialects.postgresql import PostgresqlRules
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -22,126 +20,171 @@ from schemadiff.snapshot import (
     Computed,
     ForeignKey,
     Index,
+    PrimaryKey,
     UniqueConstraint,
 )
+from schemadiff.sources.pg_queries import ColumnRow, ConstraintRow, IndexRow
+from schemadiff.sources.pg_types import catalog_type, named_enum
 
-Row = Mapping[str, Any]
+#: ``confupdtype``/``confdeltype`` -> the action's SQL (``a``, NO ACTION, is the default: None)
+_FK_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every conversion needs: the rules, the dialect and the schema being reflected
-    (its real name, also for the default schema)."""
+    """What every conversion needs: the rules, the dialect and the default schema's real name."""
 
     rules: PostgresqlRules
     dialect: Dialect
-    schema: str
     default_schema: str
-    enum_schema: EnumSchemaOf
 
     def canonical_schema(self, name: str | None) -> str | None:
         return None if name is None or name == self.default_schema else name
 
 
-def column(
-    ctx: Context, table: str, raw: Row, unknown_type: str | None, owned_sequence: str | None
-) -> Column:
-    """A reflected column; ``unknown_type`` is the catalog's type text when SQLAlchemy did not
-    recognize the type (the column is then marked as not comparable by type),
-    ``owned_sequence`` the sequence the column owns (SERIAL)."""
+def column_type(ctx: Context, raw: ColumnRow) -> ColumnType:
+    """Named enums (and arrays of them) by the catalog's type kind, everything else by its text."""
+    if raw.type_kind == "e":
+        return named_enum(ctx.canonical_schema(raw.type_schema), raw.type_name, False)
+    if raw.element_kind == "e" and raw.element_name is not None:
+        return named_enum(ctx.canonical_schema(raw.element_schema), raw.element_name, True)
+    return catalog_type(ctx.rules, ctx.dialect, raw.format_type, raw.domain_base, raw.collation)
+
+
+def column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | None) -> Column:
+    """A reflected column; ``owned_sequence`` is the sequence the column owns (SERIAL).
+
+    A domain's default and NOT NULL apply to its columns (as SQLAlchemy's inspector reports
+    them); a generated column's expression is its ``Computed``, not a default.
+    """
     rules = ctx.rules
-    type_ = raw["type"]
-    if isinstance(type_, sa.types.NullType):
-        ctype = ColumnType(sql=unknown_type or "unknown", known=False)
-    else:
-        ctype = rules.column_type(type_, ctx.dialect, ctx.enum_schema)
-    default = _unqualified_sequence(raw.get("default"), ctx.schema)
+    default = raw.default
+    nullable = not raw.not_null
+    if raw.domain_base is not None:
+        default = default or raw.domain_default
+        nullable = nullable and not raw.domain_not_null
+    computed = None
+    if raw.generated not in ("", "\x00") and default is not None:
+        computed = Computed(rules.canonical_expression(default), raw.generated == "s", default)
+        default = None
     identity = None
     autoincrement = False
-    if raw.get("identity"):
-        ident = raw["identity"]
-        identity = rules.canonical_identity(ident["always"], ident["start"], ident["increment"])
+    if raw.identity is not None:
+        start, increment = raw.identity
+        identity = rules.canonical_identity(raw.identity_always, start, increment)
         default = None
-    elif rules.serial_sequence(default, table, raw["name"], owned_sequence):
+    elif rules.serial_sequence(default, table, raw.name, owned_sequence):
         autoincrement = True
         default = None
-    computed = None
-    if raw.get("computed"):
-        comp = raw["computed"]
-        sqltext = comp["sqltext"]
-        computed = Computed(rules.canonical_expression(sqltext), comp.get("persisted"), sqltext)
     return Column(
-        name=raw["name"],
-        type=ctype,
-        nullable=bool(raw["nullable"]),
+        name=raw.name,
+        type=column_type(ctx, raw),
+        nullable=nullable,
         server_default=rules.canonical_default(default),
-        comment=raw.get("comment"),
+        comment=raw.comment,
         identity=identity,
         computed=computed,
-        collation=getattr(type_, "collation", None),
+        # an array's collation is its items' (the models' side does not compare that either)
+        collation=None if raw.element_kind is not None else raw.collation,
         autoincrement=autoincrement,
         raw_default=default,
     )
 
 
-def _unqualified_sequence(default: str | None, schema: str) -> str | None:
-    """Undo the inspector's ``nextval('"schema".seq')``: it adds the schema of the table being
-    reflected when PostgreSQL printed the sequence unqualified (i.e. on the search path)."""
-    prefix = f'nextval(\'"{schema}".'
-    if default is not None and default.startswith(prefix):
-        return "nextval('" + default[len(prefix) :]
-    return default
+def names(attnums: list[int], columns: dict[int, str]) -> tuple[str, ...]:
+    return tuple(columns[n] for n in attnums if n in columns)
 
 
-def foreign_key(ctx: Context, raw: Row) -> ForeignKey:
-    opts = raw.get("options") or {}
+def primary_key(raw: ConstraintRow, columns: dict[int, str]) -> PrimaryKey:
+    return PrimaryKey(names(raw.columns, columns), raw.name)
+
+
+def unique(raw: ConstraintRow, columns: dict[int, str]) -> UniqueConstraint:
+    return UniqueConstraint(names(raw.columns, columns), raw.name)
+
+
+def foreign_key(ctx: Context, raw: ConstraintRow, columns: dict[int, str]) -> ForeignKey:
+    """A foreign key; the referred schema is the table's real one (None: the default schema)."""
     deferrable, initially = ctx.rules.canonical_fk_timing(
-        opts.get("deferrable"), opts.get("initially")
+        True if raw.deferrable else None, "DEFERRED" if raw.deferred else None
     )
     return ForeignKey(
-        columns=tuple(raw["constrained_columns"]),
-        referred_schema=ctx.canonical_schema(raw.get("referred_schema")),
-        referred_table=raw["referred_table"],
-        referred_columns=tuple(raw["referred_columns"]),
-        name=raw.get("name"),
-        ondelete=ctx.rules.canonical_fk_action(opts.get("ondelete")),
-        onupdate=ctx.rules.canonical_fk_action(opts.get("onupdate")),
+        columns=names(raw.columns, columns),
+        referred_schema=ctx.canonical_schema(raw.referred_schema),
+        referred_table=raw.referred_table or "",
+        referred_columns=tuple(raw.referred_columns or ()),
+        name=raw.name,
+        ondelete=_FK_ACTIONS.get(raw.on_delete),
+        onupdate=_FK_ACTIONS.get(raw.on_update),
         deferrable=deferrable,
         initially=initially,
     )
 
 
-def unique(raw: Row) -> UniqueConstraint:
-    return UniqueConstraint(tuple(raw["column_names"]), raw.get("name"))
+def check(ctx: Context, raw: ConstraintRow) -> CheckConstraint:
+    """A check constraint's expression: ``pg_get_constraintdef`` without ``CHECK (...)``."""
+    definition = raw.definition or ""
+    match = _CHECK.match(definition)
+    sqltext = _strip_outer_parens(match.group(1)) if match else definition
+    return CheckConstraint(ctx.rules.canonical_expression(sqltext), raw.name, sqltext)
 
 
-def check(ctx: Context, raw: Row) -> CheckConstraint:
-    sqltext = raw["sqltext"]
-    return CheckConstraint(ctx.rules.canonical_expression(sqltext), raw.get("name"), sqltext)
-
-
-def index(ctx: Context, raw: Row) -> Index | None:
-    """A reflected index; None for the index that backs a unique constraint."""
-    if raw.get("duplicates_constraint"):
+def index(ctx: Context, raw: IndexRow, columns: dict[int, str]) -> Index | None:
+    """A reflected index; None for one that backs a constraint (unique, primary, exclusion)."""
+    if raw.backs_constraint:
         return None
-    opts = raw.get("dialect_options") or {}
-    names = raw["column_names"]
-    exprs = raw.get("expressions") or names
-    sorting = raw.get("column_sorting") or {}
-    ops = opts.get("postgresql_ops") or {}
+    keys = raw.key_count
+    expressions = raw.elements or [None] * len(raw.attnums)
+    opclasses = raw.opclasses or [None] * keys
     elements = []
-    for name, expr in zip(names, exprs, strict=True):
-        key = name if name is not None else expr
-        elements.append(
-            ctx.rules.index_element(key, name is None, tuple(sorting.get(key, ())), ops.get(key))
-        )
-    where = opts.get("postgresql_where")
+    for position, (attnum, expr) in enumerate(zip(raw.attnums[:keys], expressions, strict=False)):
+        flags = raw.options[position] if position < len(raw.options) else 0
+        sorting = _sorting(flags)
+        if attnum == 0:
+            text = expr or ""
+            elements.append(ctx.rules.index_element(text, True, sorting, opclasses[position]))
+        else:
+            name = columns.get(attnum, "")
+            elements.append(ctx.rules.index_element(name, False, sorting, opclasses[position]))
     return Index(
-        name=raw["name"],
+        name=raw.name,
         elements=tuple(elements),
-        unique=bool(raw.get("unique")),
-        where=ctx.rules.canonical_expression(where) if where else None,
-        using=ctx.rules.canonical_using(opts.get("postgresql_using")),
-        include=tuple(opts.get("postgresql_include") or ()),
-        raw_where=where,
+        unique=raw.unique,
+        where=ctx.rules.canonical_expression(raw.where) if raw.where else None,
+        using=ctx.rules.canonical_using(raw.method),
+        include=names(raw.attnums[keys:], columns),
+        raw_where=raw.where,
     )
+
+
+def _sorting(flags: int) -> tuple[str, ...]:
+    """``indoption`` bits as the sorting words :meth:`PostgresqlRules.index_element` reads:
+    bit 1 is DESC, bit 2 NULLS FIRST (only what differs from the default is named)."""
+    if flags & 1:
+        return ("desc",) if flags & 2 else ("desc", "nulls_last")
+    return ("nulls_first",) if flags & 2 else ()
+
+
+def _strip_outer_parens(text: str) -> str:
+    """``(a > 0)`` -> ``a > 0``: one layer, only when it encloses the whole text (what
+    SQLAlchemy's inspector reports, so scripts quote the same text)."""
+    stripped = text.strip()
+    if stripped.startswith("(") and stripped.endswith(")") and _balanced(stripped[1:-1]):
+        return stripped[1:-1]
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    quoted = False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

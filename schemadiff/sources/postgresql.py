@@ -1,17 +1,14 @@
-"""Reflect a PostgreSQL database into a Snapshot with SQLAlchemy's bulk inspector calls.
+"""Reflect a PostgreSQL database into a Snapshot with our own bulk catalog queries.
 
-One round of ``Inspector.get_multi_*`` calls per schema (each a fixed number of catalog queries,
-whatever the number of tables), one enum query for the whole database, and for what the inspector
-does not report (:mod:`schemadiff.sources.pg_catalog`) at most one more per schema plus one per
-run.
+Four statements read every table of every requested schema (:mod:`schemadiff.sources.pg_queries`),
+plus the schema list, the enums, and the owned-sequence query when some default calls
+``nextval``: the count depends on neither the number of tables nor of schemas.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -19,20 +16,24 @@ from sqlalchemy.dialects.postgresql.base import PGInspector
 from sqlalchemy.engine import Connection
 
 from schemadiff.dialects import rules_for
-from schemadiff.dialects.postgresql import EnumSchemaOf, PostgresqlRules
+from schemadiff.dialects.postgresql import PostgresqlRules
 from schemadiff.snapshot import (
     Enum,
     ForeignKey,
-    PrimaryKey,
     Snapshot,
     Table,
     UniqueConstraint,
     sort_tables,
 )
-from schemadiff.sources import pg_catalog, pg_convert
+from schemadiff.sources import pg_convert
 from schemadiff.sources.pg_convert import Context
+from schemadiff.sources.pg_queries import (
+    CatalogRows,
+    TableKey,
+    fetch_catalog,
+    fetch_owned_sequences,
+)
 
-TableKey = tuple[str | None, str]
 T = TypeVar("T")
 
 
@@ -48,23 +49,19 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     existing = set(inspector.get_schema_names())
     extra = sorted({s for s in schemas if s != default and s in existing})
     raw_enums = inspector.get_enums(schema="*")
-    enum_schema = _enum_schema_resolver(raw_enums, default)
-    tables: list[Table] = []
-    notes: list[str] = []
-    with warnings.catch_warnings():
-        # an unknown type is reported as "not compared" below, not as a warning
-        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
-        owned = pg_catalog.OwnedSequences(conn, (default, *extra))
-        for schema in (default, *extra):
-            ctx = Context(rules, conn.dialect, schema, default, enum_schema)
-            tables.extend(_reflect_schema(conn, inspector, ctx, notes, owned))
+    ctx = Context(rules, conn.dialect, default)
+    rows = fetch_catalog(conn, [default, *extra])
+    owned: dict[TableKey, dict[str, str]] = {}
+    if any("nextval(" in (c.default or "") for cols in rows.columns.values() for c in cols):
+        owned = fetch_owned_sequences(conn, [default, *extra])
+    tables = [_table(ctx, key, rows, owned.get(key, {})) for key in rows.tables]
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
         schemas=tuple(extra),
         tables=sort_tables(tables),
         enums=_enums(raw_enums, default, {None, *extra}, tables),
-        not_compared=tuple(sorted(notes)),
+        not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
     )
 
@@ -87,104 +84,50 @@ def _enums(
     return tuple(sorted(found, key=lambda e: (e.schema or "", e.name)))
 
 
-def _enum_schema_resolver(raw_enums: Iterable[Mapping[str, Any]], default: str) -> EnumSchemaOf:
-    """The inspector names an enum's schema only when it is not on the search path; a visible
-    enum lives in the first search-path schema that has it (the first listed per name)."""
-    visible: dict[str, str] = {}
-    for e in raw_enums:
-        if e["visible"]:
-            visible.setdefault(e["name"], e["schema"])
-
-    def schema_of(schema: str | None, name: str) -> str | None:
-        actual = schema or visible.get(name, default)
-        return None if actual == default else actual
-
-    return schema_of
+def _unknown_types(tables: Iterable[Table]) -> Iterator[str]:
+    """One line per column whose type SQLAlchemy does not know (its type is not compared)."""
+    for table in tables:
+        prefix = f"{table.schema}." if table.schema else ""
+        for col in table.columns:
+            if not col.type.known:
+                yield (
+                    f"column {prefix}{table.name}.{col.name}: type {col.type.sql!r} is unknown "
+                    "to SQLAlchemy"
+                )
 
 
-@dataclass(frozen=True)
-class _SchemaRows:
-    """One schema's bulk inspector results, keyed by (schema, table)."""
-
-    columns: Mapping[TableKey, Any]
-    pks: Mapping[TableKey, Any]
-    uniques: Mapping[TableKey, Any]
-    fks: Mapping[TableKey, Any]
-    indexes: Mapping[TableKey, Any]
-    checks: Mapping[TableKey, Any]
-    comments: Mapping[TableKey, Any]
-    unknown: Mapping[tuple[str, str], str]
-    owned: Mapping[tuple[str, str], str]
-
-
-def _reflect_schema(
-    conn: Connection,
-    inspector: PGInspector,
-    ctx: Context,
-    notes: list[str],
-    owned: pg_catalog.OwnedSequences,
-) -> list[Table]:
-    """All tables (no views) of one schema, from one call of each bulk inspector method."""
-    schema = ctx.schema
-    columns = inspector.get_multi_columns(schema=schema)
-    if not columns:
-        return []
-    rows = _SchemaRows(
-        columns=columns,
-        pks=inspector.get_multi_pk_constraint(schema=schema),
-        uniques=inspector.get_multi_unique_constraints(schema=schema),
-        # Resolving referred schemas by the search path is only right for the default schema.
-        fks=inspector.get_multi_foreign_keys(
-            schema=schema, postgresql_ignore_search_path=schema == ctx.default_schema
-        ),
-        indexes=inspector.get_multi_indexes(schema=schema),
-        checks=inspector.get_multi_check_constraints(schema=schema),
-        comments=inspector.get_multi_table_comment(schema=schema),
-        unknown=pg_catalog.unknown_types(conn, schema, columns),
-        owned=owned.of(schema, columns),
-    )
-    prefix = f"{ctx.schema}." if ctx.canonical_schema(schema) else ""
-    for (table, col), type_text in sorted(rows.unknown.items()):
-        notes.append(f"column {prefix}{table}.{col}: type {type_text!r} is unknown to SQLAlchemy")
-    return [_table(ctx, key, rows) for key in columns]
-
-
-def _table(ctx: Context, key: TableKey, rows: _SchemaRows) -> Table:
-    name = key[1]
-    cols = rows.columns[key]
-    comment = rows.comments.get(key)
+def _table(ctx: Context, key: TableKey, rows: CatalogRows, owned: Mapping[str, str]) -> Table:
+    schema, name = key
+    raw_columns = rows.columns.get(key, [])
+    numbers = {c.attnum: c.name for c in raw_columns}
+    constraints = rows.constraints.get(key, [])
+    pks = [pg_convert.primary_key(c, numbers) for c in constraints if c.kind == "p"]
     return Table(
         name=name,
-        schema=ctx.canonical_schema(ctx.schema),
-        columns=tuple(
-            pg_convert.column(
-                ctx, name, c, rows.unknown.get((name, c["name"])), rows.owned.get((name, c["name"]))
-            )
-            for c in cols
-        ),
-        primary_key=_primary_key(rows.pks.get(key)),
+        schema=ctx.canonical_schema(schema),
+        columns=tuple(pg_convert.column(ctx, name, c, owned.get(c.name)) for c in raw_columns),
+        primary_key=pks[0] if pks and pks[0].columns else None,
         unique_constraints=_sorted(
-            (pg_convert.unique(u) for u in rows.uniques.get(key, ())), _unique_key
+            (pg_convert.unique(c, numbers) for c in constraints if c.kind == "u"), _unique_key
         ),
         foreign_keys=_sorted(
-            (pg_convert.foreign_key(ctx, f) for f in rows.fks.get(key, ())), _fk_key
+            (pg_convert.foreign_key(ctx, c, numbers) for c in constraints if c.kind == "f"),
+            _fk_key,
         ),
         check_constraints=_sorted(
-            (pg_convert.check(ctx, c) for c in rows.checks.get(key, ())),
+            (pg_convert.check(ctx, c) for c in constraints if c.kind == "c"),
             lambda c: (c.name or "", c.sqltext),
         ),
         indexes=_sorted(
-            (ix for ix in (pg_convert.index(ctx, r) for r in rows.indexes.get(key, ())) if ix),
+            (
+                ix
+                for ix in (pg_convert.index(ctx, r, numbers) for r in rows.indexes.get(key, ()))
+                if ix
+            ),
             lambda i: i.name,
         ),
-        comment=comment["text"] if comment else None,
+        comment=rows.tables[key],
     )
-
-
-def _primary_key(raw: Mapping[str, Any] | None) -> PrimaryKey | None:
-    if not raw or not raw.get("constrained_columns"):
-        return None
-    return PrimaryKey(tuple(raw["constrained_columns"]), raw.get("name"))
 
 
 def _sorted(items: Iterable[T], key: Callable[[T], Any]) -> tuple[T, ...]:
