@@ -161,7 +161,9 @@ def _run(targets: list[Target], options: CheckOptions, multi: bool) -> list[Chec
         if isinstance(settings, Exception):
             raise settings
         return [check_target(settings, name, options)]
-    with _progress(len(targets)) as advance:
+    from schemadiff.progress import suppressed
+
+    with _progress(len(targets)) as advance, suppressed():  # the bar owns the terminal
         reports = []
         for name, settings in targets:
             advance(name)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from schemadiff.check_report import CheckReport
 from schemadiff.errors import SchemadiffError, UsageError
+from schemadiff.progress import Progress, progress
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -30,18 +31,31 @@ class CheckOptions:
 
 
 def check_target(settings: Settings, name: str, options: CheckOptions) -> CheckReport:
-    """Check one target; errors are raised (the caller decides whether they end the run)."""
-    if options.against is not None:
-        return _against(settings, name, options)
+    """Check one target; errors are raised (the caller decides whether they end the run).
+    A slow check shows one progress line on a terminal, erased before the report is printed."""
+    with progress("Reflecting the database") as shown:
+        if options.against is not None:
+            return _against(settings, name, options, shown)
+        return _with_models(settings, name, options, shown)
+
+
+def _with_models(
+    settings: Settings, name: str, options: CheckOptions, shown: Progress
+) -> CheckReport:
     from schemadiff.drift import classify
     from schemadiff.pipeline import compare, require_metadata
 
     wants_versions = options.classify and bool(settings.script_location)
-    target, result = compare(settings, options.renames, versions=wants_versions)
+    compared = compare(settings, options.renames, versions=wants_versions)
+    target, result = compared.target, compared.result
     metadata = require_metadata(settings)
-    drift = classify(settings, target, result, metadata) if options.classify else None
+    drift = None
+    if options.classify:
+        shown.step("Classifying the changes (replaying the chain)")
+        drift = classify(settings, target, result, metadata, compared.models)
     report = CheckReport(name, target.label, None, result, drift)
     if options.locate:
+        shown.step("Finding the models' source lines")
         locations, models_file = locate(settings, metadata, result)
         report = replace(report, locations=locations, models_file=models_file)
     return report
@@ -66,7 +80,7 @@ def locate(
     return tuple(source.locate(op) for op in result.ops), source.fallback
 
 
-def _against(settings: Settings, name: str, options: CheckOptions) -> CheckReport:
+def _against(settings: Settings, name: str, options: CheckOptions, shown: Progress) -> CheckReport:
     """``--db A --against B``: B (a database or snapshot) is the wanted state; no models."""
     from schemadiff.diff import compute_diff
     from schemadiff.drift import unclassified
@@ -82,6 +96,7 @@ def _against(settings: Settings, name: str, options: CheckOptions) -> CheckRepor
         )
     snapshot, skipped = _restrict(wanted.snapshot, current.covered)
     compare = compare_options(settings, None, options.renames)
+    shown.step("Comparing")
     result = compute_diff(current.snapshot, snapshot, compare)
     if skipped:
         result = replace(result, notices=tuple(result.notices) + skipped)

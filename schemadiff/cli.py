@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,13 +24,14 @@ from schemadiff.cli_options import (
     RenameTableOpt,
     SchemaOpt,
 )
-from schemadiff.cli_run import STATE, run_app, stderr_line
+from schemadiff.cli_run import STATE, cli_settings, run_app
 from schemadiff.lint_cli import register as register_lint_command
 from schemadiff.verify_cli import register as register_verify_command
 
 if TYPE_CHECKING:
     from schemadiff.config import Settings
     from schemadiff.diff import DiffResult
+    from schemadiff.pipeline import Compared
 
 app = typer.Typer(
     name="schemadiff",
@@ -123,7 +124,7 @@ def snapshot(
     from schemadiff.pipeline import snapshot_target
     from schemadiff.renderers.text import make_console
 
-    settings = _settings(url=db, schemas=tuple(schema) if schema else None)
+    settings = cli_settings(url=db, schemas=tuple(schema) if schema else None)
     target = snapshot_target(settings)
     if output == "-":
         sys.stdout.write(snapshot_io.dumps(target.snapshot))
@@ -148,7 +149,7 @@ def _compare(
 ) -> DiffResult:
     """The body of ``diff``: returns the DiffResult after printing it."""
     fmt = _check_format(output_format, DIFF_FORMATS)
-    settings = _settings(
+    settings = cli_settings(
         url=db,
         metadata=metadata,
         schemas=tuple(schema) if schema else None,
@@ -157,29 +158,27 @@ def _compare(
     from schemadiff.pipeline import compare
     from schemadiff.renderers.text import make_console, render_text
 
-    target, result = compare(settings, (rename_table or (), rename_column or ()))
+    compared = compare(settings, (rename_table or (), rename_column or ()))
+    result = compared.result
     if fmt == "json":
         from schemadiff.renderers.json_report import render_json
 
         sys.stdout.write(render_json(result))
     elif fmt in ("sql", "python"):
-        sys.stdout.write(_migration_text(fmt, settings, target, result))
+        sys.stdout.write(_migration_text(fmt, settings, compared))
     else:
-        render_text(result, make_console(), database=target.label, models=settings.metadata)
+        label = compared.target.label
+        render_text(result, make_console(), database=label, models=settings.metadata)
     return result
 
 
-def _migration_text(fmt: str, settings: Settings, target: Any, result: DiffResult) -> str:
+def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
     """The migration that closes the difference: SQL for the target's dialect (offline, as
     ``upgrade --sql`` would print it), or the ``upgrade()``/``downgrade()`` Python functions."""
     from schemadiff.autogen import render_bodies
-    from schemadiff.pipeline import require_metadata
-    from schemadiff.sources.metadata import inspect_metadata
 
-    models = inspect_metadata(
-        require_metadata(settings), target.dialect, target.snapshot.default_schema
-    )
-    bodies = render_bodies(result, target.snapshot, models, settings.render_as_batch)
+    result, db = compared.result, compared.target.snapshot
+    bodies = render_bodies(result, db, compared.models, settings.render_as_batch)
     if fmt == "sql":
         from schemadiff.renderers.sql import render_sql
 
@@ -196,16 +195,6 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> str:
     if fmt not in allowed:
         raise UsageError(f"unknown --format {value!r}; use one of: {', '.join(allowed)}")
     return fmt
-
-
-def _settings(**overrides: Any) -> Settings:
-    """Merged settings; config warnings go to stderr at once."""
-    from schemadiff.config import load_settings
-
-    settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
-    for warning in settings.warnings:
-        stderr_line(f"warning: {warning}")
-    return settings
 
 
 register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)

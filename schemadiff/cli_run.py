@@ -12,9 +12,12 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
+
+if TYPE_CHECKING:
+    from schemadiff.config import Settings
 
 
 @dataclass
@@ -35,6 +38,17 @@ def stderr_line(line: str) -> None:
 
     sys.stderr.write(scrub(" ".join(line.split())) + "\n")
     sys.stderr.flush()
+
+
+def cli_settings(**overrides: Any) -> Settings:
+    """Merged settings for a command: the global ``--config`` / ``-n`` (from :data:`STATE`), the
+    command's options as ``overrides``; config warnings go to stderr at once."""
+    from schemadiff.config import load_settings
+
+    settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
+    for warning in settings.warnings:
+        stderr_line(f"warning: {warning}")
+    return settings
 
 
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:

@@ -137,9 +137,14 @@ def object_key(key: OpKey) -> OpKey:
 
 
 def classify(
-    settings: Settings, target: Target, result: DiffResult, metadata: sa.MetaData
+    settings: Settings,
+    target: Target,
+    result: DiffResult,
+    metadata: sa.MetaData,
+    models: Snapshot | None = None,
 ) -> Drift:
-    """Label the changes of ``result`` (the target's database versus the models)."""
+    """Label the changes of ``result`` (the target's database versus the models); ``models`` is
+    the models' snapshot :func:`schemadiff.pipeline.compare` built (None: built here)."""
     from schemadiff.chain.plan import check_rows
 
     if result.is_empty:
@@ -155,7 +160,7 @@ def classify(
         graph = project.graph()
         rows = check_rows(graph, target.version_rows, f"the database {target.label}")
         server = scratch_server(settings, target.snapshot.dialect)
-        legs = _legs(settings, target, metadata, project, rows, server)
+        legs = _legs(settings, target, metadata, project, rows, server, models)
     except SchemadiffError as exc:
         return unclassified(result, str(exc))
     heads = graph.heads
@@ -193,6 +198,7 @@ def _legs(
     project: Project,
     rows: tuple[str, ...],
     server: str | None,
+    models: Snapshot | None = None,
 ) -> list[tuple[str, tuple[Op, ...]]]:
     """The three legs' ops: database -> S_R, S_R -> S_H, S_H -> models."""
     from schemadiff.diff import compute_diff
@@ -200,13 +206,14 @@ def _legs(
     from schemadiff.sources.metadata import inspect_metadata
 
     at_rows, at_heads = chain_states(project, rows, server, target.snapshot.dialect, target)
-    default = target.snapshot.default_schema
-    models, _ = _restrict(inspect_metadata(metadata, target.dialect, default), target.covered)
+    if models is None:
+        models = inspect_metadata(metadata, target.dialect, target.snapshot.default_schema)
+    wanted, _ = _restrict(models, target.covered)
     options = compare_options(settings, metadata)
     return [
         (OUT_OF_BAND, _ops(compute_diff(target.snapshot, at_rows, options))),
         (PENDING, _ops(compute_diff(at_rows, at_heads, options))),
-        (MISSING_MIGRATION, _ops(compute_diff(at_heads, models, options))),
+        (MISSING_MIGRATION, _ops(compute_diff(at_heads, wanted, options))),
     ]
 
 

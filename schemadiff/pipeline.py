@@ -1,5 +1,6 @@
 """From settings to a diff: reflect the target (database or snapshot file), build the models'
-snapshot for the same dialect, compare. Shared by ``diff``, ``check`` and later ``revision``."""
+snapshot for the same dialect, compare. Shared by ``diff``, ``check``, ``snapshot``, ``verify``
+and ``revision --autogenerate``; slow runs show a progress line (:mod:`schemadiff.progress`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemadiff.config import Settings
 from schemadiff.errors import SnapshotError, UsageError
+from schemadiff.progress import progress
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -34,6 +36,18 @@ class Target:
     covered: frozenset[str]
     #: the version table's rows, when asked for (None: not read, unreadable, or a snapshot file)
     version_rows: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One run of :func:`compare`, with the models' snapshot it built so that rendering the
+    migration (``diff --format sql``, ``revision --autogenerate``) does not build it again."""
+
+    target: Target
+    #: the models for the target's dialect, every schema (a compared table may use an enum of a
+    #: schema the target does not cover; rendering needs its values)
+    models: Snapshot
+    result: DiffResult
 
 
 def require_url(settings: Settings) -> str:
@@ -63,7 +77,8 @@ def reflect_target(
     transaction; ``versions`` also reads the version table's rows (never creating it)."""
     url = require_url(settings)
     if "://" not in url and url.endswith(".json"):
-        return _load_snapshot_file(url)
+        with progress("Reading the snapshot file"):
+            return _load_snapshot_file(url)
     from schemadiff.connect import connect, create_engine
     from schemadiff.readonly import read_only, read_version_rows
     from schemadiff.sources import UnsupportedDialect, inspect_database
@@ -71,17 +86,19 @@ def reflect_target(
     engine = create_engine(url)
     rows: tuple[str, ...] | None = None
     try:
-        with connect(engine) as conn, read_only(conn):
-            default = conn.dialect.default_schema_name
-            if default is None and conn.dialect.name == "postgresql":
-                raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
-            schemas = wanted_schemas(settings, metadata, default)
-            try:
-                snapshot = inspect_database(conn, schemas)
-            except UnsupportedDialect as exc:
-                raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
-            if versions:
-                rows = read_version_rows(conn, _version_table(settings.version_table))
+        with progress("Connecting to the database") as shown, connect(engine) as conn:
+            shown.step("Reflecting the database")
+            with read_only(conn), shown.watch(conn):
+                default = conn.dialect.default_schema_name
+                if default is None and conn.dialect.name == "postgresql":
+                    raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
+                schemas = wanted_schemas(settings, metadata, default)
+                try:
+                    snapshot = inspect_database(conn, schemas)
+                except UnsupportedDialect as exc:
+                    raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+                if versions:
+                    rows = read_version_rows(conn, _version_table(settings.version_table))
     finally:
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
@@ -129,22 +146,27 @@ def compare(
     *,
     versions: bool = False,
     questioner: Any = None,
-) -> tuple[Target, DiffResult]:
+) -> Compared:
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
     about possible renames (see :mod:`schemadiff.questioner`); None only warns."""
     from schemadiff.diff import compute_diff
     from schemadiff.sources.metadata import inspect_metadata
 
     metadata = require_metadata(settings)
-    target = reflect_target(settings, metadata, versions=versions)
-    db = target.snapshot
-    models = inspect_metadata(metadata, target.dialect, db.default_schema)
-    models, skipped = _restrict(models, target.covered)
-    options = replace(compare_options(settings, metadata, renames), questioner=questioner)
-    result = compute_diff(db, models, options)
+    with progress("Reflecting the database") as shown:
+        target = reflect_target(settings, metadata, versions=versions)
+        db = target.snapshot
+        shown.step("Building the models' snapshot")
+        models = inspect_metadata(metadata, target.dialect, db.default_schema)
+        compared, skipped = _restrict(models, target.covered)
+        options = compare_options(settings, metadata, renames)
+        if questioner is not None:
+            options = replace(options, questioner=shown.before_prompt(questioner))
+        shown.step("Comparing")
+        result = compute_diff(db, compared, options)
     if skipped:
         result = replace(result, notices=tuple(result.notices) + skipped)
-    return target, result
+    return Compared(target, models, result)
 
 
 def compare_options(

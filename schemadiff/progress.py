@@ -14,6 +14,12 @@ Usage (what a command does around reflection and comparison)::
         shown.step("Comparing")
         result = compute_diff(db, models, options)
 
+Blocks nest: an inner ``progress(label)`` (``reflect_target`` inside ``compare`` inside ``check``)
+only names its step on the line already running, so one command shows one line. Call
+:meth:`Progress.before_prompt` on anything that asks the user a question: the line is closed
+first, and a prompt is never mixed with it. :func:`suppressed` keeps the line off while another
+display (``check``'s bar over several targets) owns the terminal.
+
 rich is imported only when the line is actually shown, so short commands do not pay for it.
 """
 
@@ -22,14 +28,18 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 DEFAULT_DELAY = 1.0
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Progress:
@@ -65,6 +75,15 @@ class Progress:
             yield
         finally:
             event.remove(conn, "before_cursor_execute", count)
+
+    def before_prompt(self, ask: Callable[P, R]) -> Callable[P, R]:
+        """``ask`` with this line closed (for good) before it runs: prompts stay readable."""
+
+        def closed_first(*args: P.args, **kwargs: P.kwargs) -> R:
+            self.close()
+            return ask(*args, **kwargs)
+
+        return closed_first
 
     @property
     def shown(self) -> bool:
@@ -103,8 +122,16 @@ class Progress:
                 return
             console = Console(file=self._stream, stderr=self._stream is sys.stderr)
             spinner = Spinner("dots", text=_Text(self), style="cyan")
-            self._live = Live(spinner, console=console, transient=True, refresh_per_second=8)
-            self._live.start()
+            # stdout is the command's output (maybe a file): never sent to the terminal's line
+            live = Live(
+                spinner,
+                console=console,
+                transient=True,
+                refresh_per_second=8,
+                redirect_stdout=False,
+            )
+            live.start(refresh=True)
+            self._live = live
 
 
 class _Text:
@@ -124,15 +151,39 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+#: the progress line of the running command, if any (inner blocks reuse it)
+_ACTIVE: ContextVar[Progress | None] = ContextVar("schemadiff_progress", default=None)
+
+
 @contextmanager
 def progress(
-    label: str, *, stream: TextIO | None = None, delay: float = DEFAULT_DELAY
+    label: str, *, stream: TextIO | None = None, delay: float | None = None
 ) -> Iterator[Progress]:
     """A :class:`Progress` for the block, shown on ``stream`` (stderr) after ``delay`` seconds
-    when that is a terminal; erased when the block ends (also on errors)."""
-    state = Progress(label, stream if stream is not None else sys.stderr, delay)
+    (:data:`DEFAULT_DELAY`) when that is a terminal; erased when the block ends (also on errors).
+    Inside another block: that block's line, now showing ``label``."""
+    active = _ACTIVE.get()
+    if active is not None:
+        active.step(label)
+        yield active
+        return
+    wait = DEFAULT_DELAY if delay is None else delay
+    state = Progress(label, stream if stream is not None else sys.stderr, wait)
+    token = _ACTIVE.set(state)
     state.arm()
     try:
         yield state
     finally:
         state.close()
+        _ACTIVE.reset(token)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """No progress line inside the block (another display owns the terminal)."""
+    silent = Progress("", sys.stderr, DEFAULT_DELAY)  # never armed, so never shown
+    token = _ACTIVE.set(silent)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)

@@ -56,6 +56,7 @@ def verify(
 ) -> VerifyReport:
     """Run every check; ``scratch`` is a server URL for the scratch database (None: settings)."""
     from schemadiff.pipeline import require_metadata
+    from schemadiff.progress import progress
     from schemadiff.scratch import scratch_database
 
     require_metadata(settings)  # a bad models reference is bad input, found before any work
@@ -66,7 +67,7 @@ def verify(
         return VerifyReport(
             (chain, *(skipped(key, "the chain could not be read") for key in _DB_CHECKS)), label, 0
         )
-    with scratch_database(server, dialect) as url:
+    with progress("Creating the scratch database"), scratch_database(server, dialect) as url:
         checks = replay_checks(settings, project, graph, url)
     return VerifyReport((chain, *checks), label, len(graph.scripts))
 
@@ -75,12 +76,18 @@ def replay_checks(
     settings: Settings, project: Project, graph: RevisionGraph, url: str
 ) -> tuple[CheckResult, ...]:
     """Stairway, models at head, clean base: all on the (empty) database ``url``."""
-    outcome = stairway(settings, project, graph, url)
+    from schemadiff.progress import progress
+
+    with progress("Walking the stairway (every revision up, down and up)"):
+        outcome = stairway(settings, project, graph, url)
     if outcome.stopped_at is not None:
         why = f"the stairway stopped at revision {outcome.stopped_at}"
         return stairway_result(outcome), skipped("models", why), skipped("base", why)
     replay(project, url)  # a no-op after a complete stairway; checks the version table agrees
-    return stairway_result(outcome), models_check(settings, url), base_check(project, url, outcome)
+    models = models_check(settings, url)  # its progress steps: reflecting, comparing
+    with progress("Downgrading to base"):
+        base = base_check(project, url, outcome)
+    return stairway_result(outcome), models, base
 
 
 # --- the stairway -----------------------------------------------------------------------------
@@ -131,7 +138,7 @@ def models_check(settings: Settings, url: str) -> CheckResult:
     """The database at ``url`` (at head) must equal the models."""
     from schemadiff.pipeline import compare
 
-    _, result = compare(replace(settings, url=url))
+    result = compare(replace(settings, url=url)).result
     if result.is_empty:
         return passed("models", "the schema at head equals the models")
     n = len(result.ops)

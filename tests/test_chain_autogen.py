@@ -86,7 +86,7 @@ def drift(url: str, ref: str, version_table: str = "alembic_version") -> list[st
     from schemadiff.config import Settings
     from schemadiff.pipeline import compare
 
-    _, result = compare(Settings(url=url, metadata=ref, version_table=version_table))
+    result = compare(Settings(url=url, metadata=ref, version_table=version_table)).result
     return [op.describe() for op in result.ops]
 
 
