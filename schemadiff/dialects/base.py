@@ -145,6 +145,9 @@ def type_key(type_: sa.types.TypeEngine) -> Hashable | None:
     if not attrs:
         return (type(type_),)
     values = tuple(attrs.values())
+    kinds = tuple(map(type, values))
+    if _PLAIN.issuperset(kinds):  # the common case (lengths, flags, names): hashable as is
+        return (type(type_), tuple(attrs), values, kinds)
     if any(isinstance(v, _NESTED) for v in values):
         values = tuple(_value_key(v) for v in values)
     key = (type(type_), tuple(attrs), values, tuple(map(type, values)))
@@ -156,6 +159,7 @@ def type_key(type_: sa.types.TypeEngine) -> Hashable | None:
 
 
 _NESTED = (sa.types.TypeEngine, list, dict)
+_PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
 def _value_key(value: object) -> object:
