@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli_run import cli_settings
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -113,7 +115,7 @@ def revision(
     from schemadiff.chain.revision import RevisionRequest, revision_header, write_revision
     from schemadiff.renderers.alembic_ops import Code
 
-    settings = _settings(url=db, metadata=metadata)
+    settings = cli_settings(url=db, metadata=metadata)
     project = _project(settings)
     graph = project.graph()
     request = RevisionRequest(
@@ -159,7 +161,7 @@ def merge(
     from schemadiff.chain.revision import merge_header, write_revision
     from schemadiff.renderers.alembic_ops import Code
 
-    project = _project(_settings())
+    project = _project(cli_settings())
     header = merge_header(project.graph(), revisions, message, rev_id, branch_label or ())
     path = write_revision(project, header, Code(), Code())
     _console().print(f"wrote {_rel(path)}")
@@ -189,7 +191,7 @@ def current(verbose: Verbose = False, db: Db = None) -> None:
     from schemadiff.connect import mask_url
     from schemadiff.pipeline import require_url
 
-    settings = _settings(url=db)
+    settings = cli_settings(url=db)
     project = _project(settings)
     url = require_url(settings)
     rows = migrate.current_rows(project, url)
@@ -213,9 +215,9 @@ def history(
     """List the revisions, newest first (a tree when the chain has branches)."""
     from schemadiff.chain import display
 
-    settings = _settings(url=db)
+    settings = cli_settings(url=db)
     project = _project(settings)
-    graph = project.graph()
+    graph = project.graph(quick=True)  # heads of files only: fast on long chains
     rows: tuple[str, ...] = ()
     if rev_range and any(_needs_database(end) for end in rev_range.split(":")):
         from schemadiff.chain.migrate import current_rows
@@ -233,7 +235,7 @@ def heads(verbose: Verbose = False) -> None:
     """Show the head revision(s) of the chain."""
     from schemadiff.chain import display
 
-    graph = _project(_settings()).graph()
+    graph = _project(cli_settings()).graph(quick=True)
     for rev in graph.heads:
         _out(display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev))
 
@@ -242,7 +244,7 @@ def branches(verbose: Verbose = False) -> None:
     """Show where the chain splits into branches."""
     from schemadiff.chain import display
 
-    graph = _project(_settings()).graph()
+    graph = _project(cli_settings()).graph()
     if verbose:
         for rev in graph.branch_points:
             _out(display.verbose_block(graph, rev))
@@ -256,7 +258,7 @@ def show(rev: Annotated[str, typer.Argument(help="A revision id, label or 'head'
     from schemadiff.chain import display
     from schemadiff.chain.targets import resolve_destination
 
-    graph = _project(_settings()).graph()
+    graph = _project(cli_settings()).graph()
     for found in resolve_destination(graph, rev):
         _out(display.verbose_block(graph, found))
 
@@ -272,7 +274,7 @@ def stamp(
     from schemadiff.chain import migrate
     from schemadiff.pipeline import require_url
 
-    settings = _settings(url=db)
+    settings = cli_settings(url=db)
     project = _project(settings)
     before, after = migrate.stamp(project, require_url(settings), target, purge)
     _console().print(f"stamped: {migrate.describe_rows(before)} -> {migrate.describe_rows(after)}")
@@ -285,7 +287,7 @@ def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
     from schemadiff.chain import migrate
     from schemadiff.pipeline import require_url
 
-    settings = _settings(url=db)
+    settings = cli_settings(url=db)
     project = _project(settings)
     url = require_url(settings)
     if sql:
@@ -320,17 +322,6 @@ def _print_changes(result: Any) -> None:
         console.print(change_line(op))
     for notice in sort_notices(result.notices):
         console.print(notice_line(notice))
-
-
-def _settings(**overrides: Any) -> Settings:
-    """Merged settings (global --config / -n from the app's state); warnings go to stderr."""
-    from schemadiff.cli_run import STATE, stderr_line
-    from schemadiff.config import load_settings
-
-    settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
-    for warning in settings.warnings:
-        stderr_line(f"warning: {warning}")
-    return settings
 
 
 def _project(settings: Settings) -> Project:

@@ -244,7 +244,10 @@ def _spoil(project: Path, how: str | None) -> None:
     elif how == "dangling":
         write_rev(folder, "x1", "nope")
     elif how == "syntax":
-        (folder / "broken.py").write_text("revision = 'b'\n\ndef upgrade(:\n")
+        # in the head (identifiers, imports): listing reads a file up to its first def only
+        (folder / "broken.py").write_text(
+            "revision = 'b'\n\nx = (:\n\n\ndef upgrade():\n    pass\n"
+        )
     elif how == "ghost":
         engine = sa.create_engine(url_of(project))
         with engine.begin() as conn:

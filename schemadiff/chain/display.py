@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from rich.text import Text
-from rich.tree import Tree
+from typing import TYPE_CHECKING
 
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.targets import resolve_destination
 from schemadiff.errors import RevisionError
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
 
 
 def tags(graph: RevisionGraph, rev: str, current: Iterable[str] = ()) -> str:
@@ -85,6 +86,8 @@ def _ends(graph: RevisionGraph, text: str, current: tuple[str, ...]) -> tuple[st
 
 def history_tree(graph: RevisionGraph) -> Tree:
     """The chain from its bases up: linear runs as one node, a child per branch."""
+    from rich.tree import Tree  # only a branched chain needs it: a linear listing starts faster
+
     root = Tree("<base>")
     for base in graph.bases:
         _add_segment(graph, root, base)
@@ -92,6 +95,8 @@ def history_tree(graph: RevisionGraph) -> Tree:
 
 
 def _add_segment(graph: RevisionGraph, parent: Tree, start: str) -> None:
+    from rich.text import Text
+
     run = [start]
     while True:
         kids = graph.down_children[run[-1]]

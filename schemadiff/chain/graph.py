@@ -92,9 +92,10 @@ class RevisionGraph:
         return f"{revision} ({', '.join(labels)})" if labels else revision
 
 
-def load_graph(directory: Path) -> RevisionGraph:
-    """Parse and check every revision file in ``directory``."""
-    return build_graph(load_scripts(directory))
+def load_graph(directory: Path, *, quick: bool = False) -> RevisionGraph:
+    """Parse and check every revision file in ``directory`` (``quick``, for listings: from each
+    file's head when that is enough, see :func:`schemadiff.chain.scripts.parse_source`)."""
+    return build_graph(load_scripts(directory, quick=quick))
 
 
 def build_graph(scripts: Sequence[Script]) -> RevisionGraph:

@@ -33,8 +33,8 @@ class Project:
         path = self.template_path
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
-    def graph(self) -> RevisionGraph:
-        return load_graph(self.versions)
+    def graph(self, *, quick: bool = False) -> RevisionGraph:
+        return load_graph(self.versions, quick=quick)
 
 
 def project_from(settings: Settings, cwd: Path | None = None) -> Project:

@@ -2,16 +2,22 @@
 
 A long history must stay cheap to list (``heads``, ``history``), and a script's module-level code
 must not run just because someone asked what the head is. Only the scripts an upgrade or downgrade
-actually runs are imported (see :mod:`schemadiff.chain.runner`).
+actually runs are imported (see :mod:`schemadiff.chain.runner`). Listing may go further
+(``quick=True``): only a file's head (docstring and identifiers, before the first ``def``) is read
+when that is enough (:mod:`schemadiff.chain.script_head`), so a syntax error inside ``upgrade()``
+goes unnoticed there; every other reading parses whole files and reports it.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from schemadiff.chain.script_head import head_of, scan_head
 from schemadiff.errors import RevisionError
 
 _FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -50,34 +56,57 @@ def versions_dir(script_location: Path) -> Path:
 
 def script_files(directory: Path) -> list[Path]:
     """The revision files of ``directory`` in name order (so errors are reproducible)."""
-    if not directory.is_dir():
+    try:
+        with os.scandir(directory) as entries:
+            names = [e.name for e in entries if _SOURCE_FILE.match(e.name) and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in directory.iterdir() if p.is_file() and _SOURCE_FILE.match(p.name))
+    return [directory / name for name in sorted(names)]
 
 
-def load_scripts(directory: Path) -> list[Script]:
-    """Parse every revision file of ``directory``."""
-    return [parse_script(path) for path in script_files(directory)]
+def load_scripts(directory: Path, *, quick: bool = False) -> list[Script]:
+    """Parse every revision file of ``directory`` (``quick``: see :func:`parse_source`)."""
+    return [parse_script(path, quick=quick) for path in script_files(directory)]
 
 
-def parse_script(path: Path) -> Script:
+def parse_script(path: Path, *, quick: bool = False) -> Script:
     """Read one revision file's identifiers without running it."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RevisionError(f"cannot read revision file {path}: {exc}") from exc
-    return parse_source(source, path)
+    return parse_source(source, path, quick=quick)
 
 
-def parse_source(source: str, path: Path) -> Script:
-    """Like :func:`parse_script` for text already read."""
+def parse_source(source: str, path: Path, *, quick: bool = False) -> Script:
+    """Like :func:`parse_script` for text already read. ``quick`` reads only the file's head when
+    it is self-sufficient (same Script; a broken head still fails exactly as the whole file
+    does, but a syntax error after the first ``def`` is not seen): for listing long chains."""
+    head = head_of(source) if quick else None
+    if head is not None:
+        try:
+            scanned = scan_head(head)
+            if scanned is not None:
+                return _script(scanned.values, scanned.docstring, path)
+            tree = ast.parse(head, filename=str(path))
+            return _script(_assignments(tree, path), ast.get_docstring(tree) or "", path)
+        except (SyntaxError, ValueError, RevisionError):
+            pass  # a cut inside a string, or a broken head: the whole file says which
+    return parse_whole(source, path)
+
+
+def parse_whole(source: str, path: Path) -> Script:
+    """The reference reading: every top-level statement of the file (what the head must match)."""
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as exc:
         raise RevisionError(
             f"revision file {path} line {exc.lineno}: syntax error ({exc.msg}); fix the file"
         ) from exc
-    values = _assignments(tree, path)
+    return _script(_assignments(tree, path), ast.get_docstring(tree) or "", path)
+
+
+def _script(values: Mapping[str, object], docstring: str, path: Path) -> Script:
     if "revision" not in values:
         raise RevisionError(
             f"{path} has no 'revision = \"...\"' line; it is not a revision file, move it out of "
@@ -86,7 +115,6 @@ def parse_source(source: str, path: Path) -> Script:
     revision = values["revision"]
     if not isinstance(revision, str) or not revision.strip():
         raise RevisionError(f"{path}: 'revision' must be a non-empty string, got {revision!r}")
-    docstring = ast.get_docstring(tree) or ""
     date = _CREATE_DATE.search(docstring)
     return Script(
         revision=revision,
