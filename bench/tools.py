@@ -16,16 +16,15 @@ import sqlalchemy as sa
 
 
 def schemadiff_diff(url: str, metadata: sa.MetaData, schemas: Sequence[str]) -> int:
-    """What ``schemadiff diff`` does in-process: reflect, build the models' snapshot, compare."""
+    """What ``schemadiff diff`` does in-process: reflect the database while the models' snapshot
+    is built (``pipeline.reflect_with_models``), compare."""
     from schemadiff.diff import CompareOptions, compute_diff
-    from schemadiff.sources import inspect_database
-    from schemadiff.sources.metadata import inspect_metadata
+    from schemadiff.sources import inspect_both
 
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            db = inspect_database(conn, list(schemas))
-            models = inspect_metadata(metadata, conn.dialect, db.default_schema)
+            db, models = inspect_both(conn, list(schemas), metadata)
     finally:
         engine.dispose()
     result = compute_diff(db, models, CompareOptions(metadata=metadata))

@@ -75,16 +75,37 @@ def reflect_target(
 ) -> Target:
     """Reflect the database (or load the snapshot file) named by the settings, inside a read-only
     transaction; ``versions`` also reads the version table's rows (never creating it)."""
+    return _reflect(settings, metadata, versions=versions, build_models=False)[0]
+
+
+def reflect_with_models(
+    settings: Settings, metadata: sa.MetaData, *, versions: bool = False
+) -> tuple[Target, Snapshot]:
+    """:func:`reflect_target`, and the models' snapshot for the target's dialect, built while
+    the database answers (see :func:`schemadiff.sources.inspect_both`)."""
+    target, models = _reflect(settings, metadata, versions=versions, build_models=True)
+    if models is None:  # a snapshot file: nothing to wait for
+        from schemadiff.sources.metadata import inspect_metadata
+
+        with progress("Building the models' snapshot"):
+            models = inspect_metadata(metadata, target.dialect, target.snapshot.default_schema)
+    return target, models
+
+
+def _reflect(
+    settings: Settings, metadata: sa.MetaData | None, *, versions: bool, build_models: bool
+) -> tuple[Target, Snapshot | None]:
     url = require_url(settings)
     if "://" not in url and url.endswith(".json"):
         with progress("Reading the snapshot file"):
-            return _load_snapshot_file(url)
+            return _load_snapshot_file(url), None
     from schemadiff.connect import connect, create_engine
     from schemadiff.readonly import read_only, read_version_rows
-    from schemadiff.sources import UnsupportedDialect, inspect_database
+    from schemadiff.sources import UnsupportedDialect, inspect_both, inspect_database
 
     engine = create_engine(url)
     rows: tuple[str, ...] | None = None
+    models: Snapshot | None = None
     try:
         with progress("Connecting to the database") as shown, connect(engine) as conn:
             shown.step("Reflecting the database")
@@ -94,7 +115,10 @@ def reflect_target(
                     raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
                 schemas = wanted_schemas(settings, metadata, default)
                 try:
-                    snapshot = inspect_database(conn, schemas)
+                    if build_models and metadata is not None:
+                        snapshot, models = inspect_both(conn, schemas, metadata)
+                    else:
+                        snapshot = inspect_database(conn, schemas)
                 except UnsupportedDialect as exc:
                     raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
                 if versions:
@@ -103,7 +127,7 @@ def reflect_target(
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
     label = engine.url.render_as_string(hide_password=True)
-    return Target(label, snapshot, engine.dialect, covered, rows)
+    return Target(label, snapshot, engine.dialect, covered, rows), models
 
 
 _NO_SCHEMA = (
@@ -150,14 +174,11 @@ def compare(
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
     about possible renames (see :mod:`schemadiff.questioner`); None only warns."""
     from schemadiff.diff import compute_diff
-    from schemadiff.sources.metadata import inspect_metadata
 
     metadata = require_metadata(settings)
     with progress("Reflecting the database") as shown:
-        target = reflect_target(settings, metadata, versions=versions)
+        target, models = reflect_with_models(settings, metadata, versions=versions)
         db = target.snapshot
-        shown.step("Building the models' snapshot")
-        models = inspect_metadata(metadata, target.dialect, db.default_schema)
         compared, skipped = _restrict(models, target.covered)
         options = compare_options(settings, metadata, renames)
         if questioner is not None:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 
 from schemadiff.perf import gc_paused
 from schemadiff.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 #: SQLAlchemy dialect name -> module with ``reflect(conn, schemas) -> Snapshot``
 _REFLECTORS = {
@@ -39,6 +44,26 @@ def inspect_database(bind: Engine | Connection, schemas: Sequence[str] | None = 
             with bind.connect() as conn:
                 return reflect(conn, list(schemas or ()))
         return reflect(bind, list(schemas or ()))
+
+
+def inspect_both(
+    conn: Connection, schemas: Sequence[str], metadata: sa.MetaData
+) -> tuple[Snapshot, Snapshot]:
+    """The database's snapshot and the models' (for this connection's dialect), built at the
+    same time: the models in a worker thread while this one waits for the catalog's answers
+    (database drivers release the GIL while they wait). The models are keyed by the default
+    schema the connection reports; in the rare case reflection finds another one, they are built
+    again for it."""
+    from schemadiff.sources.metadata import inspect_metadata as build_models
+
+    default = conn.dialect.default_schema_name
+    with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="schemadiff-models") as pool:
+        models = pool.submit(build_models, metadata, conn.dialect, default)
+        db = inspect_database(conn, schemas)
+        built = models.result()
+    if db.default_schema != default:
+        built = build_models(metadata, conn.dialect, db.default_schema)
+    return db, built
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]
