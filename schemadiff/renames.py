@@ -186,8 +186,10 @@ class _Planner:
         label = qualified(model_table.schema, model_table.name)
         renamed = {op.old_name for op in ops}
         taken = {op.new_name for op in ops}
-        dropped = [c for c in db_table.columns if model_table.column(c.name) is None]
-        added = [c for c in model_table.columns if db_table.column(c.name) is None]
+        db_names = {c.name for c in db_table.columns}
+        model_names = {c.name for c in model_table.columns}
+        dropped = [c for c in db_table.columns if c.name not in model_names]
+        added = [c for c in model_table.columns if c.name not in db_names]
         for old in dropped:
             if old.name in renamed:
                 continue

@@ -212,6 +212,10 @@ class PostgresqlRules(DialectRules):
         """Default ``using``/NULLS order dropped; ``sa.column("x")`` naming one of the table's
         columns is that column (PostgreSQL reports it as a column, not an expression); a
         ``text("lower(x) DESC")`` element's order moves into the element's flags."""
+        if index.using is None and all(
+            not el.is_expression and el.nulls is None for el in index.elements
+        ):
+            return index  # plain columns, default order and method: the common case
         columns = set(source.table.c.keys()) if source.table is not None else set()
         ops = source.dialect_options["postgresql"].get("ops") or {}
         elements = []

@@ -159,7 +159,7 @@ def _rows(conn: Connection, sql: str, schemas: Sequence[str]) -> list[Row]:
     result = conn.execute(stmt, {"schemas": list(schemas)})
     keys = [k.lower() for k in result.keys()]
     out = []
-    for row in result:
+    for row in result.all():  # the driver's fetchall: iterating fetches one row per call
         values: Sequence[Any] = row
         if bytes in map(type, row) or bytearray in map(type, row):
             values = tuple(map(_text, row))

@@ -231,7 +231,8 @@ def fetch_catalog(conn: Connection, schemas: Sequence[str]) -> CatalogRows:
 
 
 def _run(conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    return list(conn.execute(sa.text(sql), params))
+    """All rows at once (the driver's ``fetchall``: iterating fetches them one call each)."""
+    return list(conn.execute(sa.text(sql), params).all())
 
 
 def _grouped(rows: list[Any], keys: dict[int, TableKey], kind: Any) -> dict[TableKey, list[Any]]:
