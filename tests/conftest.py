@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,6 +18,12 @@ from sqlalchemy.engine import Engine
 from tests import dbs
 
 BACKENDS = ("sqlite", "postgresql", "mysql")
+
+#: the canonical-SQL memo (schemadiff.exprmemo) of this test session, never the user's own
+#: (commands run as subprocesses inherit it)
+_MEMO_DIR = tempfile.mkdtemp(prefix="schemadiff-test-memo-")
+os.environ["SCHEMADIFF_CACHE_DIR"] = _MEMO_DIR
+os.environ.pop("SCHEMADIFF_NO_CACHE", None)
 
 
 class _ModuleDatabases:
@@ -97,3 +106,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     dbs.stop_containers()
+    shutil.rmtree(_MEMO_DIR, ignore_errors=True)

@@ -14,10 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
+from typing import TYPE_CHECKING
 
 from schemadiff.ops import RenameColumn, RenameTable
 from schemadiff.snapshot import (
@@ -31,6 +28,9 @@ from schemadiff.snapshot import (
     TableKey,
     sort_tables,
 )
+
+if TYPE_CHECKING:
+    from sqlglot.expressions import Expression
 
 ColumnMap = dict[TableKey, dict[str, str]]
 
@@ -124,6 +124,10 @@ def rename_in_sql(text: str, mapping: dict[str, str]) -> str:
     lower = {old.lower(): new.lower() for old, new in mapping.items()}
     if not any(re.search(rf"\b{re.escape(old)}\b", text) for old in lower):
         return text
+    import sqlglot  # only when a renamed column appears in SQL text (see exprmemo)
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except (SqlglotError, ValueError, RecursionError):
@@ -133,7 +137,7 @@ def rename_in_sql(text: str, mapping: dict[str, str]) -> str:
             text = re.sub(rf"\b{re.escape(old)}\b", new, text)
         return text
 
-    def rename(node: exp.Expression) -> exp.Expression:
+    def rename(node: Expression) -> Expression:
         if isinstance(node, exp.Column) and node.name in lower:
             node = node.copy()
             node.set("this", exp.Identifier(this=lower[node.name], quoted=False))

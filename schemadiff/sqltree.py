@@ -1,0 +1,131 @@
+"""The sqlglot side of :mod:`schemadiff.sqlexpr`: parse an expression in its source dialect and
+rewrite the tree into one canonical spelling (see that module for what "canonical" means).
+
+Kept apart so that a run whose expressions are all in the persistent memo
+(:mod:`schemadiff.exprmemo`) never imports sqlglot (about 50-90 ms).
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from schemadiff.sqlexpr import SQLGLOT_DIALECTS
+
+_WS = re.compile(r"\s+")
+
+
+def parse_canonical(text: str, dialect: str) -> str:
+    """The canonical form of the (stripped, non-empty) SQL expression ``text`` in ``dialect``."""
+    read = SQLGLOT_DIALECTS.get(dialect, dialect)
+    try:
+        tree = sqlglot.parse_one(text, read=read)
+    except (SqlglotError, ValueError, RecursionError):
+        return _fallback(text)
+    if tree is None:
+        return _fallback(text)
+    tree = canonicalize_tree(tree, dialect)  # type: ignore[arg-type]
+    try:
+        return tree.sql(dialect="postgres", normalize_functions="upper")
+    except (SqlglotError, ValueError):  # pragma: no cover - sqlglot could not print its own tree
+        return _fallback(text)
+
+
+def canonicalize_tree(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """Apply the canonicalizing rewrites to a parsed expression tree."""
+    fold_case = dialect != "postgresql_exact"
+    for _ in range(8):  # rewrites can expose new rewrites (a paren around a cast around a column)
+        before = tree.sql()
+        tree = tree.transform(lambda node: _rewrite(node, fold_case), copy=True)
+        if tree.sql() == before:
+            break
+    return _parenthesize(tree)
+
+
+_OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Is, exp.In, exp.Between, exp.Like, exp.ILike)
+
+
+def _parenthesize(tree: exp.Expression) -> exp.Expression:
+    """Put explicit parentheses around every operator nested in another operator.
+
+    After all source parentheses are stripped, this gives one unambiguous spelling per tree:
+    ``(a + b) * c`` and ``a + (b * c)`` stay different, ``((x))`` and ``x`` become the same.
+    """
+
+    def visit(node: exp.Expression) -> None:
+        for child in list(node.iter_expressions()):
+            visit(child)
+            if isinstance(child, _OPERATORS) and isinstance(node, _OPERATORS):
+                child.replace(exp.Paren(this=child.copy()))
+
+    root = tree.copy()
+    visit(root)
+    return root
+
+
+def _rewrite(node: exp.Expression, fold_case: bool) -> exp.Expression:
+    if isinstance(node, exp.Paren):
+        return node.this
+    if isinstance(node, (exp.Cast, exp.TryCast)) and _is_unwrappable(node.this):
+        return node.this
+    if isinstance(node, exp.Identifier):
+        name = node.this
+        return exp.Identifier(this=name.lower() if fold_case else name, quoted=False)
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        return _any_to_in(node) or node
+    if isinstance(node, exp.NEQ) and _is_all(node.expression):
+        arg = node.expression
+        inner = arg.expressions[0] if isinstance(arg, exp.Anonymous) else arg.this
+        in_expr = _any_to_in(exp.EQ(this=node.this, expression=exp.Any(this=inner)))
+        return exp.Not(this=in_expr) if in_expr is not None else node
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("now", "current_timestamp"):
+        if not node.expressions:
+            return exp.CurrentTimestamp()
+    return node
+
+
+def _is_all(node: exp.Expression) -> bool:
+    if isinstance(node, exp.All):
+        return True
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).upper() == "ALL"
+        and len(node.expressions) == 1
+    )
+
+
+def _is_unwrappable(inner: exp.Expression) -> bool:
+    """Casts catalogs add around literals, columns and arrays of literals (never semantic)."""
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, (exp.Literal, exp.Column, exp.Null, exp.Boolean)):
+        return True
+    if isinstance(inner, (exp.Cast, exp.TryCast)):
+        return _is_unwrappable(inner.this)
+    if isinstance(inner, exp.Array):
+        return all(_is_unwrappable(e) for e in inner.expressions)
+    return False
+
+
+def _any_to_in(node: exp.EQ) -> exp.Expression | None:
+    """``x = ANY (ARRAY[a, b])`` -> ``x IN (a, b)``."""
+    target = node.expression.this
+    while isinstance(target, (exp.Paren, exp.Cast)):
+        target = target.this
+    if not isinstance(target, exp.Array):
+        return None
+    items = [_strip_casts(e) for e in target.expressions]
+    return exp.In(this=node.this, expressions=items)
+
+
+def _strip_casts(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.Cast, exp.TryCast, exp.Paren)):
+        node = node.this
+    return node
+
+
+def _fallback(text: str) -> str:
+    return _WS.sub(" ", text).strip().lower()
