@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli_run import cli_settings
+
 if TYPE_CHECKING:
     from schemadiff.config import Settings
 
@@ -79,7 +81,7 @@ def lint(
 
     fmt = _choice(output_format, report.FORMATS, "--format")
     skip = _codes(ignore or ())
-    settings = _settings(url=db)
+    settings = cli_settings(url=db)
     project = project_from(settings)
     graph = project.graph()
     current: tuple[str, ...] = ()
@@ -163,14 +165,3 @@ def _codes(values: list[str] | tuple[str, ...]) -> frozenset[str]:
     if unknown:
         raise UsageError(f"unknown rule code(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
     return codes
-
-
-def _settings(**overrides: Any) -> Settings:
-    """Merged settings (global --config / -n); warnings go to stderr."""
-    from schemadiff.cli_run import STATE, stderr_line
-    from schemadiff.config import load_settings
-
-    settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
-    for warning in settings.warnings:
-        stderr_line(f"warning: {warning}")
-    return settings
