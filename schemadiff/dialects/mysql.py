@@ -17,11 +17,12 @@ What the two servers spell differently from the models, and how it is made equal
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import sqlglot
@@ -30,7 +31,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from schemadiff.dialects.base import DialectRules, python_type_hint
-from schemadiff.dialects.mysql_fk_indexes import mark_implied_indexes
+from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.snapshot import (
     Column,
@@ -50,6 +51,8 @@ _ON_UPDATE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+#: bound of the per-text memos (emptied when full, like the type memo of the base rules)
+_MEMO_LIMIT = 65536
 
 
 class MysqlRules(DialectRules):
@@ -57,6 +60,10 @@ class MysqlRules(DialectRules):
     features: ClassVar[frozenset[str]] = frozenset(
         {"check_constraints", "comments", "computed", "expression_indexes", "schemas", "collation"}
     )
+
+    def __init__(self) -> None:
+        #: canonical_default by text: thousands of columns share a few dozen default texts
+        self._defaults: dict[str, str | None] = {}
 
     def canonical_type(self, text: str) -> ColumnType:
         return canonical_type(text)
@@ -66,7 +73,20 @@ class MysqlRules(DialectRules):
 
     def canonical_default(self, text: str | None) -> str | None:
         """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` keeps both halves; booleans are 1/0."""
-        if text is None or not text.strip():
+        if text is None:
+            return None
+        try:
+            return self._defaults[text]
+        except KeyError:
+            pass
+        value = self._canonical_default(text)
+        if len(self._defaults) >= _MEMO_LIMIT:
+            self._defaults.clear()
+        self._defaults[text] = value
+        return value
+
+    def _canonical_default(self, text: str) -> str | None:
+        if not text.strip():
             return None
         on_update = _ON_UPDATE.match(text.strip())
         if on_update is None:
@@ -91,11 +111,12 @@ class MysqlRules(DialectRules):
 
     # --- metadata side ---------------------------------------------------------------------
 
-    def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
+    def _metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
         """A type MySQL cannot compile (``String()`` without a length) is "not compared" rather
-        than a crash: the report says so, and ``create_all`` would reject it anyway."""
+        than a crash: the report says so, and ``create_all`` would reject it anyway. (Overriding
+        the memoized step, not ``metadata_type``, keeps one call per column.)"""
         try:
-            return super().metadata_type(type_, dialect)
+            return super()._metadata_type(type_, dialect)
         except sa.exc.CompileError:
             python, imports = python_type_hint(type_)
             return ColumnType(str(type_).lower(), python, imports, known=False)
@@ -103,16 +124,24 @@ class MysqlRules(DialectRules):
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``); a bare
         column named as text (``sa.desc("price")``, ``sa.column("price")``) is that column."""
-        opts = source.dialect_options["mysql"]
-        lengths = opts.get("length")
-        prefix = opts.get("prefix")
-        columns = {c.name for c in source.table.c} if source.table is not None else set()
-        elements = tuple(_with_length(_as_column(e, columns), lengths) for e in index.elements)
-        return replace(index, elements=elements, using=prefix.lower() if prefix else None)
+        opts = _mysql_options(source)
+        lengths = opts.get("length") if opts is not None else None
+        prefix = opts.get("prefix") if opts is not None else None
+        using = prefix.lower() if prefix else None
+        elements = index.elements
+        if any(e.is_expression for e in elements):
+            columns = {c.name for c in source.table.c} if source.table is not None else set()
+            elements = tuple(_as_column(e, columns) for e in elements)
+        if lengths is not None:
+            elements = tuple(_with_length(e, lengths) for e in elements)
+        if using == index.using and all(map(operator.is_, elements, index.elements)):
+            return index  # nothing to adjust (the common case: no copy)
+        return replace(index, elements=elements, using=using)
 
     def adjust_metadata_table(self, table: Table) -> Table:
-        pk = replace(table.primary_key, name=None) if table.primary_key else None
-        columns = tuple(_metadata_column(c) for c in table.columns)
+        pk = table.primary_key
+        if pk is not None and pk.name is not None:
+            pk = replace(pk, name=None)
         uniques = list(table.unique_constraints)
         indexes = []
         for index in table.indexes:
@@ -120,19 +149,24 @@ class MysqlRules(DialectRules):
                 uniques.append(UniqueConstraint(index.column_names, index.name))
             else:
                 indexes.append(index)
-        table = replace(
+        unique_constraints = tuple(sorted(uniques, key=lambda u: (u.name or "", u.columns)))
+        plain_indexes = tuple(sorted(indexes, key=lambda i: i.name))
+        return replace(
             table,
             primary_key=pk,
-            columns=columns,
-            unique_constraints=tuple(sorted(uniques, key=lambda u: (u.name or "", u.columns))),
-            indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+            columns=tuple(map(_metadata_column, table.columns)),
+            unique_constraints=unique_constraints,
+            indexes=plain_indexes,
+            foreign_keys=mark_foreign_keys(
+                table.foreign_keys, pk, unique_constraints, plain_indexes
+            ),
         )
-        return mark_implied_indexes(table)
 
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """A column collation equal to the table's ``mysql_collate`` is no collation of its own
         (the catalog side only reports collations that differ from the table's)."""
-        table_collation = source.dialect_kwargs.get("mysql_collate")
+        opts = _mysql_options(source)
+        table_collation = opts.get("collate") if opts is not None else None
         if not table_collation:
             return table
         columns = tuple(
@@ -142,8 +176,18 @@ class MysqlRules(DialectRules):
         return replace(table, columns=columns)
 
 
+def _mysql_options(source: sa.Index | sa.Table) -> Any:
+    """The construct's ``mysql_*`` options, None when it has none: asking ``dialect_options``
+    for a dialect it has not seen yet builds that dialect's defaults, all None for what we read
+    (the slowest part of the metadata hooks before this check)."""
+    opts = source.dialect_options
+    return opts["mysql"] if "mysql" in opts else None
+
+
+@lru_cache(maxsize=65536)
 def typed_default(default: str | None, type_sql: str) -> str | None:
-    """A quoted number on a numeric column is that number (the server stores ``'0'`` as 0)."""
+    """A quoted number on a numeric column is that number (the server stores ``'0'`` as 0).
+    Cached: a pure function of two texts that thousands of columns share."""
     if default is None or base_of(type_sql) not in NUMERIC_BASES:
         return default
     if len(default) >= 2 and default[0] == default[-1] == "'" and _NUMBER.match(default[1:-1]):
@@ -163,6 +207,8 @@ def is_plain_unique(index: Index) -> bool:
 
 
 def _metadata_column(col: Column) -> Column:
+    if col.computed is None and col.server_default is None:
+        return col  # the most common case
     computed = col.computed
     if computed is not None and not computed.persisted:
         computed = Computed(computed.sqltext, None)  # VIRTUAL is the default

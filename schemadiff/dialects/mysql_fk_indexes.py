@@ -6,39 +6,51 @@ column when the key has no name), and silently drops it again once another cover
 A model never declares that index, so it is kept out of comparison on both sides and recorded on
 the key instead (``ForeignKey.implied_index``), which is how renderers know to drop it with the key:
 
-- model side (:func:`mark_implied_indexes`): each uncovered key gets the name the server will use;
+- model side (:func:`mark_foreign_keys`): each uncovered key gets the name the server will use;
 - database side (:func:`hide_implied_indexes`): a plain index with exactly the key's columns and
   that name, when nothing else covers the key, is the implied one: it leaves ``Table.indexes``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from schemadiff.snapshot import ForeignKey, Index, Table
+from schemadiff.snapshot import ForeignKey, Index, PrimaryKey, Table, UniqueConstraint
 
 
-def mark_implied_indexes(table: Table) -> Table:
-    """Model side: record the index the server will create for each uncovered foreign key."""
-    covering = _covering(table, table.indexes)
+def mark_foreign_keys(
+    foreign_keys: tuple[ForeignKey, ...],
+    primary_key: PrimaryKey | None,
+    uniques: Sequence[UniqueConstraint],
+    indexes: Sequence[Index],
+) -> tuple[ForeignKey, ...]:
+    """Model side: the table's foreign keys, each uncovered one with the name of the index the
+    server will create for it. Takes the table's parts (the caller is building the table anyway:
+    one copy of it, not two); the same tuple when the table has no foreign key."""
+    if not foreign_keys:
+        return foreign_keys
+    covering = _covering(primary_key, uniques, indexes)
     fks = []
-    for fk in table.foreign_keys:
+    for fk in foreign_keys:
         if not _covered(fk, covering):
             fk = replace(fk, implied_index=fk.name or fk.columns[0])
             covering.append(fk.columns)
         fks.append(fk)
-    return replace(table, foreign_keys=tuple(fks))
+    return tuple(fks)
 
 
 def hide_implied_indexes(table: Table) -> Table:
     """Database side: move each foreign key's implied index from the indexes onto the key."""
+    if not table.foreign_keys or not table.indexes:
+        return table
     indexes = list(table.indexes)
     fks = []
     for fk in table.foreign_keys:
         implied = _implied_candidate(fk, indexes)
         if implied is not None:
             others = [ix for ix in indexes if ix is not implied]
-            if not _covered(fk, _covering(table, others)):
+            if not _covered(fk, _covering(table.primary_key, table.unique_constraints, others)):
                 indexes.remove(implied)
                 fk = replace(fk, implied_index=implied.name)
         fks.append(fk)
@@ -54,11 +66,13 @@ def _implied_candidate(fk: ForeignKey, indexes: list[Index]) -> Index | None:
     return None
 
 
-def _covering(table: Table, indexes: tuple[Index, ...] | list[Index]) -> list[tuple[str, ...]]:
+def _covering(
+    primary_key: PrimaryKey | None, uniques: Sequence[UniqueConstraint], indexes: Sequence[Index]
+) -> list[tuple[str, ...]]:
     """Column lists of everything that can serve a foreign key (prefix-length parts cannot)."""
-    covering = [u.columns for u in table.unique_constraints]
-    if table.primary_key:
-        covering.append(table.primary_key.columns)
+    covering = [u.columns for u in uniques]
+    if primary_key:
+        covering.append(primary_key.columns)
     covering += [ix.column_names for ix in indexes if _plain(ix)]
     return covering
 

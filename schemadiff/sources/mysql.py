@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -36,7 +39,18 @@ from schemadiff.snapshot import (
     UniqueConstraint,
     sort_tables,
 )
-from schemadiff.sources.mysql_queries import CatalogRows, Row, Server, fetch_catalog, server_info
+from schemadiff.sources.mysql_queries import (
+    CHECK_FIELDS,
+    COLUMN_FIELDS,
+    FOREIGN_KEY_FIELDS,
+    STATISTICS_FIELDS,
+    TABLE_FIELDS,
+    CatalogRows,
+    Row,
+    Server,
+    fetch_catalog,
+    server_info,
+)
 from schemadiff.sqlexpr import literal_string
 
 Key = tuple[str, str]
@@ -70,42 +84,53 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
 
 
 class _Assembler:
-    """Builds Tables from the catalog rows, grouped by (schema, table)."""
+    """Builds Tables from the catalog rows, grouped by (schema, table).
+
+    A column is a pure function of its row (past the table's name), the table's collation and
+    whether a MariaDB JSON check is absorbed: thousands of columns share a few dozen such rows,
+    so each distinct one is converted once per run and the (immutable) Column shared; index
+    elements likewise.
+    """
 
     def __init__(self, server: Server, rules: MysqlRules, rows: CatalogRows) -> None:
         self.server = server
         self.rules = rules
-        self.rows = rows
-        self.columns = _group(rows.columns)
-        self.statistics = _group(rows.statistics)
-        self.foreign_keys = _group(rows.foreign_keys)
-        self.checks = _group(rows.checks)
+        positional = rows.positional()
+        self.table_rows = positional.tables
+        self.columns = _group(positional.columns)
+        self.statistics = _group(positional.statistics)
+        self.foreign_keys = _group(positional.foreign_keys)
+        self.checks = _group(positional.checks)
+        self.known_columns: dict[tuple[Any, ...], Column] = {}
+        self.known_elements: dict[Sequence[Any], IndexElement] = {}
 
     def schema(self, name: str | None) -> str | None:
         return None if name is None or name == self.server.database else name
 
     def tables(self) -> list[Table]:
-        return [self.table(row) for row in self.rows.tables]
+        return [self.table(row) for row in self.table_rows]
 
     def table(self, row: Row) -> Table:
-        key = (row["table_schema"], row["table_name"])
-        checks = self.check_constraints(self.checks.get(key, []))
+        key = (row[_T_SCHEMA], row[_T_NAME])
+        checks = self.check_constraints(self.checks.get(key, ()))
         columns = []
-        for col_row in self.columns.get(key, []):
-            column, json_check = self.column(col_row, row["table_collation"], checks)
+        table_collation = row[_T_COLLATION]
+        for col_row in self.columns.get(key, ()):
+            column, json_check = self.column(col_row, table_collation, checks)
             columns.append(column)
-            checks = [c for c in checks if c is not json_check]
-        pk, uniques, indexes = self.indexes(self.statistics.get(key, []))
+            if json_check is not None:
+                checks = [c for c in checks if c is not json_check]
+        pk, uniques, indexes = self.indexes(self.statistics.get(key, ()))
         table = Table(
-            name=row["table_name"],
-            schema=self.schema(row["table_schema"]),
+            name=row[_T_NAME],
+            schema=self.schema(row[_T_SCHEMA]),
             columns=tuple(columns),
             primary_key=pk,
             unique_constraints=tuple(sorted(uniques, key=lambda u: (u.name or "", u.columns))),
-            foreign_keys=tuple(self.foreign_key_list(self.foreign_keys.get(key, []))),
+            foreign_keys=tuple(self.foreign_key_list(self.foreign_keys.get(key, ()))),
             check_constraints=tuple(sorted(checks, key=lambda c: (c.name or "", c.sqltext))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-            comment=row["table_comment"] or None,
+            comment=row[_T_COMMENT] or None,
         )
         return hide_implied_indexes(table)
 
@@ -115,35 +140,47 @@ class _Assembler:
         self, row: Row, table_collation: str | None, checks: list[CheckConstraint]
     ) -> tuple[Column, CheckConstraint | None]:
         """The column, and the MariaDB ``json_valid()`` check it absorbed (if any)."""
-        name = row["column_name"]
-        ctype = self.rules.canonical_type(row["column_type"])
-        collation = row["collation_name"]
-        json_check = _json_check(name, ctype, checks, self.rules)
-        if json_check is not None:
+        key: tuple[Any, ...] = (row[_PAST_TABLE:], table_collation)
+        column = self.known_columns.get(key)
+        if column is not None:  # never a longtext column: those are keyed with the check below
+            return column, None
+        ctype = self.rules.canonical_type(row[_C_TYPE])
+        json_check = None
+        if ctype.sql == "longtext":
+            json_check = _json_check(row[_C_NAME], ctype, checks, self.rules)
+            key = (*key, json_check is not None)
+            column = self.known_columns.get(key)
+        if column is None:
+            column = self.new_column(row, ctype, table_collation, json_check is not None)
+            self.known_columns[key] = column
+        return column, json_check
+
+    def new_column(
+        self, row: Row, ctype: ColumnType, table_collation: str | None, is_json: bool
+    ) -> Column:
+        collation = row[_C_COLLATION]
+        if is_json:
             ctype, collation = ColumnType(sql="json"), None
-        extra = (row["extra"] or "").lower()
+        extra = (row[_C_EXTRA] or "").lower()
         computed = self.computed(row, extra)
         autoincrement = "auto_increment" in extra
         raw_default = None if computed or autoincrement else self.default_text(row, ctype)
         default = typed_default(self.rules.canonical_default(raw_default), ctype.sql)
         raw_default = raw_default if default is not None else None
-        return (
-            Column(
-                name=name,
-                type=ctype,
-                nullable=row["is_nullable"] == "YES",
-                server_default=default,
-                comment=row["column_comment"] or None,
-                computed=computed,
-                collation=collation if collation != table_collation else None,
-                autoincrement=autoincrement,
-                raw_default=raw_default,
-            ),
-            json_check,
+        return Column(
+            name=row[_C_NAME],
+            type=ctype,
+            nullable=row[_C_NULLABLE] == "YES",
+            server_default=default,
+            comment=row[_C_COMMENT] or None,
+            computed=computed,
+            collation=collation if collation != table_collation else None,
+            autoincrement=autoincrement,
+            raw_default=raw_default,
         )
 
     def computed(self, row: Row, extra: str) -> Computed | None:
-        expression = row["generation_expression"]
+        expression = row[_C_GENERATION]
         if not expression or not ("generated" in extra or extra in ("virtual", "persistent")):
             return None
         stored = "stored" in extra or "persistent" in extra
@@ -152,8 +189,8 @@ class _Assembler:
 
     def default_text(self, row: Row, ctype: ColumnType) -> str | None:
         """The default as SQL text, ``... ON UPDATE ...`` appended when EXTRA says so."""
-        value = row["column_default"]
-        extra = row["extra"] or ""
+        value = row[_C_DEFAULT]
+        extra = row[_C_EXTRA] or ""
         if value is not None and not self.server.is_mariadb:
             value = self.mysql_default(value, extra, base_of(ctype.sql))
         on_update = _ON_UPDATE.search(extra)
@@ -177,26 +214,26 @@ class _Assembler:
 
     # --- constraints and indexes -----------------------------------------------------------
 
-    def check_constraints(self, rows: list[Row]) -> list[CheckConstraint]:
+    def check_constraints(self, rows: Sequence[Row]) -> list[CheckConstraint]:
         return [
             CheckConstraint(
-                self.rules.canonical_expression(self.unescape(r["check_clause"])),
-                r["constraint_name"],
-                raw=r["check_clause"],
+                self.rules.canonical_expression(self.unescape(r[_K_CLAUSE])),
+                r[_K_NAME],
+                raw=r[_K_CLAUSE],
             )
             for r in rows
         ]
 
     def indexes(
-        self, rows: list[Row]
+        self, rows: Sequence[Row]
     ) -> tuple[PrimaryKey | None, list[UniqueConstraint], list[Index]]:
         by_name: dict[str, list[Row]] = defaultdict(list)
         for r in rows:
-            by_name[r["index_name"]].append(r)
+            by_name[r[_S_INDEX]].append(r)
         pk, uniques, indexes = None, [], []
         for name, index_rows in by_name.items():
             if name == "PRIMARY":
-                pk = PrimaryKey(tuple(r["column_name"] for r in index_rows), None)
+                pk = PrimaryKey(tuple(r[_S_COLUMN] for r in index_rows), None)
                 continue
             index = self.index(name, index_rows)
             if is_plain_unique(index):
@@ -206,43 +243,51 @@ class _Assembler:
         return pk, uniques, indexes
 
     def index(self, name: str, rows: list[Row]) -> Index:
-        kind = (rows[0]["index_type"] or "").lower()
+        kind = (rows[0][_S_TYPE] or "").lower()
         return Index(
             name=name,
-            elements=tuple(self.index_element(r) for r in rows),
-            unique=not int(rows[0]["non_unique"]),
+            elements=tuple(map(self.index_element, rows)),
+            unique=not int(rows[0][_S_NON_UNIQUE]),
             using=kind if kind in ("fulltext", "spatial") else None,
         )
 
     def index_element(self, row: Row) -> IndexElement:
-        descending = row["collation"] == "D"
-        expression = row.get("expression")
-        if row["column_name"] is None and expression:
+        """The element of a STATISTICS row (a pure function of the row past SEQ_IN_INDEX)."""
+        key = row[_S_COLUMN:]
+        element = self.known_elements.get(key)
+        if element is None:
+            element = self.known_elements[key] = self.new_index_element(row)
+        return element
+
+    def new_index_element(self, row: Row) -> IndexElement:
+        descending = row[_S_COLLATION] == "D"
+        expression = row[_S_EXPRESSION] if len(row) > _S_EXPRESSION else None
+        if row[_S_COLUMN] is None and expression:
             text = self.unescape(expression)
             canonical = self.rules.canonical_expression(text)
             return IndexElement(canonical, True, descending, raw=text)
-        length = row["sub_part"]
+        length = row[_S_SUB_PART]
         return IndexElement(
-            row["column_name"], descending=descending, length=int(length) if length else None
+            row[_S_COLUMN], descending=descending, length=int(length) if length else None
         )
 
-    def foreign_key_list(self, rows: list[Row]) -> list[ForeignKey]:
+    def foreign_key_list(self, rows: Sequence[Row]) -> list[ForeignKey]:
         by_name: dict[str, list[Row]] = defaultdict(list)
         for r in rows:
-            by_name[r["constraint_name"]].append(r)
+            by_name[r[_F_NAME]].append(r)
         fks = [self.foreign_key(name, fk_rows) for name, fk_rows in by_name.items()]
         return sorted(fks, key=lambda fk: (fk.name or "", fk.columns, fk.referred_table))
 
     def foreign_key(self, name: str, rows: list[Row]) -> ForeignKey:
         first = rows[0]
         return ForeignKey(
-            columns=tuple(r["column_name"] for r in rows),
-            referred_schema=self.schema(first["referenced_table_schema"]),
-            referred_table=first["referenced_table_name"],
-            referred_columns=tuple(r["referenced_column_name"] for r in rows),
+            columns=tuple(r[_F_COLUMN] for r in rows),
+            referred_schema=self.schema(first[_F_REF_SCHEMA]),
+            referred_table=first[_F_REF_TABLE],
+            referred_columns=tuple(r[_F_REF_COLUMN] for r in rows),
             name=name,
-            ondelete=self.rules.canonical_fk_action(first["delete_rule"]),
-            onupdate=self.rules.canonical_fk_action(first["update_rule"]),
+            ondelete=self.rules.canonical_fk_action(first[_F_DELETE]),
+            onupdate=self.rules.canonical_fk_action(first[_F_UPDATE]),
         )
 
 
@@ -259,8 +304,46 @@ def _json_check(
     return None
 
 
-def _group(rows: list[Row]) -> dict[Key, list[Row]]:
-    grouped: dict[Key, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[(row["table_schema"], row["table_name"])].append(row)
+def _group(rows: Sequence[Row]) -> dict[Key, list[Row]]:
+    """Rows by (schema, table), in their order. The statements return each table's rows together
+    (but under the catalog's case-insensitive collation ``T1`` and ``t1`` may interleave): one
+    step per run of rows, not per row."""
+    grouped: dict[Key, list[Row]] = {}
+    for key, run in groupby(rows, _TABLE_KEY):
+        grouped.setdefault(key, []).extend(run)
     return grouped
+
+
+_TABLE_KEY = itemgetter(0, 1)
+
+
+# positions in the rows (every statement starts with TABLE_SCHEMA, TABLE_NAME: _group's key)
+_PAST_TABLE = 2
+_T_SCHEMA = TABLE_FIELDS.index("table_schema")
+_T_NAME = TABLE_FIELDS.index("table_name")
+_T_COLLATION = TABLE_FIELDS.index("table_collation")
+_T_COMMENT = TABLE_FIELDS.index("table_comment")
+_C_NAME = COLUMN_FIELDS.index("column_name")
+_C_DEFAULT = COLUMN_FIELDS.index("column_default")
+_C_NULLABLE = COLUMN_FIELDS.index("is_nullable")
+_C_TYPE = COLUMN_FIELDS.index("column_type")
+_C_COLLATION = COLUMN_FIELDS.index("collation_name")
+_C_EXTRA = COLUMN_FIELDS.index("extra")
+_C_COMMENT = COLUMN_FIELDS.index("column_comment")
+_C_GENERATION = COLUMN_FIELDS.index("generation_expression")
+_S_INDEX = STATISTICS_FIELDS.index("index_name")
+_S_NON_UNIQUE = STATISTICS_FIELDS.index("non_unique")
+_S_COLUMN = STATISTICS_FIELDS.index("column_name")  # the element's fields: this one and after
+_S_COLLATION = STATISTICS_FIELDS.index("collation")
+_S_SUB_PART = STATISTICS_FIELDS.index("sub_part")
+_S_TYPE = STATISTICS_FIELDS.index("index_type")
+_S_EXPRESSION = STATISTICS_FIELDS.index("expression")  # the last one, absent on some servers
+_F_NAME = FOREIGN_KEY_FIELDS.index("constraint_name")
+_F_COLUMN = FOREIGN_KEY_FIELDS.index("column_name")
+_F_REF_SCHEMA = FOREIGN_KEY_FIELDS.index("referenced_table_schema")
+_F_REF_TABLE = FOREIGN_KEY_FIELDS.index("referenced_table_name")
+_F_REF_COLUMN = FOREIGN_KEY_FIELDS.index("referenced_column_name")
+_F_UPDATE = FOREIGN_KEY_FIELDS.index("update_rule")
+_F_DELETE = FOREIGN_KEY_FIELDS.index("delete_rule")
+_K_NAME = CHECK_FIELDS.index("constraint_name")
+_K_CLAUSE = CHECK_FIELDS.index("check_clause")

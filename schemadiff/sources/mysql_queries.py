@@ -1,20 +1,26 @@
 """The catalog queries behind MySQL/MariaDB reflection: one statement per object kind, covering
 every requested schema at once (``TABLE_SCHEMA IN (...)``), so the count never grows with the
-number of tables. Each returns plain dict rows with lower-case keys (MySQL 8 upper-cases column
-labels of ``information_schema`` views; aliases fix that), text values decoded.
+number of tables. Each returns positional rows (tuple-like, in the order its ``*_FIELDS`` names;
+the labels are checked against it once per statement: MySQL 8 upper-cases column labels of
+``information_schema`` views, aliases fix that), text values decoded. Rows stay the driver's own:
+a dict per row cost as much as assembling the tables from them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-Row = dict[str, Any]
+#: one catalog row: its query's values in the order of that query's ``*_FIELDS``
+Row = Sequence[Any]
+#: a row as :class:`CatalogRows` accepts it: positional, or (hand-written, in tests) by field name
+AnyRow = Row | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,27 @@ def server_info(conn: Connection) -> Server:
     numbers = tuple(int(n) for n in re.findall(r"\d+", version.split("-")[0])[:3])
     return Server(version, _text(database), "mariadb" in version.lower(), numbers)
 
+
+TABLE_FIELDS = ("table_schema", "table_name", "table_collation", "table_comment")
+COLUMN_FIELDS = (
+    "table_schema", "table_name", "column_name", "column_default", "is_nullable", "column_type",
+    "collation_name", "extra", "column_comment", "generation_expression",
+)  # fmt: skip
+#: ``expression`` (the last one) only where :attr:`Server.has_index_expressions`; an index
+#: element is a function of the fields from ``column_name`` on (the assembler's memo key)
+STATISTICS_FIELDS = (
+    "table_schema", "table_name", "index_name", "non_unique", "seq_in_index", "column_name",
+    "collation", "sub_part", "index_type", "expression",
+)  # fmt: skip
+#: the key columns' fields, then the constraint's rules (from a second statement)
+FOREIGN_KEY_FIELDS = (
+    "table_schema", "table_name", "constraint_name", "column_name", "referenced_table_schema",
+    "referenced_table_name", "referenced_column_name", "update_rule", "delete_rule",
+)  # fmt: skip
+_FOREIGN_KEY_RULE_FIELDS = (
+    "table_schema", "table_name", "constraint_name", "update_rule", "delete_rule",
+)  # fmt: skip
+CHECK_FIELDS = ("table_schema", "table_name", "constraint_name", "check_clause")
 
 TABLES = """
 SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name,
@@ -115,24 +142,50 @@ ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME, c.CONSTRAINT_NAME
 
 @dataclass(frozen=True)
 class CatalogRows:
-    tables: list[Row]
-    columns: list[Row]
-    statistics: list[Row]
-    foreign_keys: list[Row]
-    checks: list[Row]
+    """The rows of each statement; see :meth:`positional` for rows written by hand."""
+
+    tables: Sequence[AnyRow]
+    columns: Sequence[AnyRow]
+    statistics: Sequence[AnyRow]
+    foreign_keys: Sequence[AnyRow]
+    checks: Sequence[AnyRow]
+
+    def positional(self) -> PositionalRows:
+        """Every row positional: rows given by field name (a test's dicts) are put in their
+        statement's field order, a field they lack being None."""
+        return PositionalRows(
+            tables=_positional(self.tables, TABLE_FIELDS),
+            columns=_positional(self.columns, COLUMN_FIELDS),
+            statistics=_positional(self.statistics, STATISTICS_FIELDS),
+            foreign_keys=_positional(self.foreign_keys, FOREIGN_KEY_FIELDS),
+            checks=_positional(self.checks, CHECK_FIELDS),
+        )
+
+
+@dataclass(frozen=True)
+class PositionalRows:
+    """:class:`CatalogRows` with every row positional (what the assembler reads)."""
+
+    tables: Sequence[Row]
+    columns: Sequence[Row]
+    statistics: Sequence[Row]
+    foreign_keys: Sequence[Row]
+    checks: Sequence[Row]
 
 
 def fetch_catalog(conn: Connection, server: Server, schemas: Sequence[str]) -> CatalogRows:
     """Run the fixed set of catalog queries for ``schemas``."""
     expression = ", EXPRESSION AS expression" if server.has_index_expressions else ""
-    checks: list[Row] = []
+    checks: Sequence[Row] = []
     if server.has_check_constraints:
         sql = MARIADB_CHECKS if server.is_mariadb else MYSQL_CHECKS
-        checks = _rows(conn, sql, schemas)
+        checks = _rows(conn, sql, schemas, CHECK_FIELDS)
     return CatalogRows(
-        tables=_rows(conn, TABLES, schemas),
-        columns=_rows(conn, COLUMNS, schemas),
-        statistics=_rows(conn, STATISTICS.format(expression=expression), schemas),
+        tables=_rows(conn, TABLES, schemas, TABLE_FIELDS),
+        columns=_rows(conn, COLUMNS, schemas, COLUMN_FIELDS),
+        statistics=_rows(
+            conn, STATISTICS.format(expression=expression), schemas, STATISTICS_FIELDS
+        ),
         foreign_keys=_foreign_keys(conn, schemas),
         checks=checks,
     )
@@ -141,30 +194,39 @@ def fetch_catalog(conn: Connection, server: Server, schemas: Sequence[str]) -> C
 def _foreign_keys(conn: Connection, schemas: Sequence[str]) -> list[Row]:
     """One row per foreign-key column, with its constraint's update and delete rules."""
     rules = {
-        (r["table_schema"], r["table_name"], r["constraint_name"]): r
-        for r in _rows(conn, FOREIGN_KEY_RULES, schemas)
+        (schema, table, name): (update_rule, delete_rule)
+        for schema, table, name, update_rule, delete_rule in _rows(
+            conn, FOREIGN_KEY_RULES, schemas, _FOREIGN_KEY_RULE_FIELDS
+        )
     }
-    out = []
-    for row in _rows(conn, FOREIGN_KEY_COLUMNS, schemas):
-        rule = rules.get((row["table_schema"], row["table_name"], row["constraint_name"]))
+    out: list[Row] = []
+    for row in _rows(conn, FOREIGN_KEY_COLUMNS, schemas, FOREIGN_KEY_FIELDS):
+        rule = rules.get((row[0], row[1], row[2]))
         if rule is not None:
-            row["update_rule"] = rule["update_rule"]
-            row["delete_rule"] = rule["delete_rule"]
-            out.append(row)
+            out.append((*row, *rule))
     return out
 
 
-def _rows(conn: Connection, sql: str, schemas: Sequence[str]) -> list[Row]:
+def _rows(
+    conn: Connection, sql: str, schemas: Sequence[str], fields: tuple[str, ...]
+) -> Sequence[Row]:
     stmt = sa.text(sql).bindparams(sa.bindparam("schemas", expanding=True))
     result = conn.execute(stmt, {"schemas": list(schemas)})
-    keys = [k.lower() for k in result.keys()]
-    out = []
-    for row in result.all():  # the driver's fetchall: iterating fetches one row per call
-        values: Sequence[Any] = row
-        if bytes in map(type, row) or bytearray in map(type, row):
-            values = tuple(map(_text, row))
-        out.append(dict(zip(keys, values, strict=True)))
-    return out
+    keys = tuple(k.lower() for k in result.keys())
+    assert keys == fields[: len(keys)], f"catalog statement returns {keys}, not {fields}"
+    rows = result.all()  # the driver's fetchall: iterating fetches one row per call
+    if _BINARY.isdisjoint(map(type, chain.from_iterable(rows))):
+        return rows  # one pass over all values, instead of a check per row
+    return [tuple(map(_text, row)) for row in rows]
+
+
+_BINARY = frozenset({bytes, bytearray})
+
+
+def _positional(rows: Sequence[AnyRow], fields: tuple[str, ...]) -> Sequence[Row]:
+    if rows and isinstance(rows[0], Mapping):
+        return [tuple(cast(Mapping[str, Any], row).get(f) for f in fields) for row in rows]
+    return cast(Sequence[Row], rows)
 
 
 def _text(value: Any) -> Any:
