@@ -5,7 +5,8 @@ dialect, sqlglot's version and our own rewrite code. Runs over the same schema s
 thousand defaults, checks and index expressions again; parsing them costs about 0.4 ms each, and
 importing sqlglot another 50-90 ms. So results are kept in one JSON file per *fingerprint*
 (sqlglot's version and a hash of the modules that canonicalize): a new sqlglot or a changed rule
-starts a new file, and output never depends on what was remembered.
+starts a new file, and output never depends on what was remembered. The SQLite DDL reader keeps
+the keyword tables it derives from sqlglot here too (:mod:`schemadiff.sources.sqlite_lexer`).
 
 Where: ``$SCHEMADIFF_CACHE_DIR``, else ``$XDG_CACHE_HOME/schemadiff``, else
 ``~/.cache/schemadiff``. ``SCHEMADIFF_NO_CACHE=1`` turns it off. Any problem reading or writing

@@ -194,8 +194,7 @@ def _references(r: Reader, columns: tuple[str, ...], name: str | None) -> Foreig
 
 def _body(r: Reader) -> tuple[list[Tok], int]:
     """Tokens inside the first top-level parentheses, and the index after them."""
-    while r.kind() not in ("(", ""):
-        r.take()
+    r.skip_to_group()
     inner = r.group()
     return inner, r.i
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,9 @@ class TableReader:
                 f"not compared: check constraints, constraint names, collations and generated "
                 f"expressions of table {name} (cannot read its CREATE TABLE: {exc})"
             )
+        # by lower-cased column name, built once per table (not once per column)
+        self.generated = {c.lower(): (e, s) for c, e, s in self.ddl.generated}
+        self.collations = {c.lower(): coll for c, coll in self.ddl.collations}
 
     def table(self) -> Table:
         rows = [r for r in self.catalog.columns[self.name] if r[6] != 1]  # 1: hidden vtab column
@@ -83,29 +87,23 @@ class TableReader:
 
     def column(self, row: Row, is_rowid_alias: bool) -> Column:
         _cid, name, declared, notnull, default, _pk, hidden = row
-        generated = {c.lower(): (e, s) for c, e, s in self.ddl.generated}
-        collations = {c.lower(): coll for c, coll in self.ddl.collations}
+        collation = self.collations.get(name.lower())
+        if hidden not in _GENERATED:
+            return _column(self.rules, name, declared, notnull, default, is_rowid_alias, collation)
         computed = None
-        if hidden in _GENERATED:
-            found = generated.get(name.lower())
-            if found is None:
-                self.notes.append(
-                    f"not compared: generated expression of {self.name}.{name} "
-                    "(not found in its CREATE TABLE)"
-                )
-            else:
-                expr, stored = found
-                canonical = self.rules.canonical_expression(expr)
-                computed = Computed(canonical, True if stored or hidden == 3 else None, expr)
-        return Column(
-            name=name,
-            type=column_type(self.rules, declared or ""),
-            nullable=not notnull and not is_rowid_alias,
-            server_default=self.rules.canonical_default(default),
+        found = self.generated.get(name.lower())
+        if found is None:
+            self.notes.append(
+                f"not compared: generated expression of {self.name}.{name} "
+                "(not found in its CREATE TABLE)"
+            )
+        else:
+            expr, stored = found
+            canonical = self.rules.canonical_expression(expr)
+            computed = Computed(canonical, True if stored or hidden == 3 else None, expr)
+        return replace(
+            _column(self.rules, name, declared, notnull, default, is_rowid_alias, collation),
             computed=computed,
-            collation=self.rules.canonical_collation(collations.get(name.lower())),
-            autoincrement=is_rowid_alias,
-            raw_default=_raw_default(default),
         )
 
     def checks(self) -> list[CheckConstraint]:
@@ -199,6 +197,30 @@ class TableReader:
         return Index(name, tuple(elements), unique, where=where, raw_where=ddl.where)
 
 
+@lru_cache(maxsize=4096)
+def _column(
+    rules: SqliteRules,
+    name: str,
+    declared: str | None,
+    notnull: int,
+    default: str | None,
+    is_rowid_alias: bool,
+    collation: str | None,
+) -> Column:
+    """A column without a generated expression: a pure function of its PRAGMA row, so the
+    columns that recur from table to table (``id``, ``name``, ``created_at``...) are built once
+    (snapshot values are frozen, so sharing one is safe)."""
+    return Column(
+        name=name,
+        type=column_type(rules, declared or ""),
+        nullable=not notnull and not is_rowid_alias,
+        server_default=rules.canonical_default(default),
+        collation=rules.canonical_collation(collation),
+        autoincrement=is_rowid_alias,
+        raw_default=_raw_default(default),
+    )
+
+
 @lru_cache(maxsize=1024)
 def column_type(rules: SqliteRules, declared: str) -> ColumnType:
     """Canonical type from the declared text, with a Python hint when SQLAlchemy's reading of
@@ -216,6 +238,7 @@ def column_type(rules: SqliteRules, declared: str) -> ColumnType:
     return ColumnType(ctype.sql, python, imports, ctype.known)
 
 
+@lru_cache(maxsize=4096)
 def _raw_default(text: str | None) -> str | None:
     """The default as DDL needs it: SQLite reports ``DEFAULT (lower('x'))`` as ``lower('x')``,
     and anything but a literal or keyword must be parenthesized again to be written back."""

@@ -1,65 +1,41 @@
 """Tokens of SQLite DDL and a cursor over them, for the CREATE-statement reader.
 
-sqlglot's SQLite tokenizer does the lexing (quoted identifiers in ``"..."``, ``[...]`` and
-backticks, strings with doubled quotes, comments), so structure is never read out of a string or
-a comment; multi-word keywords are split back into words for a simple grammar walk.
+The tokens are those of sqlglot's SQLite tokenizer (quoted identifiers in ``"..."``, ``[...]``
+and backticks, strings with doubled quotes, comments), so structure is never read out of a
+string or a comment; multi-word keywords are split back into words for a simple grammar walk.
+:mod:`schemadiff.sources.sqlite_lexer` reads them without sqlglot whenever it can.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from schemadiff.sources.sqlite_lexer import Tok, fast_tokens, sqlglot_tokens
 
-from sqlglot.dialects.sqlite import SQLite
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType
+__all__ = ["DDLError", "Reader", "Tok", "names", "split_commas", "tokenize"]
 
 
 class DDLError(ValueError):
     """The statement is outside the grammar this reader understands."""
 
 
-@dataclass(frozen=True)
-class Tok:
-    """A token: ``word`` is the upper-cased keyword of a bare word ("" for anything quoted)."""
-
-    kind: str  # "word", "ident", "string", "(", ")", ",", "other"
-    text: str
-    start: int
-    end: int
-
-    @property
-    def word(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-_KINDS = {
-    TokenType.L_PAREN: "(",
-    TokenType.R_PAREN: ")",
-    TokenType.COMMA: ",",
-    TokenType.IDENTIFIER: "ident",
-    TokenType.STRING: "string",
-}
 _CONFLICT = {"ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"}
 
 
 def tokenize(sql: str) -> list[Tok]:
     """sqlglot's tokens, with multi-word keywords (``PRIMARY KEY``) split into words."""
+    toks = fast_tokens(sql)
+    if toks is not None:
+        return toks
+    from sqlglot.errors import SqlglotError
+
     try:
-        raw = SQLite().tokenize(sql)
+        return sqlglot_tokens(sql)
     except SqlglotError as exc:
         raise DDLError(f"cannot tokenize: {exc}") from exc
-    toks: list[Tok] = []
-    for t in raw:
-        kind = _KINDS.get(t.token_type)
-        if kind is None:
-            kind = "word" if t.text[:1].isalpha() or t.text[:1] == "_" else "other"
-        parts = t.text.split() if kind == "word" else [t.text]
-        toks.extend(Tok(kind, p, t.start, t.end) for p in parts)
-    return toks
 
 
 class Reader:
-    """A cursor over one token list with the few moves the grammar needs."""
+    """A cursor over one token list with the few moves the grammar needs (indexing the list
+    directly: these run once per token of every statement)."""
 
     def __init__(self, sql: str, toks: list[Tok]) -> None:
         self.sql, self.toks, self.i = sql, toks, 0
@@ -70,19 +46,19 @@ class Reader:
 
     def kind(self) -> str:
         """The next token's kind ("" at the end)."""
-        tok = self.peek()
-        return tok.kind if tok else ""
+        i = self.i
+        return self.toks[i].kind if i < len(self.toks) else ""
 
     def word(self, ahead: int = 0) -> str:
-        tok = self.peek(ahead)
-        return tok.word if tok else ""
+        j = self.i + ahead
+        return self.toks[j].word if j < len(self.toks) else ""
 
     def take(self) -> Tok:
-        tok = self.peek()
-        if tok is None:
+        i = self.i
+        if i >= len(self.toks):
             raise DDLError("statement ends too early")
-        self.i += 1
-        return tok
+        self.i = i + 1
+        return self.toks[i]
 
     def expect(self, *words: str) -> None:
         for w in words:
@@ -91,20 +67,37 @@ class Reader:
                 raise DDLError(f"expected {w}, found {tok.text!r}")
 
     def accept(self, *words: str) -> bool:
-        if all(self.word(k) == w for k, w in enumerate(words)):
-            self.i += len(words)
-            return True
-        return False
+        toks, i = self.toks, self.i
+        for k, w in enumerate(words):
+            j = i + k
+            if (toks[j].word if j < len(toks) else "") != w:
+                return False
+        self.i = i + len(words)
+        return True
 
     def group(self) -> list[Tok]:
         """Consume a parenthesized group; return the tokens inside it."""
         if self.take().kind != "(":
             raise DDLError("expected (")
-        start, depth = self.i, 1
-        while depth:
-            tok = self.take()
-            depth += {"(": 1, ")": -1}.get(tok.kind, 0)
-        return self.toks[start : self.i - 1]
+        toks, start, depth = self.toks, self.i, 1
+        for j in range(start, len(toks)):
+            kind = toks[j].kind
+            if kind == "(":
+                depth += 1
+            elif kind == ")":
+                depth -= 1
+                if not depth:
+                    self.i = j + 1
+                    return toks[start:j]
+        self.i = len(toks)
+        raise DDLError("statement ends too early")
+
+    def skip_to_group(self) -> None:
+        """Move to the next ``(`` (or the end)."""
+        toks, i = self.toks, self.i
+        while i < len(toks) and toks[i].kind != "(":
+            i += 1
+        self.i = i
 
     def text(self, toks: list[Tok]) -> str:
         if not toks:
@@ -119,15 +112,21 @@ class Reader:
 
 def split_commas(toks: list[Tok]) -> list[list[Tok]]:
     """Split a token list at the commas that are not nested in parentheses."""
-    items: list[list[Tok]] = [[]]
-    depth = 0
-    for tok in toks:
-        depth += {"(": 1, ")": -1}.get(tok.kind, 0)
-        if tok.kind == "," and depth == 0:
-            items.append([])
-        else:
-            items[-1].append(tok)
-    return [item for item in items if item]
+    items: list[list[Tok]] = []
+    depth = start = 0
+    for j, tok in enumerate(toks):
+        kind = tok.kind
+        if kind == "(":
+            depth += 1
+        elif kind == ")":
+            depth -= 1
+        elif kind == "," and depth == 0:
+            if j > start:
+                items.append(toks[start:j])
+            start = j + 1
+    if len(toks) > start:
+        items.append(toks[start:])
+    return items
 
 
 def names(toks: list[Tok]) -> tuple[str, ...]:
