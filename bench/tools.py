@@ -19,15 +19,17 @@ def schemadiff_diff(url: str, metadata: sa.MetaData, schemas: Sequence[str]) -> 
     """What ``schemadiff diff`` does in-process: reflect the database while the models' snapshot
     is built (``pipeline.reflect_with_models``), compare."""
     from schemadiff.diff import CompareOptions, compute_diff
+    from schemadiff.perf import gc_paused
     from schemadiff.sources import inspect_both
 
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            db, models = inspect_both(conn, list(schemas), metadata)
-    finally:
-        engine.dispose()
-    result = compute_diff(db, models, CompareOptions(metadata=metadata))
+    with gc_paused():  # as pipeline.compare: one pause for the whole run
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                db, models = inspect_both(conn, list(schemas), metadata)
+        finally:
+            engine.dispose()
+        result = compute_diff(db, models, CompareOptions(metadata=metadata))
     return len(result.ops)
 
 

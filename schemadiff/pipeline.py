@@ -174,9 +174,12 @@ def compare(
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
     about possible renames (see :mod:`schemadiff.questioner`); None only warns."""
     from schemadiff.diff import compute_diff
+    from schemadiff.perf import gc_paused
 
     metadata = require_metadata(settings)
-    with progress("Reflecting the database") as shown:
+    # one pause for the whole run: between its steps the collector would otherwise walk every
+    # snapshot and the models once more (about 25 ms at 1,000 tables)
+    with gc_paused(), progress("Reflecting the database") as shown:
         target, models = reflect_with_models(settings, metadata, versions=versions)
         db = target.snapshot
         compared, skipped = _restrict(models, target.covered)
