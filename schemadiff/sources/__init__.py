@@ -31,7 +31,7 @@ class UnsupportedDialect(Exception):
 def inspect_database(bind: Engine | Connection, schemas: Sequence[str] | None = None) -> Snapshot:
     """Reflect the database's default schema plus ``schemas`` into one Snapshot.
 
-    Catalog queries are issued in bulk (a fixed number per schema), never once per table.
+    Catalog queries are issued in bulk (a fixed number per run), never once per table.
     """
     name = bind.dialect.name
     module = _REFLECTORS.get(name)

@@ -31,6 +31,7 @@ def named_enum(schema: str | None, name: str, array: bool) -> ColumnType:
     return ColumnType(sql=f"enum({qualified})" + ("[]" if array else ""))
 
 
+@lru_cache(maxsize=1024)  # a few dozen distinct texts for thousands of columns
 def catalog_type(
     rules: PostgresqlRules,
     dialect: Dialect,
@@ -41,17 +42,6 @@ def catalog_type(
     """The canonical type of ``format_type`` text; ``known=False`` (and the catalog's text) for a
     type SQLAlchemy does not know, which is then not compared. ``collation`` is only part of the
     Python hint (the snapshot compares it as the column's)."""
-    return _catalog_type(rules, dialect, text, domain_base, collation)
-
-
-@lru_cache(maxsize=1024)
-def _catalog_type(
-    rules: PostgresqlRules,
-    dialect: Dialect,
-    text: str | None,
-    domain_base: str | None,
-    collation: str | None,
-) -> ColumnType:
     if text is None:
         return ColumnType(sql="unknown", known=False)
     type_ = sa_type(dialect, text, domain_base, collation)
