@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sqlglot
 from sqlglot.dialects.sqlite import SQLite
 
 from schemadiff.sources import sqlite_lexer
@@ -60,6 +62,7 @@ FAST = [
 
 #: statements left to sqlglot (the fast reader is unsure of them)
 LEFT_TO_SQLGLOT = [
+    "CREATE TABLE t (a INT DEFAULT 1_000)",  # underscore-separated (sqlglot 30.31+ reads one)
     "CREATE TABLE t (a BLOB DEFAULT x'41')",  # blob literal
     "CREATE TABLE t (a INT DEFAULT 0x1F)",  # hexadecimal number
     "CREATE TABLE t (a REAL DEFAULT 1e5)",  # exponent
@@ -73,6 +76,26 @@ LEFT_TO_SQLGLOT = [
 ]
 
 
+#: the newest sqlglot release the fast reader was checked against: on a newer one whose
+#: tokenizer settings differ, the reader turns itself off (sqlglot reads everything, results
+#: unchanged) and the tests of the fast path are skipped with that reason, not failed
+VERIFIED_UP_TO = (30, 31)
+
+
+@pytest.fixture
+def fast_reader_on() -> None:
+    if derive_lexicon()["ok"]:
+        return
+    version = tuple(int(n) for n in re.findall(r"\d+", sqlglot.__version__)[:2])
+    if version > VERIFIED_UP_TO:
+        pytest.skip(
+            f"sqlglot {sqlglot.__version__} changed tokenizer settings the SQLite fast reader "
+            "mirrors: it is off (sqlglot reads all DDL); update sqlite_lexer._ASSUMED_*"
+        )
+    pytest.fail(f"the fast reader is off on sqlglot {sqlglot.__version__}, a verified release")
+
+
+@pytest.mark.usefixtures("fast_reader_on")
 @pytest.mark.parametrize("sql", FAST)
 def test_the_fast_reader_reads_tricky_ddl_as_sqlglot_does(sql: str) -> None:
     toks = fast_tokens(sql)
@@ -128,6 +151,7 @@ def test_comments_and_whitespace_are_not_tokens() -> None:
     assert toks[1] == Tok("word", "b", 24, 24, "B")
 
 
+@pytest.mark.usefixtures("fast_reader_on")
 def test_random_statements_read_alike_on_both_paths() -> None:
     """Seeded random mixes of the pieces DDL is made of: whenever the fast reader reads a
     statement, it reads it as sqlglot does (the rest goes to sqlglot anyway)."""
@@ -153,6 +177,7 @@ def test_random_statements_read_alike_on_both_paths() -> None:
     assert read > 1000
 
 
+@pytest.mark.usefixtures("fast_reader_on")
 def test_the_lexicon_mirrors_sqlglot_and_survives_the_memo() -> None:
     data = derive_lexicon()
     assert data["ok"]
@@ -215,6 +240,7 @@ print("sqlglot" in sys.modules)
 """
 
 
+@pytest.mark.usefixtures("fast_reader_on")
 def test_a_known_sqlglot_version_reflects_sqlite_without_importing_sqlglot(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     with sqlite3.connect(db) as con:
