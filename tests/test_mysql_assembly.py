@@ -27,8 +27,10 @@ from schemadiff.sources.mysql_queries import (
     STATISTICS_FIELDS,
     TABLE_FIELDS,
     CatalogRows,
+    Query,
     Server,
-    _rows,
+    _Reader,
+    server_info,
 )
 
 RULES = rules_for("mysql")
@@ -215,13 +217,15 @@ def my(backend_url: Callable[[str], str]) -> Iterator[Engine]:
 
 
 @pytest.mark.db
-def test_bytes_from_the_driver_are_decoded(my: Engine) -> None:
-    sql = (
-        "SELECT CAST('app' AS BINARY) AS table_schema, 'résumé' AS table_name, NULL AS table_"
-        "collation, CAST('x' AS BINARY) AS table_comment FROM DUAL WHERE 'q' NOT IN :schemas"
+@pytest.mark.parametrize("packed", [False, True])
+def test_bytes_from_the_driver_are_decoded(my: Engine, packed: bool) -> None:
+    query = Query(
+        TABLE_FIELDS,
+        ("CAST('app' AS BINARY)", "'résumé'", "NULL", "CAST('x' AS BINARY)"),
+        "FROM DUAL WHERE 'q' NOT IN :schemas",
     )
     with my.connect() as conn:
-        rows = _rows(conn, sql, ["a"], TABLE_FIELDS)
+        rows = _Reader(conn, server_info(conn), ["a"], packed).rows(query)
     assert [tuple(r) for r in rows] == [("app", "résumé", None, "x")]
     assert [type(v) for v in rows[0]] == [str, str, type(None), str]
 

@@ -28,8 +28,9 @@ from schemadiff.snapshot import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.sources import inspect_database
+from schemadiff.sources import inspect_database, mysql_queries
 from schemadiff.sources.metadata import inspect_metadata
+from schemadiff.sources.mysql_queries import fetch_catalog, server_info
 
 pytestmark = pytest.mark.db
 
@@ -466,6 +467,55 @@ def test_statement_count_does_not_grow_with_tables(my: Engine) -> None:
     assert all(len(t.foreign_keys) == 1 and t.check_constraints for t in large.tables[1:])
     assert few == many
     assert few <= 7  # VERSION() + tables, columns, statistics, foreign keys, checks
+
+
+def test_packed_catalog_rows_equal_plain_rows(
+    sink: tuple[Snapshot, Snapshot], my: Engine, other_db: str
+) -> None:
+    """The JSON-packed statements return exactly the plain statements' rows, awkward text
+    included (quotes, backslashes, newlines, non-ASCII, ``%``, JSON's own syntax)."""
+    awkward = 'it\'s \\ "q" 100% [1,2] {a:b}\nline é 日本 \u2028'
+    _create(
+        my,
+        f"CREATE TABLE awkward (id INT PRIMARY KEY, "
+        f"note VARCHAR(200) DEFAULT {_sql_literal(awkward)} COMMENT {_sql_literal(awkward)}, "
+        f"CONSTRAINT `odd-name` CHECK (note <> {_sql_literal(awkward)})) "
+        f"COMMENT {_sql_literal(awkward)}",
+    )
+    with my.connect() as conn:
+        server = server_info(conn)
+        assert server.packs_rows  # MariaDB 10.2.3+ / MySQL 8.0.3+
+        sent: list[str] = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        packed = fetch_catalog(conn, server, [server.database, other_db], packed=True)
+        assert len(sent) == 6 and all("JSON_ARRAY" in sql for sql in sent)  # none read again
+        plain = fetch_catalog(conn, server, [server.database, other_db], packed=False)
+    for kind in ("tables", "columns", "statistics", "foreign_keys", "checks"):
+        got = [tuple(row) for row in getattr(packed, kind)]
+        want = [tuple(row) for row in getattr(plain, kind)]
+        assert got == want, kind
+        assert len(want) > 0, kind
+    assert any(awkward in (row[-2] or "") for row in packed.columns)  # the comment survived
+
+
+def test_truncated_packed_rows_are_read_again_plain(
+    sink: tuple[Snapshot, Snapshot], my: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A packed value cut short by ``group_concat_max_len`` (here set too small on purpose) is
+    noticed by its row count and the statement is run again row by row."""
+    monkeypatch.setattr(mysql_queries, "_MAX_LEN", 300)
+    with my.connect() as conn:
+        server = server_info(conn)
+        plain = fetch_catalog(conn, server, [server.database], packed=False)
+        sent: list[str] = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        packed = fetch_catalog(conn, server, [server.database], packed=True)
+    assert [tuple(r) for r in packed.columns] == [tuple(r) for r in plain.columns]
+    assert len(sent) > 6  # some statements were read again
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def test_requires_a_database(my: Engine) -> None:

@@ -142,6 +142,8 @@ def type_key(type_: sa.types.TypeEngine) -> Hashable | None:
     their own key; lists and dicts, like an Enum's labels, by their items). None when some
     attribute cannot be keyed: such a type is never memoized."""
     attrs = vars(type_)
+    if "dispatch" in attrs:  # a SchemaType's (Boolean, Enum) own event hooks: not its SQL
+        attrs = {k: v for k, v in attrs.items() if k != "dispatch"}
     if not attrs:
         return (type(type_),)
     values = tuple(attrs.values())

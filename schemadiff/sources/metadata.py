@@ -8,11 +8,15 @@ hints are read from ``Table.info`` / ``Column.info`` (``{"renamed_from": "old_na
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.schema import (
     CheckConstraint as SACheck,
 )
+from sqlalchemy.sql.schema import DefaultClause
 from sqlalchemy.sql.schema import (
     ForeignKeyConstraint as SAForeignKey,
 )
@@ -21,7 +25,7 @@ from sqlalchemy.sql.schema import (
 )
 
 from schemadiff.dialects import rules_for
-from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.base import DialectRules, type_key
 from schemadiff.perf import without_gc
 from schemadiff.snapshot import (
     CheckConstraint,
@@ -71,6 +75,11 @@ class _Builder:
         self.default_schema = default_schema
         self.ddl = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
         self.preparer = self.ddl.preparer
+        #: columns by :func:`_column_key`: models repeat the same few dozen column definitions
+        #: (``id``, ``created_at``, ``name String(100)``) across thousands of tables
+        self.known_columns: dict[Hashable, Column] = {}
+        #: compiled SQL of plain ``text()`` clauses (no bound parameters) by their text
+        self.known_texts: dict[str, str] = {}
 
     def schema(self, name: str | None) -> str | None:
         return None if name == self.default_schema else name
@@ -78,6 +87,16 @@ class _Builder:
     def compile(self, clause: sa.ClauseElement | str) -> str:
         if isinstance(clause, str):
             return clause
+        if type(clause) is TextClause and not clause._bindparams:
+            # its SQL is a function of its text alone (``\\:`` unescaped, ``%`` doubled for
+            # some drivers): compiled once per distinct text, not once per table
+            known = self.known_texts.get(clause.text)
+            if known is None:
+                known = self.known_texts[clause.text] = self._compile(clause)
+            return known
+        return self._compile(clause)
+
+    def _compile(self, clause: sa.ClauseElement) -> str:
         return str(
             # include_table=False: DDL never qualifies columns (``CHECK (age >= 0)``)
             clause.compile(
@@ -138,6 +157,15 @@ class _Builder:
         return self.rules.adjust_metadata_table_options(self.rules.adjust_metadata_table(table), t)
 
     def column(self, t: sa.Table, c: sa.Column, is_autoincrement: bool) -> Column:
+        key = _column_key(c, is_autoincrement)
+        if key is None:
+            return self.new_column(c, is_autoincrement)
+        column = self.known_columns.get(key)
+        if column is None:
+            column = self.known_columns[key] = self.new_column(c, is_autoincrement)
+        return column
+
+    def new_column(self, c: sa.Column, is_autoincrement: bool) -> Column:
         ctype = self.rules.metadata_type(c.type, self.dialect)
         default_text = None
         if c.server_default is not None and not isinstance(
@@ -249,6 +277,32 @@ class _Builder:
         return IndexElement(
             self.rules.canonical_expression(raw), True, descending, nulls, opclass, raw
         )
+
+
+def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:
+    """Everything :meth:`_Builder.new_column` reads from ``c``, hashable; None (build it anew)
+    for what this does not cover: identity and computed columns, defaults that are neither a
+    string nor a plain ``text()``, types :func:`type_key` cannot key."""
+    if c.identity is not None or c.computed is not None:
+        return None
+    tkey = type_key(c.type)
+    if tkey is None:
+        return None
+    default = c.server_default
+    dkey: Hashable = None
+    if default is not None:
+        if type(default) is not DefaultClause:
+            return None
+        arg = default.arg
+        if isinstance(arg, str):
+            dkey = ("str", arg)
+        elif type(arg) is TextClause and not arg._bindparams:
+            dkey = ("text", arg.text)
+        else:
+            return None
+    info = c.__dict__.get("info")  # ``info`` is created on first access: do not create it
+    renamed_from = info.get("renamed_from") if info else None
+    return (c.name, tkey, bool(c.nullable), dkey, c.comment, is_autoincrement, renamed_from)
 
 
 def _unique_key(u: UniqueConstraint) -> tuple[str, tuple[str, ...]]:
