@@ -26,7 +26,7 @@ from pathlib import Path
 Key = tuple[str, str, str]  # (kind, dialect, text)
 
 #: the modules whose code decides canonical text: a change in any starts a new memo file
-_RULE_MODULES = ("sqlexpr.py", "sqltree.py", "dialects/mysql.py")
+_RULE_MODULES = ("sqlexpr.py", "sqltree.py", "dialects/mysql.py", "dialects/mysql_sqltree.py")
 _PREFIX = "canonical-sql-"
 _LIMIT = 200_000  # entries; past this the file starts over (it only grows with new texts)
 

@@ -142,8 +142,9 @@ def type_key(type_: sa.types.TypeEngine) -> Hashable | None:
     their own key; lists and dicts, like an Enum's labels, by their items). None when some
     attribute cannot be keyed: such a type is never memoized."""
     attrs = vars(type_)
-    if "dispatch" in attrs:  # a SchemaType's (Boolean, Enum) own event hooks: not its SQL
-        attrs = {k: v for k, v in attrs.items() if k != "dispatch"}
+    if "dispatch" in attrs:  # a SchemaType (Boolean, Enum): its event hooks are not its SQL,
+        # and an Enum's lookups are derived from its values and class (both in the key)
+        attrs = {k: v for k, v in attrs.items() if k not in _NOT_KEYED}
     if not attrs:
         return (type(type_),)
     values = tuple(attrs.values())
@@ -161,6 +162,7 @@ def type_key(type_: sa.types.TypeEngine) -> Hashable | None:
 
 
 _NESTED = (sa.types.TypeEngine, list, dict)
+_NOT_KEYED = frozenset({"dispatch", "_valid_lookup", "_object_lookup"})
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 

@@ -25,14 +25,12 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-import sqlglot
 from sqlalchemy.engine import Dialect
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
 from schemadiff.dialects.base import DialectRules, python_type_hint
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
+from schemadiff.exprmemo import MEMO
 from schemadiff.snapshot import (
     Column,
     ColumnType,
@@ -42,7 +40,6 @@ from schemadiff.snapshot import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.sqlexpr import canonical_sql, canonicalize_tree
 
 #: ``<default> ON UPDATE CURRENT_TIMESTAMP[(n)]`` (only a timestamp function can follow ON UPDATE)
 _ON_UPDATE = re.compile(
@@ -242,36 +239,14 @@ def _plain_number(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def mysql_canonical_sql(text: str) -> str:
-    """:func:`schemadiff.sqlexpr.canonical_sql` plus MySQL's own equivalences."""
-    try:
-        tree = sqlglot.parse_one(text, read="mysql")
-    except (SqlglotError, ValueError, RecursionError):
-        return canonical_sql(text, "mysql")
-    if tree is None:  # pragma: no cover
-        return canonical_sql(text, "mysql")
-    tree = canonicalize_tree(tree.transform(_mysql_rewrite, copy=True), "mysql")
-    try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
-    except (SqlglotError, ValueError):  # pragma: no cover
-        return canonical_sql(text, "mysql")
+    """:func:`schemadiff.sqlexpr.canonical_sql` plus MySQL's own equivalences, remembered
+    between runs like it (:mod:`schemadiff.exprmemo`): sqlglot is imported only for texts no
+    earlier run has seen."""
+    key = ("mysql-sql", "mysql", text)
+    found = MEMO.get(key)
+    if found is None:
+        from schemadiff.dialects.mysql_sqltree import parse_mysql_canonical
 
-
-def _mysql_rewrite(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.Introducer):  # _utf8mb4'a' -> 'a'
-        return node.expression
-    if isinstance(node, exp.Boolean):
-        return exp.Literal.number(1 if node.this else 0)
-    if isinstance(node, exp.Length):  # keep bytes (length/octet_length) apart from characters
-        fn = "OCTET_LENGTH" if node.args.get("binary") else "CHAR_LENGTH"
-        return exp.Anonymous(this=fn, expressions=[node.this])
-    if isinstance(node, exp.Anonymous) and str(node.this).upper() == "OCTET_LENGTH":
-        return exp.Anonymous(this="OCTET_LENGTH", expressions=node.expressions)
-    if isinstance(node, exp.CurrentTimestamp) and node.this is not None:
-        return exp.Anonymous(this="CURRENT_TIMESTAMP", expressions=[node.this])
-    if isinstance(node, exp.Localtimestamp | exp.Localtime):  # MySQL synonyms of NOW()
-        return exp.CurrentTimestamp()
-    if isinstance(node, exp.Anonymous) and str(node.this).upper() == "NOW" and node.expressions:
-        return exp.Anonymous(this="CURRENT_TIMESTAMP", expressions=node.expressions)
-    if isinstance(node, exp.UtcTimestamp):
-        return exp.Anonymous(this="UTC_TIMESTAMP", expressions=[])
-    return node
+        found = parse_mysql_canonical(text)
+        MEMO.put(key, found)
+    return found

@@ -12,7 +12,8 @@ from collections.abc import Hashable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import False_, Null, TextClause, True_
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.schema import (
     CheckConstraint as SACheck,
 )
@@ -75,6 +76,12 @@ class _Builder:
         self.default_schema = default_schema
         self.ddl = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
         self.preparer = self.ddl.preparer
+        #: no constraint or index name this long is truncated (nor rejected) by the dialect
+        self.short_name = min(
+            dialect.max_identifier_length,
+            dialect.max_index_name_length or dialect.max_identifier_length,
+            dialect.max_constraint_name_length or dialect.max_identifier_length,
+        )
         #: columns by :func:`_column_key`: models repeat the same few dozen column definitions
         #: (``id``, ``created_at``, ``name String(100)``) across thousands of tables
         self.known_columns: dict[Hashable, Column] = {}
@@ -106,8 +113,11 @@ class _Builder:
         )
 
     def constraint_name(self, constraint: sa.Constraint | sa.Index) -> str | None:
-        if constraint.name is None:
+        name = constraint.name
+        if name is None:
             return None
+        if type(name) is str and len(name) <= self.short_name:
+            return name  # what SQLAlchemy returns for a plain name it need not truncate
         name = self.preparer.format_constraint(constraint, _alembic_quote=False)
         return str(name) if name is not None else None
 
@@ -293,16 +303,31 @@ def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:
     if default is not None:
         if type(default) is not DefaultClause:
             return None
-        arg = default.arg
-        if isinstance(arg, str):
-            dkey = ("str", arg)
-        elif type(arg) is TextClause and not arg._bindparams:
-            dkey = ("text", arg.text)
-        else:
+        dkey = _default_key(default.arg)
+        if dkey is None:
             return None
     info = c.__dict__.get("info")  # ``info`` is created on first access: do not create it
     renamed_from = info.get("renamed_from") if info else None
     return (c.name, tkey, bool(c.nullable), dkey, c.comment, is_autoincrement, renamed_from)
+
+
+def _default_key(arg: object) -> Hashable | None:
+    """What a server default compiles from, hashable: a string, a plain ``text()``,
+    ``true()``/``false()``/``null()``, or an argument-less function (``func.now()``); None for
+    anything else (compiled every time)."""
+    if isinstance(arg, str):
+        return ("str", arg)
+    kind = type(arg)
+    if kind is TextClause:
+        return ("text", arg.text) if not arg._bindparams else None  # type: ignore[attr-defined]
+    if kind in _CONSTANTS:
+        return (kind,)
+    if isinstance(arg, FunctionElement) and not arg.clauses.clauses:
+        return ("function", kind, getattr(arg, "name", None), getattr(arg, "packagenames", None))
+    return None
+
+
+_CONSTANTS = (True_, False_, Null)
 
 
 def _unique_key(u: UniqueConstraint) -> tuple[str, tuple[str, ...]]:

@@ -1,0 +1,116 @@
+"""The models' snapshot shares work between alike constructs without changing a result: a
+column is built once per distinct definition (:func:`_column_key`), a plain ``text()`` compiled
+once per text, a short plain constraint name taken as is, and type keys ignore what never reaches
+the SQL (a SchemaType's event hooks, an Enum's derived lookups)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.engine import Dialect
+
+from fixtures import kitchen_sink
+from schemadiff.dialects import rules_for
+from schemadiff.dialects.base import type_key
+from schemadiff.sources.metadata import _Builder, _column_key, inspect_metadata
+
+DIALECTS: dict[str, Dialect] = {
+    "sqlite": sqlite.dialect(),
+    "postgresql": postgresql.dialect(),
+    "mysql": mysql.dialect(),
+}
+
+
+@pytest.mark.parametrize("backend", sorted(DIALECTS))
+def test_shared_columns_equal_columns_built_one_by_one(backend: str) -> None:
+    dialect = DIALECTS[backend]
+    metadata = kitchen_sink.build(backend)
+    builder = _Builder(dialect, rules_for(dialect.name), None)
+    shared = 0
+    for table in metadata.sorted_tables:
+        autoincrement = table.autoincrement_column
+        for c in table.columns:
+            alone = builder.new_column(c, c is autoincrement)
+            assert builder.column(table, c, c is autoincrement) == alone, (table.name, c.name)
+            assert builder.column(table, c, c is autoincrement).raw_default == alone.raw_default
+            shared += _column_key(c, c is autoincrement) is not None
+    assert shared > 0
+
+
+@pytest.mark.parametrize("backend", sorted(DIALECTS))
+def test_short_names_and_texts_read_as_sqlalchemy_renders_them(backend: str) -> None:
+    dialect = DIALECTS[backend]
+    metadata = kitchen_sink.build(backend)
+    builder = _Builder(dialect, rules_for(dialect.name), None)
+    named = 0
+    for table in metadata.sorted_tables:
+        for item in [*table.constraints, *table.indexes]:
+            if item.name is None:
+                continue
+            rendered = builder.preparer.format_constraint(item, _alembic_quote=False)
+            assert builder.constraint_name(item) == (None if rendered is None else str(rendered))
+            named += 1
+        for check in table.constraints:
+            if isinstance(check, sa.CheckConstraint):
+                assert builder.compile(check.sqltext) == builder._compile(check.sqltext)
+                assert builder.compile(check.sqltext) == builder._compile(check.sqltext)  # memo
+    assert named > 0
+
+
+def test_a_name_too_long_is_still_rejected() -> None:
+    metadata = sa.MetaData()
+    table = sa.Table("t", metadata, sa.Column("a", sa.Integer), sa.Column("b", sa.Integer))
+    sa.Index("x" * 70, table.c.a)
+    with pytest.raises(sa.exc.IdentifierError):
+        inspect_metadata(metadata, postgresql.dialect())
+
+
+def test_columns_that_differ_in_any_part_are_not_shared() -> None:
+    metadata = sa.MetaData()
+    variants = [
+        sa.Column("a", sa.String(10)),
+        sa.Column("a", sa.String(11)),
+        sa.Column("a", sa.String(10), nullable=False),
+        sa.Column("a", sa.String(10), comment="x"),
+        sa.Column("a", sa.String(10), server_default="x"),
+        sa.Column("a", sa.String(10), server_default=sa.text("'y'")),
+        sa.Column("a", sa.String(10), server_default=sa.func.now()),
+        sa.Column("a", sa.String(10), server_default=sa.func.current_timestamp()),
+        sa.Column("a", sa.String(10), server_default=sa.func.lower("X")),  # has an argument
+        sa.Column("a", sa.String(10), info={"renamed_from": "old"}),
+        sa.Column("a", sa.String(10, collation="utf8mb4_bin")),
+        sa.Column("b", sa.String(10)),
+    ]
+    for i, column in enumerate(variants):
+        sa.Table(f"t{i}", metadata, sa.Column("id", sa.Integer, primary_key=True), column)
+    snapshot = inspect_metadata(metadata, mysql.dialect())
+    built = [t.columns[1] for t in sorted(snapshot.tables, key=lambda t: int(t.name[1:]))]
+    assert len({id(c) for c in built}) == len(variants)
+    assert len({(c, c.raw_default) for c in built}) == len(variants)
+    assert _column_key(variants[8], False) is None  # compiled every time
+    assert [c.renamed_from for c in built].count("old") == 1
+
+
+def test_alike_columns_in_different_tables_are_one_object() -> None:
+    metadata = sa.MetaData()
+    for i in range(3):
+        sa.Table(
+            f"t{i}",
+            metadata,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("created", sa.DateTime, server_default=sa.func.now(), nullable=False),
+            sa.Column("flag", sa.Boolean, server_default=sa.true()),
+            sa.Column("state", sa.Enum("a", "b", name="state")),
+        )
+    tables = inspect_metadata(metadata, postgresql.dialect()).tables
+    for position in range(4):
+        assert len({id(t.columns[position]) for t in tables}) == 1
+
+
+def test_type_keys_ignore_event_hooks_and_derived_lookups() -> None:
+    assert type_key(sa.Boolean()) == type_key(sa.Boolean())
+    assert type_key(sa.Boolean(create_constraint=True)) != type_key(sa.Boolean())
+    assert type_key(sa.Enum("a", "b", name="e")) == type_key(sa.Enum("a", "b", name="e"))
+    assert type_key(sa.Enum("a", "b", name="e")) != type_key(sa.Enum("a", "c", name="e"))
+    assert type_key(sa.Enum("a", "b", name="e")) != type_key(sa.Enum("b", "a", name="e"))
