@@ -221,8 +221,8 @@ def my(backend_url: Callable[[str], str]) -> Iterator[Engine]:
 def test_bytes_from_the_driver_are_decoded(my: Engine, packed: bool) -> None:
     query = Query(
         TABLE_FIELDS,
-        ("CAST('app' AS BINARY)", "'résumé'", "NULL", "CAST('x' AS BINARY)"),
         "FROM DUAL WHERE 'q' NOT IN :schemas",
+        columns=("CAST('app' AS BINARY)", "'résumé'", "NULL", "CAST('x' AS BINARY)"),
     )
     with my.connect() as conn:
         rows = _Reader(conn, server_info(conn), ["a"], packed).rows(query)

@@ -291,8 +291,8 @@ class _Builder:
 
 def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:
     """Everything :meth:`_Builder.new_column` reads from ``c``, hashable; None (build it anew)
-    for what this does not cover: identity and computed columns, defaults that are neither a
-    string nor a plain ``text()``, types :func:`type_key` cannot key."""
+    for what this does not cover: identity and computed columns, defaults :func:`_default_key`
+    cannot key, types :func:`type_key` cannot key."""
     if c.identity is not None or c.computed is not None:
         return None
     tkey = type_key(c.type)
@@ -318,8 +318,8 @@ def _default_key(arg: object) -> Hashable | None:
     if isinstance(arg, str):
         return ("str", arg)
     kind = type(arg)
-    if kind is TextClause:
-        return ("text", arg.text) if not arg._bindparams else None  # type: ignore[attr-defined]
+    if isinstance(arg, TextClause) and kind is TextClause:
+        return ("text", arg.text) if not arg._bindparams else None
     if kind in _CONSTANTS:
         return (kind,)
     if isinstance(arg, FunctionElement) and not arg.clauses.clauses:

@@ -3,7 +3,8 @@ every requested schema at once (``TABLE_SCHEMA IN (...)``), so the count never g
 number of tables. Each returns positional rows (tuple-like, in the order its ``*_FIELDS`` names;
 the labels are checked against it once per statement: MySQL 8 upper-cases column labels of
 ``information_schema`` views, aliases fix that), text values decoded. Rows stay the driver's own:
-a dict per row cost as much as assembling the tables from them.
+a dict per row cost as much as assembling the tables from them. Where the server can, each
+statement returns its rows packed into one JSON value instead (:class:`_Reader`).
 """
 
 from __future__ import annotations
@@ -82,30 +83,37 @@ CHECK_FIELDS = ("table_schema", "table_name", "constraint_name", "check_clause")
 
 @dataclass(frozen=True)
 class Query:
-    """One catalog statement: the SQL expression of each field (in its ``*_FIELDS`` order), the
-    ``FROM ... WHERE`` part (with the expanding ``:schemas``) and the rows' order."""
+    """One catalog statement: its fields (a ``*_FIELDS`` tuple), the ``FROM ... WHERE`` part
+    (with the expanding ``:schemas``), the rows' order, and each field's SQL expression where it
+    is not the upper-cased field name."""
 
     fields: tuple[str, ...]
-    expressions: tuple[str, ...]
     source: str
     order: str = ""
+    columns: tuple[str, ...] = ()
+
+    @property
+    def expressions(self) -> tuple[str, ...]:
+        return self.columns or tuple(f.upper() for f in self.fields)
+
+    @property
+    def order_by(self) -> str:
+        return f" ORDER BY {self.order}" if self.order else ""
 
     def plain(self) -> str:
         """One row per catalog row (labels lower-cased: MySQL 8 upper-cases them)."""
         select = ", ".join(
             f"{e} AS {f}" for e, f in zip(self.expressions, self.fields, strict=True)
         )
-        order = f" ORDER BY {self.order}" if self.order else ""
-        return f"SELECT {select} {self.source}{order}"
+        return f"SELECT {select} {self.source}{self.order_by}"
 
     def packed(self, server: Server) -> str:
         """All rows as one JSON array of arrays, plus their count (to tell a truncated
-        ``GROUP_CONCAT`` apart); see :func:`_packed_rows`."""
+        ``GROUP_CONCAT`` apart); see :meth:`_Reader.packed_rows`."""
         values = self.expressions
         if not server.is_mariadb:  # text, never MySQL's base64 rendering of binary strings
             values = tuple(f"CAST({e} AS CHAR CHARACTER SET utf8mb4)" for e in values)
-        order = f" ORDER BY {self.order}" if self.order else ""
-        rows = f"GROUP_CONCAT(JSON_ARRAY({', '.join(values)}){order} SEPARATOR ',')"
+        rows = f"GROUP_CONCAT(JSON_ARRAY({', '.join(values)}){self.order_by} SEPARATOR ',')"
         select = f"COUNT(*), CONCAT('[', {rows}, ']') {self.source}"
         if server.is_mariadb:
             return f"SET STATEMENT group_concat_max_len={_MAX_LEN} FOR SELECT {select}"
@@ -117,40 +125,22 @@ _MAX_LEN = 4294967295
 
 TABLES = Query(
     TABLE_FIELDS,
-    ("TABLE_SCHEMA", "TABLE_NAME", "TABLE_COLLATION", "TABLE_COMMENT"),
     "FROM information_schema.TABLES WHERE TABLE_SCHEMA IN :schemas"
     " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')",
 )
 
 COLUMNS = Query(
     COLUMN_FIELDS,
-    (
-        "TABLE_SCHEMA",
-        "TABLE_NAME",
-        "COLUMN_NAME",
-        "COLUMN_DEFAULT",
-        "IS_NULLABLE",
-        "COLUMN_TYPE",
-        "COLLATION_NAME",
-        "EXTRA",
-        "COLUMN_COMMENT",
-        "GENERATION_EXPRESSION",
-    ),  # fmt: skip
     "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN :schemas",
     "TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
 )
 
 
 def statistics(server: Server) -> Query:
-    """``EXPRESSION`` only where the server has it."""
-    expressions = (
-        "TABLE_SCHEMA", "TABLE_NAME", "INDEX_NAME", "NON_UNIQUE", "SEQ_IN_INDEX", "COLUMN_NAME",
-        "COLLATION", "SUB_PART", "INDEX_TYPE", "EXPRESSION",
-    )  # fmt: skip
-    count = len(expressions) if server.has_index_expressions else len(expressions) - 1
+    """``EXPRESSION`` (the last field) only where the server has it."""
+    count = len(STATISTICS_FIELDS) - (0 if server.has_index_expressions else 1)
     return Query(
         STATISTICS_FIELDS[:count],
-        expressions[:count],
         "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN :schemas",
         "TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
     )
@@ -160,16 +150,7 @@ def statistics(server: Server) -> Query:
 #: ``REFERENTIAL_CONSTRAINTS`` (and ``TABLE_CONSTRAINTS``) inside ``information_schema`` makes
 #: MariaDB materialize and scan them per row (0.45 s at 1,000 tables, against 0.03 s apart).
 FOREIGN_KEY_COLUMNS = Query(
-    FOREIGN_KEY_FIELDS[:7],
-    (
-        "TABLE_SCHEMA",
-        "TABLE_NAME",
-        "CONSTRAINT_NAME",
-        "COLUMN_NAME",
-        "REFERENCED_TABLE_SCHEMA",
-        "REFERENCED_TABLE_NAME",
-        "REFERENCED_COLUMN_NAME",
-    ),  # fmt: skip
+    FOREIGN_KEY_FIELDS[:7],  # the rules come from FOREIGN_KEY_RULES
     "FROM information_schema.KEY_COLUMN_USAGE"
     " WHERE TABLE_SCHEMA IN :schemas AND REFERENCED_TABLE_NAME IS NOT NULL",
     "TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
@@ -177,28 +158,28 @@ FOREIGN_KEY_COLUMNS = Query(
 
 FOREIGN_KEY_RULES = Query(
     _FOREIGN_KEY_RULE_FIELDS,
-    ("CONSTRAINT_SCHEMA", "TABLE_NAME", "CONSTRAINT_NAME", "UPDATE_RULE", "DELETE_RULE"),
     "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN :schemas",
+    columns=("CONSTRAINT_SCHEMA", "TABLE_NAME", "CONSTRAINT_NAME", "UPDATE_RULE", "DELETE_RULE"),
 )
 
 #: MariaDB names the table in CHECK_CONSTRAINTS (check names are unique per table only)
 MARIADB_CHECKS = Query(
     CHECK_FIELDS,
-    ("CONSTRAINT_SCHEMA", "TABLE_NAME", "CONSTRAINT_NAME", "CHECK_CLAUSE"),
     "FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN :schemas",
     "CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME",
+    columns=("CONSTRAINT_SCHEMA", "TABLE_NAME", "CONSTRAINT_NAME", "CHECK_CLAUSE"),
 )
 
 #: MySQL 8 does not: the table comes from TABLE_CONSTRAINTS (check names are unique per schema)
 MYSQL_CHECKS = Query(
     CHECK_FIELDS,
-    ("t.TABLE_SCHEMA", "t.TABLE_NAME", "c.CONSTRAINT_NAME", "c.CHECK_CLAUSE"),
     "FROM information_schema.CHECK_CONSTRAINTS c"
     " JOIN information_schema.TABLE_CONSTRAINTS t"
     " ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME"
     " AND t.CONSTRAINT_TYPE = 'CHECK'"
     " WHERE c.CONSTRAINT_SCHEMA IN :schemas",
     "t.TABLE_SCHEMA, t.TABLE_NAME, c.CONSTRAINT_NAME",
+    columns=("t.TABLE_SCHEMA", "t.TABLE_NAME", "c.CONSTRAINT_NAME", "c.CHECK_CLAUSE"),
 )
 
 
@@ -240,7 +221,7 @@ def fetch_catalog(
 ) -> CatalogRows:
     """Run the fixed set of catalog queries for ``schemas``: each packed into one JSON value
     where the server can (``packed=None``), else (or with ``packed=False``) row by row."""
-    pack = server.packs_rows if packed is None else packed and server.packs_rows
+    pack = server.packs_rows and packed is not False
     reader = _Reader(conn, server, list(schemas), pack)
     checks: Sequence[Row] = []
     if server.has_check_constraints:

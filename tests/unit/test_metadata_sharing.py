@@ -22,11 +22,14 @@ DIALECTS: dict[str, Dialect] = {
 }
 
 
+def _kitchen_sink(backend: str) -> tuple[sa.MetaData, _Builder]:
+    dialect = DIALECTS[backend]
+    return kitchen_sink.build(backend), _Builder(dialect, rules_for(dialect.name), None)
+
+
 @pytest.mark.parametrize("backend", sorted(DIALECTS))
 def test_shared_columns_equal_columns_built_one_by_one(backend: str) -> None:
-    dialect = DIALECTS[backend]
-    metadata = kitchen_sink.build(backend)
-    builder = _Builder(dialect, rules_for(dialect.name), None)
+    metadata, builder = _kitchen_sink(backend)
     shared = 0
     for table in metadata.sorted_tables:
         autoincrement = table.autoincrement_column
@@ -40,9 +43,7 @@ def test_shared_columns_equal_columns_built_one_by_one(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", sorted(DIALECTS))
 def test_short_names_and_texts_read_as_sqlalchemy_renders_them(backend: str) -> None:
-    dialect = DIALECTS[backend]
-    metadata = kitchen_sink.build(backend)
-    builder = _Builder(dialect, rules_for(dialect.name), None)
+    metadata, builder = _kitchen_sink(backend)
     named = 0
     for table in metadata.sorted_tables:
         for item in [*table.constraints, *table.indexes]:
