@@ -210,4 +210,8 @@ def run(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(run())
+    from schemadiff.perf import spare_final_collection
+
+    code = run()
+    spare_final_collection()
+    sys.exit(code)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -42,3 +43,18 @@ def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+def spare_final_collection() -> None:
+    """Called by the console script just before the process exits: the interpreter's shutdown
+    runs one last full collection over every live object (the user's whole ``MetaData`` and our
+    snapshots; about 0.4 s at 1,000 tables), which frees nothing the ending process needs.
+    Freezing moves those objects out of the collector's reach; the operating system reclaims
+    the memory. Only for a process that is about to end: a long-lived one (the pytest plugin, a
+    library caller) would keep its cyclic garbage."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing left to write to
+            pass
+    gc.freeze()
