@@ -552,3 +552,30 @@ def test_search_path_does_not_change_schemas(
     assert _col(db, "documents", "lvl").type.sql == "enum(audit.level)"
     assert _col(db, "log", "level", "audit").type.sql == "enum(audit.level)"
     assert db.enums == sink[1].enums
+
+
+def test_shared_columns_equal_columns_converted_one_by_one(
+    pg: Engine, sink: tuple[sa.MetaData, Snapshot]
+) -> None:
+    """Columns converted once per distinct catalog row (``pg_convert.column``) equal columns
+    converted alone, table by table; SERIAL and identity columns are never shared."""
+    from schemadiff.dialects.postgresql import PostgresqlRules
+    from schemadiff.sources import pg_convert
+    from schemadiff.sources.pg_queries import fetch_catalog, fetch_owned_sequences
+
+    with pg.connect() as conn:
+        default = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
+        rows = fetch_catalog(conn, [default, "audit"])
+        owned = fetch_owned_sequences(conn, [default, "audit"])
+    ctx = pg_convert.Context(PostgresqlRules(), pg.dialect, default)
+    shared = serial = 0
+    for (schema, table), raws in rows.columns.items():
+        for raw in raws:
+            sequence = owned.get((schema, table), {}).get(raw.name)
+            alone = pg_convert.new_column(ctx, table, raw, sequence)
+            got = pg_convert.column(ctx, table, raw, sequence)
+            assert (got, got.raw_default) == (alone, alone.raw_default), (table, raw.name)
+            serial += got.autoincrement or got.identity is not None
+    shared = sum(len(raws) for raws in rows.columns.values()) - len(ctx.known_columns)
+    assert shared > 0 and serial > 0
+    assert not any(c.autoincrement or c.identity for c in ctx.known_columns.values())

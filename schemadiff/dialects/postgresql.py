@@ -217,7 +217,8 @@ class PostgresqlRules(DialectRules):
         ):
             return index  # plain columns, default order and method: the common case
         columns = set(source.table.c.keys()) if source.table is not None else set()
-        ops = source.dialect_options["postgresql"].get("ops") or {}
+        pg = source.dialect_options.get("postgresql")  # ``[...]`` would build the defaults
+        ops = (pg.get("ops") if pg is not None else None) or {}
         elements = []
         for el in index.elements:
             order = _TEXT_ORDER.match(el.raw) if el.is_expression and el.raw else None

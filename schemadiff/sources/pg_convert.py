@@ -8,7 +8,8 @@ SERIAL sequences, identity defaults, default index options) is normalized throug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Dialect
 
@@ -33,11 +34,13 @@ _CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 @dataclass(frozen=True)
 class Context:
-    """What every conversion needs: the rules, the dialect and the default schema's real name."""
+    """What every conversion needs: the rules, the dialect and the default schema's real name;
+    plus the columns converted so far (see :func:`column`)."""
 
     rules: PostgresqlRules
     dialect: Dialect
     default_schema: str
+    known_columns: dict[tuple[Any, ...], Column] = field(default_factory=dict, compare=False)
 
     def canonical_schema(self, name: str | None) -> str | None:
         return None if name is None or name == self.default_schema else name
@@ -55,9 +58,23 @@ def column_type(ctx: Context, raw: ColumnRow) -> ColumnType:
 def column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | None) -> Column:
     """A reflected column; ``owned_sequence`` is the sequence the column owns (SERIAL).
 
-    A domain's default and NOT NULL apply to its columns (as SQLAlchemy's inspector reports
-    them); a generated column's expression is its ``Computed``, not a default.
+    Thousands of tables repeat a few dozen column definitions, so a column is converted once
+    per distinct row (all of it but the column number), except where the table matters: a
+    ``nextval`` default (SERIAL is told by the table's and column's names) and identity
+    columns.
     """
+    if raw.identity is not None or (raw.default is not None and "nextval" in raw.default.lower()):
+        return new_column(ctx, table, raw, owned_sequence)
+    key = raw[1:]
+    found = ctx.known_columns.get(key)
+    if found is None:
+        found = ctx.known_columns[key] = new_column(ctx, table, raw, owned_sequence)
+    return found
+
+
+def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | None) -> Column:
+    """A domain's default and NOT NULL apply to its columns (as SQLAlchemy's inspector reports
+    them); a generated column's expression is its ``Computed``, not a default."""
     rules = ctx.rules
     default = raw.default
     nullable = not raw.not_null

@@ -1,6 +1,6 @@
 """The models' snapshot shares work between alike constructs without changing a result: a
 column is built once per distinct definition (:func:`_column_key`), a plain ``text()`` compiled
-once per text, a short plain constraint name taken as is, and type keys ignore what never reaches
+once per text, a short constraint name taken as is, and type keys ignore what never reaches
 the SQL (a SchemaType's event hooks, an Enum's derived lookups)."""
 
 from __future__ import annotations
@@ -57,6 +57,46 @@ def test_short_names_and_texts_read_as_sqlalchemy_renders_them(backend: str) -> 
                 assert builder.compile(check.sqltext) == builder._compile(check.sqltext)
                 assert builder.compile(check.sqltext) == builder._compile(check.sqltext)  # memo
     assert named > 0
+
+
+@pytest.mark.parametrize("backend", sorted(DIALECTS))
+def test_convention_and_quoted_names_read_as_sqlalchemy_renders_them(backend: str) -> None:
+    """Names a naming convention makes (``conv``: truncated with a hash when too long) and
+    quoted names (``quoted_name``) take the short-name path only when SQLAlchemy would return
+    them unchanged."""
+    dialect = DIALECTS[backend]
+    builder = _Builder(dialect, rules_for(dialect.name), None)
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    long = "c" * 40
+    parent = sa.Table("parent", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    table = sa.Table(
+        "t" * 30,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(long, sa.Integer, sa.ForeignKey("parent.id")),
+        sa.Column("b", sa.Integer),
+        sa.UniqueConstraint(long, "b"),
+        sa.UniqueConstraint("b"),
+        sa.CheckConstraint("b > 0", name="positive"),
+        sa.Index(sa.sql.quoted_name("Quoted Ix", quote=True), "b"),
+    )
+    sa.Index(None, table.c.b, table.c.id)
+    kinds = set()
+    for item in [*parent.constraints, *table.constraints, *table.indexes]:
+        rendered = builder.preparer.format_constraint(item, _alembic_quote=False)
+        assert builder.constraint_name(item) == (None if rendered is None else str(rendered))
+        kinds.add((type(item.name).__name__, len(str(item.name)) > builder.short_name))
+    assert {("conv", False), ("quoted_name", False)} <= kinds
+    if backend != "sqlite":  # no limit that short there
+        assert ("conv", True) in kinds  # truncated with a hash, by SQLAlchemy
 
 
 def test_a_name_too_long_is_still_rejected() -> None:
