@@ -34,6 +34,27 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: the thread switch interval while reflection and the models' snapshot share the interpreter
+QUICK_SWITCH_INTERVAL = 0.001
+
+
+@contextmanager
+def quick_thread_switches() -> Iterator[None]:
+    """Let a thread that was waiting on the database take the interpreter back sooner.
+
+    While the models' snapshot is built in a worker thread, the reflecting thread reads the
+    catalog's answers: each ``recv`` releases the GIL, and getting it back waits for the busy
+    worker to reach the switch interval (5 ms by default). A packed MariaDB answer of a
+    megabyte arrives in dozens of reads, so the waits added about 40 ms at 1,000 tables; 1 ms
+    removes most of them. The interval is process-wide and restored on exit."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, QUICK_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
     """Decorator form of :func:`gc_paused`."""
 

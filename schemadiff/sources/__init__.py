@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 
-from schemadiff.perf import gc_paused
+from schemadiff.perf import gc_paused, quick_thread_switches
 from schemadiff.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -57,7 +57,11 @@ def inspect_both(
     from schemadiff.sources.metadata import inspect_metadata as build_models
 
     default = conn.dialect.default_schema_name
-    with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="schemadiff-models") as pool:
+    with (
+        gc_paused(),
+        quick_thread_switches(),
+        ThreadPoolExecutor(1, thread_name_prefix="schemadiff-models") as pool,
+    ):
         models = pool.submit(build_models, metadata, conn.dialect, default)
         db = inspect_database(conn, schemas)
         built = models.result()

@@ -63,13 +63,18 @@ def column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | None)
     ``nextval`` default (SERIAL is told by the table's and column's names) and identity
     columns.
     """
-    if raw.identity is not None or (raw.default is not None and "nextval" in raw.default.lower()):
+    by_table = raw.identity is not None or _calls_nextval(raw.default or raw.domain_default)
+    if by_table:
         return new_column(ctx, table, raw, owned_sequence)
     key = raw[1:]
     found = ctx.known_columns.get(key)
     if found is None:
         found = ctx.known_columns[key] = new_column(ctx, table, raw, owned_sequence)
     return found
+
+
+def _calls_nextval(default: str | None) -> bool:
+    return default is not None and "nextval" in default.lower()
 
 
 def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | None) -> Column:

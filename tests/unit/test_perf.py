@@ -6,7 +6,9 @@ import gc
 import subprocess
 import sys
 
-from schemadiff.perf import gc_paused, without_gc
+import pytest
+
+from schemadiff.perf import QUICK_SWITCH_INTERVAL, gc_paused, quick_thread_switches, without_gc
 
 
 def test_pause_nests_and_restores_the_collector() -> None:
@@ -36,6 +38,19 @@ def test_decorator_pauses_during_the_call_only() -> None:
 
     assert inside() is False
     assert gc.isenabled()
+
+
+def test_quick_thread_switches_are_scoped() -> None:
+    before = sys.getswitchinterval()
+    with quick_thread_switches():
+        assert sys.getswitchinterval() == pytest.approx(min(before, QUICK_SWITCH_INTERVAL))
+    assert sys.getswitchinterval() == before
+    sys.setswitchinterval(QUICK_SWITCH_INTERVAL / 2)  # already quicker: never made slower
+    try:
+        with quick_thread_switches():
+            assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_INTERVAL / 2)
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
