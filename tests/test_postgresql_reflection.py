@@ -568,7 +568,7 @@ def test_shared_columns_equal_columns_converted_one_by_one(
         rows = fetch_catalog(conn, [default, "audit"])
         owned = fetch_owned_sequences(conn, [default, "audit"])
     ctx = pg_convert.Context(PostgresqlRules(), pg.dialect, default)
-    shared = serial = 0
+    serial = 0
     for (schema, table), raws in rows.columns.items():
         for raw in raws:
             sequence = owned.get((schema, table), {}).get(raw.name)

@@ -22,12 +22,12 @@ import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.dialects.base import DialectRules, python_type_hint
+from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.exprmemo import MEMO
@@ -121,7 +121,7 @@ class MysqlRules(DialectRules):
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``); a bare
         column named as text (``sa.desc("price")``, ``sa.column("price")``) is that column."""
-        opts = _mysql_options(source)
+        opts = own_options(source, "mysql")
         lengths = opts.get("length") if opts is not None else None
         prefix = opts.get("prefix") if opts is not None else None
         using = prefix.lower() if prefix else None
@@ -162,7 +162,7 @@ class MysqlRules(DialectRules):
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """A column collation equal to the table's ``mysql_collate`` is no collation of its own
         (the catalog side only reports collations that differ from the table's)."""
-        opts = _mysql_options(source)
+        opts = own_options(source, "mysql")
         table_collation = opts.get("collate") if opts is not None else None
         if not table_collation:
             return table
@@ -171,14 +171,6 @@ class MysqlRules(DialectRules):
             for c in table.columns
         )
         return replace(table, columns=columns)
-
-
-def _mysql_options(source: sa.Index | sa.Table) -> Any:
-    """The construct's ``mysql_*`` options, None when it has none: asking ``dialect_options``
-    for a dialect it has not seen yet builds that dialect's defaults, all None for what we read
-    (the slowest part of the metadata hooks before this check)."""
-    opts = source.dialect_options
-    return opts["mysql"] if "mysql" in opts else None
 
 
 @lru_cache(maxsize=65536)

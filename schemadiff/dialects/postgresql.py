@@ -20,7 +20,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.sqltypes import Emulated
 
-from schemadiff.dialects.base import DialectRules, dialect_key, memoized, python_type_hint, type_key
+from schemadiff.dialects.base import (
+    DialectRules,
+    dialect_key,
+    memoized,
+    own_options,
+    python_type_hint,
+    type_key,
+)
 from schemadiff.snapshot import (
     Column,
     ColumnType,
@@ -217,7 +224,7 @@ class PostgresqlRules(DialectRules):
         ):
             return index  # plain columns, default order and method: the common case
         columns = set(source.table.c.keys()) if source.table is not None else set()
-        pg = source.dialect_options.get("postgresql")  # ``[...]`` would build the defaults
+        pg = own_options(source, "postgresql")
         ops = (pg.get("ops") if pg is not None else None) or {}
         elements = []
         for el in index.elements:

@@ -26,7 +26,7 @@ from sqlalchemy.sql.schema import (
 )
 
 from schemadiff.dialects import rules_for
-from schemadiff.dialects.base import DialectRules, type_key
+from schemadiff.dialects.base import DialectRules, own_options, type_key
 from schemadiff.perf import without_gc
 from schemadiff.snapshot import (
     CheckConstraint,
@@ -227,19 +227,17 @@ class _Builder:
         )
 
     def index(self, ix: sa.Index) -> Index:
-        opts = ix.dialect_options
-        # ``in``/``get`` never build a dialect's option dict (``opts[name]`` does, with its
-        # defaults: a third of this method's time when done per element)
-        pg = opts.get("postgresql") if self.dialect.name == "postgresql" else None
+        own = own_options(ix, self.dialect.name)
+        pg = own if self.dialect.name == "postgresql" else None
         ops = pg.get("ops") if pg is not None else None
         elements = [
             self.index_element(sa.text(expr) if isinstance(expr, str) else expr, ops)
             for expr in ix.expressions
         ]
         where = raw_where = None
-        for key in ("postgresql", "sqlite"):
-            if key == self.dialect.name and key in opts and opts[key].get("where") is not None:
-                raw_where = self.compile(opts[key]["where"])
+        if own is not None and self.dialect.name in ("postgresql", "sqlite"):
+            if own.get("where") is not None:  # a partial index
+                raw_where = self.compile(own["where"])
                 where = self.rules.canonical_expression(raw_where)
         using = None
         include: tuple[str, ...] = ()
