@@ -40,6 +40,8 @@ def is_widening(old: str, new: str) -> bool:
     for ranks in (_INT_RANK, _FLOAT_RANK, _TEXT_RANK, _BLOB_RANK):
         if a in ranks and b in ranks:
             return ranks[a] <= ranks[b]
+    if b == "text" and (a in _INT_RANK or a in ("numeric", "boolean")):
+        return True  # every such value has a text form that reads back as the same value
     if a in _INT_RANK and b == "numeric":
         return not ba or ((_int(ba, 0) or 0) - (_int(ba, 1) or 0)) >= 20
     if a in ("varchar", "char") and b in ("varchar", "text", "mediumtext", "longtext"):
@@ -58,6 +60,9 @@ def is_widening(old: str, new: str) -> bool:
         p1, s1 = _int(aa, 0) or 0, _int(aa, 1) or 0
         p2, s2 = _int(ba, 0) or 0, _int(ba, 1) or 0
         return s2 >= s1 and (p2 - s2) >= (p1 - s1)
-    if a in ("timestamp", "datetime") and b == a:
-        return (_int(aa, 0) or 0) <= (_int(ba, 0) or 6)
+    if a in ("timestamp", "timestamptz", "datetime") and b == a:
+        # no precision: 6 on the new side (PostgreSQL's default), 0 on the old (MySQL's);
+        # an explicit 0 is a precision like any other
+        old_p, new_p = _int(aa, 0), _int(ba, 0)
+        return (0 if old_p is None else old_p) <= (6 if new_p is None else new_p)
     return False

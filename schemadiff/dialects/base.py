@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
@@ -21,6 +22,17 @@ from schemadiff.sqlexpr import canonical_sql
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
 _MULTI_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class TypeChange:
+    """How a script changes a column's type on one backend: keyword arguments for
+    ``alter_column`` (``postgresql_using``), SQL to run first that fails when a value would not
+    convert unchanged, and the line the script's comment says about it."""
+
+    kwargs: tuple[tuple[str, str], ...] = ()
+    guard: str | None = None
+    note: str | None = None
 
 
 class DialectRules:
@@ -87,6 +99,15 @@ class DialectRules:
             return None
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
+
+    # --- hooks for the renderers ------------------------------------------------------------
+
+    def type_change(
+        self, schema: str | None, table: str, column: str, old: str, new: str
+    ) -> TypeChange:
+        """How to change ``column`` from canonical type ``old`` to ``new`` (the backend's own
+        conversion unless a backend says more)."""
+        return TypeChange()
 
     # --- hooks for the metadata side -------------------------------------------------------
 

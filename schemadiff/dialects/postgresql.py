@@ -22,12 +22,14 @@ from sqlalchemy.sql.sqltypes import Emulated
 
 from schemadiff.dialects.base import (
     DialectRules,
+    TypeChange,
     dialect_key,
     memoized,
     own_options,
     python_type_hint,
     type_key,
 )
+from schemadiff.dialects.postgresql_casts import plan_type_change
 from schemadiff.snapshot import (
     Column,
     ColumnType,
@@ -153,6 +155,21 @@ class PostgresqlRules(DialectRules):
             return False
         expected = f"{table}_{column}_seq"
         return seq in (owned, expected) or (len(expected) > 63 and seq.endswith("_seq"))
+
+    # --- type changes ------------------------------------------------------------------------
+
+    def type_change(
+        self, schema: str | None, table: str, column: str, old: str, new: str
+    ) -> TypeChange:
+        """Never a cast that can lose data: ``USING`` only where PostgreSQL has no assignment
+        cast, and a guard before every change that is not a widening (see
+        :mod:`schemadiff.dialects.postgresql_casts`)."""
+        plan = plan_type_change(schema, table, column, old, new)
+        kwargs = (("postgresql_using", plan.using),) if plan.using else ()
+        note = None
+        if plan.guard is not None:
+            note = f"narrowing: fails, converting nothing, if a value does not fit {new} unchanged"
+        return TypeChange(kwargs, plan.guard, note)
 
     # --- identity and index details -----------------------------------------------------------
 

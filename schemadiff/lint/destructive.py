@@ -56,9 +56,9 @@ def _type_change(action: Action) -> Iterator[Hit]:
         return
     yield Hit(
         "SD103",
-        f"alter column {column_ref(action)} from {old.sql} to {new.sql} narrows the type: values "
-        "that do not fit make the migration fail or are cut; widen instead, or check the data "
-        "first",
+        f"alter column {column_ref(action)} from {old.sql} to {new.sql} narrows the type: the "
+        "migration fails on values that do not fit (or, with a cast in USING, may cut or round "
+        "them); widen instead, or fix the data first",
     )
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from schemadiff import ops as O
+from schemadiff.dialects import rules_for
+from schemadiff.dialects.base import TypeChange
 from schemadiff.renderers.python_types import SA, render_type
 from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import (
@@ -23,7 +25,6 @@ from schemadiff.snapshot import (
     Table,
     TableKey,
 )
-from schemadiff.typeorder import is_widening
 
 TEXT_IMPORT = SA
 
@@ -67,7 +68,7 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
             parts.append(_batch_block(ops[i:j], ctx, copy_from))
         else:
             j = i + 1
-            parts += (_comment(op), render_op(op, ctx, "op"))
+            parts += (_comment(op, ctx), render_op(op, ctx, "op"))
         if state is not None:
             for done in ops[i:j]:
                 apply_in_place(state, done)
@@ -86,8 +87,12 @@ def render_op(op: O.Op, ctx: RenderContext, target: str = "op") -> Code:
     return renderer(op, ctx, target)
 
 
-def _comment(op: O.Op) -> Code:
+def _comment(op: O.Op, ctx: RenderContext) -> Code:
     lines = [f"# {op.describe()}"]
+    if isinstance(op, O.AlterColumn) and "type" in op.changes:
+        note = _type_change(op, ctx).note
+        if note is not None:
+            lines.append(f"# {note}")
     if isinstance(op, O.AddColumn) and op.needs_backfill:
         lines.append(
             "# WARNING: NOT NULL column without a default fails on a table with rows: give it a "
@@ -144,7 +149,7 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
     head = f"with op.batch_alter_table({', '.join(args)}) as batch_op:"
     body = Code()
     for op in ops:
-        body += _comment(op) + render_op(op, ctx, "batch_op")
+        body += _comment(op, ctx) + render_op(op, ctx, "batch_op")
     return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
 
 
@@ -472,9 +477,8 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
         new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums))
         imports |= new_t.imports
         args.append(f"type_={new_t.code}")
-        if ctx.dialect == "postgresql" and not is_widening(op.old.type.sql, op.new.type.sql):
-            # PostgreSQL refuses conversions without an assignment cast (text -> integer)
-            args.append(_kw("postgresql_using", _pg_using(op.new.name, op.new.type.sql)))
+        change = _type_change(op, ctx)
+        args += [_kw(name, value) for name, value in change.kwargs]
     args.append(f"existing_type={old_t.code}")
     if "nullable" in changes:
         args.append(_kw("nullable", op.new.nullable))
@@ -502,18 +506,18 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     if op.old.autoincrement and ctx.dialect in ("mysql", "mariadb"):
         args.append("existing_autoincrement=True")
     args += _schema_kw(op.schema_name, target)
-    return Code((f"{target}.alter_column({', '.join(args)})",), frozenset(imports))
+    lines = [f"{target}.alter_column({', '.join(args)})"]
+    if "type" in changes and change.guard is not None:
+        lines.insert(0, f"op.execute({change.guard!r})")
+    return Code(tuple(lines), frozenset(imports))
 
 
-_PG_CAST_NAMES = {"double": "double precision", "timestamptz": "timestamp with time zone"}
-
-
-def _pg_using(column: str, type_sql: str) -> str:
-    """``"code"::integer``: the USING clause of a PostgreSQL type change."""
-    target = _PG_CAST_NAMES.get(type_sql, type_sql)
-    if target.startswith("enum(") and not target.startswith("enum('"):
-        target = target[len("enum(") : -1]
-    return f"{_quote_ident(column)}::{target}"
+def _type_change(op: O.AlterColumn, ctx: RenderContext) -> TypeChange:
+    """The backend's way to change the column's type without losing data (see
+    :meth:`DialectRules.type_change`)."""
+    return rules_for(ctx.dialect).type_change(
+        op.schema_name, op.table_name, op.new.name, op.old.type.sql, op.new.type.sql
+    )
 
 
 def _default_code(col: Column) -> str:
