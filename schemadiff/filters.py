@@ -53,12 +53,41 @@ def apply_filters(
 def _rebuild(
     snapshot: Snapshot, tables: dict[TableKey, Table], schemas: set[str | None]
 ) -> Snapshot:
+    kept = tuple(tables[t.key] for t in snapshot.tables if t.key in tables)
+    orphaned = _orphaned_enum_types(snapshot.tables, kept)
     return replace(
         snapshot,
         schemas=tuple(s for s in snapshot.schemas if s in schemas),
-        tables=tuple(tables[t.key] for t in snapshot.tables if t.key in tables),
-        enums=tuple(e for e in snapshot.enums if e.schema in schemas),
+        tables=kept,
+        enums=tuple(
+            e
+            for e in snapshot.enums
+            if e.schema in schemas and _enum_type(e.schema, e.name) not in orphaned
+        ),
     )
+
+
+def _orphaned_enum_types(before: Sequence[Table], after: Sequence[Table]) -> set[str]:
+    """Named enum types (``enum(name)``) only excluded tables or columns use: the filters took
+    their users out of the comparison, so the types go too (else the enum comparator would
+    propose dropping a type still in use, or creating one for a table nobody compares)."""
+    if len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True)):
+        return set()  # nothing excluded (the common case)
+    return _enum_types(before) - _enum_types(after)
+
+
+def _enum_types(tables: Sequence[Table]) -> set[str]:
+    return {
+        c.type.sql.removesuffix("[]")
+        for t in tables
+        for c in t.columns
+        if c.type.sql.startswith("enum(")
+    }
+
+
+def _enum_type(schema: str | None, name: str) -> str:
+    """The canonical column type of a named enum (see :class:`schemadiff.snapshot.ColumnType`)."""
+    return f"enum({schema + '.' if schema else ''}{name})"
 
 
 @dataclass(frozen=True)
