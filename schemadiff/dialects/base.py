@@ -125,6 +125,15 @@ class DialectRules:
         python, imports = python_type_hint(type_)
         return ColumnType(ctype.sql, python, imports, ctype.known)
 
+    def creates_autoincrement(self, column: sa.Column, dialect: Dialect) -> bool:
+        """Whether ``create_all`` makes the table's autoincrement column fill itself: not when
+        its Python-side default is a (non-optional) ``Sequence`` on a backend with sequences
+        (SQLAlchemy then uses the sequence instead)."""
+        default = column.default
+        return not (
+            isinstance(default, sa.Sequence) and not default.optional and dialect.supports_sequences
+        )
+
     def metadata_enums(
         self, metadata: sa.MetaData, dialect: Dialect, schema_of: object
     ) -> tuple[Enum, ...]:

@@ -114,6 +114,12 @@ class PostgresqlRules(DialectRules):
         default = getattr(dialect, "default_schema_name", None) or _FALLBACK_SCHEMA
         return self.column_type(type_, dialect, lambda s, _n: None if s == default else s)
 
+    def creates_autoincrement(self, column: sa.Column, dialect: Dialect) -> bool:
+        """SERIAL only for a column without a Python-side default (an optional ``Sequence``
+        aside), as SQLAlchemy's PostgreSQL DDL compiler decides."""
+        default = column.default
+        return default is None or (isinstance(default, sa.Sequence) and bool(default.optional))
+
     def metadata_enums(
         self, metadata: sa.MetaData, dialect: Dialect, schema_of: object
     ) -> tuple[Enum, ...]:

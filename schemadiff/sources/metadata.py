@@ -125,12 +125,16 @@ class _Builder:
 
     def table(self, t: sa.Table) -> Table:
         autoincrement = t.autoincrement_column  # a property that searches: once per table
-        columns = tuple(self.column(t, c, c is autoincrement) for c in t.columns)
+        if autoincrement is not None and not self.rules.creates_autoincrement(
+            autoincrement, self.dialect
+        ):
+            autoincrement = None
+        # a ``system=True`` column (PostgreSQL's ``xmin``) is the server's: never created
+        columns = tuple(self.column(t, c, c is autoincrement) for c in t.columns if not c.system)
         pk = None
         if t.primary_key is not None and len(t.primary_key.columns) > 0:
             pk = PrimaryKey(
-                columns=tuple(c.name for c in t.primary_key.columns),
-                name=self.constraint_name(t.primary_key),
+                columns=_pk_columns(t.primary_key), name=self.constraint_name(t.primary_key)
             )
         uniques, checks, fks = [], [], []
         # column-level CHECKs (``Column(..., CheckConstraint(...))``) live on the column only
@@ -288,6 +292,14 @@ class _Builder:
         )
 
 
+def _pk_columns(pk: sa.PrimaryKeyConstraint) -> tuple[str, ...]:
+    """The key's columns in the order ``create_all`` writes them: a key made from the columns'
+    ``primary_key=True`` flags puts its autoincrement column first (``autoincrement=True`` on
+    the second column of a composite key: MySQL needs it first)."""
+    implicit = getattr(pk, "_implicit_generated", False)
+    return tuple(c.name for c in (pk.columns_autoinc_first if implicit else pk.columns))
+
+
 def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:
     """Everything :meth:`_Builder.new_column` reads from ``c``, hashable; None (build it anew)
     for what this does not cover: identity and computed columns, defaults :func:`_default_key`
@@ -321,7 +333,9 @@ def _default_key(arg: object) -> Hashable | None:
         return ("text", arg.text) if not arg._bindparams else None
     if kind in _CONSTANTS:
         return (kind,)
-    if isinstance(arg, FunctionElement) and not arg.clauses.clauses:
+    # ``Sequence.next_value()`` is a function element without argument clauses: not keyed
+    clauses = getattr(arg, "clauses", None) if isinstance(arg, FunctionElement) else None
+    if clauses is not None and not clauses.clauses:
         return ("function", kind, getattr(arg, "name", None), getattr(arg, "packagenames", None))
     return None
 
