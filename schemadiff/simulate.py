@@ -64,6 +64,11 @@ def _rename_column(t: Table, op: O.RenameColumn) -> Table:
     return _columns(t, lambda c: replace(c, name=op.new_name) if c.name == op.old_name else c)
 
 
+def _autoincrement(t: Table, op: O.AddAutoincrement | O.DropAutoincrement) -> Table:
+    on = isinstance(op, O.AddAutoincrement)
+    return _columns(t, lambda c: replace(c, autoincrement=on) if c.name == op.column.name else c)
+
+
 def _set_pk(t: Table, op: O.AddPrimaryKey) -> Table:
     return replace(t, primary_key=op.constraint)
 
@@ -123,6 +128,8 @@ _TABLE_CHANGES: dict[type, Callable[..., Table]] = {
     O.DropColumn: _drop_column,
     O.AlterColumn: _alter_column,
     O.RenameColumn: _rename_column,
+    O.AddAutoincrement: _autoincrement,
+    O.DropAutoincrement: _autoincrement,
     O.AddPrimaryKey: _set_pk,
     O.DropPrimaryKey: _drop_pk,
     O.AddUniqueConstraint: _add_unique,

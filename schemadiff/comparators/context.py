@@ -18,6 +18,7 @@ Item = Op | Notice
 
 #: Human names of the dialect features (``DialectRules.features``) for "not compared" notices.
 FEATURE_LABELS = {
+    "autoincrement": "auto-increment key columns (SERIAL, AUTO_INCREMENT)",
     "check_constraints": "check constraints",
     "collation": "column collations",
     "comments": "table and column comments",

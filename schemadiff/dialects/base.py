@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
+from schemadiff.snapshot import Column, ColumnType, Enum, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
 T = TypeVar("T")
@@ -53,6 +53,7 @@ class DialectRules:
             "expression_indexes",
             "schemas",
             "collation",
+            "autoincrement",
         }
     )
     #: Canonical type aliases: catalog or compiler spelling (lower case, no args) -> canonical.
@@ -108,6 +109,13 @@ class DialectRules:
         """How to change ``column`` from canonical type ``old`` to ``new`` (the backend's own
         conversion unless a backend says more)."""
         return TypeChange()
+
+    def autoincrement_sql(
+        self, schema: str | None, table: str, column: Column, add: bool
+    ) -> tuple[str, ...] | None:
+        """SQL that makes key ``column`` start (``add``) or stop filling itself; None when
+        Alembic's ``alter_column(autoincrement=...)`` does it (MySQL's AUTO_INCREMENT)."""
+        return None
 
     # --- hooks for the metadata side -------------------------------------------------------
 

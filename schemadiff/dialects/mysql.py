@@ -55,7 +55,15 @@ _MEMO_LIMIT = 65536
 class MysqlRules(DialectRules):
     name: ClassVar[str] = "mysql"
     features: ClassVar[frozenset[str]] = frozenset(
-        {"check_constraints", "comments", "computed", "expression_indexes", "schemas", "collation"}
+        {
+            "check_constraints",
+            "comments",
+            "computed",
+            "expression_indexes",
+            "schemas",
+            "collation",
+            "autoincrement",
+        }
     )
 
     def __init__(self) -> None:

@@ -30,6 +30,7 @@ from schemadiff.dialects.base import (
     type_key,
 )
 from schemadiff.dialects.postgresql_casts import plan_type_change
+from schemadiff.dialects.postgresql_serial import add_serial, drop_serial
 from schemadiff.snapshot import (
     Column,
     ColumnType,
@@ -176,6 +177,15 @@ class PostgresqlRules(DialectRules):
         if plan.guard is not None:
             note = f"narrowing: fails, converting nothing, if a value does not fit {new} unchanged"
         return TypeChange(kwargs, plan.guard, note)
+
+    def autoincrement_sql(
+        self, schema: str | None, table: str, column: Column, add: bool
+    ) -> tuple[str, ...] | None:
+        """SERIAL's sequence and ``nextval`` default (see
+        :mod:`schemadiff.dialects.postgresql_serial`)."""
+        if add:
+            return add_serial(schema, table, column.name, column.type.sql)
+        return drop_serial(schema, table, column.name)
 
     # --- identity and index details -----------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Ops: one frozen object per schema change. See :mod:`schemadiff.ops.base` for the protocol."""
 
+from schemadiff.ops.autoincrement_ops import AddAutoincrement, DropAutoincrement
 from schemadiff.ops.base import Op, Phase, qualified, to_jsonable
 from schemadiff.ops.column_ops import AddColumn, AlterColumn, DropColumn, RenameColumn
 from schemadiff.ops.constraint_ops import (
@@ -19,6 +20,7 @@ from schemadiff.ops.sql_ops import ExecuteSQL
 from schemadiff.ops.table_ops import AlterTableComment, CreateTable, DropTable, RenameTable
 
 __all__ = [
+    "AddAutoincrement",
     "AddCheckConstraint",
     "AddColumn",
     "AddEnumValue",
@@ -31,6 +33,7 @@ __all__ = [
     "CreateIndex",
     "CreateSchema",
     "CreateTable",
+    "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
     "DropEnum",

@@ -542,6 +542,25 @@ def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
     return Code((f"{target}.alter_column({', '.join(args)})",), frozenset(imports) | {SA})
 
 
+def _autoincrement(
+    op: O.AddAutoincrement | O.DropAutoincrement, ctx: RenderContext, target: str
+) -> Code:
+    add = isinstance(op, O.AddAutoincrement)
+    col = op.column
+    statements = rules_for(ctx.dialect).autoincrement_sql(op.schema_name, op.table_name, col, add)
+    if statements is not None:
+        return Code(tuple(f"op.execute({sql!r})" for sql in statements))
+    t = render_type(col.type, ctx.dialect, dict(ctx.enums))
+    args = _table_args(op, target) + [repr(col.name), f"existing_type={t.code}"]
+    args += [_kw("existing_nullable", col.nullable), _kw("autoincrement", add)]
+    if _default_code(col) != "None":
+        args.append(f"existing_server_default={_default_code(col)}")
+    if col.comment is not None:
+        args.append(_kw("existing_comment", col.comment))
+    args += _schema_kw(op.schema_name, target)
+    return Code((f"{target}.alter_column({', '.join(args)})",), frozenset(t.imports) | {SA})
+
+
 def _constraint_name(name: str | None, what: str) -> str:
     if name is None:
         raise ValueError(
@@ -667,6 +686,8 @@ _RENDERERS: dict[type, Callable[..., Code]] = {
     O.DropColumn: _drop_column,
     O.AlterColumn: _alter_column,
     O.RenameColumn: _rename_column,
+    O.AddAutoincrement: _autoincrement,
+    O.DropAutoincrement: _autoincrement,
     O.AddPrimaryKey: _add_pk,
     O.DropPrimaryKey: _drop_pk,
     O.AddUniqueConstraint: _add_unique,

@@ -40,6 +40,8 @@ EVERY_OP: list[O.Op] = [
     O.AlterColumn(None, "t", col("c", "varchar(50)"), col("c", "varchar(10)", nullable=False)),
     O.RenameColumn(None, "t", "a", "b", col("a")),
     O.AddPrimaryKey(None, "t", PrimaryKey(("id",), "pk")),
+    O.AddAutoincrement(None, "t", col("id", "integer", nullable=False, autoincrement=True)),
+    O.DropAutoincrement("s", "t", col("id", "bigint", nullable=False, autoincrement=True)),
     O.DropPrimaryKey(None, "t", PrimaryKey(("id",))),
     O.AddUniqueConstraint(None, "t", UniqueConstraint(("name",), "uq")),
     O.DropUniqueConstraint(None, "t", UniqueConstraint(("name",))),
