@@ -40,11 +40,15 @@ class ColumnType:
 
 @dataclass(frozen=True)
 class Identity:
-    """An identity column (``GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY``)."""
+    """An identity column (``GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY``); an option is None
+    when it has the backend's default value."""
 
     always: bool = False
     start: int | None = None
     increment: int | None = None
+    minvalue: int | None = None
+    maxvalue: int | None = None
+    cycle: bool = False
 
 
 @dataclass(frozen=True)

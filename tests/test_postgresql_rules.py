@@ -131,6 +131,32 @@ def test_identity_defaults_are_stored_as_none() -> None:
     assert RULES.canonical_identity(False, None, None) == Identity(False, None, None)
 
 
+def test_identity_options_at_their_defaults_are_stored_as_none() -> None:
+    """The catalog reports every option; PostgreSQL's defaults depend on the type and the
+    direction (issue 13: minvalue/maxvalue/cycle are compared too)."""
+    full = RULES.canonical_identity(True, 1, 1, 1, 2**31 - 1, False, "integer")
+    assert full == Identity(True)
+    assert RULES.canonical_identity(False, 1, 1, 1, 2**15 - 1, False, "smallint") == Identity()
+    assert RULES.canonical_identity(False, -1, -1, -(2**63), -1, False, "bigint") == Identity(
+        increment=-1
+    )
+    # start defaults to the minimum: a given minimum moves it
+    assert RULES.canonical_identity(False, 0, 1, 0, 100, True, "integer") == Identity(
+        minvalue=0, maxvalue=100, cycle=True
+    )
+    assert RULES.canonical_identity(False, 10, 3, 1, 9999, False, "bigint") == Identity(
+        start=10, increment=3, maxvalue=9999
+    )
+    assert RULES.identity_options(Identity(increment=-2), "smallint") == {
+        "always": False,
+        "start": -1,
+        "increment": -2,
+        "minvalue": -(2**15),
+        "maxvalue": -1,
+        "cycle": False,
+    }
+
+
 def test_index_details() -> None:
     assert RULES.canonical_nulls(False, "last") is None
     assert RULES.canonical_nulls(True, "first") is None

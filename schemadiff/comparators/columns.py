@@ -145,15 +145,9 @@ def _run_hook(
 
 
 def _identity_differs(old: Column, new: Column) -> bool:
-    a, b = old.identity, new.identity
-    if a is None or b is None:
-        return a is not b
-    if a.always != b.always:
-        return True
-    # start/increment: only when the model sets them (the database always reports values)
-    return (b.start is not None and b.start != a.start) or (
-        b.increment is not None and b.increment != a.increment
-    )
+    """Every option: both sides store an option at the backend's default as None (the dialect
+    rules canonicalize the catalog's values and the model's alike)."""
+    return old.identity != new.identity
 
 
 def _computed_differs(old: Column, new: Column) -> bool:

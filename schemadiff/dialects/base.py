@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.snapshot import Column, ColumnType, Enum, Index, Snapshot, Table
+from schemadiff.snapshot import Column, ColumnType, Enum, Identity, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
 T = TypeVar("T")
@@ -116,6 +116,12 @@ class DialectRules:
         """SQL that makes key ``column`` start (``add``) or stop filling itself; None when
         Alembic's ``alter_column(autoincrement=...)`` does it (MySQL's AUTO_INCREMENT)."""
         return None
+
+    def identity_options(self, identity: Identity, type_sql: str) -> dict[str, object]:
+        """``sa.Identity`` keyword arguments that spell out every option of ``identity`` (a
+        backend with defaults of its own fills them in, so that a change back to a default
+        is spelled too)."""
+        return {k: v for k, v in vars(identity).items() if v is not None}
 
     # --- hooks for the metadata side -------------------------------------------------------
 

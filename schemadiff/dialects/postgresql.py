@@ -30,6 +30,7 @@ from schemadiff.dialects.base import (
     type_key,
 )
 from schemadiff.dialects.postgresql_casts import plan_type_change
+from schemadiff.dialects.postgresql_identity import canonical_identity, resolved
 from schemadiff.dialects.postgresql_serial import add_serial, drop_serial
 from schemadiff.snapshot import (
     Column,
@@ -190,11 +191,21 @@ class PostgresqlRules(DialectRules):
     # --- identity and index details -----------------------------------------------------------
 
     @staticmethod
-    def canonical_identity(always: bool, start: int | None, increment: int | None) -> Identity:
-        """``START 1 INCREMENT 1`` is what PostgreSQL fills in when none is given: store None."""
-        inc = None if increment in (None, 1) else increment
-        default_start = -1 if inc is not None and inc < 0 else 1
-        return Identity(bool(always), None if start in (None, default_start) else start, inc)
+    def canonical_identity(
+        always: bool,
+        start: int | None,
+        increment: int | None,
+        minvalue: int | None = None,
+        maxvalue: int | None = None,
+        cycle: bool | None = None,
+        type_sql: str = "integer",
+    ) -> Identity:
+        """What PostgreSQL fills in when an option is not given (``START 1 INCREMENT 1``, the
+        type's range...) is stored as None (see :mod:`schemadiff.dialects.postgresql_identity`)."""
+        return canonical_identity(type_sql, always, start, increment, minvalue, maxvalue, cycle)
+
+    def identity_options(self, identity: Identity, type_sql: str) -> dict[str, object]:
+        return resolved(identity, type_sql)
 
     @staticmethod
     def canonical_fk_timing(
@@ -238,7 +249,15 @@ class PostgresqlRules(DialectRules):
             ident = col.identity
             col = replace(
                 col,
-                identity=self.canonical_identity(ident.always, ident.start, ident.increment),
+                identity=self.canonical_identity(
+                    ident.always,
+                    ident.start,
+                    ident.increment,
+                    ident.minvalue,
+                    ident.maxvalue,
+                    ident.cycle,
+                    col.type.sql,
+                ),
                 nullable=False,
                 autoincrement=False,
             )

@@ -9,7 +9,7 @@ types, schemas). On SQLite, changes it cannot ALTER in place are wrapped in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from schemadiff import ops as O
 from schemadiff.dialects import rules_for
@@ -21,6 +21,7 @@ from schemadiff.snapshot import (
     Column,
     Enum,
     ForeignKey,
+    Identity,
     Index,
     Table,
     TableKey,
@@ -184,12 +185,7 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
     args = [repr(col.name), t.code]
     imports = set(t.imports) | {SA}
     if col.identity is not None:
-        ident = [f"always={col.identity.always!r}"]
-        if col.identity.start is not None:
-            ident.append(f"start={col.identity.start!r}")
-        if col.identity.increment is not None:
-            ident.append(f"increment={col.identity.increment!r}")
-        args.append(f"sa.Identity({', '.join(ident)})")
+        args.append(_identity_code(col.identity))
     if col.computed is not None:
         text = col.computed.raw or col.computed.sqltext
         persisted = (
@@ -209,6 +205,17 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
     if col.comment is not None:
         args.append(_kw("comment", col.comment))
     return Code((f"sa.Column({', '.join(args)})",), frozenset(imports))
+
+
+def _identity_code(identity: Identity, options: dict[str, object] | None = None) -> str:
+    """``sa.Identity(...)`` with the options set on ``identity`` (or exactly ``options``)."""
+    if options is None:
+        options = {"always": identity.always}
+        for f in fields(identity):
+            value = getattr(identity, f.name)
+            if f.name != "always" and value is not None and value is not False:
+                options[f.name] = value
+    return f"sa.Identity({', '.join(f'{k}={v!r}' for k, v in options.items())})"
 
 
 def _is_integer(col: Column) -> bool:
@@ -463,6 +470,12 @@ def _drop_column(op: O.DropColumn, ctx: RenderContext, target: str) -> Code:
 
 
 def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
+    if "identity" in op.changes and op.new.identity is None and len(op.changes) > 1:
+        # the identity goes first: PostgreSQL refuses DROP NOT NULL on an identity column
+        plain = replace(op.old, identity=None)
+        first = O.AlterColumn(op.schema_name, op.table_name, op.old, plain)
+        rest = O.AlterColumn(op.schema_name, op.table_name, plain, op.new)
+        return _alter_column(first, ctx, target) + _alter_column(rest, ctx, target)
     if "computed" in op.changes:
         # no ALTER for a generation expression: drop and re-add (values are recomputed)
         drop = _drop_column(O.DropColumn(op.schema_name, op.table_name, op.old), ctx, target)
@@ -487,16 +500,18 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     if "server_default" in changes:
         args.append(f"server_default={_default_code(op.new)}")
     if "identity" in changes and op.new.identity is not None:
-        ident = op.new.identity
-        kw = [f"always={ident.always!r}"]
-        if ident.start is not None:
-            kw.append(f"start={ident.start!r}")
-        if ident.increment is not None:
-            kw.append(f"increment={ident.increment!r}")
-        args.append(f"server_default=sa.Identity({', '.join(kw)})")
+        if op.old.identity is None:
+            args.append(f"server_default={_identity_code(op.new.identity)}")
+        else:
+            # every option spelled out on both sides: Alembic SETs the ones that differ
+            rules, type_sql = rules_for(ctx.dialect), op.new.type.sql
+            new_options = rules.identity_options(op.new.identity, type_sql)
+            old_options = rules.identity_options(op.old.identity, op.old.type.sql)
+            args.append(f"server_default={_identity_code(op.new.identity, new_options)}")
+            old_default = _identity_code(op.old.identity, old_options)
     elif "identity" in changes and op.old.identity is not None:
         args.append("server_default=None")
-        old_default = f"sa.Identity(always={op.old.identity.always!r})"
+        old_default = _identity_code(op.old.identity)
     if old_default != "None":
         args.append(f"existing_server_default={old_default}")
     if "comment" in changes:

@@ -190,10 +190,14 @@ class _Builder:
             default_text = self.ddl.get_column_default_string(c)
         identity = None
         if isinstance(c.identity, sa.Identity):
+            ident = c.identity
             identity = Identity(
-                always=bool(c.identity.always),
-                start=c.identity.start,
-                increment=c.identity.increment,
+                always=bool(ident.always),
+                start=ident.start,
+                increment=ident.increment,
+                minvalue=None if ident.nominvalue else ident.minvalue,
+                maxvalue=None if ident.nomaxvalue else ident.maxvalue,
+                cycle=bool(ident.cycle),
             )
         computed = None
         if isinstance(c.computed, sa.Computed):

@@ -81,6 +81,7 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
     """A domain's default and NOT NULL apply to its columns (as SQLAlchemy's inspector reports
     them); a generated column's expression is its ``Computed``, not a default."""
     rules = ctx.rules
+    ctype = column_type(ctx, raw)
     default = raw.default
     nullable = not raw.not_null
     if raw.domain_base is not None:
@@ -93,15 +94,17 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
     identity = None
     autoincrement = False
     if raw.identity is not None:
-        start, increment = raw.identity
-        identity = rules.canonical_identity(raw.identity_always, start, increment)
+        start, increment, low, high, cycle = raw.identity
+        identity = rules.canonical_identity(
+            raw.identity_always, start, increment, low, high, bool(cycle), ctype.sql
+        )
         default = None
     elif rules.serial_sequence(default, table, raw.name, owned_sequence):
         autoincrement = True
         default = None
     return Column(
         name=raw.name,
-        type=column_type(ctx, raw),
+        type=ctype,
         nullable=nullable,
         server_default=rules.canonical_default(default),
         comment=raw.comment,

@@ -50,7 +50,8 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
     WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END,
   {generated},
   CASE WHEN a.attidentity <> '' THEN (
-    SELECT ARRAY[s.seqstart, s.seqincrement] FROM pg_catalog.pg_sequence s
+    SELECT ARRAY[s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle::int]
+    FROM pg_catalog.pg_sequence s
     WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence(
       a.attrelid::regclass::text, a.attname)::regclass::oid) END,
   a.attidentity = 'a',
@@ -145,7 +146,7 @@ class ColumnRow(NamedTuple):
     default: str | None
     #: ``s`` stored, ``v`` virtual, empty: not generated
     generated: str
-    #: [start, increment] of an identity column's sequence, else None
+    #: [start, increment, min, max, cycle (0/1)] of an identity column's sequence, else None
     identity: list[int] | None
     identity_always: bool
     comment: str | None
