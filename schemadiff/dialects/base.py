@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
+from schemadiff.snapshot import Column, ColumnType, Enum, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
 T = TypeVar("T")
@@ -87,6 +87,13 @@ class DialectRules:
             return None
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
+
+    # --- hooks for rendering ----------------------------------------------------------------
+
+    def adds_column_in_place(self, column: Column) -> bool:
+        """Whether ``ALTER TABLE ... ADD COLUMN`` can add ``column`` to an existing table; False
+        makes the script rebuild the table instead (batch mode)."""
+        return True
 
     # --- hooks for the metadata side -------------------------------------------------------
 

@@ -25,6 +25,11 @@ from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, s
 #: in ``Column.collation``), and the ``GENERATED ALWAYS`` old SQLite versions leave in the type.
 _TYPE_TAIL = re.compile(r"\s+(collate\s+.*|generated\s+always)$", re.IGNORECASE)
 _MAX_LISTED = 5
+#: a default ``ADD COLUMN`` takes: a signed number, a string or blob literal, NULL, TRUE/FALSE
+_CONSTANT = re.compile(
+    r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|0x[0-9a-f]+|x?'([^']|'')*'|null|true|false",
+    re.IGNORECASE,
+)
 
 
 class SqliteRules(DialectRules):
@@ -45,6 +50,22 @@ class SqliteRules(DialectRules):
     def canonical_collation(self, name: str | None) -> str | None:
         """SQLite collation names are case-insensitive."""
         return name.strip('"').lower() if name else None
+
+    def adds_column_in_place(self, column: Column) -> bool:
+        """SQLite's ``ADD COLUMN`` refuses a default other than a constant (``CURRENT_TIMESTAMP``,
+        an expression in parentheses), a ``STORED`` generated column and the rowid alias; those
+        columns come with a table rebuild.
+
+        A NOT NULL column without a default stays an ``ADD COLUMN``, as on every backend: it
+        works on an empty table and fails as a whole on a table with rows (the script and the
+        report warn), where a rebuild would fail half-way and leave its copy of the table behind.
+        """
+        if column.autoincrement:
+            return False
+        if column.computed is not None:
+            return not column.computed.persisted
+        default = column.raw_default if column.raw_default is not None else column.server_default
+        return default is None or _CONSTANT.fullmatch(default.strip()) is not None
 
     def adjust_metadata_table(self, table: Table) -> Table:
         """Mirror what SQLite does implicitly: the rowid alias is the only auto-assigned column,

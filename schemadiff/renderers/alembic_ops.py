@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from schemadiff import ops as O
+from schemadiff.dialects import rules_for
 from schemadiff.renderers.python_types import SA, render_type
 from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import (
@@ -58,16 +59,14 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     i = 0
     while i < len(ops):
         op = ops[i]
-        if ctx.batch and _needs_batch(op):
-            j = i
+        j, batched = _batch_run(ops, i, ctx) if ctx.batch else (i + 1, False)
+        if batched:
             key = (op.schema, op.table)
-            while j < len(ops) and _needs_batch(ops[j]) and (ops[j].schema, ops[j].table) == key:
-                j += 1
             copy_from = state.get(key) if state is not None else None  # type: ignore[arg-type]
             parts.append(_batch_block(ops[i:j], ctx, copy_from))
         else:
-            j = i + 1
-            parts += (_comment(op), render_op(op, ctx, "op"))
+            for plain in ops[i:j]:
+                parts += (_comment(plain), render_op(plain, ctx, "op"))
         if state is not None:
             for done in ops[i:j]:
                 apply_in_place(state, done)
@@ -125,8 +124,33 @@ SQLITE_BATCH_NAMING = {
 }
 
 
-def _needs_batch(op: O.Op) -> bool:
-    return isinstance(op, _BATCH_KINDS)
+def _needs_batch(op: O.Op, ctx: RenderContext) -> bool:
+    return isinstance(op, _BATCH_KINDS) or _rebuilt_add(op, ctx)
+
+
+def _rebuilt_add(op: O.Op, ctx: RenderContext) -> bool:
+    """An added column the backend cannot ``ADD COLUMN`` in place (see
+    :meth:`~schemadiff.dialects.base.DialectRules.adds_column_in_place`)."""
+    return isinstance(op, O.AddColumn) and not rules_for(ctx.dialect).adds_column_in_place(
+        op.column
+    )
+
+
+def _batch_run(ops: Sequence[O.Op], i: int, ctx: RenderContext) -> tuple[int, bool]:
+    """The consecutive ops on one table from ``ops[i]`` that batch mode can run (added columns
+    too, so that one rebuild makes them all), and whether they form a block: only when one of
+    them needs the rebuild. A lone op of another kind is a run of one."""
+    key = (ops[i].schema, ops[i].table)
+    j = i
+    while (
+        j < len(ops)
+        and isinstance(ops[j], (*_BATCH_KINDS, O.AddColumn))
+        and (ops[j].schema, ops[j].table) == key
+    ):
+        j += 1
+    if j == i:
+        return i + 1, False
+    return j, any(_needs_batch(op, ctx) for op in ops[i:j])
 
 
 def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | None) -> Code:
@@ -134,6 +158,9 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
     args = [repr(first.table)]
     if first.schema:
         args.append(f"schema={first.schema!r}")
+    if any(_rebuilt_add(op, ctx) for op in ops):
+        # batch mode's "auto" would ALTER a block of added columns in place
+        args.append('recreate="always"')
     imports: frozenset[str] = frozenset()
     if copy_from is not None:
         table = _table_expr(copy_from, ctx)
