@@ -9,7 +9,7 @@ types, schemas). On SQLite, changes it cannot ALTER in place are wrapped in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemadiff import ops as O
 from schemadiff.dialects import rules_for
@@ -162,7 +162,9 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
         # batch mode's "auto" would ALTER a block of added columns in place
         args.append('recreate="always"')
     imports: frozenset[str] = frozenset()
+    targets: Sequence[O.Op] = ops
     if copy_from is not None:
+        targets, copy_from = _name_dropped_checks(ops, copy_from)
         table = _table_expr(copy_from, ctx)
         args.append(f"copy_from={table.lines[0]}")
         imports = table.imports
@@ -170,9 +172,33 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
         args.append(f"naming_convention={SQLITE_BATCH_NAMING!r}")
     head = f"with op.batch_alter_table({', '.join(args)}) as batch_op:"
     body = Code()
-    for op in ops:
-        body += _comment(op) + render_op(op, ctx, "batch_op")
+    for op, target in zip(ops, targets, strict=True):
+        body += _comment(op) + render_op(target, ctx, "batch_op")
     return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+
+
+def _name_dropped_checks(ops: Sequence[O.Op], table: Table) -> tuple[list[O.Op], Table]:
+    """SQLite keeps checks without a name, and batch mode drops a constraint by name only: each
+    unnamed check the block drops gets a name in the table definition the rebuild starts from
+    (``copy_from``) and is dropped by it. The name never reaches the database."""
+    checks = list(table.check_constraints)
+    taken = {c.name for c in checks} | {
+        op.constraint.name for op in ops if isinstance(op, O.AddCheckConstraint)
+    }
+    out: list[O.Op] = []
+    for op in ops:
+        if isinstance(op, O.DropCheckConstraint) and op.constraint.name is None:
+            index = next((i for i, c in enumerate(checks) if c == op.constraint), None)
+            if index is not None:
+                n = 1
+                while f"{table.name}_unnamed_check_{n}" in taken:
+                    n += 1
+                named = replace(checks[index], name=f"{table.name}_unnamed_check_{n}")
+                taken.add(named.name)
+                checks[index] = named
+                op = replace(op, constraint=named)
+        out.append(op)
+    return out, replace(table, check_constraints=tuple(checks))
 
 
 # --- helpers -------------------------------------------------------------------------------
