@@ -88,6 +88,11 @@ class DialectRules:
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
 
+    def unenforced_type_change(self, old: ColumnType, new: ColumnType) -> str | None:
+        """Why a type change is not one to apply, when the backend neither stores nor enforces
+        what differs (SQLite: a narrower declared size); None for a real change."""
+        return None
+
     # --- hooks for rendering ----------------------------------------------------------------
 
     def adds_column_in_place(self, column: Column) -> bool:
@@ -109,7 +114,7 @@ class DialectRules:
         compiled = dialect.type_compiler_instance.process(type_)
         ctype = self.canonical_type(compiled)
         python, imports = python_type_hint(type_)
-        return ColumnType(ctype.sql, python, imports, ctype.known)
+        return ColumnType(ctype.sql, python, imports, ctype.known, ctype.storage)
 
     def metadata_enums(
         self, metadata: sa.MetaData, dialect: Dialect, schema_of: object
