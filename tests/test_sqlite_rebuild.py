@@ -278,3 +278,31 @@ sa.Table(
     assert "qty >= 0" not in ddl
     assert ("ck_keep" in ddl) is named
     assert _rows(folder, "SELECT * FROM products") == [(1, 3)]
+
+
+def test_downgrade_adds_back_an_unnamed_unique_constraint(tmp_path: Path) -> None:
+    """The downgrade re-creates what the upgrade dropped; batch mode adds constraints by name
+    only, so the unnamed one comes back under a name (it was ``create_unique_constraint(None)``,
+    which Alembic refuses)."""
+    folder = _project(
+        tmp_path,
+        """
+metadata = sa.MetaData()
+sa.Table(
+    "products",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(10)),
+)
+""",
+        [
+            "CREATE TABLE products (id INTEGER PRIMARY KEY, code VARCHAR(10), UNIQUE (code))",
+            "INSERT INTO products VALUES (1, 'a')",
+        ],
+    )
+    _round_trip(folder)
+    assert "UNIQUE" not in _schema(folder)[0]
+    down = _cli(folder, "downgrade", "base")
+    assert down.code == 0, down
+    assert "UNIQUE (code)" in _schema(folder)[0]
+    assert _rows(folder, "SELECT * FROM products") == [(1, "a")]
