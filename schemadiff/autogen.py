@@ -37,7 +37,11 @@ def render_bodies(
 ) -> ScriptBodies:
     """Upgrade (database -> models) and downgrade (back) bodies for ``result``."""
     upgrade_ops = order_ops(name_unnamed_constraints(result.ops, result.dialect))
-    downgrade_ops = order_ops(op.reverse() for op in upgrade_ops)
+    # the downgrade adds back what the upgrade drops: a constraint SQLite kept without a name
+    # comes back under a name too (batch mode adds constraints by name only)
+    downgrade_ops = order_ops(
+        name_unnamed_constraints([op.reverse() for op in upgrade_ops], result.dialect)
+    )
     enums = {**db.enum_map(), **models.enum_map()}
     batch = batch_enabled(render_as_batch, result.dialect)
     before = db.table_map()

@@ -29,13 +29,16 @@ class ColumnType:
     ``imports`` the import lines that expression needs; both are hints and never compared.
     Hint fields (``compare=False``) never take part in equality. ``known`` is False when
     the source could not understand the type (an unknown server-side type): such columns are
-    reported as "not compared", never silently equal.
+    reported as "not compared", never silently equal. ``storage`` is how the backend stores
+    values of the type when that is coarser than the type itself (SQLite's type affinity: FLOAT,
+    DOUBLE and REAL are all ``real``); two types with the same storage hold every value alike.
     """
 
     sql: str
     python: str | None = field(default=None, compare=False)
     imports: tuple[str, ...] = field(default=(), compare=False)
     known: bool = True
+    storage: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,38 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
     return out
 
 
+def keep_declared_types(
+    description: dict[str, Any], columns: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """``description`` with the declared type of each ``(table, column)`` replaced by its
+    SQLite type affinity: two databases may then differ in those columns' type text only where
+    SQLite stores both types alike."""
+    out = dict(description)
+    for table, name in columns:
+        entry = dict(out[table])
+        entry["columns"] = [
+            (c[0], "affinity " + sqlite_affinity(c[1]), *c[2:]) if c[0] == name else c
+            for c in entry["columns"]
+        ]
+        out[table] = entry
+    return out
+
+
+def sqlite_affinity(declared: str) -> str:
+    """SQLite's type affinity rules (https://sqlite.org/datatype3.html, 3.1), written here
+    independently of schemadiff's own copy."""
+    upper = declared.upper()
+    for needles, affinity in (
+        (("INT",), "INTEGER"),
+        (("CHAR", "CLOB", "TEXT"), "TEXT"),
+        (("BLOB",), "BLOB"),
+        (("REAL", "FLOA", "DOUB"), "REAL"),
+    ):
+        if any(n in upper for n in needles):
+            return affinity
+    return "BLOB" if not upper.strip() else "NUMERIC"
+
+
 def _norm(text: Any) -> Any:
     return _WS.sub(" ", str(text)).strip() if text is not None else None
 

@@ -85,10 +85,11 @@ def test_at_head_only_the_missing_migration_remains(project: tuple[Path, str]) -
 def test_hand_change_to_a_column_a_pending_revision_also_touches(
     project: tuple[Path, str],
 ) -> None:
-    """Someone added users.email by hand (wider than revision bbb222 will): the database differs
-    from what aaa111 builds, so the change is out-of-band, and pending is listed as "also"."""
+    """Someone added users.email by hand (NOT NULL, unlike what revision bbb222 will add): the
+    database differs from what aaa111 builds, so the change is out-of-band, and pending is listed
+    as "also". (A wider VARCHAR alone is no change on SQLite: it enforces no declared size.)"""
     folder, url = project
-    execute(url, "ALTER TABLE users ADD COLUMN email VARCHAR(300)")
+    execute(url, "ALTER TABLE users ADD COLUMN email VARCHAR(100) NOT NULL DEFAULT ''")
     _, report = check_json(folder)
     change = next(c for c in report["drift"]["changes"] if c["name"] == "email")
     assert (change["op"], change["label"], change["also"]) == (

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
+from schemadiff.dialects import rules_for
 from schemadiff.diff import Notice
 from schemadiff.ops import AddColumn, AlterColumn, DropColumn
 from schemadiff.ops.column_ops import ALTERABLE
@@ -117,7 +118,21 @@ def _type_differs(
             )
         )
         return False
-    return old.type.sql != new.type.sql
+    if old.type.sql == new.type.sql:
+        return False
+    reason = rules_for(ctx.dialect).unenforced_type_change(old.type, new.type)
+    if reason is not None:
+        notices.append(
+            Notice(
+                "info",
+                f"type of column {pair.label}.{new.name}: the models declare {new.type.sql}, the "
+                f"database {old.type.sql}; {reason}, so this is not a change to apply",
+                pair.schema,
+                pair.name,
+            )
+        )
+        return False
+    return True
 
 
 def _default_differs(ctx: CompareContext, pair: TablePair, old: Column, new: Column) -> bool:

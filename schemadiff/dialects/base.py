@@ -101,7 +101,17 @@ class DialectRules:
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
 
+    def unenforced_type_change(self, old: ColumnType, new: ColumnType) -> str | None:
+        """Why a type change is not one to apply, when the backend neither stores nor enforces
+        what differs (SQLite: a narrower declared size); None for a real change."""
+        return None
+
     # --- hooks for the renderers ------------------------------------------------------------
+
+    def adds_column_in_place(self, column: Column) -> bool:
+        """Whether ``ALTER TABLE ... ADD COLUMN`` can add ``column`` to an existing table; False
+        makes the script rebuild the table instead (batch mode)."""
+        return True
 
     def type_change(
         self, schema: str | None, table: str, column: str, old: str, new: str
@@ -137,7 +147,7 @@ class DialectRules:
         compiled = dialect.type_compiler_instance.process(type_)
         ctype = self.canonical_type(compiled)
         python, imports = python_type_hint(type_)
-        return ColumnType(ctype.sql, python, imports, ctype.known)
+        return ColumnType(ctype.sql, python, imports, ctype.known, ctype.storage)
 
     def creates_autoincrement(self, column: sa.Column, dialect: Dialect) -> bool:
         """Whether ``create_all`` makes the table's autoincrement column fill itself: not when

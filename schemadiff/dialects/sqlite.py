@@ -20,11 +20,17 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.dialects.base import DialectRules
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
+from schemadiff.typeorder import is_widening
 
 #: A ``COLLATE x`` clause SQLAlchemy's type compiler appends to the type (the collation is kept
 #: in ``Column.collation``), and the ``GENERATED ALWAYS`` old SQLite versions leave in the type.
 _TYPE_TAIL = re.compile(r"\s+(collate\s+.*|generated\s+always)$", re.IGNORECASE)
 _MAX_LISTED = 5
+#: a default ``ADD COLUMN`` takes: a signed number, a string or blob literal, NULL, TRUE/FALSE
+_CONSTANT = re.compile(
+    r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|0x[0-9a-f]+|x?'([^']|'')*'|null|true|false",
+    re.IGNORECASE,
+)
 
 
 class SqliteRules(DialectRules):
@@ -34,8 +40,23 @@ class SqliteRules(DialectRules):
     )
 
     def canonical_type(self, text: str) -> ColumnType:
-        """Declared type text (SQLite keeps any text); an empty declaration stays ``""``."""
-        return super().canonical_type(_TYPE_TAIL.sub("", text.strip()))
+        """Declared type text (SQLite keeps any text); an empty declaration stays ``""``. The
+        storage is the type's affinity, which decides how SQLite stores a value."""
+        ctype = super().canonical_type(_TYPE_TAIL.sub("", text.strip()))
+        return replace(ctype, storage=type_affinity(ctype.sql))
+
+    def unenforced_type_change(self, old: ColumnType, new: ColumnType) -> str | None:
+        """A narrower declared size of the same storage (``VARCHAR(100)`` -> ``VARCHAR(40)``,
+        ``TEXT`` -> ``VARCHAR(40)``, ``NUMERIC(12,2)`` -> ``NUMERIC(10,2)``): SQLite enforces no
+        size, so rebuilding the table would change only the declared text, and declare a size
+        the stored values may exceed. A wider size is applied (it declares the truth)."""
+        if old.storage is None or old.storage != new.storage:
+            return None
+        if old.storage not in ("text", "numeric") or is_widening(old.sql, new.sql):
+            return None
+        if not is_widening(new.sql, old.sql):
+            return None
+        return "SQLite does not enforce declared sizes"
 
     def canonical_default(self, text: str | None) -> str | None:
         """``TRUE``/``FALSE`` are SQLite's spellings of ``1``/``0`` (what SQLAlchemy emits)."""
@@ -45,6 +66,22 @@ class SqliteRules(DialectRules):
     def canonical_collation(self, name: str | None) -> str | None:
         """SQLite collation names are case-insensitive."""
         return name.strip('"').lower() if name else None
+
+    def adds_column_in_place(self, column: Column) -> bool:
+        """SQLite's ``ADD COLUMN`` refuses a default other than a constant (``CURRENT_TIMESTAMP``,
+        an expression in parentheses), a ``STORED`` generated column and the rowid alias; those
+        columns come with a table rebuild.
+
+        A NOT NULL column without a default stays an ``ADD COLUMN``, as on every backend: it
+        works on an empty table and fails as a whole on a table with rows (the script and the
+        report warn), where a rebuild would fail half-way and leave its copy of the table behind.
+        """
+        if column.autoincrement:
+            return False
+        if column.computed is not None:
+            return not column.computed.persisted
+        default = column.raw_default if column.raw_default is not None else column.server_default
+        return default is None or _CONSTANT.fullmatch(default.strip()) is not None
 
     def adjust_metadata_table(self, table: Table) -> Table:
         """Mirror what SQLite does implicitly: the rowid alias is the only auto-assigned column,
@@ -109,6 +146,20 @@ def _unsupported_notes(tables: list[Table], elsewhere: list[str]) -> list[str]:
             + _listing(with_identity)
         )
     return notes
+
+
+def type_affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared type (the rules of its "Datatypes" page, in order)."""
+    text = declared.upper()
+    if "INT" in text:
+        return "integer"
+    if any(word in text for word in ("CHAR", "CLOB", "TEXT")):
+        return "text"
+    if "BLOB" in text or not text:
+        return "blob"
+    if any(word in text for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return "numeric"
 
 
 def rowid_alias(table: Table) -> str | None:

@@ -108,9 +108,17 @@ class AlterColumn(Op):
 
     @property
     def destructive(self) -> bool:
-        if "type" in self.changes and not is_widening(self.old.type.sql, self.new.type.sql):
+        if "type" in self.changes and not (
+            is_widening(self.old.type.sql, self.new.type.sql) or self._same_storage
+        ):
             return True
         return "computed" in self.changes and self.new.computed is not None
+
+    @property
+    def _same_storage(self) -> bool:
+        """The backend stores both types alike (SQLite: one type affinity): no value changes."""
+        storage = self.old.type.storage
+        return storage is not None and storage == self.new.type.storage
 
     def reverse(self) -> Op:
         return AlterColumn(self.schema_name, self.table_name, self.new, self.old)

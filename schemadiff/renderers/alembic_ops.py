@@ -60,16 +60,14 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     i = 0
     while i < len(ops):
         op = ops[i]
-        if ctx.batch and _needs_batch(op):
-            j = i
+        j, batched = _batch_run(ops, i, ctx) if ctx.batch else (i + 1, False)
+        if batched:
             key = (op.schema, op.table)
-            while j < len(ops) and _needs_batch(ops[j]) and (ops[j].schema, ops[j].table) == key:
-                j += 1
             copy_from = state.get(key) if state is not None else None  # type: ignore[arg-type]
             parts.append(_batch_block(ops[i:j], ctx, copy_from))
         else:
-            j = i + 1
-            parts += (_comment(op, ctx), render_op(op, ctx, "op"))
+            for plain in ops[i:j]:
+                parts += (_comment(plain, ctx), render_op(plain, ctx, "op"))
         if state is not None:
             for done in ops[i:j]:
                 apply_in_place(state, done)
@@ -131,8 +129,33 @@ SQLITE_BATCH_NAMING = {
 }
 
 
-def _needs_batch(op: O.Op) -> bool:
-    return isinstance(op, _BATCH_KINDS)
+def _needs_batch(op: O.Op, ctx: RenderContext) -> bool:
+    return isinstance(op, _BATCH_KINDS) or _rebuilt_add(op, ctx)
+
+
+def _rebuilt_add(op: O.Op, ctx: RenderContext) -> bool:
+    """An added column the backend cannot ``ADD COLUMN`` in place (see
+    :meth:`~schemadiff.dialects.base.DialectRules.adds_column_in_place`)."""
+    return isinstance(op, O.AddColumn) and not rules_for(ctx.dialect).adds_column_in_place(
+        op.column
+    )
+
+
+def _batch_run(ops: Sequence[O.Op], i: int, ctx: RenderContext) -> tuple[int, bool]:
+    """The consecutive ops on one table from ``ops[i]`` that batch mode can run (added columns
+    too, so that one rebuild makes them all), and whether they form a block: only when one of
+    them needs the rebuild. A lone op of another kind is a run of one."""
+    key = (ops[i].schema, ops[i].table)
+    j = i
+    while (
+        j < len(ops)
+        and isinstance(ops[j], (*_BATCH_KINDS, O.AddColumn))
+        and (ops[j].schema, ops[j].table) == key
+    ):
+        j += 1
+    if j == i:
+        return i + 1, False
+    return j, any(_needs_batch(op, ctx) for op in ops[i:j])
 
 
 def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | None) -> Code:
@@ -140,8 +163,13 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
     args = [repr(first.table)]
     if first.schema:
         args.append(f"schema={first.schema!r}")
+    if any(_rebuilt_add(op, ctx) for op in ops):
+        # batch mode's "auto" would ALTER a block of added columns in place
+        args.append('recreate="always"')
     imports: frozenset[str] = frozenset()
+    targets: Sequence[O.Op] = ops
     if copy_from is not None:
+        targets, copy_from = _name_dropped_checks(ops, copy_from)
         table = _table_expr(copy_from, ctx)
         args.append(f"copy_from={table.lines[0]}")
         imports = table.imports
@@ -149,9 +177,33 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
         args.append(f"naming_convention={SQLITE_BATCH_NAMING!r}")
     head = f"with op.batch_alter_table({', '.join(args)}) as batch_op:"
     body = Code()
-    for op in ops:
-        body += _comment(op, ctx) + render_op(op, ctx, "batch_op")
+    for op, target in zip(ops, targets, strict=True):
+        body += _comment(op, ctx) + render_op(target, ctx, "batch_op")
     return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+
+
+def _name_dropped_checks(ops: Sequence[O.Op], table: Table) -> tuple[list[O.Op], Table]:
+    """SQLite keeps checks without a name, and batch mode drops a constraint by name only: each
+    unnamed check the block drops gets a name in the table definition the rebuild starts from
+    (``copy_from``) and is dropped by it. The name never reaches the database."""
+    checks = list(table.check_constraints)
+    taken = {c.name for c in checks} | {
+        op.constraint.name for op in ops if isinstance(op, O.AddCheckConstraint)
+    }
+    out: list[O.Op] = []
+    for op in ops:
+        if isinstance(op, O.DropCheckConstraint) and op.constraint.name is None:
+            index = next((i for i, c in enumerate(checks) if c == op.constraint), None)
+            if index is not None:
+                n = 1
+                while f"{table.name}_unnamed_check_{n}" in taken:
+                    n += 1
+                named = replace(checks[index], name=f"{table.name}_unnamed_check_{n}")
+                taken.add(named.name)
+                checks[index] = named
+                op = replace(op, constraint=named)
+        out.append(op)
+    return out, replace(table, check_constraints=tuple(checks))
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def column_type(rules: SqliteRules, declared: str) -> ColumnType:
     if rules.canonical_type(compiled).sql != ctype.sql:
         return ctype
     python, imports = python_type_hint(sa_type)
-    return ColumnType(ctype.sql, python, imports, ctype.known)
+    return ColumnType(ctype.sql, python, imports, ctype.known, ctype.storage)
 
 
 @lru_cache(maxsize=4096)

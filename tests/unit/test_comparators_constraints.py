@@ -165,13 +165,23 @@ def test_check_added_dropped_changed() -> None:
 
 
 def test_unnamed_check_matches_by_expression() -> None:
+    """A model check without a name takes whatever name the database gave it."""
     unnamed = CheckConstraint("a >= 0")
     assert run({"check_constraints": (CK,)}, {"check_constraints": (unnamed,)}) == []
-    assert run({"check_constraints": (unnamed,)}, {"check_constraints": (CK,)}) == []
     other = CheckConstraint("b >= 0")
     assert sorted(
         op.kind for op in run({"check_constraints": (CK,)}, {"check_constraints": (other,)})
     ) == ["add_check_constraint", "drop_check_constraint"]
+
+
+def test_check_that_gains_a_name_is_renamed() -> None:
+    """An unnamed database check (only SQLite keeps them) the models name: drop, add by name."""
+    unnamed = CheckConstraint("a >= 0")
+    ops = run({"check_constraints": (unnamed,)}, {"check_constraints": (CK,)})
+    assert sorted((op.kind, op.constraint.name) for op in ops) == [  # type: ignore[attr-defined]
+        ("add_check_constraint", CK.name),
+        ("drop_check_constraint", None),
+    ]
 
 
 def test_checks_not_compared_without_the_feature(monkeypatch: pytest.MonkeyPatch) -> None:
