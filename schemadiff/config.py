@@ -9,6 +9,10 @@ Read in this order, later wins:
    ``[tool.schemadiff.environments.NAME]`` overrides the base keys;
 3. the environment: ``SCHEMADIFF_URL``, else ``DATABASE_URL``;
 4. command-line flags.
+
+One exception: a named environment that sets ``url`` keeps it over the variables of layer 3
+(choosing ``-n NAME`` is explicit; a stray ``DATABASE_URL`` must not redirect it to another
+database, whose version table would then be read and written as the environment's).
 """
 
 from __future__ import annotations
@@ -96,7 +100,7 @@ def load_settings(
             "add [tool.schemadiff.environments.NAME] to pyproject.toml"
         )
     for var in URL_ENV_VARS:
-        if env.get(var):
+        if env.get(var) and not layers.environment_url:
             layers.add(f"${var}", {"url": env[var]})
             break
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -132,6 +136,8 @@ class _Layers:
         self.values: dict[str, Any] = {}
         self.sources: list[str] = []
         self.warnings: list[str] = []
+        #: the chosen named environment sets ``url`` (it then wins over the URL variables)
+        self.environment_url = False
 
     def add(self, label: str, values: Mapping[str, Any]) -> None:
         self.values.update(values)
@@ -155,7 +161,9 @@ class _Layers:
         chosen = raw_envs[environment]
         if not isinstance(chosen, dict):
             raise ConfigError(f"{env_label} must be a table of keys")
-        self.add(env_label, _validate(env_label, chosen, self))
+        values = _validate(env_label, chosen, self)
+        self.environment_url = "url" in values
+        self.add(env_label, values)
 
 
 def _find_toml(base: Path, explicit: Path | None) -> tuple[Path | None, dict[str, Any], str]:

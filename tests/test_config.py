@@ -152,10 +152,25 @@ def test_named_environment_overrides_base_keys(tmp_path: Path) -> None:
     assert prod.metadata == "app.models:Base.metadata"  # inherited from the base keys
     assert prod.exclude_tables == ("spatial_*",)
     assert prod.environment == "production"
-    # the environment still loses to environment variables and flags
-    assert load(tmp_path, {"SCHEMADIFF_URL": "sqlite:///e.db"}, environment="staging").url == (
-        "sqlite:///e.db"
+    # flags still win over the environment's URL
+    flag = load(tmp_path, environment="staging", overrides={"url": "sqlite:///f.db"})
+    assert flag.url == "sqlite:///f.db"
+
+
+@pytest.mark.parametrize("var", ["SCHEMADIFF_URL", "DATABASE_URL"])
+def test_named_environment_url_wins_over_the_url_variables(tmp_path: Path, var: str) -> None:
+    """Choosing -n is explicit: a stray variable must not redirect it to another database."""
+    write(tmp_path / "pyproject.toml", ENVIRONMENTS)
+    staging = load(tmp_path, {var: "sqlite:///e.db"}, environment="staging")
+    assert staging.url == "postgresql+psycopg://app@staging/app"
+    assert staging.sources[-1] == "pyproject.toml [tool.schemadiff] environment 'staging'"
+    # the variable still beats the base keys, and an environment without its own url
+    assert load(tmp_path, {var: "sqlite:///e.db"}).url == "sqlite:///e.db"
+    write(
+        tmp_path / "pyproject.toml",
+        ENVIRONMENTS + '[tool.schemadiff.environments.ci]\nschemas = ["a"]\n',
     )
+    assert load(tmp_path, {var: "sqlite:///e.db"}, environment="ci").url == "sqlite:///e.db"
 
 
 def test_unknown_environment_lists_the_known_ones(tmp_path: Path) -> None:
