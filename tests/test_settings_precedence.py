@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chainkit import run_cli, table_names, version_rows
-from tests.chainkit import write_rev
+from tests.chainkit import run_cli, table_names, version_rows, write_rev
 from tests.checkkit import MODELS, unique_module
 
 USERS = "op.create_table('users', sa.Column('id', sa.Integer, primary_key=True))"
