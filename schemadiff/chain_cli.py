@@ -135,6 +135,8 @@ def revision(
         found = run_autogenerate(
             settings, project, graph, (rename_table or (), rename_column or ())
         )
+        for note in found.notes:
+            _err(note)
         _print_changes(found.result)
         if found.result.is_empty and not allow_empty:
             console.print("No changes detected")
@@ -285,11 +287,13 @@ def stamp(
 
 def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
     from schemadiff.chain import migrate
+    from schemadiff.chain.runner import make_importable
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db)
     project = _project(settings)
     url = require_url(settings)
+    make_importable(settings.sys_path)
     if sql:
         migrate.offline(project, url, target, upgrade, sys.stdout)
         sys.stdout.flush()

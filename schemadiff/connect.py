@@ -69,15 +69,20 @@ def mask_url(url: str | URL) -> str:
         return scrub(str(url))
 
 
-def create_engine(url: str | URL) -> Engine:
-    """An engine for ``url``; a missing driver or SQLite file is reported before connecting."""
+def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine:
+    """An engine for ``url``; a missing driver is reported before connecting, and so is a missing
+    SQLite file unless ``create_sqlite_file`` (commands that write create it, as SQLite does)."""
     import sqlalchemy as sa
     from sqlalchemy.exc import NoSuchModuleError
 
     parsed = parse_url(url)
     masked = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
-    _check_sqlite_file(parsed, masked)
+    if not create_sqlite_file and missing_sqlite_file(parsed):
+        raise ConnectionFailed(
+            f"SQLite database file {parsed.database!r} does not exist ({masked}); check the path "
+            "(relative paths start at the current directory)"
+        )
     connect_args: dict[str, object] = {}
     if backend in _TIMEOUT_BACKENDS and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
@@ -149,18 +154,16 @@ def driver_message(exc: BaseException) -> str:
     return scrub(first)[:300]
 
 
-def _check_sqlite_file(parsed: URL, masked: str) -> None:
-    """SQLite silently creates a missing file; a typo would then diff against an empty database."""
+def missing_sqlite_file(url: str | URL) -> bool:
+    """True for a SQLite URL naming a file that does not exist (SQLite would silently create it;
+    a typo would then compare against an empty database). In-memory and ``file:`` URIs never are."""
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return
+        return False
     database = parsed.database or ""
     if database in ("", ":memory:") or database.startswith("file:") or "mode" in parsed.query:
-        return
-    if not Path(database).exists():
-        raise ConnectionFailed(
-            f"SQLite database file {database!r} does not exist ({masked}); check the path "
-            "(relative paths start at the current directory)"
-        )
+        return False
+    return not Path(database).exists()
 
 
 def _missing_driver_message(parsed: URL, masked: str, exc: ImportError) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
 
-from schemadiff.config import Settings, load_settings
+from schemadiff.config import KEYS, Settings, load_settings
 from schemadiff.errors import ConfigError
 
 ALEMBIC_INI = """\
@@ -48,6 +49,21 @@ def test_alembic_ini_gives_url_and_script_location(tmp_path: Path) -> None:
     assert settings.url == "sqlite:///from_ini.db"
     assert settings.script_location == f"{tmp_path.resolve()}/migrations"
     assert settings.sources == ("alembic.ini",)
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        ("prepend_sys_path = .\npath_separator = os\n", ["."]),
+        (f"prepend_sys_path = .{os.pathsep}src\npath_separator = os\n", [".", "src"]),
+        ("prepend_sys_path = . src\n", [".", "src"]),  # Alembic's legacy splitting
+        ("prepend_sys_path = %(here)s/lib\npath_separator = newline\n", ["lib"]),
+    ],
+)
+def test_alembic_ini_prepend_sys_path(tmp_path: Path, lines: str, expected: list[str]) -> None:
+    write(tmp_path / "alembic.ini", ALEMBIC_INI.replace("[loggers]", lines + "[loggers]"))
+    assert load(tmp_path).sys_path == tuple(str(tmp_path / p) for p in expected)
+    assert "sys_path" not in KEYS  # read from alembic.ini only, not a schemadiff key
 
 
 def test_each_layer_overrides_the_one_before(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
 """The database-facing operations behind ``upgrade``, ``downgrade``, ``stamp`` and ``current``:
 connect, read the version table, plan against the chain, then act. Every check (unknown target,
-unknown stamped revision, broken script) happens before the first change."""
+unknown stamped revision, broken script) happens before the first change. The commands that
+write create a missing SQLite file, as SQLite (and ``alembic upgrade``) does; ``current`` reads
+and refuses one (a typo must not read as "at base")."""
 
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def migrate(
     graph = project.graph()
     planner: Planner = upgrade_plan if upgrade else downgrade_plan
     table = _table(project)
-    engine = create_engine(url)
+    engine = create_engine(url, create_sqlite_file=True)
     try:
         with connect(engine) as conn:
             rows = check_rows(
@@ -57,7 +59,7 @@ def stamp(project: Project, url: str, target: str, purge: bool) -> tuple[tuple[s
     """Set the version table to ``target`` without running scripts; returns (before, after)."""
     graph = project.graph()
     table = _table(project)
-    engine = create_engine(url)
+    engine = create_engine(url, create_sqlite_file=True)
     try:
         with connect(engine) as conn:
             found = versions.read_rows(conn, table)

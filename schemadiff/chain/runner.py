@@ -11,10 +11,12 @@ so a broken file stops the command before anything changed.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
@@ -35,6 +37,15 @@ class Loaded:
 
     step: Step
     fn: Callable[[], Any]
+
+
+def make_importable(extra: Sequence[str] = ()) -> None:
+    """Put alembic.ini's ``prepend_sys_path`` entries and the project directory (the current
+    one) first on ``sys.path``, as ``alembic upgrade`` and ``verify`` do, so a revision can import
+    the application's own modules (its types, its helpers)."""
+    wanted = [str(Path(p).resolve()) for p in (*extra, os.getcwd())]
+    present = {str(Path(p).resolve()) for p in sys.path if p}
+    sys.path[:0] = [p for p in dict.fromkeys(wanted) if p not in present]
 
 
 def load_steps(plan: Plan) -> list[Loaded]:
