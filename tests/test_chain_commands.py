@@ -230,6 +230,10 @@ BAD_INPUT = [
     (["upgrade"], "stamped with revision ghost, which is not in the chain", "ghost"),
     (["revision", "-m", "x", "--rev-id", "t1"], "revision 't1' already exists", None),
     (["revision", "-m", "x", "--depends-on", "nope"], "unknown revision 'nope'", None),
+    (["revision", "-m", "x", "--rev-id", "bad/id"], "--rev-id 'bad/id' is not usable", None),
+    (["revision", "-m", "x", "--rev-id", ".."], "--rev-id '..' is not usable", None),
+    (["revision", "-m", "x", "--rev-id", "a-b"], "--rev-id 'a-b' is not usable", None),
+    (["merge", "t3", "x1", "-m", "x", "--rev-id", "x/y"], "--rev-id 'x/y' is not usable", "branch"),
     (["merge", "t3", "-m", "x"], "merge needs at least two revisions", None),
     # reading commands refuse a missing SQLite file (upgrade creates it: tests/test_first_run.py)
     (["current", "--db", "sqlite:///missing.db"], "does not exist", None),
