@@ -43,8 +43,9 @@ def register(app: typer.Typer) -> None:
     """Add the migration commands to ``app``."""
     commands = (init, revision, merge, upgrade, downgrade, current, history, heads, branches)
     for fn in (*commands, show, stamp):
-        # ``downgrade -1``: a negative step is an argument, not an unknown option
-        settings = {"ignore_unknown_options": True} if fn is downgrade else None
+        # ``downgrade -1`` (and a mistaken ``upgrade -1``): a step is an argument, not an
+        # unknown option; migrate.check_direction says which way each may go
+        settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
         app.command(context_settings=settings)(fn)
 
 

@@ -222,6 +222,13 @@ BAD_INPUT = [
     (["upgrade", "zzz"], "unknown revision 'zzz'", None),
     (["upgrade", "t"], "prefix 't' is ambiguous: it matches t1, t2, t3", None),
     (["downgrade", "-1"], "below base", None),
+    # a bare step goes one way only (an anchored one like t1+1 names a revision)
+    (["downgrade", "+1"], "downgrade +1: a relative downgrade must be negative (-1)", None),
+    (["upgrade", "-1"], "upgrade -1: a relative upgrade must be positive (+1)", None),
+    (["upgrade", "--sql", "-2"], "a relative upgrade must be positive (+2)", None),
+    (["downgrade", "--sql", "t3:+1"], "a relative downgrade must be negative (-1)", None),
+    (["upgrade", "--bogus"], "no such option: --bogus", None),
+    (["downgrade", "t3+1"], "'t3+1' goes 1 step(s) past the head t3; no revision follows", None),
     (["downgrade", "--sql", "t1"], "downgrade --sql needs FROM:TO", None),
     (["upgrade", "head"], "multiple heads", "branch"),
     (["upgrade", "head"], "cycle: ", "cycle"),

@@ -149,8 +149,14 @@ CASES = {
         "not a schemadiff snapshot",
         files={"bad.json": '{"hello": 1}'},
     ),
-    "unknown option": Case(("diff", "--frobnicate"), "No such option: --frobnicate"),
-    "unknown command": Case(("frobnicate",), "No such command 'frobnicate'"),
+    # a usage error of the command line itself, not "unexpected ... (please report it)"
+    "unknown option": Case(
+        ("diff", "--frobnicate"), "error: No such option: --frobnicate (Possible options: --format)"
+    ),
+    "unknown command": Case(
+        ("frobnicate",), "error: No such command 'frobnicate'. (see 'schemadiff --help')"
+    ),
+    "extra argument": Case(("downgrade", "-1", "--bogus"), "error: Got unexpected extra argument"),
 }
 
 
