@@ -22,10 +22,18 @@ _SECRETS: set[str] = set()
 #: ``scheme://user:password@`` in free text (a URL we never parsed, e.g. inside a driver message)
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
 #: pip packages for DBAPI modules whose names differ from the package
-_PIP_NAMES = {"psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient", "mysql": "mysql-connector"}
+_PIP_NAMES = {
+    "psycopg2": "psycopg2-binary",
+    "MySQLdb": "mysqlclient",
+    "mysql": "mysql-connector-python",
+}
 _EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
 _EXTRAS["mariadb"] = _EXTRAS["mysql"]
-_TIMEOUT_BACKENDS = ("postgresql", "mysql", "mariadb")
+#: drivers with an argument that bounds only the connection attempt (libpq's and the MySQL
+#: C/PyMySQL ``connect_timeout``); the others get none: pg8000's ``timeout`` and
+#: mysql-connector's ``connection_timeout`` also cut every later statement short
+_TIMEOUT_DRIVERS = frozenset({"psycopg", "psycopg2", "psycopg2cffi", "pymysql", "mysqldb"})
+_TIMEOUT_DRIVERS |= {"mariadbconnector"}
 CONNECT_TIMEOUT = 10
 
 
@@ -83,10 +91,8 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
             f"SQLite database file {parsed.database!r} does not exist ({masked}); check the path "
             "(relative paths start at the current directory)"
         )
-    connect_args: dict[str, object] = {}
-    if backend in _TIMEOUT_BACKENDS and "connect_timeout" not in parsed.query:
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT
     try:
+        connect_args = _connect_args(parsed)
         engine = sa.create_engine(parsed, connect_args=connect_args)
     except NoSuchModuleError as exc:
         if backend == "postgres":  # Heroku-style DATABASE_URL
@@ -107,6 +113,14 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
             "postgresql+psycopg:// or mysql+pymysql://"
         )
     return engine
+
+
+def _connect_args(parsed: URL) -> dict[str, object]:
+    """A connect timeout for the drivers that take one, unless the URL sets its own."""
+    driver = parsed.get_driver_name()  # the backend's default driver when the URL names none
+    if driver in _TIMEOUT_DRIVERS and "connect_timeout" not in parsed.query:
+        return {"connect_timeout": CONNECT_TIMEOUT}
+    return {}
 
 
 @contextmanager
