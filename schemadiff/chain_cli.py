@@ -287,14 +287,19 @@ def stamp(
 
 
 def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
-    from schemadiff.chain import migrate
-    from schemadiff.chain.runner import make_importable
+    from schemadiff.chain.runner import importable
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db)
     project = _project(settings)
     url = require_url(settings)
-    make_importable(settings.sys_path)
+    with importable(settings.sys_path):
+        _run_migration(project, url, target, sql, upgrade)
+
+
+def _run_migration(project: Project, url: str, target: str, sql: bool, upgrade: bool) -> None:
+    from schemadiff.chain import migrate
+
     if sql:
         migrate.offline(project, url, target, upgrade, sys.stdout)
         sys.stdout.flush()

@@ -182,3 +182,14 @@ def test_revisions_import_the_applications_own_types(empty: Path, where: str) ->
     assert "CREATE TABLE prices" in ok(empty, "upgrade", "--sql", "head")
     ok(empty, "downgrade", "base")
     assert "prices" not in table_names(f"sqlite:///{empty / 'app.db'}")
+
+
+def test_the_import_path_is_restored_after_the_command(tmp_path: Path) -> None:
+    """In-process runs (the pytest plugin, tests) get sys.path back as it was."""
+    from schemadiff.chain.runner import importable
+    from tests.chainkit import cwd
+
+    before = list(sys.path)
+    with cwd(tmp_path), importable(["src"]):
+        assert sys.path[:2] == [str((tmp_path / "src").resolve()), str(tmp_path.resolve())]
+    assert sys.path == before

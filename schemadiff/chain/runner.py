@@ -39,13 +39,21 @@ class Loaded:
     fn: Callable[[], Any]
 
 
-def make_importable(extra: Sequence[str] = ()) -> None:
+@contextmanager
+def importable(extra: Sequence[str] = ()) -> Iterator[None]:
     """Put alembic.ini's ``prepend_sys_path`` entries and the project directory (the current
-    one) first on ``sys.path``, as ``alembic upgrade`` and ``verify`` do, so a revision can import
-    the application's own modules (its types, its helpers)."""
+    one) first on ``sys.path`` while revisions run, as ``alembic upgrade`` and ``verify`` do, so a
+    revision can import the application's own modules (its types, its helpers)."""
     wanted = [str(Path(p).resolve()) for p in (*extra, os.getcwd())]
     present = {str(Path(p).resolve()) for p in sys.path if p}
-    sys.path[:0] = [p for p in dict.fromkeys(wanted) if p not in present]
+    added = [p for p in dict.fromkeys(wanted) if p not in present]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for path in added:
+            if path in sys.path:
+                sys.path.remove(path)
 
 
 def load_steps(plan: Plan) -> list[Loaded]:
