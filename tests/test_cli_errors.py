@@ -78,8 +78,9 @@ CASES = {
         "unknown database backend 'nosuchdb'",
     ),
     "driver not installed": Case(
-        ("diff", "--db", f"postgresql+pg8000://app:{PASSWORD}@localhost/app", *META),
-        "pip install pg8000, or use postgresql+psycopg:// with pip install "
+        # psycopg2 is not in the test extras (pg8000 is: tests/test_connect_drivers.py)
+        ("diff", "--db", f"postgresql+psycopg2://app:{PASSWORD}@localhost/app", *META),
+        "pip install psycopg2-binary, or use postgresql+psycopg:// with pip install "
         "'schemadiff[postgresql]'",
     ),
     "unparsable url": Case(("diff", "--db", "not a url", *META), "cannot parse database URL"),
