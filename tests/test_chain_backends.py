@@ -154,3 +154,18 @@ def test_python_error_in_a_revision_after_a_statement(
         in err
     )
     assert "; the rest of t1 did not run; the version table holds no revision (base; t1 is" in err
+
+
+def test_partly_undone_downgrade(project: Path, backend_url: Callable[[str], str]) -> None:
+    url = backend_url("sqlite")
+    folder = project / "migrations" / "versions"
+    up = f"{table_ops('t1')[0]}\n{SECOND_TABLE}"
+    down = f"op.drop_table('t2b')\n{FAIL}\nop.drop_table('t1')"
+    write_rev(folder, "t1", None, upgrade=up, downgrade=down)
+    assert run_cli(["upgrade", "--db", url], project).code == 0
+    [err] = run_cli(["downgrade", "base", "--db", url], project).err.splitlines()
+    assert "downgrade of revision t1 (t1_rev.py) failed at statement 2 of 3" in err, err
+    assert "t1 is partly undone: ran 1) DROP TABLE t2b; failed 2) SELECT" in err, err
+    assert "not run 3) DROP TABLE t1; the version table holds t1 (t1 is recorded)" in err, err
+    assert "then run 'schemadiff downgrade' again" in err
+    assert version_rows(url) == ["t1"] and "t2b" not in table_names(url)

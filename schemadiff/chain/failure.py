@@ -101,11 +101,12 @@ def _state(failure: Failure, planned: tuple[str, ...] | None) -> str:
         return f"it was rolled back whole; the database is at {before} (the last good revision)"
     rows = _rows_text(failure.rows_now, step.rows_before)
     not_run = _not_run(failure, planned)
+    command = "upgrade" if step.upgrade else "downgrade"
     if not failure.ran:
+        listed = f"{not_run}; " if planned is not None else ""
         return (
             f"nothing of {rev} had run, so the database is unchanged and {rows}, as before; "
-            f"{not_run}; fix the revision, then run "
-            f"'schemadiff {'upgrade' if step.upgrade else 'downgrade'}' again"
+            f"{listed}fix the revision, then run 'schemadiff {command}' again"
         )
     ran = "; ".join(f"{i}) {_short(s)}" for i, s in enumerate(failure.ran, 1))
     parts = [f"ran {ran}"]
@@ -119,9 +120,9 @@ def _state(failure: Failure, planned: tuple[str, ...] | None) -> str:
             "transaction; check them)"
         )
     recorded = "recorded" if rev in (failure.rows_now or ()) else "not recorded"
-    command = "upgrade" if step.upgrade else "downgrade"
+    partly = "applied" if step.upgrade else "undone"
     return (
-        f"this database cannot roll back DDL, so {rev} is partly applied: {'; '.join(parts)}"
+        f"this database cannot roll back DDL, so {rev} is partly {partly}: {'; '.join(parts)}"
         f"{undone}; {_with_note(rows, f'{rev} is {recorded}')}; undo what ran or finish what "
         f"did not by hand, then run 'schemadiff {command}' again (or 'schemadiff stamp' to "
         "record where it stands)"
