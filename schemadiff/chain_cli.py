@@ -43,8 +43,9 @@ def register(app: typer.Typer) -> None:
     """Add the migration commands to ``app``."""
     commands = (init, revision, merge, upgrade, downgrade, current, history, heads, branches)
     for fn in (*commands, show, stamp):
-        # ``downgrade -1``: a negative step is an argument, not an unknown option
-        settings = {"ignore_unknown_options": True} if fn is downgrade else None
+        # ``downgrade -1`` (and a mistaken ``upgrade -1``): a step is an argument, not an
+        # unknown option; migrate.check_direction says which way each may go
+        settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
         app.command(context_settings=settings)(fn)
 
 
@@ -135,6 +136,8 @@ def revision(
         found = run_autogenerate(
             settings, project, graph, (rename_table or (), rename_column or ())
         )
+        for note in found.notes:
+            _err(note)
         _print_changes(found.result)
         if found.result.is_empty and not allow_empty:
             console.print("No changes detected")
@@ -284,12 +287,19 @@ def stamp(
 
 
 def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
-    from schemadiff.chain import migrate
+    from schemadiff.chain.runner import importable
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db)
     project = _project(settings)
     url = require_url(settings)
+    with importable(settings.sys_path):
+        _run_migration(project, url, target, sql, upgrade)
+
+
+def _run_migration(project: Project, url: str, target: str, sql: bool, upgrade: bool) -> None:
+    from schemadiff.chain import migrate
+
     if sql:
         migrate.offline(project, url, target, upgrade, sys.stdout)
         sys.stdout.flush()

@@ -52,7 +52,11 @@ AgainstOpt = Annotated[
 ]
 AllEnvsOpt = Annotated[
     bool,
-    typer.Option("--all-environments", help="Check every [tool.schemadiff.environments.*] entry."),
+    typer.Option(
+        "--all-environments",
+        # help texts are rich markup: an unescaped [...] would be read as a style and vanish
+        help="Check every \\[tool.schemadiff.environments.*] entry.",
+    ),
 ]
 ClassifyOpt = Annotated[
     bool,

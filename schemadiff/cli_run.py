@@ -7,6 +7,7 @@ a password (:func:`schemadiff.connect.scrub`).
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 import warnings
@@ -97,13 +98,14 @@ def _framework_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Bas
     typer_exc = getattr(typer, "TyperException", None)
     if isinstance(typer_exc, type) and issubclass(typer_exc, Exception):
         usage.append(typer_exc)
-    try:
-        import click
-    except ImportError:  # pragma: no cover - typer vendors click
-        pass
-    else:
-        usage.append(click.ClickException)
-        aborts.append(click.exceptions.Abort)
+    # typer 0.26+ carries its own copy of click (typer._click), whose exceptions are not click's
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(module.ClickException)
+        aborts.append(module.Abort)
     return tuple(usage), tuple(aborts)
 
 

@@ -9,6 +9,10 @@ Read in this order, later wins:
    ``[tool.schemadiff.environments.NAME]`` overrides the base keys;
 3. the environment: ``SCHEMADIFF_URL``, else ``DATABASE_URL``;
 4. command-line flags.
+
+One exception: a named environment that sets ``url`` keeps it over the variables of layer 3
+(choosing ``-n NAME`` is explicit; a stray ``DATABASE_URL`` must not redirect it to another
+database, whose version table would then be read and written as the environment's).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -52,13 +57,17 @@ class Settings:
     comparators: tuple[str, ...] = ()
     render_as_batch: bool | str = "auto"
     environment: str | None = None
+    #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
+    sys_path: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
 #: keys a config file may set (everything but the bookkeeping fields)
 KEYS: tuple[str, ...] = tuple(
-    f.name for f in fields(Settings) if f.name not in ("environment", "sources", "warnings")
+    f.name
+    for f in fields(Settings)
+    if f.name not in ("environment", "sys_path", "sources", "warnings")
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
@@ -86,7 +95,7 @@ def load_settings(
         raise ConfigError(f"config file {explicit} not found; check the --config path")
     ini = explicit if explicit is not None and explicit.suffix == ".ini" else base / "alembic.ini"
     if ini.is_file():
-        layers.add(str(ini.name), _read_alembic_ini(ini))
+        layers.add(str(ini.name), _read_alembic_ini(ini, base))
     toml_file, table, label = _find_toml(base, explicit)
     if toml_file is not None:
         layers.add_file(label, table, environment)
@@ -96,7 +105,7 @@ def load_settings(
             "add [tool.schemadiff.environments.NAME] to pyproject.toml"
         )
     for var in URL_ENV_VARS:
-        if env.get(var):
+        if env.get(var) and not layers.environment_url:
             layers.add(f"${var}", {"url": env[var]})
             break
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -132,6 +141,8 @@ class _Layers:
         self.values: dict[str, Any] = {}
         self.sources: list[str] = []
         self.warnings: list[str] = []
+        #: the chosen named environment sets ``url`` (it then wins over the URL variables)
+        self.environment_url = False
 
     def add(self, label: str, values: Mapping[str, Any]) -> None:
         self.values.update(values)
@@ -155,7 +166,9 @@ class _Layers:
         chosen = raw_envs[environment]
         if not isinstance(chosen, dict):
             raise ConfigError(f"{env_label} must be a table of keys")
-        self.add(env_label, _validate(env_label, chosen, self))
+        values = _validate(env_label, chosen, self)
+        self.environment_url = "url" in values
+        self.add(env_label, values)
 
 
 def _find_toml(base: Path, explicit: Path | None) -> tuple[Path | None, dict[str, Any], str]:
@@ -192,7 +205,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
-def _read_alembic_ini(path: Path) -> dict[str, Any]:
+def _read_alembic_ini(path: Path, cwd: Path) -> dict[str, Any]:
     parser = configparser.ConfigParser(defaults={"here": str(path.parent.resolve())})
     try:
         parser.read(path, encoding="utf-8")
@@ -207,9 +220,30 @@ def _read_alembic_ini(path: Path) -> dict[str, Any]:
             value = parser.get("alembic", ini_key, fallback="").strip()
             if value:
                 values[key] = value
+        prepend = parser.get("alembic", "prepend_sys_path", fallback="").strip()
+        separator = parser.get("alembic", "path_separator", fallback="").strip()
     except configparser.Error as exc:
         raise ConfigError(f"{path.name}: {exc}; fix the [alembic] section") from exc
+    if prepend:
+        values["sys_path"] = tuple(str(cwd / p) for p in _split_paths(path, prepend, separator))
     return values
+
+
+#: alembic.ini ``path_separator`` values, as Alembic reads them
+_SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
+
+
+def _split_paths(path: Path, value: str, separator: str) -> list[str]:
+    """``prepend_sys_path`` split as Alembic does (relative entries start at the current
+    directory, as under ``alembic upgrade``)."""
+    if not separator:  # Alembic's legacy splitting
+        return [p for p in re.split(r", *| +|:", value) if p]
+    if separator not in _SEPARATORS:
+        raise ConfigError(
+            f"{path.name}: path_separator {separator!r} is not one of "
+            f"{', '.join(_SEPARATORS)}; fix the [alembic] section"
+        )
+    return [p.strip() for p in value.split(_SEPARATORS[separator]) if p.strip()]
 
 
 def _validate(label: str, raw: Mapping[str, Any], layers: _Layers) -> dict[str, Any]:

@@ -22,10 +22,18 @@ _SECRETS: set[str] = set()
 #: ``scheme://user:password@`` in free text (a URL we never parsed, e.g. inside a driver message)
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
 #: pip packages for DBAPI modules whose names differ from the package
-_PIP_NAMES = {"psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient", "mysql": "mysql-connector"}
+_PIP_NAMES = {
+    "psycopg2": "psycopg2-binary",
+    "MySQLdb": "mysqlclient",
+    "mysql": "mysql-connector-python",
+}
 _EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
 _EXTRAS["mariadb"] = _EXTRAS["mysql"]
-_TIMEOUT_BACKENDS = ("postgresql", "mysql", "mariadb")
+#: drivers with an argument that bounds only the connection attempt (libpq's and the MySQL
+#: C/PyMySQL ``connect_timeout``); the others get none: pg8000's ``timeout`` and
+#: mysql-connector's ``connection_timeout`` also cut every later statement short
+_TIMEOUT_DRIVERS = frozenset({"psycopg", "psycopg2", "psycopg2cffi", "pymysql", "mysqldb"})
+_TIMEOUT_DRIVERS |= {"mariadbconnector"}
 CONNECT_TIMEOUT = 10
 
 
@@ -69,19 +77,22 @@ def mask_url(url: str | URL) -> str:
         return scrub(str(url))
 
 
-def create_engine(url: str | URL) -> Engine:
-    """An engine for ``url``; a missing driver or SQLite file is reported before connecting."""
+def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine:
+    """An engine for ``url``; a missing driver is reported before connecting, and so is a missing
+    SQLite file unless ``create_sqlite_file`` (commands that write create it, as SQLite does)."""
     import sqlalchemy as sa
     from sqlalchemy.exc import NoSuchModuleError
 
     parsed = parse_url(url)
     masked = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
-    _check_sqlite_file(parsed, masked)
-    connect_args: dict[str, object] = {}
-    if backend in _TIMEOUT_BACKENDS and "connect_timeout" not in parsed.query:
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    if not create_sqlite_file and missing_sqlite_file(parsed):
+        raise ConnectionFailed(
+            f"SQLite database file {parsed.database!r} does not exist ({masked}); check the path "
+            "(relative paths start at the current directory)"
+        )
     try:
+        connect_args = _connect_args(parsed)
         engine = sa.create_engine(parsed, connect_args=connect_args)
     except NoSuchModuleError as exc:
         if backend == "postgres":  # Heroku-style DATABASE_URL
@@ -102,6 +113,14 @@ def create_engine(url: str | URL) -> Engine:
             "postgresql+psycopg:// or mysql+pymysql://"
         )
     return engine
+
+
+def _connect_args(parsed: URL) -> dict[str, object]:
+    """A connect timeout for the drivers that take one, unless the URL sets its own."""
+    driver = parsed.get_driver_name()  # the backend's default driver when the URL names none
+    if driver in _TIMEOUT_DRIVERS and "connect_timeout" not in parsed.query:
+        return {"connect_timeout": CONNECT_TIMEOUT}
+    return {}
 
 
 @contextmanager
@@ -149,18 +168,16 @@ def driver_message(exc: BaseException) -> str:
     return scrub(first)[:300]
 
 
-def _check_sqlite_file(parsed: URL, masked: str) -> None:
-    """SQLite silently creates a missing file; a typo would then diff against an empty database."""
+def missing_sqlite_file(url: str | URL) -> bool:
+    """True for a SQLite URL naming a file that does not exist (SQLite would silently create it;
+    a typo would then compare against an empty database). In-memory and ``file:`` URIs never are."""
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return
+        return False
     database = parsed.database or ""
     if database in ("", ":memory:") or database.startswith("file:") or "mode" in parsed.query:
-        return
-    if not Path(database).exists():
-        raise ConnectionFailed(
-            f"SQLite database file {database!r} does not exist ({masked}); check the path "
-            "(relative paths start at the current directory)"
-        )
+        return False
+    return not Path(database).exists()
 
 
 def _missing_driver_message(parsed: URL, masked: str, exc: ImportError) -> str:

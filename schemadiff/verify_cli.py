@@ -48,8 +48,9 @@ def verify(
         ),
     ] = None,
 ) -> None:
-    """Check the migration chain before a merge: integrity, up/down/up of every revision, models
-    equal to head, clean downgrade to base. Exit 1 if a check fails."""
+    """Check the migration chain before a merge (exit 1 if a check fails).
+
+    Integrity, up/down/up of every revision, models equal to head, clean downgrade to base."""
     from schemadiff.chain.project import project_from
     from schemadiff.cli_run import STATE, stderr_line
     from schemadiff.config import load_settings

@@ -222,6 +222,13 @@ BAD_INPUT = [
     (["upgrade", "zzz"], "unknown revision 'zzz'", None),
     (["upgrade", "t"], "prefix 't' is ambiguous: it matches t1, t2, t3", None),
     (["downgrade", "-1"], "below base", None),
+    # a bare step goes one way only (an anchored one like t1+1 names a revision)
+    (["downgrade", "+1"], "downgrade +1: a relative downgrade must be negative (-1)", None),
+    (["upgrade", "-1"], "upgrade -1: a relative upgrade must be positive (+1)", None),
+    (["upgrade", "--sql", "-2"], "a relative upgrade must be positive (+2)", None),
+    (["downgrade", "--sql", "t3:+1"], "a relative downgrade must be negative (-1)", None),
+    (["upgrade", "--bogus"], "no such option: --bogus", None),
+    (["downgrade", "t3+1"], "'t3+1' goes 1 step(s) past the head t3; no revision follows", None),
     (["downgrade", "--sql", "t1"], "downgrade --sql needs FROM:TO", None),
     (["upgrade", "head"], "multiple heads", "branch"),
     (["upgrade", "head"], "cycle: ", "cycle"),
@@ -230,8 +237,13 @@ BAD_INPUT = [
     (["upgrade"], "stamped with revision ghost, which is not in the chain", "ghost"),
     (["revision", "-m", "x", "--rev-id", "t1"], "revision 't1' already exists", None),
     (["revision", "-m", "x", "--depends-on", "nope"], "unknown revision 'nope'", None),
+    (["revision", "-m", "x", "--rev-id", "bad/id"], "--rev-id 'bad/id' is not usable", None),
+    (["revision", "-m", "x", "--rev-id", ".."], "--rev-id '..' is not usable", None),
+    (["revision", "-m", "x", "--rev-id", "a-b"], "--rev-id 'a-b' is not usable", None),
+    (["merge", "t3", "x1", "-m", "x", "--rev-id", "x/y"], "--rev-id 'x/y' is not usable", "branch"),
     (["merge", "t3", "-m", "x"], "merge needs at least two revisions", None),
-    (["upgrade", "t2", "--db", "sqlite:///missing.db"], "does not exist", None),
+    # reading commands refuse a missing SQLite file (upgrade creates it: tests/test_first_run.py)
+    (["current", "--db", "sqlite:///missing.db"], "does not exist", None),
 ]
 
 

@@ -92,6 +92,19 @@ def test_all_environments(folder: Path) -> None:
     assert ",title=schemadiff::[prod] add column users.phone varchar(20)\n" in github.out
 
 
+@pytest.mark.parametrize("var", ["SCHEMADIFF_URL", "DATABASE_URL"])
+def test_all_environments_check_their_own_urls_despite_the_variables(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, var: str
+) -> None:
+    """A stray URL variable must not make every environment check the same database."""
+    monkeypatch.setenv(var, "sqlite:///clean.db")
+    result = run_cli(["check", "--all-environments", "--format", "json"], folder)
+    assert result.code == 1, result
+    report = json.loads(result.out)
+    databases = [(t["target"], t["report"]["database"]) for t in report["targets"]]
+    assert databases == [("prod", "sqlite:///drifted.db"), ("staging", "sqlite:///clean.db")]
+
+
 def test_all_environments_usage_errors(folder: Path) -> None:
     both = run_cli(["check", "--all-environments", "--db", "sqlite:///clean.db"], folder)
     assert (both.code, both.err) == (

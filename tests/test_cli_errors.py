@@ -78,8 +78,9 @@ CASES = {
         "unknown database backend 'nosuchdb'",
     ),
     "driver not installed": Case(
-        ("diff", "--db", f"postgresql+pg8000://app:{PASSWORD}@localhost/app", *META),
-        "pip install pg8000, or use postgresql+psycopg:// with pip install "
+        # psycopg2 is not in the test extras (pg8000 is: tests/test_connect_drivers.py)
+        ("diff", "--db", f"postgresql+psycopg2://app:{PASSWORD}@localhost/app", *META),
+        "pip install psycopg2-binary, or use postgresql+psycopg:// with pip install "
         "'schemadiff[postgresql]'",
     ),
     "unparsable url": Case(("diff", "--db", "not a url", *META), "cannot parse database URL"),
@@ -149,8 +150,14 @@ CASES = {
         "not a schemadiff snapshot",
         files={"bad.json": '{"hello": 1}'},
     ),
-    "unknown option": Case(("diff", "--frobnicate"), "No such option: --frobnicate"),
-    "unknown command": Case(("frobnicate",), "No such command 'frobnicate'"),
+    # a usage error of the command line itself, not "unexpected ... (please report it)"
+    "unknown option": Case(
+        ("diff", "--frobnicate"), "error: No such option: --frobnicate (Possible options: --format)"
+    ),
+    "unknown command": Case(
+        ("frobnicate",), "error: No such command 'frobnicate'. (see 'schemadiff --help')"
+    ),
+    "extra argument": Case(("downgrade", "-1", "--bogus"), "error: Got unexpected extra argument"),
 }
 
 

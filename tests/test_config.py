@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
 
-from schemadiff.config import Settings, load_settings
+from schemadiff.config import KEYS, Settings, load_settings
 from schemadiff.errors import ConfigError
 
 ALEMBIC_INI = """\
@@ -48,6 +49,21 @@ def test_alembic_ini_gives_url_and_script_location(tmp_path: Path) -> None:
     assert settings.url == "sqlite:///from_ini.db"
     assert settings.script_location == f"{tmp_path.resolve()}/migrations"
     assert settings.sources == ("alembic.ini",)
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        ("prepend_sys_path = .\npath_separator = os\n", ["."]),
+        (f"prepend_sys_path = .{os.pathsep}src\npath_separator = os\n", [".", "src"]),
+        ("prepend_sys_path = . src\n", [".", "src"]),  # Alembic's legacy splitting
+        ("prepend_sys_path = %(here)s/lib\npath_separator = newline\n", ["lib"]),
+    ],
+)
+def test_alembic_ini_prepend_sys_path(tmp_path: Path, lines: str, expected: list[str]) -> None:
+    write(tmp_path / "alembic.ini", ALEMBIC_INI.replace("[loggers]", lines + "[loggers]"))
+    assert load(tmp_path).sys_path == tuple(str(tmp_path / p) for p in expected)
+    assert "sys_path" not in KEYS  # read from alembic.ini only, not a schemadiff key
 
 
 def test_each_layer_overrides_the_one_before(tmp_path: Path) -> None:
@@ -152,10 +168,25 @@ def test_named_environment_overrides_base_keys(tmp_path: Path) -> None:
     assert prod.metadata == "app.models:Base.metadata"  # inherited from the base keys
     assert prod.exclude_tables == ("spatial_*",)
     assert prod.environment == "production"
-    # the environment still loses to environment variables and flags
-    assert load(tmp_path, {"SCHEMADIFF_URL": "sqlite:///e.db"}, environment="staging").url == (
-        "sqlite:///e.db"
+    # flags still win over the environment's URL
+    flag = load(tmp_path, environment="staging", overrides={"url": "sqlite:///f.db"})
+    assert flag.url == "sqlite:///f.db"
+
+
+@pytest.mark.parametrize("var", ["SCHEMADIFF_URL", "DATABASE_URL"])
+def test_named_environment_url_wins_over_the_url_variables(tmp_path: Path, var: str) -> None:
+    """Choosing -n is explicit: a stray variable must not redirect it to another database."""
+    write(tmp_path / "pyproject.toml", ENVIRONMENTS)
+    staging = load(tmp_path, {var: "sqlite:///e.db"}, environment="staging")
+    assert staging.url == "postgresql+psycopg://app@staging/app"
+    assert staging.sources[-1] == "pyproject.toml [tool.schemadiff] environment 'staging'"
+    # the variable still beats the base keys, and an environment without its own url
+    assert load(tmp_path, {var: "sqlite:///e.db"}).url == "sqlite:///e.db"
+    write(
+        tmp_path / "pyproject.toml",
+        ENVIRONMENTS + '[tool.schemadiff.environments.ci]\nschemas = ["a"]\n',
     )
+    assert load(tmp_path, {var: "sqlite:///e.db"}, environment="ci").url == "sqlite:///e.db"
 
 
 def test_unknown_environment_lists_the_known_ones(tmp_path: Path) -> None:

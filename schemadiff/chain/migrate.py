@@ -1,9 +1,12 @@
 """The database-facing operations behind ``upgrade``, ``downgrade``, ``stamp`` and ``current``:
 connect, read the version table, plan against the chain, then act. Every check (unknown target,
-unknown stamped revision, broken script) happens before the first change."""
+unknown stamped revision, broken script) happens before the first change. The commands that
+write create a missing SQLite file, as SQLite (and ``alembic upgrade``) does; ``current`` reads
+and refuses one (a typo must not read as "at base")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import IO
 
@@ -37,10 +40,11 @@ def migrate(
     project: Project, url: str, target: str, upgrade: bool, on_step: StepCallback | None = None
 ) -> Plan:
     """Upgrade or downgrade the database to ``target``; returns what was done."""
+    check_direction(target, upgrade)
     graph = project.graph()
     planner: Planner = upgrade_plan if upgrade else downgrade_plan
     table = _table(project)
-    engine = create_engine(url)
+    engine = create_engine(url, create_sqlite_file=True)
     try:
         with connect(engine) as conn:
             rows = check_rows(
@@ -57,7 +61,7 @@ def stamp(project: Project, url: str, target: str, purge: bool) -> tuple[tuple[s
     """Set the version table to ``target`` without running scripts; returns (before, after)."""
     graph = project.graph()
     table = _table(project)
-    engine = create_engine(url)
+    engine = create_engine(url, create_sqlite_file=True)
     try:
         with connect(engine) as conn:
             found = versions.read_rows(conn, table)
@@ -88,11 +92,35 @@ def offline(project: Project, url: str, spec: str, upgrade: bool, out: IO[str]) 
         )
     if sep and not target:
         raise UsageError(f"--sql range {spec!r} has no end; use FROM:TO")
+    check_direction(target, upgrade)
     start = resolve_destination(graph, start_text) if start_text else ()
     rows = graph.version_rows(graph.ancestors(start))
     plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
     run_offline(_offline_url(url), plan, _table(project), out)
     return plan
+
+
+_BARE_STEP = re.compile(r"\s*([+-])(\d+)\s*")
+
+
+def check_direction(target: str, upgrade: bool) -> None:
+    """A step from the current revision goes one way: ``upgrade +N``, ``downgrade -N``. (An
+    anchored step such as ``ae10+1`` names a revision and may point either way.)"""
+    if target.startswith("--"):
+        raise UsageError(f"no such option: {target} (see 'schemadiff --help')")
+    step = _BARE_STEP.fullmatch(target)
+    if step is None or (step[1] == "+") == upgrade:
+        return
+    n = step[2]
+    if upgrade:
+        raise UsageError(
+            f"upgrade {target}: a relative upgrade must be positive (+{n}); to go back, use "
+            f"'schemadiff downgrade -{n}'"
+        )
+    raise UsageError(
+        f"downgrade {target}: a relative downgrade must be negative (-{n}); to go forward, use "
+        f"'schemadiff upgrade +{n}'"
+    )
 
 
 def _offline_url(url: str) -> sa.URL:

@@ -23,6 +23,8 @@ from schemadiff.renderers.script import RevisionHeader, render_script
 
 RESERVED = frozenset({"head", "heads", "base", "current"})
 _FORBIDDEN = re.compile(r"[\s@:,+\-'\"]")
+#: a revision id is also the start of its file name
+_REV_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.]*")
 _SLUG_WORD = re.compile(r"\w+")
 SLUG_LENGTH = 40
 MAX_REV_LENGTH = 32  # version_num is VARCHAR(32)
@@ -143,11 +145,12 @@ def write_revision(
 
 
 def check_rev_id(graph: RevisionGraph, rev_id: str) -> str:
+    """The id names the file too: Alembic refuses ``@ - + :``, a path needs no ``/`` or ``..``."""
     rev_id = rev_id.strip()
-    if not rev_id or _FORBIDDEN.search(rev_id) or rev_id in RESERVED:
+    if not _REV_ID.fullmatch(rev_id) or rev_id in RESERVED:
         raise UsageError(
-            f"--rev-id {rev_id!r} is not usable: use letters, digits and '_' only (not "
-            "head, heads, base or current)"
+            f"--rev-id {rev_id!r} is not usable: use ASCII letters, digits, '_' and '.' (not "
+            "first), and not head, heads, base or current"
         )
     if len(rev_id) > MAX_REV_LENGTH:
         raise UsageError(f"--rev-id {rev_id!r} is longer than {MAX_REV_LENGTH} characters")

@@ -11,10 +11,12 @@ so a broken file stops the command before anything changed.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
@@ -35,6 +37,23 @@ class Loaded:
 
     step: Step
     fn: Callable[[], Any]
+
+
+@contextmanager
+def importable(extra: Sequence[str] = ()) -> Iterator[None]:
+    """Put alembic.ini's ``prepend_sys_path`` entries and the project directory (the current
+    one) first on ``sys.path`` while revisions run, as ``alembic upgrade`` and ``verify`` do, so a
+    revision can import the application's own modules (its types, its helpers)."""
+    wanted = [str(Path(p).resolve()) for p in (*extra, os.getcwd())]
+    present = {str(Path(p).resolve()) for p in sys.path if p}
+    added = [p for p in dict.fromkeys(wanted) if p not in present]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for path in added:
+            if path in sys.path:
+                sys.path.remove(path)
 
 
 def load_steps(plan: Plan) -> list[Loaded]:
@@ -90,6 +109,7 @@ def run_online(
             versions.ensure_table(conn, table)
     ctx = MigrationContext.configure(connection=conn, opts=_opts(table))
     statements = _StatementLog(conn)
+    failed: tuple[Loaded, Exception] | None = None
     with statements.listening(), Operations.context(ctx):
         for item in loaded:
             if on_step is not None:
@@ -98,14 +118,19 @@ def run_online(
             try:
                 with ctx.begin_transaction(_per_migration=True):
                     item.fn()
+                    statements.stop()  # the version-table update is not the script's
                     for stmt in versions.row_changes(
                         table, item.step.rows_before, item.step.rows_after
                     ):
                         ctx.execute(stmt)
             except Exception as exc:  # noqa: BLE001 - reported as one line with the state
-                raise MigrationFailed(
-                    _failure(item.step, exc, ctx.impl.transactional_ddl, statements.count)
-                ) from exc
+                statements.stop()
+                failed = (item, exc)
+                break
+    if failed is not None:  # described outside the online context (it renders offline)
+        transactional = ctx.impl.transactional_ddl
+        message = _failure(conn, table, failed[0], failed[1], transactional, statements)
+        raise MigrationFailed(message) from failed[1]
 
 
 def run_offline(
@@ -144,17 +169,23 @@ def _opts(table: sa.Table) -> dict[str, Any]:
 
 
 class _StatementLog:
-    """Counts the statements run during the current revision and keeps the last one."""
+    """The statements run during the current revision (until :meth:`stop`)."""
 
     def __init__(self, conn: Connection) -> None:
         self.engine = conn.engine
-        self.count = 0
+        self.statements: list[str] = []
+        self.recording = False
 
     def clear(self) -> None:
-        self.count = 0
+        self.statements = []
+        self.recording = True
 
-    def _seen(self, *args: Any) -> None:
-        self.count += 1
+    def stop(self) -> None:
+        self.recording = False
+
+    def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.recording:
+            self.statements.append(statement)
 
     @contextmanager
     def listening(self) -> Iterator[None]:
@@ -165,34 +196,34 @@ class _StatementLog:
             sa.event.remove(self.engine, "after_cursor_execute", self._seen)
 
 
-def _failure(step: Step, exc: BaseException, transactional: bool, done: int) -> str:
-    """One line: which revision, which statement, what the error was, where the database is."""
-    from schemadiff.connect import driver_message
+def _failure(
+    conn: Connection,
+    table: sa.Table,
+    item: Loaded,
+    exc: BaseException,
+    transactional: bool,
+    log: _StatementLog,
+) -> str:
+    """One line: which revision, which statement, the error, where the database is."""
+    from schemadiff.chain.failure import Failure, describe, planned_statements
 
-    script = step.script
-    direction = "upgrade" if step.upgrade else "downgrade"
-    what = f"{direction} of revision {script.revision} ({script.path.name}) failed"
     statement = getattr(exc, "statement", None)
-    at = f" at statement {_short(statement)!r}" if statement else ""
-    error = driver_message(exc) if isinstance(exc, sa.exc.SQLAlchemyError) else _first(exc)
-    before = ", ".join(step.rows_before) or "base"
-    if transactional:
-        state = f"it was rolled back whole; the database is at {before} (the last good revision)"
-    else:
-        ran = f"{done} statement(s) of it had already run" if done else "none of it had run"
-        state = (
-            "this database cannot roll back DDL, so it is now partly migrated: the version "
-            f"table still says {before} (the previous revision) but {ran}; repair by hand, "
-            "then re-run or use 'schemadiff stamp'"
-        )
-    return f"{what}{at}: {error}; {state}"
+    ran = tuple(log.statements)
+    planned = planned_statements(conn.dialect, table, item.fn)
+    rows_now = None if transactional else _rows_now(conn, table)
+    failure = Failure(
+        item.step, exc, transactional, ran, statement if statement else None, planned, rows_now
+    )
+    return describe(failure)
 
 
-def _short(statement: str) -> str:
-    text = " ".join(statement.split())
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _first(exc: BaseException) -> str:
-    first = (str(exc).splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+def _rows_now(conn: Connection, table: sa.Table) -> tuple[str, ...] | None:
+    """The version rows after a failure (None if they cannot be read)."""
+    try:
+        if conn.in_transaction():
+            conn.rollback()
+        rows = versions.read_rows(conn, table)
+        conn.rollback()
+    except Exception:  # noqa: BLE001 - the report then falls back to the plan's rows
+        return None
+    return rows

@@ -87,7 +87,7 @@ def _up(graph: RevisionGraph, cur: str | None, text: str, left: int) -> str:
     if not options:
         raise RevisionError(
             f"{text!r} goes {left} step(s) past the head {cur or '(empty chain)'}; "
-            "there is nothing further to upgrade to"
+            "no revision follows it"
         )
     if len(options) > 1:
         raise RevisionError(
