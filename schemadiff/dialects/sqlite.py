@@ -92,21 +92,17 @@ def _unsupported_notes(tables: list[Table], elsewhere: list[str]) -> list[str]:
     notes = []
     if elsewhere:
         notes.append(
-            f"not compared: tables in schema {_listing(elsewhere)} "
-            "(attached SQLite databases are not supported)"
+            f"tables in schema {_listing(elsewhere)} (attached SQLite databases are not supported)"
         )
     commented = [t.name for t in tables if t.comment] + [
         f"{t.name}.{c.name}" for t in tables for c in t.columns if c.comment
     ]
     if commented:
-        notes.append(
-            f"not compared: comments (SQLite does not store them) on {_listing(commented)}"
-        )
+        notes.append(f"comments (SQLite does not store them) on {_listing(commented)}")
     with_identity = [f"{t.name}.{c.name}" for t in tables for c in t.columns if c.identity]
     if with_identity:
         notes.append(
-            "not compared: identity options (SQLite has no identity columns) on "
-            + _listing(with_identity)
+            "identity options (SQLite has no identity columns) on " + _listing(with_identity)
         )
     return notes
 

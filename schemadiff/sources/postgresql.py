@@ -1,8 +1,9 @@
 """Reflect a PostgreSQL database into a Snapshot with our own bulk catalog queries.
 
 Four statements read every table of every requested schema (:mod:`schemadiff.sources.pg_queries`),
-plus the schema list, the enums, and the owned-sequence query when some default calls
-``nextval``: the count depends on neither the number of tables nor of schemas.
+plus the schema list, the enums, the objects no comparator covers (:mod:`.pg_objects`), and the
+owned-sequence query when some default calls ``nextval``: the count depends on neither the number
+of tables nor of schemas.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
@@ -27,6 +28,7 @@ from schemadiff.snapshot import (
 )
 from schemadiff.sources import pg_convert
 from schemadiff.sources.pg_convert import Context
+from schemadiff.sources.pg_objects import fetch_uncompared
 from schemadiff.sources.pg_queries import (
     CatalogRows,
     TableKey,
@@ -63,6 +65,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         enums=_enums(raw_enums, default, {None, *extra}, tables),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
+        uncompared=fetch_uncompared(conn, [default, *extra], default),
     )
 
 

@@ -56,7 +56,7 @@ class TableReader:
         except DDLError as exc:
             self.ddl = TableDDL()
             self.notes.append(
-                f"not compared: check constraints, constraint names, collations and generated "
+                f"check constraints, constraint names, collations and generated "
                 f"expressions of table {name} (cannot read its CREATE TABLE: {exc})"
             )
         # by lower-cased column name, built once per table (not once per column)
@@ -94,8 +94,7 @@ class TableReader:
         found = self.generated.get(name.lower())
         if found is None:
             self.notes.append(
-                f"not compared: generated expression of {self.name}.{name} "
-                "(not found in its CREATE TABLE)"
+                f"generated expression of {self.name}.{name} (not found in its CREATE TABLE)"
             )
         else:
             expr, stored = found
@@ -181,9 +180,7 @@ class TableReader:
             if len(ddl.elements) != len(rows):
                 raise DDLError("element count differs from PRAGMA index_xinfo")
         except DDLError as exc:
-            self.notes.append(
-                f"not compared: index {name} on {self.name} (cannot read its CREATE INDEX: {exc})"
-            )
+            self.notes.append(f"index {name} on {self.name} (cannot read its CREATE INDEX: {exc})")
             return None
         elements = []
         for (text, column), row in zip(ddl.elements, rows, strict=True):
