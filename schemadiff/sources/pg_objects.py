@@ -40,6 +40,11 @@ _OWNED = (
     "AND d.refclassid = 'pg_catalog.pg_class'::regclass "
     "AND d.deptype = ANY(ARRAY['a', 'i']))"
 )
+#: a function made with a type (a range type's constructors) is part of that type
+_INTERNAL_PROC = (
+    "EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+    "WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')"
+)
 #: a partition's parent table (a partition has exactly one)
 _PARENT = (
     "(SELECT pc.relname::text FROM pg_catalog.pg_inherits i "
@@ -80,7 +85,7 @@ SELECT {{routine_kind}}, n.nspname::text,
        p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
        NULL
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-WHERE {_IN_SCHEMAS} AND {_PROC}
+WHERE {_IN_SCHEMAS} AND {_PROC} AND NOT {_INTERNAL_PROC}
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
                       WHEN 'c' THEN 'composite type' ELSE 'type' END,
