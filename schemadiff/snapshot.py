@@ -173,6 +173,9 @@ class Table:
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
     renamed_from: str | None = None
+    #: compared table options, as (SQLAlchemy table keyword, Python literal) sorted by keyword:
+    #: ``(("sqlite_autoincrement", "True"),)``; the backends that have them fill them in
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> TableKey:

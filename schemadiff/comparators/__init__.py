@@ -35,6 +35,7 @@ from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.rewrite import apply_renames
 from schemadiff.comparators.schemas import compare_schemas
+from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables, table_pairs
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
 from schemadiff.dialects import rules_for
@@ -71,6 +72,7 @@ TABLE_COMPARATORS: dict[str, TableComparator] = {
     "check_constraints": compare_check_constraints,
     "indexes": compare_indexes,
     "comments": compare_table_comment,
+    "table_options": compare_table_options,
 }
 
 

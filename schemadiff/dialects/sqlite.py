@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.base import DialectRules, own_options
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 
 #: A ``COLLATE x`` clause SQLAlchemy's type compiler appends to the type (the collation is kept
@@ -63,13 +63,16 @@ class SqliteRules(DialectRules):
 
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """With ``sqlite_autoincrement`` SQLAlchemy writes the key inline (``PRIMARY KEY
-        AUTOINCREMENT``) without its CONSTRAINT name, so SQLite has no name to report."""
+        AUTOINCREMENT``) without its CONSTRAINT name, so SQLite has no name to report; the
+        table then has the AUTOINCREMENT option (compared: it is in the stored CREATE TABLE).
+        When the key is not inline (not a single integer column) SQLAlchemy ignores the flag."""
         pk = table.primary_key
-        if pk is None or pk.name is None or not source.dialect_options["sqlite"]["autoincrement"]:
+        opts = own_options(source, "sqlite")
+        if pk is None or opts is None or not opts.get("autoincrement"):
             return table
         if _ddl_compiler().process(source.primary_key) is not None:
             return table
-        return replace(table, primary_key=replace(pk, name=None))
+        return replace(table, primary_key=replace(pk, name=None), options=AUTOINCREMENT)
 
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Drop comments, identity options and tables in other schemas; say what was dropped."""
@@ -85,6 +88,10 @@ class SqliteRules(DialectRules):
             schemas=(),
             not_compared=snapshot.not_compared + tuple(notes),
         )
+
+
+#: the table option of ``INTEGER PRIMARY KEY AUTOINCREMENT``
+AUTOINCREMENT: tuple[tuple[str, str], ...] = (("sqlite_autoincrement", "True"),)
 
 
 def _unsupported_notes(tables: list[Table], elsewhere: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from schemadiff.dialects.base import python_type_hint
-from schemadiff.dialects.sqlite import SqliteRules
+from schemadiff.dialects.sqlite import AUTOINCREMENT, SqliteRules
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -82,6 +82,7 @@ class TableReader:
             foreign_keys=tuple(sorted(self.foreign_keys(), key=_fk_order)),
             check_constraints=tuple(sorted(self.checks(), key=lambda c: (c.name or "", c.sqltext))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+            options=AUTOINCREMENT if self.ddl.autoincrement else (),
         )
         return table
 
