@@ -93,7 +93,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = [item for item in items if isinstance(item, Op)]
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
-    coverage = coverage_notice(db.uncompared)
+    coverage = coverage_notice((*db.uncompared, *models.uncompared))  # both: --against
     if coverage is not None:
         notices.append(coverage)
     notices += backfill_notices(ops)

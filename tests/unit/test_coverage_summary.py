@@ -46,7 +46,7 @@ def _db(*objects: DbObject) -> Snapshot:
     return Snapshot(dialect="postgresql", default_schema="public", uncompared=objects)
 
 
-def test_only_the_database_side_is_listed_and_filters_apply() -> None:
+def test_filters_apply_to_the_listed_objects() -> None:
     db = _db(
         DbObject("view", "tmp_report"),
         DbObject("view", "report"),
