@@ -10,6 +10,10 @@
   ``Column``, ``Index``...); ``reflected`` is True for objects only the database has;
   ``compare_to`` is the other side's object or None.
 
+The objects listed as not compared (``Snapshot.uncompared``: views, triggers, partitions...) are
+kept in the schemas kept, unless the table they hang off is excluded or, for a relation (a view,
+a sequence, a partition), an ``exclude_tables`` glob matches its own name.
+
 Unlike Alembic, ``include_name`` is applied to the model side too, so excluding a name never turns
 into a spurious create. Columns, indexes and constraints are filtered in tables present on both
 sides; a table that is created or dropped is handled whole.
