@@ -163,6 +163,23 @@ def test_postgresql_table_owned_by_an_extension_is_never_dropped(pg: Engine) -> 
     assert _coverage(result) == ["1 extension"]
 
 
+def test_postgresql_enum_owned_by_an_extension_is_never_dropped(pg: Engine) -> None:
+    metadata = sa.MetaData()
+    _users(metadata)
+    with pg.begin() as conn:
+        metadata.create_all(conn)
+        conn.exec_driver_sql(
+            "CREATE EXTENSION hstore;"
+            "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+            "ALTER EXTENSION hstore ADD TYPE mood;"
+        )
+    db = inspect_database(pg)
+    assert db.enums == ()
+    result = _diff(pg, metadata)
+    assert result.ops == ()
+    assert _coverage(result) == ["1 extension"]
+
+
 def _events(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "events",

@@ -15,6 +15,7 @@ One statement for every requested schema (``:schemas``), whatever the number of 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -50,6 +51,10 @@ _PARENT = (
     "(SELECT pc.relname::text FROM pg_catalog.pg_inherits i "
     "JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent WHERE i.inhrelid = c.oid LIMIT 1)"
 )
+
+#: rows of this kind name enum types that belong to an extension: reflection leaves them out
+#: (never proposed for drop); they are not listed (the extension is)
+_EXTENSION_ENUM = "extension enum"
 
 _OBJECTS = f"""
 SELECT CASE WHEN c.relispartition THEN 'partition' WHEN c.relkind = 'v' THEN 'view'
@@ -96,6 +101,10 @@ WHERE {_IN_SCHEMAS} AND {_TYPE}
   AND (t.typtype = ANY(ARRAY['d', 'r']) OR (t.typtype = 'c' AND tc.relkind = 'c')
        OR (t.typtype = 'b' AND t.typcategory <> 'A'))
 UNION ALL
+SELECT '{_EXTENSION_ENUM}', n.nspname::text, t.typname::text, NULL
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE {_IN_SCHEMAS} AND t.typtype = 'e' AND NOT {_TYPE}
+UNION ALL
 SELECT 'extension', n.nspname::text, x.extname::text, NULL
 FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace
 WHERE {_IN_SCHEMAS} AND x.extname <> 'plpgsql'
@@ -112,9 +121,16 @@ _ROUTINE_KIND = (
 _ROUTINE_KIND_10 = "CASE WHEN p.proisagg THEN 'aggregate' ELSE 'function' END"
 
 
-def fetch_uncompared(
-    conn: Connection, schemas: Sequence[str], default_schema: str
-) -> tuple[DbObject, ...]:
+@dataclass(frozen=True)
+class OtherObjects:
+    """What the statement found: objects to list, and enum types of extensions (by real schema
+    and name) that reflection must leave out."""
+
+    uncompared: tuple[DbObject, ...]
+    extension_enums: frozenset[tuple[str, str]]
+
+
+def fetch_uncompared(conn: Connection, schemas: Sequence[str], default_schema: str) -> OtherObjects:
     """The objects of ``schemas`` no comparator covers (default schema keyed None), sorted."""
     version = conn.dialect.server_version_info or (10,)
     sql = _OBJECTS.format(routine_kind=_ROUTINE_KIND if version >= (11,) else _ROUTINE_KIND_10)
@@ -122,5 +138,11 @@ def fetch_uncompared(
     found = {
         DbObject(kind, name, None if schema == default_schema else schema, table)
         for kind, schema, name, table in rows
+        if kind != _EXTENSION_ENUM
     }
-    return tuple(sorted(found, key=DbObject.sort_key))
+    return OtherObjects(
+        uncompared=tuple(sorted(found, key=DbObject.sort_key)),
+        extension_enums=frozenset(
+            (schema, name) for kind, schema, name, _ in rows if kind == _EXTENSION_ENUM
+        ),
+    )

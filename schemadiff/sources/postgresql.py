@@ -57,6 +57,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     if any("nextval(" in (c.default or "") for cols in rows.columns.values() for c in cols):
         owned = fetch_owned_sequences(conn, [default, *extra])
     tables = [_table(ctx, key, rows, owned.get(key, {})) for key in rows.tables]
+    other = fetch_uncompared(conn, [default, *extra], default)
+    raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -65,7 +67,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         enums=_enums(raw_enums, default, {None, *extra}, tables),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
-        uncompared=fetch_uncompared(conn, [default, *extra], default),
+        uncompared=other.uncompared,
     )
 
 
