@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemadiff.ops import Op
-from schemadiff.snapshot import Snapshot
+from schemadiff.snapshot import DbObject, Snapshot
 
 #: ``compare_type`` / ``compare_server_default`` hooks: (context, db_column, model_column, ...)
 #: return True (different), False (same) or None (use the built-in rule).
@@ -24,13 +24,15 @@ class Notice:
     """A line for the report that is not a change.
 
     ``level`` is ``"warning"`` (e.g. a possible rename, a NOT NULL column without a default),
-    ``"not_compared"`` (something this run could not compare) or ``"info"``.
+    ``"not_compared"`` (something this run could not compare) or ``"info"``. ``objects`` names
+    the database objects a "not compared" summary counts (see :mod:`.comparators.coverage`).
     """
 
     level: str
     message: str
     schema: str | None = None
     table: str | None = None
+    objects: tuple[DbObject, ...] = ()
 
 
 @dataclass(frozen=True)

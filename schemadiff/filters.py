@@ -10,6 +10,10 @@
   ``Column``, ``Index``...); ``reflected`` is True for objects only the database has;
   ``compare_to`` is the other side's object or None.
 
+The objects listed as not compared (``Snapshot.uncompared``: views, triggers, partitions...) are
+kept in the schemas kept, unless the table they hang off is excluded or, for a relation (a view,
+a sequence, a partition), an ``exclude_tables`` glob matches its own name.
+
 Unlike Alembic, ``include_name`` is applied to the model side too, so excluding a name never turns
 into a spurious create. Columns, indexes and constraints are filtered in tables present on both
 sides; a table that is created or dropped is handled whole.
@@ -23,7 +27,10 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from schemadiff.diff import CompareOptions
-from schemadiff.snapshot import Snapshot, Table, TableKey
+from schemadiff.snapshot import DbObject, Snapshot, Table, TableKey
+
+#: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
+_RELATION_KINDS = frozenset({"view", "materialized view", "sequence", "partition"})
 
 
 def apply_filters(
@@ -45,13 +52,13 @@ def apply_filters(
         elif d is not None and m is not None:
             db_tables[key], model_tables[key] = f.table_contents(d, m)
     return (
-        _rebuild(db, db_tables, kept_schemas),
-        _rebuild(models, model_tables, kept_schemas),
+        _rebuild(db, db_tables, kept_schemas, f),
+        _rebuild(models, model_tables, kept_schemas, f),
     )
 
 
 def _rebuild(
-    snapshot: Snapshot, tables: dict[TableKey, Table], schemas: set[str | None]
+    snapshot: Snapshot, tables: dict[TableKey, Table], schemas: set[str | None], f: _Filters
 ) -> Snapshot:
     kept = tuple(tables[t.key] for t in snapshot.tables if t.key in tables)
     orphaned = _orphaned_enum_types(snapshot.tables, kept)
@@ -63,6 +70,9 @@ def _rebuild(
             e
             for e in snapshot.enums
             if e.schema in schemas and _enum_type(e.schema, e.name) not in orphaned
+        ),
+        uncompared=tuple(
+            o for o in snapshot.uncompared if o.schema in schemas and f.uncompared_object(o)
         ),
     )
 
@@ -102,14 +112,30 @@ class _Filters:
         return fn is None or bool(fn(name, type_, parents))
 
     def table_name(self, table: Table) -> bool:
-        if table.name == self.options.version_table:
+        return self.relation_name(table.schema, table.name)
+
+    def relation_name(self, schema: str | None, name: str) -> bool:
+        if name == self.options.version_table:
             return False
-        qualified = f"{table.schema}.{table.name}" if table.schema else table.name
-        for pattern in self.options.exclude_tables:
-            if fnmatchcase(table.name, pattern) or fnmatchcase(qualified, pattern):
-                return False
-        parents = {"schema_name": table.schema, "schema_qualified_table_name": qualified}
-        return self.name(table.name, "table", parents)
+        qualified = f"{schema}.{name}" if schema else name
+        if not self.glob_name(schema, name):
+            return False
+        parents = {"schema_name": schema, "schema_qualified_table_name": qualified}
+        return self.name(name, "table", parents)
+
+    def glob_name(self, schema: str | None, name: str) -> bool:
+        """False when an ``exclude_tables`` glob matches ``name`` or ``schema.name``."""
+        qualified = f"{schema}.{name}" if schema else name
+        return not any(
+            fnmatchcase(name, p) or fnmatchcase(qualified, p) for p in self.options.exclude_tables
+        )
+
+    def uncompared_object(self, obj: DbObject) -> bool:
+        """A view, trigger, partition... is listed unless it hangs off an excluded table, or
+        (a relation: view, sequence, partition) its own name is excluded by a glob."""
+        if obj.table is not None and not self.relation_name(obj.schema, obj.table):
+            return False
+        return obj.kind not in _RELATION_KINDS or self.glob_name(obj.schema, obj.name)
 
     # --- objects ----------------------------------------------------------------------------
 

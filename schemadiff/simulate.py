@@ -115,6 +115,10 @@ def _comment(t: Table, op: O.AlterTableComment) -> Table:
     return replace(t, comment=op.new_comment)
 
 
+def _options(t: Table, op: O.AlterTableOptions) -> Table:
+    return replace(t, options=op.new_options)
+
+
 def _same(a: object, b: object) -> bool:
     """Same constraint: by name when both have one, else by value."""
     name_a, name_b = getattr(a, "name", None), getattr(b, "name", None)
@@ -141,4 +145,5 @@ _TABLE_CHANGES: dict[type, Callable[..., Table]] = {
     O.CreateIndex: _create_index,
     O.DropIndex: _drop_index,
     O.AlterTableComment: _comment,
+    O.AlterTableOptions: _options,
 }

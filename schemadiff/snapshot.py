@@ -180,6 +180,9 @@ class Table:
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
     renamed_from: str | None = None
+    #: compared table options, as (SQLAlchemy table keyword, Python literal) sorted by keyword:
+    #: ``(("sqlite_autoincrement", "True"),)``; the backends that have them fill them in
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> TableKey:
@@ -206,12 +209,37 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class DbObject:
+    """An object the database holds that no comparator covers (a view, a trigger, a function,
+    a partition...): listed in every report as "not compared", never silently equal.
+
+    ``kind`` is what a user calls it (``"view"``, ``"materialized view"``, ``"partition"``);
+    ``table`` is the table it hangs off (a trigger's, a policy's, a partition's parent), or for
+    a table option (``"partitioning"``) the table itself. Also used by ``verify``'s catalog trace.
+    """
+
+    kind: str
+    name: str
+    schema: str | None = None
+    table: str | None = None
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.schema or "", self.kind, self.name, self.table or "")
+
+    def describe(self) -> str:
+        name = f"{self.schema}.{self.name}" if self.schema else self.name
+        on = f" on {self.table}" if self.table and self.kind in ("index", "trigger") else ""
+        return f"{self.kind} {name}{on}"
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """A whole schema as one source sees it.
 
     ``schemas`` lists the non-default schemas covered (None-keyed objects belong to
     ``default_schema``). ``not_compared`` holds human-readable notes about what this source could
-    not see, carried into every report.
+    not see, carried into every report. ``uncompared`` lists the database's objects of kinds
+    no comparator covers (views, triggers, routines...), sorted; reports count them by kind.
     """
 
     dialect: str
@@ -221,6 +249,7 @@ class Snapshot:
     enums: tuple[Enum, ...] = ()
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
+    uncompared: tuple[DbObject, ...] = ()
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

@@ -9,18 +9,17 @@ types, sequences or schemas nobody asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from schemadiff.snapshot import DbObject
+from schemadiff.sources.pg_objects import NOT_EXTENSION_MEMBER
+
+__all__ = ["DbObject", "schemas_in", "trace"]
 
 _PG_USER_NAMESPACE = (
     "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
     "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
-)
-_PG_NOT_EXTENSION_MEMBER = (
-    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = {catalog}::regclass "
-    "AND d.objid = {oid} AND d.deptype = 'e')"
 )
 _PG_TRACE = f"""
 SELECT 'schema' AS kind, n.nspname AS name, NULL AS schema_name, NULL AS table_name
@@ -36,7 +35,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
 LEFT JOIN pg_class t ON t.oid = ix.indrelid
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I') AND {_PG_USER_NAMESPACE}
-  AND {_PG_NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
+  AND {NOT_EXTENSION_MEMBER.format(catalog="'pg_class'", oid="c.oid")}
 UNION ALL
 SELECT CASE ty.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain'
        WHEN 'r' THEN 'range type' ELSE 'composite type' END,
@@ -46,13 +45,13 @@ JOIN pg_namespace n ON n.oid = ty.typnamespace
 LEFT JOIN pg_class tc ON tc.oid = ty.typrelid
 WHERE (ty.typtype IN ('e', 'd', 'r') OR (ty.typtype = 'c' AND tc.relkind = 'c'))
   AND {_PG_USER_NAMESPACE}
-  AND {_PG_NOT_EXTENSION_MEMBER.format(catalog="'pg_type'", oid="ty.oid")}
+  AND {NOT_EXTENSION_MEMBER.format(catalog="'pg_type'", oid="ty.oid")}
 UNION ALL
 SELECT 'function', p.proname, n.nspname, NULL
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE {_PG_USER_NAMESPACE}
-  AND {_PG_NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
+  AND {NOT_EXTENSION_MEMBER.format(catalog="'pg_proc'", oid="p.oid")}
 UNION ALL
 SELECT 'extension', e.extname, NULL, NULL FROM pg_extension e WHERE e.extname <> 'plpgsql'
 """
@@ -74,25 +73,6 @@ _MYSQL_TRACE = (
 _SQLITE_TRACE = (
     "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 )
-
-
-@dataclass(frozen=True)
-class DbObject:
-    """One catalog object: ``kind`` as a user would say it ("enum type", "index")."""
-
-    kind: str
-    name: str
-    schema: str | None = None
-    #: the table an index or trigger belongs to
-    table: str | None = None
-
-    def sort_key(self) -> tuple[str, str, str, str]:
-        return (self.schema or "", self.kind, self.name, self.table or "")
-
-    def describe(self) -> str:
-        name = f"{self.schema}.{self.name}" if self.schema else self.name
-        on = f" on {self.table}" if self.table and self.kind in ("index", "trigger") else ""
-        return f"{self.kind} {name}{on}"
 
 
 def trace(conn: Connection, version_table: str) -> frozenset[DbObject]:

@@ -35,6 +35,11 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
         )
         # (a table rename makes SQLite quote the new name in the stored DDL)
         out["<sqlite indexes>"] = sorted((t, n, _norm(sql.replace('"', ""))) for t, n, sql in rows)
+        # AUTOINCREMENT (sqlite_autoincrement=True) is in no PRAGMA: the stored DDL says it
+        tables = conn.exec_driver_sql("select name, sql from sqlite_master where type = 'table'")
+        out["<sqlite autoincrement>"] = sorted(
+            n for n, sql in tables if re.search(r"\bAUTOINCREMENT\b", sql or "", re.IGNORECASE)
+        )
     if conn.dialect.name == "postgresql":
         out["<enums>"] = sorted(
             (e["schema"], e["name"], tuple(e["labels"])) for e in insp.get_enums(schema="*")

@@ -20,7 +20,7 @@ from schemadiff.snapshot_io import dumps, loads
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 
-COMMENT_NOTE = "not compared: comments (SQLite does not store them)"
+COMMENT_NOTE = "comments (SQLite does not store them)"
 
 
 @pytest.fixture
@@ -291,13 +291,11 @@ def test_other_schemas_are_not_supported(engine: Engine) -> None:
     sa.Table("elsewhere", metadata, sa.Column("id", sa.Integer, primary_key=True), schema="other")
     metadata.tables["main.t"].create(engine)
     db = reflect(engine, ["other"])
-    assert db.not_compared == (
-        "not compared: schema other (attached SQLite databases are not supported)",
-    )
+    assert db.not_compared == ("schema other (attached SQLite databases are not supported)",)
     models = inspect_metadata(metadata, engine.dialect)  # no default schema given
     assert [(t.schema, t.name) for t in models.tables] == [(None, "t")]
     assert models.not_compared == (
-        "not compared: tables in schema other (attached SQLite databases are not supported)",
+        "tables in schema other (attached SQLite databases are not supported)",
     )
 
 
@@ -310,7 +308,7 @@ def test_virtual_tables_are_listed_as_not_compared(engine: Engine) -> None:
     db = reflect(engine)
     assert [t.name for t in db.tables] == ["plain"]
     assert len(db.not_compared) == 1
-    assert db.not_compared[0].startswith("not compared: virtual tables docs, docs_")
+    assert db.not_compared[0].startswith("virtual tables docs, docs_")
 
 
 def test_catalog_statements_do_not_grow_with_tables(engine: Engine) -> None:

@@ -6,7 +6,8 @@
 2. renames (:mod:`schemadiff.renames`), then the database snapshot seen with them applied;
 3. the built-in comparators below, snapshot-level first, then per table pair;
 4. configured comparators (``options.comparators``) and ``schemadiff.comparators`` entry points;
-5. notices: what either source could not see, NOT NULL columns that need a backfill;
+5. notices: what either source could not see, the database's objects no comparator covers
+   (:mod:`.coverage`), NOT NULL columns that need a backfill;
 6. ordering (:func:`schemadiff.ordering.order_ops`).
 
 Everything is keyed and sorted, so the result never depends on ``PYTHONHASHSEED``.
@@ -27,12 +28,14 @@ from schemadiff.comparators.context import (
     TableComparator,
     TablePair,
 )
+from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.rewrite import apply_renames
 from schemadiff.comparators.schemas import compare_schemas
+from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables, table_pairs
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
 from schemadiff.dialects import rules_for
@@ -69,6 +72,7 @@ TABLE_COMPARATORS: dict[str, TableComparator] = {
     "check_constraints": compare_check_constraints,
     "indexes": compare_indexes,
     "comments": compare_table_comment,
+    "table_options": compare_table_options,
 }
 
 
@@ -89,6 +93,9 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = [item for item in items if isinstance(item, Op)]
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
+    coverage = coverage_notice((*db.uncompared, *models.uncompared))  # both: --against
+    if coverage is not None:
+        notices.append(coverage)
     notices += backfill_notices(ops)
     return DiffResult(dialect=db.dialect, ops=tuple(order_ops(ops)), notices=sort_notices(notices))
 
@@ -154,8 +161,13 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
 
 
 def source_notices(db: Snapshot, models: Snapshot) -> list[Notice]:
-    """What the sources themselves could not see, as "not compared" notices."""
-    return [Notice("not_compared", note) for s in (db, models) for note in s.not_compared]
+    """What the sources themselves could not see, as "not compared" notices (the reports add
+    the "not compared:" label; snapshot files of earlier versions still carry it in the note)."""
+    return [
+        Notice("not_compared", note.removeprefix("not compared: "))
+        for s in (db, models)
+        for note in s.not_compared
+    ]
 
 
 def backfill_notices(ops: Iterable[Op]) -> list[Notice]:

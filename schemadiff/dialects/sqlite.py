@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.base import DialectRules, own_options
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 from schemadiff.typeorder import is_widening
 
@@ -100,13 +100,16 @@ class SqliteRules(DialectRules):
 
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """With ``sqlite_autoincrement`` SQLAlchemy writes the key inline (``PRIMARY KEY
-        AUTOINCREMENT``) without its CONSTRAINT name, so SQLite has no name to report."""
+        AUTOINCREMENT``) without its CONSTRAINT name, so SQLite has no name to report; the
+        table then has the AUTOINCREMENT option (compared: it is in the stored CREATE TABLE).
+        When the key is not inline (not a single integer column) SQLAlchemy ignores the flag."""
         pk = table.primary_key
-        if pk is None or pk.name is None or not source.dialect_options["sqlite"]["autoincrement"]:
+        opts = own_options(source, "sqlite")
+        if pk is None or opts is None or not opts.get("autoincrement"):
             return table
         if _ddl_compiler().process(source.primary_key) is not None:
             return table
-        return replace(table, primary_key=replace(pk, name=None))
+        return replace(table, primary_key=replace(pk, name=None), options=AUTOINCREMENT)
 
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Drop comments, identity options and tables in other schemas; say what was dropped."""
@@ -124,26 +127,26 @@ class SqliteRules(DialectRules):
         )
 
 
+#: the table option of ``INTEGER PRIMARY KEY AUTOINCREMENT``
+AUTOINCREMENT: tuple[tuple[str, str], ...] = (("sqlite_autoincrement", "True"),)
+
+
 def _unsupported_notes(tables: list[Table], elsewhere: list[str]) -> list[str]:
     """One "not compared" line per kind of object the models use and SQLite cannot store."""
     notes = []
     if elsewhere:
         notes.append(
-            f"not compared: tables in schema {_listing(elsewhere)} "
-            "(attached SQLite databases are not supported)"
+            f"tables in schema {_listing(elsewhere)} (attached SQLite databases are not supported)"
         )
     commented = [t.name for t in tables if t.comment] + [
         f"{t.name}.{c.name}" for t in tables for c in t.columns if c.comment
     ]
     if commented:
-        notes.append(
-            f"not compared: comments (SQLite does not store them) on {_listing(commented)}"
-        )
+        notes.append(f"comments (SQLite does not store them) on {_listing(commented)}")
     with_identity = [f"{t.name}.{c.name}" for t in tables for c in t.columns if c.identity]
     if with_identity:
         notes.append(
-            "not compared: identity options (SQLite has no identity columns) on "
-            + _listing(with_identity)
+            "identity options (SQLite has no identity columns) on " + _listing(with_identity)
         )
     return notes
 

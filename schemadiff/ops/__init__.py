@@ -17,7 +17,13 @@ from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceE
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.schema_ops import CreateSchema, DropSchema
 from schemadiff.ops.sql_ops import ExecuteSQL
-from schemadiff.ops.table_ops import AlterTableComment, CreateTable, DropTable, RenameTable
+from schemadiff.ops.table_ops import (
+    AlterTableComment,
+    AlterTableOptions,
+    CreateTable,
+    DropTable,
+    RenameTable,
+)
 
 __all__ = [
     "AddAutoincrement",
@@ -29,6 +35,7 @@ __all__ = [
     "AddUniqueConstraint",
     "AlterColumn",
     "AlterTableComment",
+    "AlterTableOptions",
     "CreateEnum",
     "CreateIndex",
     "CreateSchema",

@@ -1,4 +1,4 @@
-"""Ops on whole tables: create, drop, rename, comment."""
+"""Ops on whole tables: create, drop, rename, comment, options."""
 
 from __future__ import annotations
 
@@ -125,3 +125,37 @@ class AlterTableComment(Op):
         if self.new_comment is None:
             return f"drop comment on table {target}"
         return f"set comment on table {target} to {self.new_comment!r}"
+
+
+@dataclass(frozen=True)
+class AlterTableOptions(Op):
+    """Change compared table options (:attr:`Table.options`: SQLite's ``sqlite_autoincrement``).
+    SQLite cannot alter them: the table is rebuilt (Alembic's batch copy, rows kept)."""
+
+    kind = "alter_table_options"
+    phase = Phase.ALTER_TABLE
+    schema_name: str | None
+    table_name: str
+    old_options: tuple[tuple[str, str], ...]
+    new_options: tuple[tuple[str, str], ...]
+
+    @property
+    def name(self) -> str:
+        return self.table_name
+
+    def reverse(self) -> Op:
+        return AlterTableOptions(
+            self.schema_name, self.table_name, self.new_options, self.old_options
+        )
+
+    def table_kwargs(self) -> dict[str, str]:
+        """Each changed option's new value as Python source (``"None"`` when it goes)."""
+        new = dict(self.new_options)
+        keys = sorted(set(new) | set(dict(self.old_options)))
+        return {k: new.get(k, "None") for k in keys if dict(self.old_options).get(k) != new.get(k)}
+
+    def describe(self) -> str:
+        changes = ", ".join(
+            f"drop {k}" if v == "None" else f"{k}={v}" for k, v in self.table_kwargs().items()
+        )
+        return f"alter table {qualified(self.schema_name, self.table_name)} options: {changes}"

@@ -117,6 +117,7 @@ _BATCH_KINDS = (
     O.DropForeignKey,
     O.AddCheckConstraint,
     O.DropCheckConstraint,
+    O.AlterTableOptions,
 )
 # RenameColumn stays outside: SQLite renames in place, and inside a batch block Alembic would
 # keep addressing the column by its old name for the rest of the block.
@@ -163,7 +164,10 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
     args = [repr(first.table)]
     if first.schema:
         args.append(f"schema={first.schema!r}")
-    if any(_rebuilt_add(op, ctx) for op in ops):
+    options = _option_args(ops)
+    if options:
+        args += options
+    elif any(_rebuilt_add(op, ctx) for op in ops):
         # batch mode's "auto" would ALTER a block of added columns in place
         args.append('recreate="always"')
     imports: frozenset[str] = frozenset()
@@ -179,6 +183,8 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
     body = Code()
     for op, target in zip(ops, targets, strict=True):
         body += _comment(op, ctx) + render_op(target, ctx, "batch_op")
+    if all(isinstance(op, O.AlterTableOptions) for op in ops):
+        body += Code(("pass",))  # the rebuild itself is the change
     return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
 
 
@@ -204,6 +210,19 @@ def _name_dropped_checks(ops: Sequence[O.Op], table: Table) -> tuple[list[O.Op],
                 op = replace(op, constraint=named)
         out.append(op)
     return out, replace(table, check_constraints=tuple(checks))
+
+
+def _option_args(ops: Sequence[O.Op]) -> list[str]:
+    """A table option change rebuilds the table with the new options (``table_kwargs`` win
+    over ``copy_from``'s), even when no other op of the block needs a rebuild."""
+    kwargs: dict[str, str] = {}
+    for op in ops:
+        if isinstance(op, O.AlterTableOptions):
+            kwargs.update(op.table_kwargs())
+    if not kwargs:
+        return []
+    items = ", ".join(f"{k!r}: {v}" for k, v in kwargs.items())
+    return ['recreate="always"', f"table_kwargs={{{items}}}"]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -464,6 +483,7 @@ def _table_items(table: Table, ctx: RenderContext) -> Code:
         parts.append(_kw("schema", table.schema))
     if table.comment is not None:
         parts.append(_kw("comment", table.comment))
+    parts += [f"{key}={value}" for key, value in table.options]
     return Code(tuple(parts), frozenset(imports))
 
 
@@ -478,6 +498,13 @@ def _implied_fk_indexes(table: Table) -> Code:
             args += _schema_kw(table.schema, "op")
             lines.append(f"op.create_index({', '.join(args)})")
     return Code(tuple(lines))
+
+
+def _alter_table_options(op: O.AlterTableOptions, ctx: RenderContext, target: str) -> Code:
+    """Nothing inside a batch block (its head carries the options); alone, a block of its own."""
+    if target == "batch_op":
+        return Code()
+    return _batch_block([op], ctx, None)
 
 
 def _drop_table(op: O.DropTable, ctx: RenderContext, target: str) -> Code:
@@ -749,6 +776,7 @@ _RENDERERS: dict[type, Callable[..., Code]] = {
     O.DropTable: _drop_table,
     O.RenameTable: _rename_table,
     O.AlterTableComment: _alter_table_comment,
+    O.AlterTableOptions: _alter_table_options,
     O.AddColumn: _add_column,
     O.DropColumn: _drop_column,
     O.AlterColumn: _alter_column,

@@ -44,7 +44,8 @@ def _target_lines(report: CheckReport, prefix: str, root: str | None) -> list[st
         lines.append(command("error", " ".join(parts), report.location(i), root))
     for notice in result.notices:
         where = _notice_location(report, notice)
-        lines.append(command("warning", f"{prefix}{notice.message}", where, root))
+        label = "not compared: " if notice.level == "not_compared" else ""
+        lines.append(command("warning", f"{prefix}{label}{notice.message}", where, root))
     if report.drift is not None and result.ops:
         lines.append(command("notice", prefix + report.drift.summary()))
     if result.is_empty:

@@ -44,6 +44,10 @@ def notice_dict(notice: Notice) -> dict[str, Any]:
         "message": notice.message,
         "schema": notice.schema,
         "table": notice.table,
+        "objects": [
+            {"kind": o.kind, "schema": o.schema, "name": o.name, "table": o.table}
+            for o in notice.objects
+        ],
     }
 
 

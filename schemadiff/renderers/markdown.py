@@ -8,6 +8,7 @@ and one collapsible section per target that drifted or failed.
 from __future__ import annotations
 
 from schemadiff.check_report import DRIFT, ERROR, OK, CheckReport, counts_text
+from schemadiff.diff import DiffResult
 from schemadiff.renderers.text import sort_notices
 
 _ICON = {OK: "✅", DRIFT: "❌", ERROR: "⚠️"}
@@ -58,7 +59,7 @@ def _body(report: CheckReport) -> list[str]:
     if result is None:
         return [f"{code(report.database)} could not be checked: {cell(report.error or '')}"]
     if result.is_empty:
-        return [f"{code(report.database)} matches {cell(report.wanted)}."]
+        return [f"{code(report.database)} matches {cell(report.wanted)}.", *_notices(result)]
     lines = [
         f"{code(report.database)} differs from {cell(report.wanted)}: **{counts_text(result)}**",
         "",
@@ -72,11 +73,15 @@ def _body(report: CheckReport) -> list[str]:
         lines.append(row + f" {cell(report.label(i) or '')} |" if labelled else row)
     if report.drift is not None:
         lines += ["", f"_{cell(report.drift.summary())}_"]
+    return lines + _notices(result)
+
+
+def _notices(result: DiffResult) -> list[str]:
+    """A blank line and one item per notice (nothing when there are none)."""
     notices = sort_notices(result.notices)
-    if notices:
-        lines.append("")
-        lines += [f"- **{_NOTICE.get(n.level, n.level)}**: {cell(n.message)}" for n in notices]
-    return lines
+    if not notices:
+        return []
+    return ["", *(f"- **{_NOTICE.get(n.level, n.level)}**: {cell(n.message)}" for n in notices)]
 
 
 def _sign(kind: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -30,6 +31,7 @@ from schemadiff.snapshot import (
     Column,
     ColumnType,
     Computed,
+    DbObject,
     ForeignKey,
     Index,
     IndexElement,
@@ -80,6 +82,28 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=notes,
         server_version=server.version,
+        uncompared=_uncompared(rows, server.database),
+    )
+
+
+def _uncompared(rows: CatalogRows, database: str) -> tuple[DbObject, ...]:
+    """Views, triggers, routines, events, sequences, and the partitioning of partitioned tables
+    (a table option on MySQL/MariaDB), the default schema keyed None."""
+    positional = rows.positional()
+    found = {
+        DbObject(str(kind), str(name), schema, table)
+        for kind, schema, name, table in positional.objects
+    }
+    found |= {
+        DbObject("partitioning", row[_T_NAME], row[_T_SCHEMA], row[_T_NAME])
+        for row in positional.tables
+        if "partitioned" in (row[_T_OPTIONS] or "").lower()
+    }
+    return tuple(
+        sorted(
+            (replace(o, schema=None) if o.schema == database else o for o in found),
+            key=DbObject.sort_key,
+        )
     )
 
 
@@ -323,6 +347,7 @@ _T_SCHEMA = TABLE_FIELDS.index("table_schema")
 _T_NAME = TABLE_FIELDS.index("table_name")
 _T_COLLATION = TABLE_FIELDS.index("table_collation")
 _T_COMMENT = TABLE_FIELDS.index("table_comment")
+_T_OPTIONS = TABLE_FIELDS.index("create_options")
 _C_NAME = COLUMN_FIELDS.index("column_name")
 _C_DEFAULT = COLUMN_FIELDS.index("column_default")
 _C_NULLABLE = COLUMN_FIELDS.index("is_nullable")

@@ -59,7 +59,10 @@ def server_info(conn: Connection) -> Server:
     return Server(version, _text(database), "mariadb" in version.lower(), numbers)
 
 
-TABLE_FIELDS = ("table_schema", "table_name", "table_collation", "table_comment")
+#: ``create_options`` says whether the table is partitioned (listed as not compared)
+TABLE_FIELDS = (
+    "table_schema", "table_name", "table_collation", "table_comment", "create_options",
+)  # fmt: skip
 COLUMN_FIELDS = (
     "table_schema", "table_name", "column_name", "column_default", "is_nullable", "column_type",
     "collation_name", "extra", "column_comment", "generation_expression",
@@ -183,6 +186,30 @@ MYSQL_CHECKS = Query(
 )
 
 
+OBJECT_FIELDS = ("kind", "object_schema", "object_name", "table_name")
+
+#: What the database holds that no comparator covers, for the "not compared" listing: views,
+#: sequences (MariaDB), triggers, routines and events (partitioning, a table option, comes with
+#: :data:`TABLES`). One statement (a union in a derived table, so it packs like the others).
+OBJECTS = Query(
+    OBJECT_FIELDS,
+    "FROM ("
+    "SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' ELSE 'sequence' END AS kind,"
+    " TABLE_SCHEMA AS object_schema, TABLE_NAME AS object_name, NULL AS table_name"
+    " FROM information_schema.TABLES"
+    " WHERE TABLE_SCHEMA IN :schemas AND TABLE_TYPE IN ('VIEW', 'SEQUENCE')"
+    " UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE"
+    " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN :schemas"
+    " UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL"
+    " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN :schemas"
+    " UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL"
+    " FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN :schemas"
+    ") AS o",
+    "kind, object_schema, object_name",
+    columns=OBJECT_FIELDS,
+)
+
+
 @dataclass(frozen=True)
 class CatalogRows:
     """The rows of each statement; see :meth:`positional` for rows written by hand."""
@@ -192,6 +219,8 @@ class CatalogRows:
     statistics: Sequence[AnyRow]
     foreign_keys: Sequence[AnyRow]
     checks: Sequence[AnyRow]
+    #: :data:`OBJECTS` rows (objects listed as not compared)
+    objects: Sequence[AnyRow] = ()
 
     def positional(self) -> PositionalRows:
         """Every row positional: rows given by field name (a test's dicts) are put in their
@@ -202,6 +231,7 @@ class CatalogRows:
             statistics=_positional(self.statistics, STATISTICS_FIELDS),
             foreign_keys=_positional(self.foreign_keys, FOREIGN_KEY_FIELDS),
             checks=_positional(self.checks, CHECK_FIELDS),
+            objects=_positional(self.objects, OBJECT_FIELDS),
         )
 
 
@@ -214,6 +244,7 @@ class PositionalRows:
     statistics: Sequence[Row]
     foreign_keys: Sequence[Row]
     checks: Sequence[Row]
+    objects: Sequence[Row]
 
 
 def fetch_catalog(
@@ -232,6 +263,7 @@ def fetch_catalog(
         statistics=reader.rows(statistics(server)),
         foreign_keys=_foreign_keys(reader),
         checks=checks,
+        objects=reader.rows(OBJECTS),
     )
 
 

@@ -21,22 +21,28 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff.sources.pg_objects import NOT_EXTENSION_MEMBER
+
 TableKey = tuple[str, str]  # (schema, table): the real schema name, also for the default one
 
 #: the tables reflected: ordinary, partitioned and foreign tables, no temporary ones (what
-#: SQLAlchemy's inspector lists as tables)
+#: SQLAlchemy's inspector lists as tables), and no partitions (the parent is compared; its
+#: partitions are listed as not compared, see :mod:`schemadiff.sources.pg_objects`)
 _TABLES_WHERE = (
     "n.nspname = ANY(:schemas) AND c.relkind = ANY(ARRAY['r', 'p', 'f']) "
-    "AND c.relpersistence <> 't'"
+    "AND c.relpersistence <> 't' AND NOT c.relispartition"
 )
 _TABLES_FROM = "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 
+#: a table that belongs to an extension (PostGIS's ``spatial_ref_sys``) is the extension's: never
+#: compared, never dropped (the other statements' rows for it are dropped by :func:`_grouped`)
 _TABLES = f"""
 SELECT c.oid, n.nspname, c.relname, d.description
 FROM {_TABLES_FROM}
 LEFT JOIN pg_catalog.pg_description d
   ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
 WHERE {_TABLES_WHERE}
+  AND {NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")}
 ORDER BY n.nspname, c.relname
 """
 

@@ -1,8 +1,9 @@
 """Reflect a PostgreSQL database into a Snapshot with our own bulk catalog queries.
 
 Four statements read every table of every requested schema (:mod:`schemadiff.sources.pg_queries`),
-plus the schema list, the enums, and the owned-sequence query when some default calls
-``nextval``: the count depends on neither the number of tables nor of schemas.
+plus the schema list, the enums, the objects no comparator covers (:mod:`.pg_objects`), and the
+owned-sequence query when some default calls ``nextval``: the count depends on neither the number
+of tables nor of schemas.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
@@ -27,6 +28,7 @@ from schemadiff.snapshot import (
 )
 from schemadiff.sources import pg_convert
 from schemadiff.sources.pg_convert import Context
+from schemadiff.sources.pg_objects import fetch_uncompared
 from schemadiff.sources.pg_queries import (
     CatalogRows,
     TableKey,
@@ -55,6 +57,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     if any("nextval(" in (c.default or "") for cols in rows.columns.values() for c in cols):
         owned = fetch_owned_sequences(conn, [default, *extra])
     tables = [_table(ctx, key, rows, owned.get(key, {})) for key in rows.tables]
+    other = fetch_uncompared(conn, [default, *extra], default)
+    raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -63,6 +67,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         enums=_enums(raw_enums, default, {None, *extra}, tables),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
+        uncompared=other.uncompared,
     )
 
 

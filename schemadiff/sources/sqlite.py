@@ -4,7 +4,8 @@ Structure comes from the PRAGMAs, read for all tables at once through their tabl
 (``pragma_table_xinfo(name)`` joined to ``sqlite_master``): a fixed number of statements however
 many tables there are. What the PRAGMAs do not report (constraint names, CHECK expressions,
 generated-column expressions, collations, DEFERRABLE, index expressions and predicates) is read
-from the stored CREATE statements by :mod:`schemadiff.sources.sqlite_ddl`. SQLite's automatic
+from the stored CREATE statements by :mod:`schemadiff.sources.sqlite_ddl`. Views and triggers
+(from the same ``sqlite_master`` read) are listed as not compared. SQLite's automatic
 indexes (``sqlite_autoindex_*``) back UNIQUE and PRIMARY KEY constraints and are never indexes.
 """
 
@@ -18,14 +19,14 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from schemadiff.dialects.sqlite import SqliteRules
-from schemadiff.snapshot import Snapshot, sort_tables
+from schemadiff.snapshot import DbObject, Snapshot, sort_tables
 from schemadiff.sources.sqlite_tables import TableReader
 
 _USER_TABLES = (
     "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
     "AND upper(substr(ltrim(m.sql), 1, 14)) <> 'CREATE VIRTUAL'"
 )
-_MASTER = "SELECT type, name, sql FROM main.sqlite_master ORDER BY name"
+_MASTER = "SELECT type, name, tbl_name, sql FROM main.sqlite_master ORDER BY name"
 _COLUMNS = (
     'SELECT m.name, c.cid, c.name, c.type, c."notnull", c.dflt_value, c.pk, c.hidden '
     f"FROM main.sqlite_master m JOIN pragma_table_xinfo(m.name, 'main') c WHERE {_USER_TABLES} "
@@ -51,6 +52,7 @@ class Catalog:
     tables: dict[str, str] = field(default_factory=dict)  # name -> CREATE TABLE sql
     index_sql: dict[str, str | None] = field(default_factory=dict)  # index name -> sql
     skipped: list[str] = field(default_factory=list)  # virtual and shadow tables
+    uncompared: list[DbObject] = field(default_factory=list)  # views and triggers
     columns: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
     foreign_keys: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
     indexes: dict[str, list[Sequence[Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -74,12 +76,10 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
     notes: list[str] = []
     extra = [s for s in schemas if s != "main"]
     if extra:
-        notes.append(
-            f"not compared: schema {', '.join(extra)} (attached SQLite databases are not supported)"
-        )
+        notes.append(f"schema {', '.join(extra)} (attached SQLite databases are not supported)")
     if catalog.skipped:
         notes.append(
-            f"not compared: virtual tables {', '.join(catalog.skipped)} "
+            f"virtual tables {', '.join(catalog.skipped)} "
             "(SQLite virtual tables and their shadow tables are not reflected)"
         )
     tables = []
@@ -95,6 +95,7 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=tuple(notes),
         server_version=str(version) if version is not None else None,
+        uncompared=tuple(sorted(catalog.uncompared, key=DbObject.sort_key)),
     )
 
 
@@ -103,9 +104,13 @@ def read_catalog(conn: Connection) -> Catalog:
     user table at once."""
     catalog = Catalog()
     virtual: list[str] = []
-    for kind, name, sql in conn.exec_driver_sql(_MASTER):
+    for kind, name, table, sql in conn.exec_driver_sql(_MASTER):
         if kind == "index":
             catalog.index_sql[name] = sql
+        elif kind in ("view", "trigger"):
+            catalog.uncompared.append(
+                DbObject(kind, name, None, table if kind == "trigger" else None)
+            )
         elif kind == "table" and not name.startswith("sqlite_"):
             if (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
                 virtual.append(name)

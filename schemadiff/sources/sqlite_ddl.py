@@ -46,6 +46,8 @@ class TableDDL:
     generated: tuple[tuple[str, str, bool], ...] = ()  # (column, expression, stored)
     collations: tuple[tuple[str, str], ...] = ()  # (column, collation)
     without_rowid: bool = False
+    #: ``INTEGER PRIMARY KEY AUTOINCREMENT`` (SQLAlchemy's ``sqlite_autoincrement=True``)
+    autoincrement: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class _TableParser:
         self.fks: list[ForeignKeyDDL] = []
         self.generated: list[tuple[str, str, bool]] = []
         self.collations: list[tuple[str, str]] = []
+        self.autoincrement = False
 
     def column(self, r: Reader) -> None:
         column = r.take().text
@@ -104,7 +107,7 @@ class _TableParser:
             if not r.accept("ASC"):
                 r.accept("DESC")
             r.conflict_clause()
-            r.accept("AUTOINCREMENT")
+            self.autoincrement = r.accept("AUTOINCREMENT") or self.autoincrement
         elif w in ("NOT", "NULL"):
             if w == "NOT":
                 r.expect("NULL")
@@ -220,6 +223,7 @@ def parse_create_table(sql: str) -> TableDDL:
         generated=tuple(parser.generated),
         collations=tuple(parser.collations),
         without_rowid="ROWID" in tail and "WITHOUT" in tail,
+        autoincrement=parser.autoincrement,
     )
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from schemadiff.dialects.base import python_type_hint
-from schemadiff.dialects.sqlite import SqliteRules
+from schemadiff.dialects.sqlite import AUTOINCREMENT, SqliteRules
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
@@ -56,7 +56,7 @@ class TableReader:
         except DDLError as exc:
             self.ddl = TableDDL()
             self.notes.append(
-                f"not compared: check constraints, constraint names, collations and generated "
+                f"check constraints, constraint names, collations and generated "
                 f"expressions of table {name} (cannot read its CREATE TABLE: {exc})"
             )
         # by lower-cased column name, built once per table (not once per column)
@@ -82,6 +82,7 @@ class TableReader:
             foreign_keys=tuple(sorted(self.foreign_keys(), key=_fk_order)),
             check_constraints=tuple(sorted(self.checks(), key=lambda c: (c.name or "", c.sqltext))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+            options=AUTOINCREMENT if self.ddl.autoincrement else (),
         )
         return table
 
@@ -94,8 +95,7 @@ class TableReader:
         found = self.generated.get(name.lower())
         if found is None:
             self.notes.append(
-                f"not compared: generated expression of {self.name}.{name} "
-                "(not found in its CREATE TABLE)"
+                f"generated expression of {self.name}.{name} (not found in its CREATE TABLE)"
             )
         else:
             expr, stored = found
@@ -181,9 +181,7 @@ class TableReader:
             if len(ddl.elements) != len(rows):
                 raise DDLError("element count differs from PRAGMA index_xinfo")
         except DDLError as exc:
-            self.notes.append(
-                f"not compared: index {name} on {self.name} (cannot read its CREATE INDEX: {exc})"
-            )
+            self.notes.append(f"index {name} on {self.name} (cannot read its CREATE INDEX: {exc})")
             return None
         elements = []
         for (text, column), row in zip(ddl.elements, rows, strict=True):

@@ -35,6 +35,7 @@ EVERY_OP: list[O.Op] = [
     O.DropTable(T),
     O.RenameTable("s", "old", "new"),
     O.AlterTableComment(None, "t", None, "hello"),
+    O.AlterTableOptions(None, "t", (), (("sqlite_autoincrement", "True"),)),
     O.AddColumn(None, "t", col("c", nullable=False)),
     O.DropColumn(None, "t", col("c")),
     O.AlterColumn(None, "t", col("c", "varchar(50)"), col("c", "varchar(10)", nullable=False)),
@@ -74,6 +75,13 @@ def test_describe_and_detail(op: O.Op) -> None:
     assert op.reverse().describe().strip()
     json.dumps(op.detail())
     assert isinstance(op.sort_key(), tuple)
+
+
+def test_table_options_describe_what_changes() -> None:
+    on = O.AlterTableOptions(None, "t", (), (("sqlite_autoincrement", "True"),))
+    assert on.describe() == "alter table t options: sqlite_autoincrement=True"
+    assert on.reverse().describe() == "alter table t options: drop sqlite_autoincrement"
+    assert on.reverse().table_kwargs() == {"sqlite_autoincrement": "None"}
 
 
 def test_execute_sql_without_reverse_cannot_be_reversed() -> None:
