@@ -1,0 +1,7 @@
+"""Cases from Alembic's tests (suite_identity)."""
+
+from __future__ import annotations
+
+from tests.alembic_cases import Registry
+
+cases = Registry()
