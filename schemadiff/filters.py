@@ -7,8 +7,8 @@
   ``type_`` strings (``"schema"``, ``"table"``, ``"column"``, ``"index"``, ``"unique_constraint"``,
   ``"foreign_key_constraint"``, ``"check_constraint"``). ``object`` is the SQLAlchemy object
   from ``options.metadata`` when the model has one, else the snapshot object (a
-  :class:`schemadiff.snapshot.Table`, ``Column``, ``Index``...); ``reflected`` is True for objects only the database has;
-  ``compare_to`` is the other side's object or None.
+  :class:`schemadiff.snapshot.Table`, ``Column``, ``Index``...); ``reflected`` is True for
+  objects only the database has; ``compare_to`` is the other side's object or None.
 
 Unlike Alembic, ``include_name`` is applied to the model side too, so excluding a name never turns
 into a spurious create. Columns, indexes and constraints are filtered in tables present on both
