@@ -120,7 +120,7 @@ def test_alembic_case(
     with engine.connect() as conn:
         result, db, wanted = compare(conn, case, meta_models)
     assert signature(result) == case.expected_for(backend), [op.describe() for op in result.ops]
-    if result.is_empty or not case.converges:
+    if result.is_empty or not case.loops_on(backend):
         return
     script = migrate(engine, result, db, wanted, tmp_path)
     with engine.connect() as conn:
