@@ -22,6 +22,7 @@ from schemadiff.chain.runner import run_online
 from schemadiff.chain.scripts import Script
 from schemadiff.chain.versions import version_table
 from schemadiff.diff import CompareOptions, DiffResult, compute_diff
+from schemadiff.ops import AlterColumn
 from schemadiff.renderers import script as script_renderer
 from schemadiff.renderers.script import RevisionHeader, render_script
 from schemadiff.snapshot import Snapshot
@@ -94,11 +95,10 @@ def _sqlite_no_sync(dbapi_connection: object, record: object) -> None:
 
 def signature(result: DiffResult) -> list[str]:
     """The changes as ``kind`` (``kind:attr+attr`` for an altered column), sorted."""
-    out = []
-    for op in result.ops:
-        changes = getattr(op, "changes", None)
-        out.append(f"{op.kind}:{'+'.join(changes)}" if op.kind == "alter_column" else op.kind)
-    return sorted(out)
+    return sorted(
+        f"{op.kind}:{'+'.join(op.changes)}" if isinstance(op, AlterColumn) else op.kind
+        for op in result.ops
+    )
 
 
 def compare(
