@@ -5,10 +5,10 @@
 - ``include_name(name, type_, parent_names)`` and
   ``include_object(object, name, type_, reflected, compare_to)`` with Alembic's signatures and
   ``type_`` strings (``"schema"``, ``"table"``, ``"column"``, ``"index"``, ``"unique_constraint"``,
-  ``"foreign_key_constraint"``). ``object`` is the SQLAlchemy object from ``options.metadata``
-  when the model has one, else the snapshot object (a :class:`schemadiff.snapshot.Table`,
-  ``Column``, ``Index``...); ``reflected`` is True for objects only the database has;
-  ``compare_to`` is the other side's object or None.
+  ``"foreign_key_constraint"``, ``"check_constraint"``). ``object`` is the SQLAlchemy object
+  from ``options.metadata`` when the model has one, else the snapshot object (a
+  :class:`schemadiff.snapshot.Table`, ``Column``, ``Index``...); ``reflected`` is True for
+  objects only the database has; ``compare_to`` is the other side's object or None.
 
 The objects listed as not compared (``Snapshot.uncompared``: views, triggers, partitions...) are
 kept in the schemas kept, unless the table they hang off is excluded or, for a relation (a view,
@@ -170,6 +170,7 @@ class _Filters:
             ("indexes", "index", lambda i: i.name),
             ("unique_constraints", "unique_constraint", lambda u: u.name or u.columns),
             ("foreign_keys", "foreign_key_constraint", lambda f: f.name or f.columns),
+            ("check_constraints", "check_constraint", lambda c: c.name or c.sqltext),
         ]
         changes_db: dict[str, Any] = {}
         changes_model: dict[str, Any] = {}
@@ -236,6 +237,10 @@ def _sa_child(sa_table: Any, type_: str, item: Any) -> Any:
         candidates = sa_table.indexes
     elif type_ == "foreign_key_constraint":
         candidates = sa_table.foreign_key_constraints
+    elif type_ == "check_constraint":
+        import sqlalchemy as sa
+
+        candidates = [c for c in sa_table.constraints if isinstance(c, sa.CheckConstraint)]
     else:
         import sqlalchemy as sa
 

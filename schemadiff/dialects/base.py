@@ -284,7 +284,7 @@ def _python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]
         if prefix == "postgresql":
             imports.add("from sqlalchemy.dialects import postgresql")
         return f"{prefix}.ARRAY({inner})", tuple(sorted(imports))
-    text = _prefix_nested_types(repr(type_))
+    text = _prefix_nested_types(repr(_without_own_check(type_)))
     if module.startswith("sqlalchemy.sql") or module == "sqlalchemy.types":
         return "sa." + text, ("import sqlalchemy as sa",)
     if module.startswith("sqlalchemy.dialects."):
@@ -294,6 +294,17 @@ def _python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]
             (f"from sqlalchemy.dialects import {dialect_name}", "import sqlalchemy as sa"),
         )
     return text, (f"from {module} import {cls.__name__}", "import sqlalchemy as sa")
+
+
+def _without_own_check(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """A Boolean/Enum that makes its own CHECK (``create_constraint=True``) is written without
+    it: the snapshot holds that CHECK as a table check and the script creates it as one, so a
+    type that makes it again would give the table a second copy."""
+    if getattr(type_, "create_constraint", False) is True:
+        plain = type_.copy()
+        plain.create_constraint = False  # type: ignore[attr-defined]
+        return plain
+    return type_
 
 
 _SA_TYPE_NAMES = "|".join(sorted(n for n in dir(sa.types) if n[:1].isupper()))

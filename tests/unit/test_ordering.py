@@ -80,6 +80,27 @@ def test_fk_cycle_is_split_on_drop() -> None:
     assert isinstance(ops[0], DropForeignKey)
 
 
+def test_fk_leaning_on_a_dropped_or_added_key_is_split() -> None:
+    """A dropped table's FK to a key this migration drops goes before the key; a created
+    table's FK to a key this migration adds comes after it (Alembic's naming-convention case)."""
+    from schemadiff.ops import AddPrimaryKey, DropPrimaryKey
+    from schemadiff.snapshot import PrimaryKey
+
+    old_key = DropPrimaryKey(None, "b", PrimaryKey(("id",), "db_b_pk"))
+    new_key = AddPrimaryKey(None, "b", PrimaryKey(("id",), "pk_b"))
+    gone, new = fk_table("gone", "b"), fk_table("new", "b")
+    ops = order_ops([DropTable(gone), new_key, CreateTable(new), old_key])
+    assert names(ops) == [
+        "drop_foreign_key:fk_gone_b",
+        "drop_primary_key:db_b_pk",
+        "create_table:new",
+        "add_primary_key:pk_b",
+        "add_foreign_key:fk_new_b",
+        "drop_table:gone",
+    ]
+    assert order_ops(ops) == ops
+
+
 def test_phases() -> None:
     e = Enum("mood", ("a",))
     ops = [

@@ -1,0 +1,161 @@
+"""Cases from Alembic's ``alembic/testing/suite/test_autogen_diffs.py``.
+
+``AlterColumnTest`` checks that the existing_* arguments of its alter_column are filled in, and
+``AutoincrementTest`` the ``autoincrement`` flag it passes; here the same changes must simply
+run and converge (a wrong existing_type or a lost AUTO_INCREMENT shows up as a second diff).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table
+
+from tests.alembic_cases import Registry
+
+cases = Registry()
+
+WITH_COMMENTS = "postgresql mysql"
+#: Alembic's integer_subtype_comparisons: SQLite keeps INTEGER and BIGINT in one storage class
+SUBTYPES = "postgresql mysql"
+PGDDL_COMPOSITE = (
+    "issue 13: pgddl: autoincrement=True on a composite primary key column (MySQL: the key's "
+    "column order as create_all writes it)"
+)
+
+
+def _pair(
+    old: Callable[[MetaData], Any], new: Callable[[MetaData], Any]
+) -> Callable[[], tuple[MetaData, MetaData]]:
+    def build() -> tuple[MetaData, MetaData]:
+        m1, m2 = MetaData(), MetaData()
+        old(m1)
+        new(m2)
+        return m1, m2
+
+    return build
+
+
+for _pk in (True, False):
+    _sfx = "pk" if _pk else "nopk"
+    cases.add(
+        ["alter_column:comment"],
+        backends=WITH_COMMENTS,
+        name=f"existings_filled_{_sfx}",
+        source=f"AlterColumnTest.test_all_existings_filled[pk={_pk}]",
+    )(
+        _pair(
+            lambda m, pk=_pk: Table("a", m, Column("x", Integer, primary_key=pk)),
+            lambda m, pk=_pk: Table("a", m, Column("x", Integer, comment="x", primary_key=pk)),
+        )
+    )
+    cases.add(
+        ["alter_column:comment"],
+        backends=WITH_COMMENTS,
+        name=f"existings_filled_notnull_{_sfx}",
+        source=f"AlterColumnTest.test_all_existings_filled_in_notnull[pk={_pk}]",
+    )(
+        _pair(
+            lambda m, pk=_pk: Table("a", m, Column("x", Integer, nullable=False, primary_key=pk)),
+            lambda m, pk=_pk: Table(
+                "a", m, Column("x", Integer, nullable=False, comment="x", primary_key=pk)
+            ),
+        )
+    )
+    cases.add(
+        ["alter_column:comment"],
+        backends=WITH_COMMENTS,
+        name=f"existings_filled_comment_{_sfx}",
+        source=f"AlterColumnTest.test_all_existings_filled_in_comment[pk={_pk}]",
+    )(
+        _pair(
+            lambda m, pk=_pk: Table("a", m, Column("x", Integer, comment="old", primary_key=pk)),
+            lambda m, pk=_pk: Table("a", m, Column("x", Integer, comment="new", primary_key=pk)),
+        )
+    )
+    cases.add(
+        ["alter_column:comment"],
+        backends=WITH_COMMENTS,
+        name=f"existings_filled_server_default_{_sfx}",
+        source=f"AlterColumnTest.test_all_existings_filled_in_server_default[pk={_pk}]",
+    )(
+        _pair(
+            lambda m, pk=_pk: Table(
+                "a", m, Column("x", Integer, server_default="5", primary_key=pk)
+            ),
+            lambda m, pk=_pk: Table(
+                "a", m, Column("x", Integer, server_default="5", comment="new", primary_key=pk)
+            ),
+        )
+    )
+
+cases.add(
+    ["alter_column:nullable"],
+    name="autoincrement_none",
+    source="AutoincrementTest.test_alter_column_autoincrement_none: NOT NULL -> nullable",
+)(
+    _pair(
+        lambda m: Table("a", m, Column("x", Integer, nullable=False)),
+        lambda m: Table("a", m, Column("x", Integer, nullable=True)),
+    )
+)
+
+
+def _widen(
+    *columns: tuple[str, dict[str, Any]], **table_kw: Any
+) -> Callable[[], tuple[MetaData, MetaData]]:
+    """Each column (name, Column kwargs); the one named x goes from INTEGER to BIGINT."""
+
+    def fill(m: MetaData, big: bool) -> None:
+        Table(
+            "a",
+            m,
+            *(Column(n, BigInteger if big and n == "x" else Integer, **kw) for n, kw in columns),
+            **table_kw,
+        )
+
+    return _pair(lambda m: fill(m, False), lambda m: fill(m, True))
+
+
+_AUTOINC: list[tuple[str, tuple[tuple[str, dict[str, Any]], ...], str | None]] = [
+    ("pk_false", (("x", {"primary_key": True, "autoincrement": False}),), None),
+    ("pk_implicit_true", (("x", {"primary_key": True}),), None),
+    ("pk_explicit_true", (("x", {"primary_key": True, "autoincrement": True}),), None),
+    ("nonpk_false", (("id", {"primary_key": True}), ("x", {"autoincrement": False})), None),
+    ("nonpk_implicit_false", (("id", {"primary_key": True}), ("x", {})), None),
+    (
+        "nonpk_explicit_true",
+        (("id", {"primary_key": True, "autoincrement": False}), ("x", {"autoincrement": True})),
+        None,
+    ),
+    (
+        "compositepk_false",
+        (("id", {"primary_key": True}), ("x", {"primary_key": True, "autoincrement": False})),
+        None,
+    ),
+    (
+        "compositepk_implicit_false",
+        (("id", {"primary_key": True}), ("x", {"primary_key": True})),
+        None,
+    ),
+    (
+        "compositepk_explicit_true",
+        (
+            ("id", {"primary_key": True, "autoincrement": False}),
+            ("x", {"primary_key": True, "autoincrement": True}),
+        ),
+        PGDDL_COMPOSITE,
+    ),
+]
+for _label, _columns, _known in _AUTOINC:
+    cases.add(
+        ["alter_column:type"],
+        backends=SUBTYPES,
+        known={"postgresql": _known, "mysql": _known} if _known else {},
+        name=f"autoincrement_{_label}",
+        source=(
+            f"AutoincrementTest.test_alter_column_autoincrement_{_label}: x INTEGER -> BIGINT "
+            "keeps its key and auto-increment"
+        ),
+    )(_widen(*_columns, mysql_engine="InnoDB"))
