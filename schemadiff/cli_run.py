@@ -104,8 +104,12 @@ def _framework_exceptions() -> tuple[tuple[type[Exception], ...], tuple[type[Bas
             module = importlib.import_module(name)
         except ImportError:
             continue
-        usage.append(module.ClickException)
-        aborts.append(module.Abort)
+        click_exc = getattr(module, "ClickException", None)  # not in every typer release
+        if isinstance(click_exc, type) and issubclass(click_exc, Exception):
+            usage.append(click_exc)
+        abort = getattr(module, "Abort", None)
+        if isinstance(abort, type) and issubclass(abort, BaseException):
+            aborts.append(abort)
     return tuple(usage), tuple(aborts)
 
 
