@@ -88,6 +88,11 @@ class DialectRules:
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
 
+    def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """How a migration script writes canonical type ``sql`` of a column with ``collation``
+        when this backend needs more than the generic mapping: ``(code, imports)``, or None."""
+        return None
+
     # --- hooks for the metadata side -------------------------------------------------------
 
     def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:

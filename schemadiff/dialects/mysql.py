@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 
 from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
+from schemadiff.dialects.mysql_script_types import script_type
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.exprmemo import MEMO
 from schemadiff.snapshot import (
@@ -100,6 +101,10 @@ class MysqlRules(DialectRules):
         if _NUMBER.match(text):
             return _plain_number(text)
         return self.canonical_expression(text)
+
+    def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """Exact MySQL types for ``MODIFY`` (see :mod:`schemadiff.dialects.mysql_script_types`)."""
+        return script_type(sql, collation)
 
     def canonical_fk_action(self, action: str | None) -> str | None:
         """InnoDB checks ``RESTRICT`` and ``NO ACTION`` at the same moment: both are the default."""

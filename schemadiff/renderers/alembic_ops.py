@@ -175,7 +175,7 @@ def _sql_text(text: str) -> str:
 def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
     """``sa.Column(...)`` for a snapshot column; ``in_pk`` when it is part of the primary key
     (an integer key column would otherwise become SERIAL/AUTO_INCREMENT by default)."""
-    t = render_type(col.type, ctx.dialect, dict(ctx.enums))
+    t = render_type(col.type, ctx.dialect, dict(ctx.enums), col.collation)
     args = [repr(col.name), t.code]
     imports = set(t.imports) | {SA}
     if col.identity is not None:
@@ -466,13 +466,18 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     args = _table_args(op, target) + [repr(op.new.name)]
     imports: set[str] = {SA}
     changes = op.changes
-    old_t = render_type(op.old.type, ctx.dialect, dict(ctx.enums))
+    old_t = render_type(op.old.type, ctx.dialect, dict(ctx.enums), op.old.collation)
     imports |= old_t.imports
-    if "type" in changes:
-        new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums))
+    if "type" in changes or "collation" in changes:
+        # a collation is part of the column's type in DDL: changing it is a type change
+        new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums), op.new.collation)
         imports |= new_t.imports
         args.append(f"type_={new_t.code}")
-        if ctx.dialect == "postgresql" and not is_widening(op.old.type.sql, op.new.type.sql):
+        if (
+            ctx.dialect == "postgresql"
+            and "type" in changes
+            and not is_widening(op.old.type.sql, op.new.type.sql)
+        ):
             # PostgreSQL refuses conversions without an assignment cast (text -> integer)
             args.append(_kw("postgresql_using", _pg_using(op.new.name, op.new.type.sql)))
     args.append(f"existing_type={old_t.code}")
@@ -524,7 +529,7 @@ def _default_code(col: Column) -> str:
 def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
     args = _table_args(op, target) + [repr(op.old_name), _kw("new_column_name", op.new_name)]
     if op.column is not None:
-        t = render_type(op.column.type, ctx.dialect, dict(ctx.enums))
+        t = render_type(op.column.type, ctx.dialect, dict(ctx.enums), op.column.collation)
         args.append(f"existing_type={t.code}")
         args.append(_kw("existing_nullable", op.column.nullable))
         if ctx.dialect in ("mysql", "mariadb") and op.column.server_default is not None:
