@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from schemadiff.ops import Op
 from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
@@ -92,6 +93,11 @@ class DialectRules:
         """How a migration script writes canonical type ``sql`` of a column with ``collation``
         when this backend needs more than the generic mapping: ``(code, imports)``, or None."""
         return None
+
+    def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
+        """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL
+        needs around them. Ordering comes after, by phase."""
+        return ops
 
     # --- hooks for the metadata side -------------------------------------------------------
 

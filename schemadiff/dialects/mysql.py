@@ -28,16 +28,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
+from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_script_types import script_type
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.exprmemo import MEMO
+from schemadiff.ops import Op
 from schemadiff.snapshot import (
     Column,
     ColumnType,
     Computed,
     Index,
     IndexElement,
+    Snapshot,
     Table,
     UniqueConstraint,
 )
@@ -105,6 +108,10 @@ class MysqlRules(DialectRules):
     def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
         """Exact MySQL types for ``MODIFY`` (see :mod:`schemadiff.dialects.mysql_script_types`)."""
         return script_type(sql, collation)
+
+    def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
+        """Foreign keys over a column whose type changes are dropped and re-added around it."""
+        return keys_around_column_changes(ops, db)
 
     def canonical_fk_action(self, action: str | None) -> str | None:
         """InnoDB checks ``RESTRICT`` and ``NO ACTION`` at the same moment: both are the default."""

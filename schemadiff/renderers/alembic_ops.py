@@ -597,7 +597,14 @@ def _add_fk(op: O.AddForeignKey, ctx: RenderContext, target: str) -> Code:
     if fk.referred_schema:
         args.append(_kw("referent_schema", fk.referred_schema))
     args += _fk_options(fk)
-    return Code((f"{target}.create_foreign_key({', '.join(args)})",))
+    lines = [f"{target}.create_foreign_key({', '.join(args)})"]
+    if fk.name and fk.implied_index and fk.implied_index != fk.name:
+        if ctx.dialect in ("mysql", "mariadb"):
+            # the server names the key's new index after the key: its own name comes back
+            lines += _implied_fk_indexes(
+                Table(op.table_name, op.schema_name, foreign_keys=(fk,))
+            ).lines
+    return Code(tuple(lines))
 
 
 def _drop_fk(op: O.DropForeignKey, ctx: RenderContext, target: str) -> Code:
