@@ -27,7 +27,11 @@ def keys_around_column_changes(ops: list[Op], db: Snapshot) -> list[Op]:
     }
     if not altered:
         return ops
-    handled = {(op.schema_name, op.table_name, op.constraint.name) for op in ops if _drops(op)}
+    handled = {
+        (op.schema_name, op.table_name, op.constraint.name)
+        for op in ops
+        if isinstance(op, DropForeignKey)
+    }
     gone = {(op.schema, op.table) for op in ops if isinstance(op, DropTable)}
     extra: list[Op] = []
     for table in db.tables:
@@ -41,10 +45,6 @@ def keys_around_column_changes(ops: list[Op], db: Snapshot) -> list[Op]:
                 AddForeignKey(table.schema, table.name, fk),
             ]
     return ops + extra
-
-
-def _drops(op: Op) -> bool:
-    return isinstance(op, DropForeignKey)
 
 
 def _uses(table: Table, fk: ForeignKey, altered: set[ColumnRef]) -> bool:
