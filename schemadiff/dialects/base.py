@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from schemadiff.ops import Op
-from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
+from schemadiff.snapshot import Column, ColumnType, Enum, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
 T = TypeVar("T")
@@ -88,6 +88,10 @@ class DialectRules:
             return None
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
+
+    def collation_differs(self, db: Column, model: Column) -> bool:
+        """The model's collation is not the database column's (None in the models: any)."""
+        return model.collation is not None and model.collation != db.collation
 
     def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
         """How a migration script writes canonical type ``sql`` of a column with ``collation``
