@@ -291,7 +291,7 @@ def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
     project = _project(settings)
     url = require_url(settings)
     if sql:
-        migrate.offline(project, url, target, upgrade, sys.stdout)
+        migrate.offline(project, url, target, upgrade, sys.stdout, settings.mysql_flavour)
         sys.stdout.flush()
         return
     console = _console()

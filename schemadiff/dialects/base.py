@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
@@ -22,6 +23,15 @@ from schemadiff.sqlexpr import canonical_sql
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
 _MULTI_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class OfflineTarget:
+    """What offline SQL is compiled for: a SQLAlchemy dialect (None: the one the URL or the
+    backend's name gives) and a comment line for the top of the output (None: none)."""
+
+    dialect: Dialect | None = None
+    header: str | None = None
 
 
 class DialectRules:
@@ -88,6 +98,19 @@ class DialectRules:
             return None
         action = action.strip().upper()
         return None if action in ("", "NO ACTION") else action
+
+    def offline_target(
+        self, setting: str | None, backend: str | None, server_version: Callable[[], str | None]
+    ) -> OfflineTarget:
+        """The dialect offline SQL (``diff --format sql``, ``upgrade --sql``) is compiled for.
+        ``setting`` is the configured flavour (``mysql_flavour``), ``backend`` the URL's backend
+        name, ``server_version`` reads the server's version text (None when it cannot; called
+        only by backends whose SQL depends on it)."""
+        return OfflineTarget()
+
+    def script_default(self, text: str) -> str:
+        """A server default's SQL as a migration script writes it (``sa.text(...)``)."""
+        return text
 
     def collation_differs(self, db: Column, model: Column) -> bool:
         """The model's collation is not the database column's (None in the models: any)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -27,10 +28,16 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
+from schemadiff.dialects.base import DialectRules, OfflineTarget, own_options, python_type_hint
 from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
-from schemadiff.dialects.mysql_script_types import charset_of, is_charset_only, script_type
+from schemadiff.dialects.mysql_flavour import choose_flavour
+from schemadiff.dialects.mysql_script_types import (
+    charset_of,
+    is_charset_only,
+    script_default,
+    script_type,
+)
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.exprmemo import MEMO
 from schemadiff.ops import Op
@@ -104,6 +111,19 @@ class MysqlRules(DialectRules):
         if _NUMBER.match(text):
             return _plain_number(text)
         return self.canonical_expression(text)
+
+    def offline_target(
+        self, setting: str | None, backend: str | None, server_version: Callable[[], str | None]
+    ) -> OfflineTarget:
+        """MariaDB or MySQL (see :mod:`schemadiff.dialects.mysql_flavour`)."""
+        flavour = choose_flavour(setting, backend, server_version)
+        return OfflineTarget(flavour.dialect(), flavour.header)
+
+    def script_default(self, text: str) -> str:
+        """An expression default in parentheses: MySQL 8 takes ``DEFAULT (uuid())`` and ``SET
+        DEFAULT (uuid())`` only so (MariaDB either way); literals, ``CURRENT_TIMESTAMP`` and
+        ``... ON UPDATE ...`` stay bare."""
+        return script_default(text)
 
     def collation_differs(self, db: Column, model: Column) -> bool:
         """A model that names only a character set (``mysql.VARCHAR(charset="latin1")``) wants

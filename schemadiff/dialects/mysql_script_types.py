@@ -7,6 +7,10 @@ the nullability must name the type exactly: ``TIMESTAMP`` (never the ``DATETIME`
 TEXT sizes, plus the column's own character set or collation (without it the column falls back
 to the table's, converting its data).
 
+Server defaults that are expressions are written in parentheses (:func:`script_default`): MySQL 8
+takes ``DEFAULT (uuid())`` and ``ALTER COLUMN ... SET DEFAULT (uuid())`` only so, MariaDB either
+way.
+
 A column's ``collation`` here is a collation name (``utf8mb4_bin``), or a bare character set
 name (``latin1``) when the models give only a charset (see
 :meth:`~schemadiff.dialects.mysql.MysqlRules.adjust_metadata_table_options`).
@@ -96,3 +100,46 @@ def _collation_kw(collation: str) -> list[str]:
 
 def _mysql(name: str, args: list[str]) -> ScriptType:
     return f"mysql.{name}({', '.join(args)})", (MY,)
+
+
+#: server defaults written bare: literals (strings, numbers, bit/hex, NULL, booleans) and the
+#: current-time functions MySQL allows without parentheses
+_BARE_DEFAULT = re.compile(
+    r"""^\s*(?:'(?:[^']|'')*'|"(?:[^"]|"")*"|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[bx]'[^']*'"""
+    r"|null|true|false|(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*\d*\s*\))?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_ON_UPDATE_TAIL = re.compile(r"^(?P<head>.*?)(?P<tail>\s+on\s+update\s+.*)?$", re.I | re.S)
+
+
+def script_default(text: str) -> str:
+    """``uuid()`` -> ``(uuid())``; the ``ON UPDATE ...`` part of a default stays outside."""
+    m = _ON_UPDATE_TAIL.match(text)
+    head, tail = (m["head"], m["tail"] or "") if m else (text, "")
+    return (f"({head})" if needs_parentheses(head) else head) + tail
+
+
+def needs_parentheses(default: str) -> bool:
+    """An expression default MySQL 8 only takes in parentheses."""
+    return _BARE_DEFAULT.match(default) is None and not _parenthesized(default.strip())
+
+
+def _parenthesized(text: str) -> bool:
+    """``(a + b)`` yes, ``(a) + (b)`` no: the first parenthesis closes at the end."""
+    if not text.startswith("("):
+        return False
+    depth = 0
+    quote = None
+    for i, ch in enumerate(text):
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False

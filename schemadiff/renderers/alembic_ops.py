@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from schemadiff import ops as O
+from schemadiff.dialects import rules_for
 from schemadiff.renderers.python_types import SA, render_type
 from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import (
@@ -193,7 +194,7 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
         args.append(f"sa.Computed({text!r}{persisted})")
     default = col.raw_default if col.raw_default is not None else col.server_default
     if default is not None and col.identity is None and col.computed is None:
-        args.append(f"server_default={_sql_text(default)}")
+        args.append(f"server_default={_sql_text(rules_for(ctx.dialect).script_default(default))}")
     args.append(f"nullable={col.nullable!r}")
     if col.autoincrement and col.identity is None:
         # SQLite's INTEGER PRIMARY KEY fills itself ("auto"); saying True breaks composite keys
@@ -484,9 +485,9 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     if "nullable" in changes:
         args.append(_kw("nullable", op.new.nullable))
     args.append(_kw("existing_nullable", op.old.nullable))
-    old_default = _default_code(op.old)
+    old_default = _default_code(op.old, ctx)
     if "server_default" in changes:
-        args.append(f"server_default={_default_code(op.new)}")
+        args.append(f"server_default={_default_code(op.new, ctx)}")
     if "identity" in changes and op.new.identity is not None:
         ident = op.new.identity
         kw = [f"always={ident.always!r}"]
@@ -521,9 +522,9 @@ def _pg_using(column: str, type_sql: str) -> str:
     return f"{_quote_ident(column)}::{target}"
 
 
-def _default_code(col: Column) -> str:
+def _default_code(col: Column, ctx: RenderContext) -> str:
     default = col.raw_default if col.raw_default is not None else col.server_default
-    return "None" if default is None else _sql_text(default)
+    return "None" if default is None else _sql_text(rules_for(ctx.dialect).script_default(default))
 
 
 def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
@@ -533,7 +534,7 @@ def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
         args.append(f"existing_type={t.code}")
         args.append(_kw("existing_nullable", op.column.nullable))
         if ctx.dialect in ("mysql", "mariadb") and op.column.server_default is not None:
-            args.append(f"existing_server_default={_default_code(op.column)}")
+            args.append(f"existing_server_default={_default_code(op.column, ctx)}")
         if op.column.comment is not None:
             args.append(_kw("existing_comment", op.column.comment))
         imports = t.imports
