@@ -186,7 +186,7 @@ def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
         if not result.ops:
             return ""
         target = rules_for(result.dialect).offline_target(
-            settings.mysql_flavour, compared.target.dialect.name, lambda: db.server_version
+            settings.mysql_flavour, compared.target.dialect.name, db.server_version, lambda: None
         )
         return render_sql(bodies.upgrade, result.dialect, target)
     from schemadiff.renderers.script import render_functions

@@ -167,7 +167,8 @@ DROP_CHECK = _body(
 
 
 def _target(setting: str | None, backend: str = "mysql", version: str | None = None) -> str:
-    target = rules_for("mysql").offline_target(setting, backend, lambda: version)
+    """The SQL of DROP_CHECK for a flavour setting, URL backend and probed server version."""
+    target = rules_for("mysql").offline_target(setting, backend, None, lambda: version)
     return render_sql(DROP_CHECK, "mysql", target)
 
 
@@ -200,6 +201,17 @@ def test_mariadb_text(setting: str | None, backend: str, version: str | None, he
 
 def test_old_mariadb_has_no_uuid_type() -> None:
     assert "token CHAR(32)" in _target(None, "mysql", "10.6.12-MariaDB")
+    # a version already known (diff reflects it) refines an explicit choice of the same flavour
+    known = rules_for("mysql").offline_target("mariadb", "mysql", "10.6.12-MariaDB", _never)
+    sql = render_sql(DROP_CHECK, "mysql", known)
+    assert sql.startswith('-- target: MariaDB 10.6.12 (mysql_flavour = "mariadb")')
+    assert "token CHAR(32)" in sql
+    other = rules_for("mysql").offline_target("mysql", "mysql", "10.6.12-MariaDB", _never)
+    assert render_sql(DROP_CHECK, "mysql", other).startswith("-- target: MySQL 8 (")
+
+
+def _never() -> str | None:
+    raise AssertionError("the server must not be asked when the choice is made")
 
 
 def test_no_server_assumes_mysql8_and_says_how_to_choose(tmp_path: Path) -> None:

@@ -102,7 +102,9 @@ def offline(
     plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
     parsed = _offline_url(url)
     backend = parsed.get_backend_name()
-    dialect = rules_for(backend).offline_target(flavour, backend, lambda: server_version(parsed))
+    dialect = rules_for(backend).offline_target(
+        flavour, backend, None, lambda: server_version(parsed)
+    )
     run_offline(parsed, plan, _table(project), out, dialect)
     return plan
 

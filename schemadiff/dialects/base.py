@@ -100,12 +100,17 @@ class DialectRules:
         return None if action in ("", "NO ACTION") else action
 
     def offline_target(
-        self, setting: str | None, backend: str | None, server_version: Callable[[], str | None]
+        self,
+        setting: str | None,
+        backend: str | None,
+        known: str | None,
+        probe: Callable[[], str | None],
     ) -> OfflineTarget:
         """The dialect offline SQL (``diff --format sql``, ``upgrade --sql``) is compiled for.
         ``setting`` is the configured flavour (``mysql_flavour``), ``backend`` the URL's backend
-        name, ``server_version`` reads the server's version text (None when it cannot; called
-        only by backends whose SQL depends on it)."""
+        name, ``known`` the server's version text when already known (reflected), ``probe``
+        asks the server for it (None when it cannot; called only by backends whose SQL depends
+        on the server and only when nothing else decides)."""
         return OfflineTarget()
 
     def script_default(self, text: str) -> str:

@@ -113,10 +113,14 @@ class MysqlRules(DialectRules):
         return self.canonical_expression(text)
 
     def offline_target(
-        self, setting: str | None, backend: str | None, server_version: Callable[[], str | None]
+        self,
+        setting: str | None,
+        backend: str | None,
+        known: str | None,
+        probe: Callable[[], str | None],
     ) -> OfflineTarget:
         """MariaDB or MySQL (see :mod:`schemadiff.dialects.mysql_flavour`)."""
-        flavour = choose_flavour(setting, backend, server_version)
+        flavour = choose_flavour(setting, backend, known, probe)
         return OfflineTarget(flavour.dialect(), flavour.header)
 
     def script_default(self, text: str) -> str:

@@ -69,17 +69,21 @@ class Flavour:
 
 
 def choose_flavour(
-    setting: str | None, backend: str | None, server_version: Callable[[], str | None]
+    setting: str | None,
+    backend: str | None,
+    known: str | None,
+    probe: Callable[[], str | None],
 ) -> Flavour:
     """The flavour for offline SQL (see the module docstring); ``backend`` is the URL's
-    (``mariadb`` for a ``mariadb+...://`` URL), ``server_version`` reads the server's
-    ``VERSION()`` text, None when it cannot."""
-    if setting is not None:
-        mariadb = setting == "mariadb"
-        return Flavour(mariadb, None, f'mysql_flavour = "{setting}"')
-    if backend == "mariadb":
-        return Flavour(True, None, "a mariadb+ URL")
-    text = server_version()
+    (``mariadb`` for a ``mariadb+...://`` URL), ``known`` the server's ``VERSION()`` text when
+    it is known already (reflected), ``probe`` asks the server for it (None when it cannot),
+    called only when nothing else decides. A known version of the chosen flavour is used."""
+    if setting is not None or backend == "mariadb":
+        mariadb = setting == "mariadb" if setting is not None else True
+        why = f'mysql_flavour = "{setting}"' if setting is not None else "a mariadb+ URL"
+        same = known is not None and parse_version(known)[0] == mariadb
+        return Flavour(mariadb, parse_version(known)[1] if same and known else None, why)
+    text = known or probe()
     if text:
         mariadb, version = parse_version(text)
         return Flavour(mariadb, version, "the server's version")
