@@ -38,6 +38,8 @@ def keys_around_column_changes(ops: list[Op], db: Snapshot) -> list[Op]:
         if table.key in gone:
             continue
         for fk in table.foreign_keys:
+            if fk.name is None:  # only a hand-made snapshot has one (the server names all)
+                continue
             if (table.schema, table.name, fk.name) in handled or not _uses(table, fk, altered):
                 continue
             extra += [
