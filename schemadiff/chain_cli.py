@@ -294,14 +294,16 @@ def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
     project = _project(settings)
     url = require_url(settings)
     with importable(settings.sys_path):
-        _run_migration(project, url, target, sql, upgrade)
+        _run_migration(project, url, target, sql, upgrade, settings.mysql_flavour)
 
 
-def _run_migration(project: Project, url: str, target: str, sql: bool, upgrade: bool) -> None:
+def _run_migration(
+    project: Project, url: str, target: str, sql: bool, upgrade: bool, flavour: str | None
+) -> None:
     from schemadiff.chain import migrate
 
     if sql:
-        migrate.offline(project, url, target, upgrade, sys.stdout)
+        migrate.offline(project, url, target, upgrade, sys.stdout, flavour)
         sys.stdout.flush()
         return
     console = _console()

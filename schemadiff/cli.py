@@ -180,9 +180,15 @@ def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
     result, db = compared.result, compared.target.snapshot
     bodies = render_bodies(result, db, compared.models, settings.render_as_batch)
     if fmt == "sql":
+        from schemadiff.dialects import rules_for
         from schemadiff.renderers.sql import render_sql
 
-        return render_sql(bodies.upgrade, result.dialect) if result.ops else ""
+        if not result.ops:
+            return ""
+        target = rules_for(result.dialect).offline_target(
+            settings.mysql_flavour, compared.target.dialect.name, db.server_version, lambda: None
+        )
+        return render_sql(bodies.upgrade, result.dialect, target)
     from schemadiff.renderers.script import render_functions
 
     return render_functions(bodies.upgrade, bodies.downgrade)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import configparser
 import difflib
+import importlib
 import os
 import re
 import sys
@@ -56,6 +57,8 @@ class Settings:
     compare_server_default: bool | str = True
     comparators: tuple[str, ...] = ()
     render_as_batch: bool | str = "auto"
+    #: the server offline MySQL-family SQL is for: "mariadb" or "mysql" (None: see README)
+    mysql_flavour: str | None = None
     environment: str | None = None
     #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
     sys_path: tuple[str, ...] = ()
@@ -74,6 +77,9 @@ _STR_KEYS |= {"include_name", "scratch_url"}
 _LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
 _REFERENCE_KEYS = {"metadata", "include_object", "include_name"}
+#: keys whose value is one of a fixed set of words (module:attribute of the allowed ones,
+#: imported only when the key is set: the dialect modules load SQLAlchemy)
+_CHOICE_KEYS = {"mysql_flavour": "schemadiff.dialects.mysql_flavour:FLAVOURS"}
 
 
 def load_settings(
@@ -275,6 +281,13 @@ def _coerce(label: str, key: str, value: Any) -> Any:
             for item in items:
                 _check_reference(where, item)
         return tuple(items)
+    if key in _CHOICE_KEYS:
+        module, _, attr = _CHOICE_KEYS[key].partition(":")
+        allowed: tuple[str, ...] = getattr(importlib.import_module(module), attr)
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            choices = " or ".join(repr(a) for a in allowed)
+            raise ConfigError(f"{where} must be {choices}, got {value!r}")
+        return value.strip().lower()
     if key in _HOOK_OR_BOOL_KEYS:
         if isinstance(value, bool):
             return value

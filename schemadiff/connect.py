@@ -136,6 +136,31 @@ def connect(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+#: seconds ``server_version`` waits for a server (a hint for offline SQL, never worth a long wait)
+PROBE_TIMEOUT = 3
+
+
+def server_version(url: URL) -> str | None:
+    """The server's ``VERSION()`` text, or None when it does not answer (or the driver is not
+    installed): one read-only statement, for commands that only want a hint."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if "connect_timeout" not in url.query:
+        url = url.update_query_dict({"connect_timeout": str(PROBE_TIMEOUT)})
+    try:
+        engine = create_engine(url)
+    except (ConnectionFailed, UsageError):
+        return None
+    try:
+        with engine.connect() as conn:
+            value = conn.exec_driver_sql("SELECT VERSION()").scalar()
+    except (SQLAlchemyError, OSError):
+        return None
+    finally:
+        engine.dispose()
+    return value.decode() if isinstance(value, bytes) else str(value) if value else None
+
+
 def describe_connect_error(url: URL, exc: BaseException) -> str:
     """One line: which database, what went wrong, what to do."""
     masked = url.render_as_string(hide_password=True)

@@ -71,6 +71,7 @@ class Column:
     SERIAL (a backend implementation detail that is never a diff by itself).
     ``renamed_from`` is a rename hint read from ``Column.info`` (metadata side only).
     ``raw_default`` keeps the source's own default text for rendering and messages.
+    ``collation`` None is the default one (the type's, or on MySQL the table's).
     """
 
     name: str
@@ -84,6 +85,9 @@ class Column:
     autoincrement: bool = False
     renamed_from: str | None = None
     raw_default: str | None = field(default=None, compare=False)
+    #: MySQL/MariaDB, database side: the column's character set even where ``collation`` is
+    #: None (the table's); models that name only a character set are compared against it
+    charset: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

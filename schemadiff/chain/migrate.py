@@ -18,7 +18,8 @@ from schemadiff.chain.plan import Plan, check_rows, downgrade_plan, stamp_rows, 
 from schemadiff.chain.project import Project
 from schemadiff.chain.runner import StepCallback, run_offline, run_online
 from schemadiff.chain.targets import resolve_destination
-from schemadiff.connect import connect, create_engine, mask_url, parse_url
+from schemadiff.connect import connect, create_engine, mask_url, parse_url, server_version
+from schemadiff.dialects import rules_for
 from schemadiff.errors import UsageError
 
 Planner = Callable[[RevisionGraph, tuple[str, ...], str], Plan]
@@ -81,8 +82,16 @@ def stamp(project: Project, url: str, target: str, purge: bool) -> tuple[tuple[s
     return found, after
 
 
-def offline(project: Project, url: str, spec: str, upgrade: bool, out: IO[str]) -> Plan:
-    """``--sql``: print the statements for ``[FROM:]TO`` without a connection."""
+def offline(
+    project: Project,
+    url: str,
+    spec: str,
+    upgrade: bool,
+    out: IO[str],
+    flavour: str | None = None,
+) -> Plan:
+    """``--sql``: print the statements for ``[FROM:]TO`` without changing the database (the
+    MySQL family may read the server's version: see ``mysql_flavour``, the ``flavour`` here)."""
     graph = project.graph()
     start_text, sep, target = spec.rpartition(":")
     if not upgrade and not sep:
@@ -96,7 +105,12 @@ def offline(project: Project, url: str, spec: str, upgrade: bool, out: IO[str]) 
     start = resolve_destination(graph, start_text) if start_text else ()
     rows = graph.version_rows(graph.ancestors(start))
     plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
-    run_offline(_offline_url(url), plan, _table(project), out)
+    parsed = _offline_url(url)
+    backend = parsed.get_backend_name()
+    dialect = rules_for(backend).offline_target(
+        flavour, backend, None, lambda: server_version(parsed)
+    )
+    run_offline(parsed, plan, _table(project), out, dialect)
     return plan
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
+from schemadiff.dialects.base import OfflineTarget
 from schemadiff.errors import MigrationFailed, RevisionError
 
 StepCallback = Callable[[Step], None]
@@ -138,14 +139,21 @@ def run_offline(
     plan: Plan,
     table: sa.Table,
     out: IO[str],
+    target: OfflineTarget | None = None,
 ) -> None:
-    """Print the plan's SQL (DDL and version-table statements) without connecting."""
+    """Print the plan's SQL (DDL and version-table statements) without connecting, compiled for
+    ``target``'s dialect when it names one (else the URL's), its header comment first."""
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
     loaded = load_steps(plan)
     opts = _opts(table) | {"as_sql": True, "output_buffer": out, "literal_binds": True}
-    ctx = MigrationContext.configure(url=url, dialect_opts={"paramstyle": "named"}, opts=opts)
+    if target is not None and target.header:
+        out.write(target.header + "\n\n")
+    if target is not None and target.dialect is not None:
+        ctx = MigrationContext.configure(dialect=target.dialect, opts=opts)
+    else:
+        ctx = MigrationContext.configure(url=url, dialect_opts={"paramstyle": "named"}, opts=opts)
     with Operations.context(ctx):
         if loaded and loaded[0].step.upgrade and not plan.rows_before:
             assert ctx.connection is not None

@@ -91,6 +91,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     items += builtin_items(ctx)
     items += plugin_items(ctx)
     ops = [item for item in items if isinstance(item, Op)]
+    ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
     coverage = coverage_notice((*db.uncompared, *models.uncompared))  # both: --against

@@ -96,7 +96,7 @@ def _differs(
         return _computed_differs(old, new)
     if attr == "collation":
         # the database always reports a collation; compare only when the model asks for one
-        return new.collation is not None and new.collation != old.collation
+        return rules_for(ctx.dialect).collation_differs(old, new)
     return bool(getattr(old, attr) != getattr(new, attr))
 
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from schemadiff.ops import Op
 from schemadiff.snapshot import Column, ColumnType, Enum, Identity, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
 
@@ -33,6 +34,15 @@ class TypeChange:
     kwargs: tuple[tuple[str, str], ...] = ()
     guard: str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class OfflineTarget:
+    """What offline SQL is compiled for: a SQLAlchemy dialect (None: the one the URL or the
+    backend's name gives) and a comment line for the top of the output (None: none)."""
+
+    dialect: Dialect | None = None
+    header: str | None = None
 
 
 class DialectRules:
@@ -132,6 +142,38 @@ class DialectRules:
         backend with defaults of its own fills them in, so that a change back to a default
         is spelled too)."""
         return {k: v for k, v in vars(identity).items() if v is not None}
+
+    def offline_target(
+        self,
+        setting: str | None,
+        backend: str | None,
+        known: str | None,
+        probe: Callable[[], str | None],
+    ) -> OfflineTarget:
+        """The dialect offline SQL (``diff --format sql``, ``upgrade --sql``) is compiled for.
+        ``setting`` is the configured flavour (``mysql_flavour``), ``backend`` the URL's backend
+        name, ``known`` the server's version text when already known (reflected), ``probe``
+        asks the server for it (None when it cannot; called only by backends whose SQL depends
+        on the server and only when nothing else decides)."""
+        return OfflineTarget()
+
+    def script_default(self, text: str) -> str:
+        """A server default's SQL as a migration script writes it (``sa.text(...)``)."""
+        return text
+
+    def collation_differs(self, db: Column, model: Column) -> bool:
+        """The model's collation is not the database column's (None in the models: any)."""
+        return model.collation is not None and model.collation != db.collation
+
+    def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """How a migration script writes canonical type ``sql`` of a column with ``collation``
+        when this backend needs more than the generic mapping: ``(code, imports)``, or None."""
+        return None
+
+    def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
+        """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL
+        needs around them. Ordering comes after, by phase."""
+        return ops
 
     # --- hooks for the metadata side -------------------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -27,16 +28,26 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
+from schemadiff.dialects.base import DialectRules, OfflineTarget, own_options, python_type_hint
+from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
+from schemadiff.dialects.mysql_flavour import choose_flavour
+from schemadiff.dialects.mysql_script_types import (
+    charset_of,
+    is_charset_only,
+    script_default,
+    script_type,
+)
 from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
 from schemadiff.exprmemo import MEMO
+from schemadiff.ops import Op
 from schemadiff.snapshot import (
     Column,
     ColumnType,
     Computed,
     Index,
     IndexElement,
+    Snapshot,
     Table,
     UniqueConstraint,
 )
@@ -109,6 +120,40 @@ class MysqlRules(DialectRules):
             return _plain_number(text)
         return self.canonical_expression(text)
 
+    def offline_target(
+        self,
+        setting: str | None,
+        backend: str | None,
+        known: str | None,
+        probe: Callable[[], str | None],
+    ) -> OfflineTarget:
+        """MariaDB or MySQL (see :mod:`schemadiff.dialects.mysql_flavour`)."""
+        flavour = choose_flavour(setting, backend, known, probe)
+        return OfflineTarget(flavour.dialect(), flavour.header)
+
+    def script_default(self, text: str) -> str:
+        """An expression default in parentheses: MySQL 8 takes ``DEFAULT (uuid())`` and ``SET
+        DEFAULT (uuid())`` only so (MariaDB either way); literals, ``CURRENT_TIMESTAMP`` and
+        ``... ON UPDATE ...`` stay bare."""
+        return script_default(text)
+
+    def collation_differs(self, db: Column, model: Column) -> bool:
+        """A model that names only a character set (``mysql.VARCHAR(charset="latin1")``) wants
+        that charset, in whatever collation; the database column's is known even when it is the
+        table's (``Column.charset``)."""
+        wanted = model.collation
+        if wanted is not None and is_charset_only(wanted):
+            return wanted != (charset_of(db.collation) or db.charset)
+        return super().collation_differs(db, model)
+
+    def script_type(self, sql: str, collation: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """Exact MySQL types for ``MODIFY`` (see :mod:`schemadiff.dialects.mysql_script_types`)."""
+        return script_type(sql, collation)
+
+    def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
+        """Foreign keys over a column whose type changes are dropped and re-added around it."""
+        return keys_around_column_changes(ops, db)
+
     def canonical_fk_action(self, action: str | None) -> str | None:
         """InnoDB checks ``RESTRICT`` and ``NO ACTION`` at the same moment: both are the default."""
         canonical = super().canonical_fk_action(action)
@@ -169,16 +214,33 @@ class MysqlRules(DialectRules):
 
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """A column collation equal to the table's ``mysql_collate`` is no collation of its own
-        (the catalog side only reports collations that differ from the table's)."""
+        (the catalog side only reports collations that differ from the table's); a column whose
+        type names only a character set asks for that charset (see :meth:`collation_differs`)."""
         opts = own_options(source, "mysql")
         table_collation = opts.get("collate") if opts is not None else None
-        if not table_collation:
+        charsets = _charset_only_columns(source)
+        if not table_collation and not charsets:
             return table
-        columns = tuple(
-            replace(c, collation=None) if c.collation == table_collation else c
-            for c in table.columns
-        )
-        return replace(table, columns=columns)
+
+        def own(col: Column) -> Column:
+            if table_collation and col.collation == table_collation:
+                return replace(col, collation=None)
+            if col.collation is None and col.name in charsets:
+                return replace(col, collation=charsets[col.name])
+            return col
+
+        return replace(table, columns=tuple(map(own, table.columns)))
+
+
+def _charset_only_columns(source: sa.Table) -> dict[str, str]:
+    """Columns whose MySQL type names a character set but no collation
+    (``mysql.VARCHAR(charset="latin1")``): their ``collation`` becomes that charset's name."""
+    out = {}
+    for c in source.columns:
+        charset = getattr(c.type, "charset", None)
+        if charset and not getattr(c.type, "collation", None):
+            out[c.name] = str(charset).lower()
+    return out
 
 
 @lru_cache(maxsize=65536)

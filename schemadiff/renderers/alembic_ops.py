@@ -252,7 +252,7 @@ def _sql_text(text: str) -> str:
 def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
     """``sa.Column(...)`` for a snapshot column; ``in_pk`` when it is part of the primary key
     (an integer key column would otherwise become SERIAL/AUTO_INCREMENT by default)."""
-    t = render_type(col.type, ctx.dialect, dict(ctx.enums))
+    t = render_type(col.type, ctx.dialect, dict(ctx.enums), col.collation)
     args = [repr(col.name), t.code]
     imports = set(t.imports) | {SA}
     if col.identity is not None:
@@ -265,7 +265,7 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
         args.append(f"sa.Computed({text!r}{persisted})")
     default = col.raw_default if col.raw_default is not None else col.server_default
     if default is not None and col.identity is None and col.computed is None:
-        args.append(f"server_default={_sql_text(default)}")
+        args.append(f"server_default={_sql_text(rules_for(ctx.dialect).script_default(default))}")
     args.append(f"nullable={col.nullable!r}")
     if col.autoincrement and col.identity is None:
         # SQLite's INTEGER PRIMARY KEY fills itself ("auto"); saying True breaks composite keys
@@ -563,10 +563,11 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     args = _table_args(op, target) + [repr(op.new.name)]
     imports: set[str] = {SA}
     changes = op.changes
-    old_t = render_type(op.old.type, ctx.dialect, dict(ctx.enums))
+    old_t = render_type(op.old.type, ctx.dialect, dict(ctx.enums), op.old.collation)
     imports |= old_t.imports
-    if "type" in changes:
-        new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums))
+    if "type" in changes or "collation" in changes:
+        # a collation is part of the column's type in DDL: changing it is a type change
+        new_t = render_type(op.new.type, ctx.dialect, dict(ctx.enums), op.new.collation)
         imports |= new_t.imports
         args.append(f"type_={new_t.code}")
         change = _type_change(op, ctx)
@@ -575,9 +576,9 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
     if "nullable" in changes:
         args.append(_kw("nullable", op.new.nullable))
     args.append(_kw("existing_nullable", op.old.nullable))
-    old_default = _default_code(op.old)
+    old_default = _default_code(op.old, ctx)
     if "server_default" in changes:
-        args.append(f"server_default={_default_code(op.new)}")
+        args.append(f"server_default={_default_code(op.new, ctx)}")
     if "identity" in changes and op.new.identity is not None:
         if op.old.identity is None:
             args.append(f"server_default={_identity_code(op.new.identity)}")
@@ -614,19 +615,19 @@ def _type_change(op: O.AlterColumn, ctx: RenderContext) -> TypeChange:
     )
 
 
-def _default_code(col: Column) -> str:
+def _default_code(col: Column, ctx: RenderContext) -> str:
     default = col.raw_default if col.raw_default is not None else col.server_default
-    return "None" if default is None else _sql_text(default)
+    return "None" if default is None else _sql_text(rules_for(ctx.dialect).script_default(default))
 
 
 def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
     args = _table_args(op, target) + [repr(op.old_name), _kw("new_column_name", op.new_name)]
     if op.column is not None:
-        t = render_type(op.column.type, ctx.dialect, dict(ctx.enums))
+        t = render_type(op.column.type, ctx.dialect, dict(ctx.enums), op.column.collation)
         args.append(f"existing_type={t.code}")
         args.append(_kw("existing_nullable", op.column.nullable))
         if ctx.dialect in ("mysql", "mariadb") and op.column.server_default is not None:
-            args.append(f"existing_server_default={_default_code(op.column)}")
+            args.append(f"existing_server_default={_default_code(op.column, ctx)}")
         if op.column.comment is not None:
             args.append(_kw("existing_comment", op.column.comment))
         imports = t.imports
@@ -644,11 +645,12 @@ def _autoincrement(
     statements = rules_for(ctx.dialect).autoincrement_sql(op.schema_name, op.table_name, col, add)
     if statements is not None:
         return Code(tuple(f"op.execute({sql!r})" for sql in statements))
-    t = render_type(col.type, ctx.dialect, dict(ctx.enums))
+    t = render_type(col.type, ctx.dialect, dict(ctx.enums), col.collation)
     args = _table_args(op, target) + [repr(col.name), f"existing_type={t.code}"]
     args += [_kw("existing_nullable", col.nullable), _kw("autoincrement", add)]
-    if _default_code(col) != "None":
-        args.append(f"existing_server_default={_default_code(col)}")
+    default = _default_code(col, ctx)
+    if default != "None":
+        args.append(f"existing_server_default={default}")
     if col.comment is not None:
         args.append(_kw("existing_comment", col.comment))
     args += _schema_kw(op.schema_name, target)
@@ -709,7 +711,14 @@ def _add_fk(op: O.AddForeignKey, ctx: RenderContext, target: str) -> Code:
     if fk.referred_schema:
         args.append(_kw("referent_schema", fk.referred_schema))
     args += _fk_options(fk)
-    return Code((f"{target}.create_foreign_key({', '.join(args)})",))
+    lines = [f"{target}.create_foreign_key({', '.join(args)})"]
+    if fk.name and fk.implied_index and fk.implied_index != fk.name:
+        if ctx.dialect in ("mysql", "mariadb"):
+            # the server names the key's new index after the key: its own name comes back
+            lines += _implied_fk_indexes(
+                Table(op.table_name, op.schema_name, foreign_keys=(fk,))
+            ).lines
+    return Code(tuple(lines))
 
 
 def _drop_fk(op: O.DropForeignKey, ctx: RenderContext, target: str) -> Code:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemadiff.dialects import rules_for
 from schemadiff.snapshot import ColumnType, Enum, TableKey
 from schemadiff.typeorder import split_type
 
@@ -64,37 +65,42 @@ _SIMPLE: dict[str, tuple[str, str]] = {
     "year": ("mysql.YEAR()", MY),
 }
 
-_MYSQL_INTS = {
-    "tinyint": "TINYINT",
-    "smallint": "SMALLINT",
-    "mediumint": "MEDIUMINT",
-    "integer": "INTEGER",
-    "bigint": "BIGINT",
-}
+#: generic string types whose constructor takes ``collation=``
+_COLLATABLE = frozenset({"varchar", "char", "text"})
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 
 
 def render_type(
-    ctype: ColumnType, dialect: str, enums: dict[TableKey, Enum] | None = None
+    ctype: ColumnType,
+    dialect: str,
+    enums: dict[TableKey, Enum] | None = None,
+    collation: str | None = None,
 ) -> TypeCode:
-    """Python expression for ``ctype`` on ``dialect``."""
+    """Python expression for ``ctype`` on ``dialect``. ``collation`` is the column's own one
+    (None: the default): a type written from its canonical text carries it, since a type change
+    (and on MySQL any ``MODIFY``) would otherwise reset it; the models' own type already does."""
     sql = ctype.sql
     if sql.startswith("enum(") and not sql.startswith("enum('"):
         return _named_enum(sql, enums or {})
     if ctype.python:
-        return TypeCode(ctype.python, frozenset(ctype.imports))
-    return from_canonical(sql, dialect)
+        code = TypeCode(ctype.python, frozenset(ctype.imports))
+        if collation is not None and "collation=" not in code.code and _collatable(sql):
+            return _with_collation(code, collation)  # a reflected type without its collation
+        return code
+    return from_canonical(sql, dialect, collation)
 
 
-def from_canonical(sql: str, dialect: str) -> TypeCode:
-    """Map canonical type text back to a SQLAlchemy constructor."""
+def from_canonical(sql: str, dialect: str, collation: str | None = None) -> TypeCode:
+    """Map canonical type text (and the column's collation) back to a SQLAlchemy constructor;
+    the backend's rules write the types it spells its own way (see ``script_type``)."""
+    own = rules_for(dialect).script_type(sql, collation)
+    if own is not None:
+        return TypeCode(own[0], frozenset(own[1]))
     if sql.endswith("[]"):
         inner = from_canonical(sql[:-2], dialect)
         return TypeCode(f"postgresql.ARRAY({inner.code})", inner.imports | {PG})
-    if sql.endswith(" unsigned") or sql.endswith(" unsigned zerofill"):
-        base = sql.split(" ", 1)[0]
-        if base in _MYSQL_INTS:
-            return TypeCode(f"mysql.{_MYSQL_INTS[base]}(unsigned=True)", frozenset({MY}))
+    if collation is not None and _collatable(sql):
+        return _with_collation(from_canonical(sql, dialect), collation)
     if sql.startswith("enum('") or sql.startswith("set('"):
         values = [v.replace("''", "'") for v in _QUOTED.findall(sql)]
         listed = ", ".join(repr(v) for v in values)
@@ -118,8 +124,6 @@ def from_canonical(sql: str, dialect: str) -> TypeCode:
         return TypeCode("sa.Numeric()", frozenset({SA}))
     if base in ("datetime", "timestamp", "time") and len(ints) == 1:
         cls = {"datetime": "DATETIME", "timestamp": "TIMESTAMP", "time": "TIME"}[base]
-        if dialect in ("mysql", "mariadb"):
-            return TypeCode(f"mysql.{cls}(fsp={ints[0]})", frozenset({MY}))
         return TypeCode(f"postgresql.{cls}(precision={ints[0]})", frozenset({PG}))
     if base in ("varbinary", "binary") and ints:
         return TypeCode(f"sa.{base.upper()}(length={ints[0]})", frozenset({SA}))
@@ -131,6 +135,17 @@ def from_canonical(sql: str, dialect: str) -> TypeCode:
         f"cannot write type {sql!r} in a script: give the column an explicit SQLAlchemy type "
         "in the models, or write this step by hand"
     )
+
+
+def _collatable(sql: str) -> bool:
+    return split_type(sql)[0] in _COLLATABLE
+
+
+def _with_collation(code: TypeCode, collation: str) -> TypeCode:
+    """``sa.String(length=50)`` -> ``sa.String(length=50, collation='C')``."""
+    head, _, tail = code.code.rpartition(")")
+    sep = "" if head.endswith("(") else ", "
+    return TypeCode(f"{head}{sep}collation={collation!r}){tail}", code.imports)
 
 
 def _named_enum(sql: str, enums: dict[TableKey, Enum]) -> TypeCode:

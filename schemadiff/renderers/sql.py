@@ -9,21 +9,26 @@ import types
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
+from schemadiff.dialects.base import OfflineTarget
 from schemadiff.renderers.alembic_ops import Code
 from schemadiff.renderers.script import RevisionHeader, render_script
 
 
-def render_sql(body: Code, dialect: str) -> str:
-    """The SQL statements of one script body (``upgrade`` direction) for ``dialect``."""
+def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) -> str:
+    """The SQL statements of one script body (``upgrade`` direction) for ``dialect``, compiled
+    for ``target``'s SQLAlchemy dialect when it names one, its header comment first."""
     header = RevisionHeader("offline", "offline", None, "")
     source = render_script(header, body, Code(("pass",)))
     module = types.ModuleType("schemadiff_offline")
     exec(compile(source, "<schemadiff offline script>", "exec"), module.__dict__)  # noqa: S102
     buffer = io.StringIO()
-    ctx = MigrationContext.configure(
-        dialect_name=_alembic_dialect(dialect),
-        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True},
-    )
+    if target is not None and target.header:
+        buffer.write(target.header + "\n\n")
+    opts = {"as_sql": True, "output_buffer": buffer, "literal_binds": True}
+    if target is not None and target.dialect is not None:
+        ctx = MigrationContext.configure(dialect=target.dialect, opts=opts)
+    else:
+        ctx = MigrationContext.configure(dialect_name=_alembic_dialect(dialect), opts=opts)
     with Operations.context(ctx):
         module.upgrade()
     return buffer.getvalue()

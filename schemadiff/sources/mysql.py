@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from schemadiff.dialects import rules_for
 from schemadiff.dialects.mysql import MysqlRules, is_plain_unique, typed_default
 from schemadiff.dialects.mysql_fk_indexes import hide_implied_indexes
+from schemadiff.dialects.mysql_script_types import charset_of
 from schemadiff.dialects.mysql_types import base_of
 from schemadiff.snapshot import (
     CheckConstraint,
@@ -201,6 +202,7 @@ class _Assembler:
             collation=collation if collation != table_collation else None,
             autoincrement=autoincrement,
             raw_default=raw_default,
+            charset=charset_of(collation),
         )
 
     def computed(self, row: Row, extra: str) -> Computed | None:
