@@ -20,16 +20,16 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from schemadiff.dialects import literals
 from schemadiff.dialects.base import DialectRules, own_options, python_type_hint
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
-from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
+from schemadiff.dialects.mysql_types import canonical_type
 from schemadiff.exprmemo import MEMO
 from schemadiff.snapshot import (
     Column,
@@ -57,6 +57,20 @@ class MysqlRules(DialectRules):
     features: ClassVar[frozenset[str]] = frozenset(
         {"check_constraints", "comments", "computed", "expression_indexes", "schemas", "collation"}
     )
+
+    #: MySQL's BOOL is TINYINT(1): ``TRUE`` is 1, and a string reads as a number
+    literal_families: ClassVar[dict[str, str]] = {
+        **DialectRules.literal_families,
+        "boolean": literals.INTEGER,
+        "tinyint": literals.INTEGER,
+        "mediumint": literals.INTEGER,
+        "year": literals.INTEGER,
+        "tinytext": literals.STRING,
+        "mediumtext": literals.STRING,
+        "longtext": literals.STRING,
+        "interval": "",
+        "uuid": "",
+    }
 
     def __init__(self) -> None:
         #: canonical_default by text: thousands of columns share a few dozen default texts
@@ -98,7 +112,7 @@ class MysqlRules(DialectRules):
         if text.lower() in ("true", "false"):
             return "1" if text.lower() == "true" else "0"
         if _NUMBER.match(text):
-            return _plain_number(text)
+            return text.lstrip("+")  # its value is read by typed_default, with the column type
         return self.canonical_expression(text)
 
     def canonical_fk_action(self, action: str | None) -> str | None:
@@ -173,17 +187,6 @@ class MysqlRules(DialectRules):
         return replace(table, columns=columns)
 
 
-@lru_cache(maxsize=65536)
-def typed_default(default: str | None, type_sql: str) -> str | None:
-    """A quoted number on a numeric column is that number (the server stores ``'0'`` as 0).
-    Cached: a pure function of two texts that thousands of columns share."""
-    if default is None or base_of(type_sql) not in NUMERIC_BASES:
-        return default
-    if len(default) >= 2 and default[0] == default[-1] == "'" and _NUMBER.match(default[1:-1]):
-        return _plain_number(default[1:-1])
-    return default
-
-
 def is_plain_unique(index: Index) -> bool:
     """A unique index MySQL reports exactly like a unique constraint."""
     return (
@@ -196,15 +199,14 @@ def is_plain_unique(index: Index) -> bool:
 
 
 def _metadata_column(col: Column) -> Column:
-    if col.computed is None and col.server_default is None:
+    if col.computed is None:
         return col  # the most common case
     computed = col.computed
     if computed is not None and not computed.persisted:
         computed = Computed(computed.sqltext, None)  # VIRTUAL is the default
-    default = typed_default(col.server_default, col.type.sql)
-    if computed is col.computed and default == col.server_default:
+    if computed is col.computed:
         return col  # nothing to adjust (the common case: no copy)
-    return replace(col, computed=computed, server_default=default)
+    return replace(col, computed=computed)
 
 
 def _as_column(element: IndexElement, columns: set[str]) -> IndexElement:
@@ -218,15 +220,6 @@ def _with_length(element: IndexElement, lengths: object) -> IndexElement:
         return element
     length = lengths.get(element.expr) if isinstance(lengths, dict) else lengths
     return replace(element, length=int(length)) if isinstance(length, int) else element
-
-
-def _plain_number(text: str) -> str:
-    """``0.00`` -> ``0``, ``+5`` -> ``5``, ``1.50`` -> ``1.5``."""
-    try:
-        number = Decimal(text).normalize()
-    except InvalidOperation:  # pragma: no cover - _NUMBER only lets numbers through
-        return text
-    return format(number, "f") if number != 0 else "0"
 
 
 @lru_cache(maxsize=65536)

@@ -18,13 +18,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
+from schemadiff.dialects import literals
 from schemadiff.dialects.base import DialectRules
+from schemadiff.dialects.literals import Family
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 
 #: A ``COLLATE x`` clause SQLAlchemy's type compiler appends to the type (the collation is kept
 #: in ``Column.collation``), and the ``GENERATED ALWAYS`` old SQLite versions leave in the type.
 _TYPE_TAIL = re.compile(r"\s+(collate\s+.*|generated\s+always)$", re.IGNORECASE)
 _MAX_LISTED = 5
+_NUMBER_AFFINITY = Family(literals.NUMBER)
+_TEXT_AFFINITY = Family(literals.STRING)
 
 
 class SqliteRules(DialectRules):
@@ -41,6 +45,20 @@ class SqliteRules(DialectRules):
         """``TRUE``/``FALSE`` are SQLite's spellings of ``1``/``0`` (what SQLAlchemy emits)."""
         value = super().canonical_default(text)
         return {"TRUE": "1", "FALSE": "0"}.get(value or "", value)
+
+    def default_family(self, type_sql: str) -> Family | None:
+        """SQLite stores the DDL's default text; the value a row gets follows the column's
+        affinity (from the declared type's spelling): TEXT keeps strings and makes numbers text,
+        INTEGER/REAL/NUMERIC turn text that reads as a number into that number, BLOB (or no
+        declared type) keeps the value as written."""
+        declared = type_sql.lower()
+        if "int" in declared:
+            return _NUMBER_AFFINITY
+        if any(word in declared for word in ("char", "clob", "text")):
+            return _TEXT_AFFINITY
+        if not declared or "blob" in declared:
+            return None
+        return _NUMBER_AFFINITY
 
     def canonical_collation(self, name: str | None) -> str | None:
         """SQLite collation names are case-insensitive."""

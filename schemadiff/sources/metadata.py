@@ -201,7 +201,9 @@ class _Builder:
             name=c.name,
             type=ctype,
             nullable=bool(c.nullable),
-            server_default=self.rules.canonical_default(default_text),
+            server_default=self.rules.typed_default(
+                self.rules.canonical_default(default_text), ctype.sql
+            ),
             comment=c.comment,
             identity=identity,
             computed=computed,

@@ -99,11 +99,12 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
     elif rules.serial_sequence(default, table, raw.name, owned_sequence):
         autoincrement = True
         default = None
+    ctype = column_type(ctx, raw)
     return Column(
         name=raw.name,
-        type=column_type(ctx, raw),
+        type=ctype,
         nullable=nullable,
-        server_default=rules.canonical_default(default),
+        server_default=rules.typed_default(rules.canonical_default(default), ctype.sql),
         comment=raw.comment,
         identity=identity,
         computed=computed,
