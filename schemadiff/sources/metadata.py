@@ -163,7 +163,7 @@ class _Builder:
             foreign_keys=tuple(sorted(fks, key=_fk_key)),
             check_constraints=tuple(sorted(checks, key=lambda c: (c.name or "", c.sqltext))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-            comment=t.comment,
+            comment=self.rules.canonical_comment(t.comment),
             renamed_from=t.info.get("renamed_from"),
         )
         return self.rules.adjust_metadata_table_options(self.rules.adjust_metadata_table(table), t)
@@ -204,7 +204,7 @@ class _Builder:
             server_default=self.rules.typed_default(
                 self.rules.canonical_default(default_text), ctype.sql
             ),
-            comment=c.comment,
+            comment=self.rules.canonical_comment(c.comment),
             identity=identity,
             computed=computed,
             collation=collation,

@@ -105,7 +105,7 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
         type=ctype,
         nullable=nullable,
         server_default=rules.typed_default(rules.canonical_default(default), ctype.sql),
-        comment=raw.comment,
+        comment=rules.canonical_comment(raw.comment),
         identity=identity,
         computed=computed,
         # an array's collation is its items' (the models' side does not compare that either)
