@@ -117,7 +117,10 @@ def _to_integer(value: Value, family: Family, text: str) -> str | None:
     number = _as_number(value)
     if number is None:
         return None
-    return number_text(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return number_text(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # more digits than Decimal's context holds: leave it
+        return None
 
 
 def _to_decimal(value: Value, family: Family, text: str) -> str | None:

@@ -90,3 +90,10 @@ def test_typed_default_is_idempotent(dialect: str, type_sql: str, default: str) 
     once = rules.typed_default(default, type_sql)
     assert once is not None
     assert rules.typed_default(once, type_sql) == once
+
+
+def test_numbers_past_decimal_precision_stay_text() -> None:
+    rules = rules_for("postgresql")
+    huge = "1" * 40
+    assert rules.typed_default(huge, "bigint") == huge
+    assert rules.typed_default(huge + ".5", "numeric(60,10)") == huge + ".5"
