@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
+from schemadiff.comparators.context import TablePair
 from schemadiff.diff import Notice
 
 
@@ -90,7 +91,7 @@ def collapse(
     return Collapsed(kept, repeats)
 
 
-def repeated_notice(pair: Any, kind: str, name: str | None, what: str, side: str) -> Notice:
+def repeated_notice(pair: TablePair, kind: str, name: str | None, what: str, side: str) -> Notice:
     """The warning for a repeat :func:`collapse` left out."""
     label = f"{kind} {name}" if name else kind
     return Notice(
