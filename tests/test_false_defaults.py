@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.engine import Engine
 
@@ -65,6 +66,11 @@ def _defaults(backend: str) -> list[tuple[sa.types.TypeEngine, object]]:
         ]
     if backend in ("mysql", "sqlite"):
         pairs += [(sa.Boolean(), sa.text("0")), (sa.Boolean(), sa.text("1"))]
+    if backend == "mysql":  # MariaDB shows these as '2020-01-01 00:00:00.000000', '01:02:03.000'
+        pairs += [
+            (mysql.DATETIME(fsp=6), "2020-01-01 00:00:00"),
+            (mysql.TIME(fsp=3), "01:02:03"),
+        ]
     if backend == "postgresql":
         pairs += [
             (sa.Interval(), "0"),

@@ -191,8 +191,6 @@ def _family(type_sql: str, rules: DialectRules) -> Family | None:
         parts = args.split(",")
         scale = parts[1].strip() if len(parts) == 2 else "0"
         return Family(kind, int(scale)) if scale.isdigit() else None
-    if kind in (literals.TIME, literals.TIMESTAMP, literals.TIMESTAMPTZ) and args:
-        return None  # a precision rounds fractions: compared as text
     return Family(kind)
 
 

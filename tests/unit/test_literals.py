@@ -97,3 +97,11 @@ def test_numbers_past_decimal_precision_stay_text() -> None:
     huge = "1" * 40
     assert rules.typed_default(huge, "bigint") == huge
     assert rules.typed_default(huge + ".5", "numeric(60,10)") == huge + ".5"
+
+
+def test_fractional_seconds_compare_by_value() -> None:
+    """MariaDB shows ``DATETIME(6)`` defaults with all six digits."""
+    rules = rules_for("mysql")
+    left = rules.typed_default("'2020-01-01 00:00:00.000000'", "datetime(6)")
+    assert left == rules.typed_default("'2020-01-01 00:00:00'", "datetime(6)")
+    assert left != rules.typed_default("'2020-01-01 00:00:00.5'", "datetime(6)")
