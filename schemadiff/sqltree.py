@@ -19,6 +19,18 @@ from schemadiff.sqlexpr import SQLGLOT_DIALECTS
 _WS = re.compile(r"\s+")
 
 
+def _warm_up() -> None:
+    """Load every dialect this module reads and writes, and build the generator's dispatch,
+    once, while the import lock holds other threads off. sqlglot loads both lazily, and two
+    threads doing it at once (the database and the models are read in parallel) could leave the
+    generator without its handler for some expressions: ``CURRENT_TIMESTAMP`` came out as
+    ``CURRENT_TIMESTAMP()`` about one run in ten, a false difference."""
+    for read in sorted(set(SQLGLOT_DIALECTS.values())):
+        sqlglot.parse_one("CURRENT_TIMESTAMP", read=read).sql(
+            dialect="postgres", normalize_functions="upper"
+        )
+
+
 def parse_canonical(text: str, dialect: str) -> str:
     """The canonical form of the (stripped, non-empty) SQL expression ``text`` in ``dialect``."""
     read = SQLGLOT_DIALECTS.get(dialect, dialect)
@@ -194,3 +206,6 @@ def _strip_casts(node: exp.Expression) -> exp.Expression:
 
 def _fallback(text: str) -> str:
     return _WS.sub(" ", text).strip().lower()
+
+
+_warm_up()
