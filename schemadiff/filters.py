@@ -37,6 +37,8 @@ def apply_filters(
     db: Snapshot, models: Snapshot, options: CompareOptions
 ) -> tuple[Snapshot, Snapshot]:
     """Return ``(db, models)`` with everything the filters exclude removed from both."""
+    if models.undecided:
+        db, models = _without_undecided(db, models)
     f = _Filters(options, models.default_schema)
     schemas = {t.schema for s in (db, models) for t in s.tables}
     schemas |= {e.schema for s in (db, models) for e in s.enums}
@@ -54,6 +56,31 @@ def apply_filters(
     return (
         _rebuild(db, db_tables, kept_schemas, f),
         _rebuild(models, model_tables, kept_schemas, f),
+    )
+
+
+def _without_undecided(db: Snapshot, models: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """Both sides without the indexes and constraints the models leave open (a ``ddl_if``
+    that could not be evaluated): they are listed as not compared instead."""
+    names: dict[TableKey, set[str]] = {}
+    for schema, table, name in models.undecided:
+        names.setdefault((schema, table), set()).add(name)
+
+    def strip(table: Table) -> Table:
+        gone = names.get(table.key)
+        if not gone:
+            return table
+        return replace(
+            table,
+            indexes=tuple(x for x in table.indexes if x.name not in gone),
+            unique_constraints=tuple(x for x in table.unique_constraints if x.name not in gone),
+            foreign_keys=tuple(x for x in table.foreign_keys if x.name not in gone),
+            check_constraints=tuple(x for x in table.check_constraints if x.name not in gone),
+        )
+
+    return (
+        replace(db, tables=tuple(map(strip, db.tables))),
+        replace(models, tables=tuple(map(strip, models.tables))),
     )
 
 

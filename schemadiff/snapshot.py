@@ -254,6 +254,12 @@ class Snapshot:
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
     uncompared: tuple[DbObject, ...] = ()
+    #: (schema, table, name) of indexes and constraints whose presence the models leave open
+    #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
+    #: part of a saved snapshot (only the models' side has any).
+    undecided: tuple[tuple[str | None, str, str], ...] = field(
+        default=(), compare=False, metadata={"json": False}
+    )
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

@@ -8,6 +8,7 @@ Kept apart so that a run whose expressions are all in the persistent memo
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 import sqlglot
 from sqlglot import exp
@@ -16,6 +17,18 @@ from sqlglot.errors import SqlglotError
 from schemadiff.sqlexpr import SQLGLOT_DIALECTS
 
 _WS = re.compile(r"\s+")
+
+
+def _warm_up() -> None:
+    """Load every dialect this module reads and writes, and build the generator's dispatch,
+    once, while the import lock holds other threads off. sqlglot loads both lazily, and two
+    threads doing it at once (the database and the models are read in parallel) could leave the
+    generator without its handler for some expressions: ``CURRENT_TIMESTAMP`` came out as
+    ``CURRENT_TIMESTAMP()`` about one run in ten, a false difference."""
+    for read in sorted(set(SQLGLOT_DIALECTS.values())):
+        sqlglot.parse_one("CURRENT_TIMESTAMP", read=read).sql(
+            dialect="postgres", normalize_functions="upper"
+        )
 
 
 def parse_canonical(text: str, dialect: str) -> str:
@@ -69,8 +82,20 @@ def _parenthesize(tree: exp.Expression) -> exp.Expression:
 def _rewrite(node: exp.Expression, fold_case: bool) -> exp.Expression:
     if isinstance(node, exp.Paren):
         return node.this
-    if isinstance(node, (exp.Cast, exp.TryCast)) and _is_unwrappable(node.this):
-        return node.this
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        number = _number_cast(node)
+        if number is not None:
+            return number
+        if _is_unwrappable(node.this):
+            return node.this
+    if isinstance(node, exp.Literal) and not node.is_string and "e" in str(node.this).lower():
+        return _plain_number(node)
+    if isinstance(node, exp.Between) and not node.args.get("symmetric"):
+        return _between(node)
+    if isinstance(node, exp.Not):
+        inner = _unparen(node.this)
+        if isinstance(inner, exp.Between) and not inner.args.get("symmetric"):
+            return _not_between(inner)
     if isinstance(node, exp.Identifier):
         name = node.this
         return exp.Identifier(this=name.lower() if fold_case else name, quoted=False)
@@ -85,6 +110,58 @@ def _rewrite(node: exp.Expression, fold_case: bool) -> exp.Expression:
         if not node.expressions:
             return exp.CurrentTimestamp()
     return node
+
+
+def _plain_number(node: exp.Literal) -> exp.Expression:
+    """``1e3`` is the number 1000 (PostgreSQL stores and shows it so)."""
+    try:
+        return exp.Literal.number(format(Decimal(str(node.this)), "f"))
+    except InvalidOperation:
+        return node
+
+
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _between(node: exp.Between) -> exp.Expression:
+    """``x BETWEEN a AND b`` is ``x >= a AND x <= b`` (PostgreSQL stores it so)."""
+    this, low, high = node.this, node.args["low"], node.args["high"]
+    return exp.And(
+        this=exp.GTE(this=this.copy(), expression=low.copy()),
+        expression=exp.LTE(this=this.copy(), expression=high.copy()),
+    )
+
+
+def _not_between(node: exp.Between) -> exp.Expression:
+    """``x NOT BETWEEN a AND b`` is ``x < a OR x > b``."""
+    this, low, high = node.this, node.args["low"], node.args["high"]
+    return exp.Or(
+        this=exp.LT(this=this.copy(), expression=low.copy()),
+        expression=exp.GT(this=this.copy(), expression=high.copy()),
+    )
+
+
+_NUMBER = re.compile(r"^\s*([+-]?)\s*((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*$")
+
+
+def _number_cast(node: exp.Cast) -> exp.Expression | None:
+    """``'-1'::integer`` (how PostgreSQL shows the literal ``-1`` in a check or default) is the
+    number -1, spelled the way the parser reads ``-1``: a number cast to a number type is that
+    number, whatever the spelling."""
+    inner = node.this
+    if not (isinstance(inner, exp.Literal) and inner.is_string):
+        return None
+    if not node.to.is_type(*exp.DataType.NUMERIC_TYPES):
+        return None
+    match = _NUMBER.match(inner.this)
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    number = exp.Literal.number(digits)
+    return exp.Neg(this=number) if sign == "-" else number
 
 
 def _is_all(node: exp.Expression) -> bool:
@@ -129,3 +206,6 @@ def _strip_casts(node: exp.Expression) -> exp.Expression:
 
 def _fallback(text: str) -> str:
     return _WS.sub(" ", text).strip().lower()
+
+
+_warm_up()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from schemadiff.dialects import rules_for
-from schemadiff.dialects.mysql import MysqlRules, typed_default
+from schemadiff.dialects.mysql import MysqlRules
 from schemadiff.snapshot import Computed, ForeignKey, Index, IndexElement, PrimaryKey, Table
 from schemadiff.sources.metadata import inspect_metadata
 from schemadiff.sources.mysql import _Assembler
@@ -67,7 +67,7 @@ def test_unknown_type_is_not_known() -> None:
     ("default", "canonical"),
     [
         (None, None), ("NULL", None), ("", None), ("'new'", "'new'"), ("'it''s'", "'it''s'"),
-        ("'it\\'s'", "'it''s'"), ("0", "0"), ("0.00", "0"), ("1.50", "1.5"), ("true", "1"),
+        ("'it\\'s'", "'it''s'"), ("0", "0"), ("0.00", "0.00"), ("+1.50", "1.50"), ("true", "1"),
         ("false", "0"), ("TRUE", "1"), ("current_timestamp()", "CURRENT_TIMESTAMP"),
         ("now()", "CURRENT_TIMESTAMP"), ("current_timestamp(6)", "CURRENT_TIMESTAMP(6)"),
         ("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP",
@@ -83,6 +83,7 @@ def test_canonical_default(default: str | None, canonical: str | None) -> None:
 
 
 def test_typed_default_unquotes_numbers_on_numeric_columns_only() -> None:
+    typed_default = RULES.typed_default
     assert typed_default("'0'", "integer") == "0"
     assert typed_default("'1.50'", "numeric(8,2)") == "1.5"
     assert typed_default("'1'", "boolean") == "1"

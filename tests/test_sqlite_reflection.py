@@ -84,7 +84,7 @@ def test_unnamed_constraints_reflect_with_name_none(engine: Engine) -> None:
         (None, ("parent_id", "rank"))
     ]
     assert [(c.name, c.sqltext) for c in child.check_constraints] == [
-        (None, "rank BETWEEN 1 AND 5")
+        (None, "(rank >= 1) AND (rank <= 5)")  # BETWEEN reads as PostgreSQL stores it
     ]
     assert child.foreign_keys == (
         ForeignKey(("parent_id",), None, "parent", ("id",), onupdate="CASCADE"),

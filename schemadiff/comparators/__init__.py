@@ -30,7 +30,7 @@ from schemadiff.comparators.context import (
 )
 from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.enums import compare_enums
-from schemadiff.comparators.foreign_keys import compare_foreign_keys
+from schemadiff.comparators.foreign_keys import compare_foreign_keys, same_foreign_key
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.rewrite import apply_renames
@@ -45,7 +45,7 @@ from schemadiff.ops import AddColumn, Op, qualified
 from schemadiff.ordering import order_ops
 from schemadiff.plugins import PluginError, callable_name, entry_point_comparators
 from schemadiff.renames import plan_renames
-from schemadiff.snapshot import Snapshot
+from schemadiff.snapshot import Snapshot, Table
 
 __all__ = [
     "SNAPSHOT_COMPARATORS",
@@ -125,8 +125,20 @@ def _identical(pair: TablePair) -> bool:
     """The fast path for the common case (most tables of a large schema are unchanged): equal
     tables yield no op, and no notice either: a feature the backend cannot report is missing on
     the database side, so a model using it is never equal, and unknown types are excluded here
-    (they are reported as not compared)."""
-    return pair.db == pair.model and all(c.type.known for c in pair.model.columns)
+    (they are reported as not compared); a table declaring a foreign key or check twice is
+    compared, for its warning."""
+    return (
+        pair.db == pair.model
+        and all(c.type.known for c in pair.model.columns)
+        and not _declares_twice(pair.model)
+    )
+
+
+def _declares_twice(table: Table) -> bool:
+    fks, checks = table.foreign_keys, table.check_constraints
+    if len(fks) > 1 and len({same_foreign_key(fk) for fk in fks}) < len(fks):
+        return True
+    return len(checks) > 1 and len({c.sqltext for c in checks}) < len(checks)
 
 
 def plugin_items(ctx: CompareContext) -> list[Item]:

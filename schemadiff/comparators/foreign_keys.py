@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
-from schemadiff.comparators.matching import match
+from schemadiff.comparators.matching import collapse, match, repeated_notice
 from schemadiff.ops import AddForeignKey, DropForeignKey
 from schemadiff.snapshot import ForeignKey
 
 
 def structure(fk: ForeignKey) -> Hashable:
     return (fk.columns, fk.referred_schema, fk.referred_table, fk.referred_columns)
+
+
+def describe(fk: ForeignKey) -> str:
+    target = (
+        f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+    )
+    return f"({', '.join(fk.columns)}) -> {target}({', '.join(fk.referred_columns)})"
 
 
 def _options(fk: ForeignKey) -> Hashable:
@@ -25,8 +32,19 @@ def _options(fk: ForeignKey) -> Hashable:
     return (fk.ondelete, fk.onupdate, deferrable, initially)
 
 
+def same_foreign_key(fk: ForeignKey) -> Hashable:
+    """Two foreign keys with this equal are the same constraint (whatever their names)."""
+    return (structure(fk), _options(fk))
+
+
 def compare_foreign_keys(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
-    found = match(pair.db.foreign_keys, pair.model.foreign_keys, structure)
+    db_fks, model_fks = pair.db.foreign_keys, pair.model.foreign_keys
+    db = collapse(db_fks, same_foreign_key, {fk.name for fk in model_fks})
+    models = collapse(model_fks, same_foreign_key, {fk.name for fk in db_fks})
+    for side, repeats in (("database", db.repeats), ("models", models.repeats)):
+        for fk in repeats:
+            yield repeated_notice(pair, "foreign key", fk.name, describe(fk), side)
+    found = match(db.kept, models.kept, structure)
     changed = [
         (d, m) for d, m in found.pairs if structure(d) != structure(m) or _options(d) != _options(m)
     ]

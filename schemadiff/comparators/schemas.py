@@ -1,11 +1,16 @@
-"""Schemas: create the ones the models use that the database lacks, drop covered empty ones."""
+"""Schemas: create the ones the models use that the database lacks. A schema is never dropped:
+one that is compared (listed in ``schemas``) but that no model uses gets an info line. Listing a
+schema asks schemadiff to compare it, not to own it (it may hold what other tools manage), and
+Alembic never drops one either; a migration that created one still drops it on downgrade (the
+reverse of its ``CreateSchema``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
-from schemadiff.ops import CreateSchema, DropSchema
+from schemadiff.diff import Notice
+from schemadiff.ops import CreateSchema
 from schemadiff.snapshot import Snapshot
 
 
@@ -28,4 +33,9 @@ def compare_schemas(ctx: CompareContext) -> Iterator[Item]:
     for name in sorted(model_schemas - db_schemas):
         yield CreateSchema(name)
     for name in sorted(db_schemas - model_schemas):
-        yield DropSchema(name)
+        yield Notice(
+            "info",
+            f"schema {name} is compared but no model uses it: left as it is "
+            "(schemadiff never drops a schema)",
+            name,
+        )

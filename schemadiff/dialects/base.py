@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from schemadiff.dialects import literals
+from schemadiff.dialects.literals import Family
 from schemadiff.ops import Op
 from schemadiff.snapshot import Column, ColumnType, Enum, Identity, Index, Snapshot, Table
 from schemadiff.sqlexpr import canonical_sql
@@ -103,6 +106,47 @@ class DialectRules:
         if not text or text.upper() == "NULL":
             return None
         return canonical_sql(text, self.name)
+
+    def typed_default(self, default: str | None, type_sql: str) -> str | None:
+        """A canonical default as the value the server stores after casting it to the column's
+        type (``'0'`` on a boolean is ``FALSE`` on PostgreSQL): see :mod:`.literals`. Both
+        sources apply it, so that spellings of one value compare equal."""
+        if default is None:
+            return None
+        return literals.typed_literal(default, self.default_family(type_sql))
+
+    def default_family(self, type_sql: str) -> Family | None:
+        """How this backend casts a literal default to the canonical type ``type_sql``; None when
+        schemadiff does not know (the default is then compared as canonical text)."""
+        return _family(type_sql, self)
+
+    #: canonical base type name -> the family of its literal defaults (see :meth:`default_family`)
+    literal_families: ClassVar[dict[str, str]] = {
+        "boolean": literals.BOOLEAN,
+        "smallint": literals.INTEGER,
+        "integer": literals.INTEGER,
+        "bigint": literals.INTEGER,
+        "numeric": literals.DECIMAL,
+        "real": literals.FLOAT,
+        "double": literals.FLOAT,
+        "float": literals.FLOAT,
+        "varchar": literals.STRING,
+        "char": literals.STRING,
+        "text": literals.STRING,
+        "enum": literals.STRING,
+        "date": literals.DATE,
+        "timestamp": literals.TIMESTAMP,
+        "datetime": literals.TIMESTAMP,
+        "timestamptz": literals.TIMESTAMPTZ,
+        "time": literals.TIME,
+        "interval": literals.INTERVAL,
+        "uuid": literals.UUID,
+    }
+
+    def canonical_comment(self, text: str | None) -> str | None:
+        """A table or column comment; an empty one is no comment (PostgreSQL removes a comment
+        set to ``''``, MariaDB/MySQL report ``''`` for a table or column without one)."""
+        return text or None
 
     def canonical_fk_action(self, action: str | None) -> str | None:
         """``ON DELETE``/``ON UPDATE`` action: upper case, and the default ``NO ACTION`` as None."""
@@ -222,6 +266,28 @@ class DialectRules:
         """Last pass over the whole model snapshot: a backend that cannot store something the
         models use (comments on SQLite) drops it here and says so in ``not_compared``."""
         return snapshot
+
+
+_TYPE_ARGS = re.compile(r"^([a-z][a-z ]*?)\s*(?:\((.*)\))?(\s+unsigned|\s+zerofill)*$")
+
+
+@lru_cache(maxsize=4096)
+def _family(type_sql: str, rules: DialectRules) -> Family | None:
+    """The family of a canonical type: its base name looked up in the rules'
+    ``literal_families`` (arrays and shapes not understood have none); a DECIMAL keeps the scale
+    of ``numeric(p,s)``."""
+    shape = _TYPE_ARGS.match(type_sql)
+    if shape is None:
+        return None
+    base, args = shape.group(1), shape.group(2)
+    kind = rules.literal_families.get(base)
+    if not kind:
+        return None
+    if kind == literals.DECIMAL and args:
+        parts = args.split(",")
+        scale = parts[1].strip() if len(parts) == 2 else "0"
+        return Family(kind, int(scale)) if scale.isdigit() else None
+    return Family(kind)
 
 
 def own_options(source: sa.Index | sa.Table, dialect: str) -> Any:

@@ -21,13 +21,13 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from schemadiff.dialects import literals
 from schemadiff.dialects.base import DialectRules, OfflineTarget, own_options, python_type_hint
 from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
@@ -38,7 +38,7 @@ from schemadiff.dialects.mysql_script_types import (
     script_default,
     script_type,
 )
-from schemadiff.dialects.mysql_types import NUMERIC_BASES, base_of, canonical_type
+from schemadiff.dialects.mysql_types import canonical_type
 from schemadiff.exprmemo import MEMO
 from schemadiff.ops import Op
 from schemadiff.snapshot import (
@@ -76,6 +76,20 @@ class MysqlRules(DialectRules):
             "autoincrement",
         }
     )
+
+    #: MySQL's BOOL is TINYINT(1): ``TRUE`` is 1, and a string reads as a number
+    literal_families: ClassVar[dict[str, str]] = {
+        **DialectRules.literal_families,
+        "boolean": literals.INTEGER,
+        "tinyint": literals.INTEGER,
+        "mediumint": literals.INTEGER,
+        "year": literals.INTEGER,
+        "tinytext": literals.STRING,
+        "mediumtext": literals.STRING,
+        "longtext": literals.STRING,
+        "interval": "",
+        "uuid": "",
+    }
 
     def __init__(self) -> None:
         #: canonical_default by text: thousands of columns share a few dozen default texts
@@ -117,7 +131,7 @@ class MysqlRules(DialectRules):
         if text.lower() in ("true", "false"):
             return "1" if text.lower() == "true" else "0"
         if _NUMBER.match(text):
-            return _plain_number(text)
+            return text.lstrip("+")  # its value is read by typed_default, with the column type
         return self.canonical_expression(text)
 
     def offline_target(
@@ -243,17 +257,6 @@ def _charset_only_columns(source: sa.Table) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=65536)
-def typed_default(default: str | None, type_sql: str) -> str | None:
-    """A quoted number on a numeric column is that number (the server stores ``'0'`` as 0).
-    Cached: a pure function of two texts that thousands of columns share."""
-    if default is None or base_of(type_sql) not in NUMERIC_BASES:
-        return default
-    if len(default) >= 2 and default[0] == default[-1] == "'" and _NUMBER.match(default[1:-1]):
-        return _plain_number(default[1:-1])
-    return default
-
-
 def is_plain_unique(index: Index) -> bool:
     """A unique index MySQL reports exactly like a unique constraint."""
     return (
@@ -266,15 +269,14 @@ def is_plain_unique(index: Index) -> bool:
 
 
 def _metadata_column(col: Column) -> Column:
-    if col.computed is None and col.server_default is None:
+    if col.computed is None:
         return col  # the most common case
     computed = col.computed
     if computed is not None and not computed.persisted:
         computed = Computed(computed.sqltext, None)  # VIRTUAL is the default
-    default = typed_default(col.server_default, col.type.sql)
-    if computed is col.computed and default == col.server_default:
+    if computed is col.computed:
         return col  # nothing to adjust (the common case: no copy)
-    return replace(col, computed=computed, server_default=default)
+    return replace(col, computed=computed)
 
 
 def _as_column(element: IndexElement, columns: set[str]) -> IndexElement:
@@ -288,15 +290,6 @@ def _with_length(element: IndexElement, lengths: object) -> IndexElement:
         return element
     length = lengths.get(element.expr) if isinstance(lengths, dict) else lengths
     return replace(element, length=int(length)) if isinstance(length, int) else element
-
-
-def _plain_number(text: str) -> str:
-    """``0.00`` -> ``0``, ``+5`` -> ``5``, ``1.50`` -> ``1.5``."""
-    try:
-        number = Decimal(text).normalize()
-    except InvalidOperation:  # pragma: no cover - _NUMBER only lets numbers through
-        return text
-    return format(number, "f") if number != 0 else "0"
 
 
 @lru_cache(maxsize=65536)

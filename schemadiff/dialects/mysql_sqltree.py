@@ -7,6 +7,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from schemadiff import sqltree  # noqa: F401 - its import warms sqlglot up (see sqltree._warm_up)
 from schemadiff.sqlexpr import canonical_sql, canonicalize_tree
 
 

@@ -52,7 +52,6 @@ _COLLATE = re.compile(r"\s+collate\s+.*$")
 _DATETIME = re.compile(r"^(timestamp|time)\s*(?:\((\d+)\))?(?:\s+(with|without) time zone)?$")
 _INTERVAL = re.compile(r"^interval\s*(?:\((\d+)\))?\s*([a-z ]*?)\s*(?:\((\d+)\))?$")
 _FLOAT = re.compile(r"^float\s*(?:\((\d+)\))?$")
-_NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
 _NEXTVAL = re.compile(r"^nextval\('(.+)'(?:::regclass)?\)$", re.IGNORECASE)
 _FALLBACK_SCHEMA = "public"
 _TEXT_ORDER = re.compile(
@@ -136,15 +135,6 @@ class PostgresqlRules(DialectRules):
         return tuple(sorted(found.values(), key=lambda e: (e.schema or "", e.name)))
 
     # --- defaults and expressions ----------------------------------------------------------
-
-    def canonical_default(self, text: str | None) -> str | None:
-        """Canonical default; PostgreSQL folds ``'0'`` on a number column to ``0`` and keeps
-        ``'-1'::integer`` quoted, so quoted numbers read as numbers on both sides."""
-        canonical = super().canonical_default(text)
-        if canonical is None:
-            return None
-        number = _NUMBER.match(canonical)
-        return number.group(1) if number else canonical
 
     @staticmethod
     def nextval_sequence(default: str | None) -> str | None:

@@ -18,7 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.sql.compiler import DDLCompiler
 
+from schemadiff.dialects import literals
 from schemadiff.dialects.base import DialectRules, own_options
+from schemadiff.dialects.literals import Family
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 from schemadiff.typeorder import is_widening
 
@@ -31,6 +33,8 @@ _CONSTANT = re.compile(
     r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|0x[0-9a-f]+|x?'([^']|'')*'|null|true|false",
     re.IGNORECASE,
 )
+_NUMBER_AFFINITY = Family(literals.NUMBER)
+_TEXT_AFFINITY = Family(literals.STRING)
 
 
 class SqliteRules(DialectRules):
@@ -62,6 +66,20 @@ class SqliteRules(DialectRules):
         """``TRUE``/``FALSE`` are SQLite's spellings of ``1``/``0`` (what SQLAlchemy emits)."""
         value = super().canonical_default(text)
         return {"TRUE": "1", "FALSE": "0"}.get(value or "", value)
+
+    def default_family(self, type_sql: str) -> Family | None:
+        """SQLite stores the DDL's default text; the value a row gets follows the column's
+        affinity (from the declared type's spelling): TEXT keeps strings and makes numbers text,
+        INTEGER/REAL/NUMERIC turn text that reads as a number into that number, BLOB (or no
+        declared type) keeps the value as written."""
+        declared = type_sql.lower()
+        if "int" in declared:
+            return _NUMBER_AFFINITY
+        if any(word in declared for word in ("char", "clob", "text")):
+            return _TEXT_AFFINITY
+        if not declared or "blob" in declared:
+            return None
+        return _NUMBER_AFFINITY
 
     def canonical_collation(self, name: str | None) -> str | None:
         """SQLite collation names are case-insensitive."""

@@ -96,7 +96,11 @@ def qualified(schema: str | None, name: str) -> str:
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, tuples and enums to plain JSON values (dict keys kept in field order)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in fields(value)
+            if f.metadata.get("json", True)
+        }
     if isinstance(value, (tuple, list)):
         return [to_jsonable(v) for v in value]
     if isinstance(value, dict):

@@ -8,10 +8,12 @@ hints are read from ``Table.info`` / ``Column.info`` (``{"renamed_from": "old_na
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import False_, Null, TextClause, True_
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.schema import (
@@ -65,6 +67,8 @@ def inspect_metadata(
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
+        not_compared=tuple(builder.not_compared),
+        undecided=tuple(builder.undecided),
     )
     return rules.adjust_metadata_snapshot(snapshot)
 
@@ -87,6 +91,10 @@ class _Builder:
         self.known_columns: dict[Hashable, Column] = {}
         #: compiled SQL of plain ``text()`` clauses (no bound parameters) by their text
         self.known_texts: dict[str, str] = {}
+        #: notes on objects whose ``ddl_if`` cannot be evaluated without a live connection
+        self.not_compared: list[str] = []
+        #: (schema, table, name) of those objects (see ``Snapshot.undecided``)
+        self.undecided: list[tuple[str | None, str, str]] = []
 
     def schema(self, name: str | None) -> str | None:
         return None if name == self.default_schema else name
@@ -142,7 +150,7 @@ class _Builder:
         for con in [*t.constraints, *column_checks]:
             # only what create_all emits here: a type's own CHECK (Boolean/Enum
             # create_constraint) is skipped on backends with native booleans/enums, ddl_if too
-            if not con._should_create_for_compiler(self.ddl):
+            if not self.created(con, t, partial(con._should_create_for_compiler, self.ddl)):
                 continue
             if isinstance(con, SAUnique):
                 uniques.append(
@@ -157,7 +165,9 @@ class _Builder:
                 )
             elif isinstance(con, SAForeignKey):
                 fks.append(self.foreign_key(con))
-        indexes = [self.index(ix) for ix in t.indexes]
+        indexes = [
+            self.index(ix) for ix in t.indexes if ix._ddl_if is None or self.index_wanted(ix, t)
+        ]
         table = Table(
             name=t.name,
             schema=self.schema(t.schema),
@@ -167,10 +177,47 @@ class _Builder:
             foreign_keys=tuple(sorted(fks, key=_fk_key)),
             check_constraints=tuple(sorted(checks, key=lambda c: (c.name or "", c.sqltext))),
             indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-            comment=t.comment,
+            comment=self.rules.canonical_comment(t.comment),
             renamed_from=t.info.get("renamed_from"),
         )
         return self.rules.adjust_metadata_table_options(self.rules.adjust_metadata_table(table), t)
+
+    def index_wanted(self, ix: sa.Index, t: sa.Table) -> bool:
+        """Whether ``create_all`` creates this ``ddl_if`` index on this dialect: it asks the
+        condition with its connection (``CreateIndex`` runs on its own), we with none."""
+        cond = ix._ddl_if
+        assert cond is not None
+        if isinstance(cond.dialect, str) and cond.dialect != self.dialect.name:
+            return False
+        if isinstance(cond.dialect, tuple | list | set) and self.dialect.name not in cond.dialect:
+            return False
+        if cond.callable_ is None:
+            return True
+        call = cond.callable_
+        return self.created(
+            ix,
+            t,
+            # the arguments create_all passes for a CREATE INDEX, with no connection (it passes
+            # no ``checkfirst`` there either)
+            lambda: call(  # type: ignore[call-arg]
+                CreateIndex(ix), ix, None, state=cond.state, dialect=self.dialect, compiler=None
+            ),
+        )
+
+    def created(self, item: sa.Constraint | sa.Index, t: sa.Table, ask: Callable[[], bool]) -> bool:
+        """``ask()`` (a ``ddl_if`` condition); when it fails (it needs a live connection, say),
+        the object is left out and listed as not compared."""
+        try:
+            return bool(ask())
+        except Exception as exc:  # noqa: BLE001 - the user's callable: anything can go wrong
+            kind = "index" if isinstance(item, sa.Index) else "constraint"
+            name = self.constraint_name(item) or "(unnamed)"
+            self.undecided.append((self.schema(t.schema), t.name, name))
+            self.not_compared.append(
+                f"{kind} {name} on {t.fullname}: its ddl_if(callable_=...) cannot be evaluated "
+                f"without a database connection ({type(exc).__name__}: {exc})"
+            )
+            return False
 
     def column(self, t: sa.Table, c: sa.Column, is_autoincrement: bool) -> Column:
         key = _column_key(c, is_autoincrement)
@@ -209,8 +256,10 @@ class _Builder:
             name=c.name,
             type=ctype,
             nullable=bool(c.nullable),
-            server_default=self.rules.canonical_default(default_text),
-            comment=c.comment,
+            server_default=self.rules.typed_default(
+                self.rules.canonical_default(default_text), ctype.sql
+            ),
+            comment=self.rules.canonical_comment(c.comment),
             identity=identity,
             computed=computed,
             collation=collation,

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from schemadiff.dialects import rules_for
-from schemadiff.dialects.mysql import MysqlRules, is_plain_unique, typed_default
+from schemadiff.dialects.mysql import MysqlRules, is_plain_unique
 from schemadiff.dialects.mysql_fk_indexes import hide_implied_indexes
 from schemadiff.dialects.mysql_script_types import charset_of
 from schemadiff.dialects.mysql_types import base_of
@@ -190,7 +190,7 @@ class _Assembler:
         computed = self.computed(row, extra)
         autoincrement = "auto_increment" in extra
         raw_default = None if computed or autoincrement else self.default_text(row, ctype)
-        default = typed_default(self.rules.canonical_default(raw_default), ctype.sql)
+        default = self.rules.typed_default(self.rules.canonical_default(raw_default), ctype.sql)
         raw_default = raw_default if default is not None else None
         return Column(
             name=row[_C_NAME],

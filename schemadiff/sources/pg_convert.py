@@ -102,12 +102,13 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
     elif rules.serial_sequence(default, table, raw.name, owned_sequence):
         autoincrement = True
         default = None
+    ctype = column_type(ctx, raw)
     return Column(
         name=raw.name,
         type=ctype,
         nullable=nullable,
-        server_default=rules.canonical_default(default),
-        comment=raw.comment,
+        server_default=rules.typed_default(rules.canonical_default(default), ctype.sql),
+        comment=rules.canonical_comment(raw.comment),
         identity=identity,
         computed=computed,
         # an array's collation is its items' (the models' side does not compare that either)

@@ -131,7 +131,7 @@ def _table(ctx: Context, key: TableKey, rows: CatalogRows, owned: Mapping[str, s
             ),
             lambda i: i.name,
         ),
-        comment=rows.tables[key],
+        comment=ctx.rules.canonical_comment(rows.tables[key]),
     )
 
 

@@ -208,11 +208,12 @@ def _column(
     """A column without a generated expression: a pure function of its PRAGMA row, so the
     columns that recur from table to table (``id``, ``name``, ``created_at``...) are built once
     (snapshot values are frozen, so sharing one is safe)."""
+    ctype = column_type(rules, declared or "")
     return Column(
         name=name,
-        type=column_type(rules, declared or ""),
+        type=ctype,
         nullable=not notnull and not is_rowid_alias,
-        server_default=rules.canonical_default(default),
+        server_default=rules.typed_default(rules.canonical_default(default), ctype.sql),
         collation=rules.canonical_collation(collation),
         autoincrement=is_rowid_alias,
         raw_default=_raw_default(default),
