@@ -79,6 +79,8 @@ UNCHANGED: dict[str, tuple[tuple[str, ...], MakeIndex]] = {
     ),
     "cast_numeric": (PG, lambda t: sa.Index("idx", sa.cast(t.c.ff, sa.Numeric(10, 2)))),
     "cast_numeric_text": (PG, _text("(ff::numeric(10,2))")),
+    "cast_to_own_type": (PG, lambda t: sa.Index("idx", sa.cast(t.c.z, sa.Integer))),
+    "cast_to_own_type_text": (PG, _text("(z::integer)")),
     "cast_in_function": (PG, lambda t: sa.Index("idx", sa.func.lower(sa.cast(t.c.z, sa.Text)))),
     "coalesce_negative": (PG, _text("coalesce(z, -1)")),
     "coalesce_string": (PG, _text("coalesce(q, '-1')")),

@@ -15,8 +15,8 @@ from typing import Any, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table
-from schemadiff.sqlexpr import canonical_sql
+from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table, UniqueConstraint
+from schemadiff.sqlexpr import canonical_index_sql, canonical_sql
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -72,6 +72,20 @@ class DialectRules:
         """Canonical text of a check, predicate, index or computed expression."""
         return canonical_sql(text, self.name)
 
+    def canonical_index_expression(self, text: str) -> str:
+        """Canonical text of an index element's expression (its outer casts are kept)."""
+        return canonical_index_sql(text, self.name)
+
+    def index_expression_sql(self, text: str) -> str:
+        """An expression element as ``CREATE INDEX`` must spell it: in parentheses
+        (PostgreSQL's and MySQL's grammar: ``(y, (ff + 3))``; ``(y, ff + 3)`` is an error)."""
+        return text if _enclosed(text) else f"({text.strip()})"
+
+    def split_index_opclass(self, text: str) -> tuple[str, str | None]:
+        """An index element written as text, and the operator class written after its
+        expression (None: none); only PostgreSQL has operator classes."""
+        return text, None
+
     def canonical_default(self, text: str | None) -> str | None:
         """Canonical server default; None when there is none."""
         if text is None:
@@ -122,13 +136,40 @@ class DialectRules:
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         return index
 
+    def adjust_metadata_unique(
+        self, unique: UniqueConstraint, source: sa.UniqueConstraint
+    ) -> UniqueConstraint:
+        """A unique constraint's backend options (PostgreSQL's NULLS NOT DISTINCT)."""
+        return unique
+
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Last pass over the whole model snapshot: a backend that cannot store something the
         models use (comments on SQLite) drops it here and says so in ``not_compared``."""
         return snapshot
 
 
-def own_options(source: sa.Index | sa.Table, dialect: str) -> Any:
+def _enclosed(text: str) -> bool:
+    """True when one pair of parentheses encloses all of ``text`` (quotes respected)."""
+    text = text.strip()
+    if not text.startswith("(") or not text.endswith(")"):
+        return False
+    depth = 0
+    quote = ""
+    for position, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and position < len(text) - 1:
+                return False
+    return depth == 0
+
+
+def own_options(source: sa.Index | sa.Table | sa.Constraint, dialect: str) -> Any:
     """The ``<dialect>_*`` options the model set on ``source``; None when it set none.
     ``source.dialect_options[dialect]`` would build that dialect's option dictionary with all
     its defaults (None for everything we read) for every construct: the slowest part of the
