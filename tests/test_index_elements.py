@@ -111,6 +111,11 @@ UNCHANGED: dict[str, tuple[tuple[str, ...], MakeIndex]] = {
     "text_asc_nulls_last": (PG, _text("x ASC NULLS LAST")),
     "text_desc_nulls_first": (PG, _text("z desc nulls first")),
     "text_nulls_first": (PG, _text("z nulls first")),
+    "literal_column_desc": (
+        ALL,
+        lambda t: sa.Index("idx", sa.literal_column("version_major DESC"), _table=t),
+    ),
+    "text_expression_desc": (("sqlite", "postgresql"), _text("lower(x) DESC")),
     "sa_desc": (ALL, lambda t: sa.Index("idx", sa.desc(t.c.version_major))),
     "sa_desc_column_clause": (ALL, lambda t: sa.Index("idx", sa.desc(sa.column("x")), _table=t)),
     "mixed_orders": (

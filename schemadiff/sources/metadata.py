@@ -293,7 +293,7 @@ class _Builder:
                 opclass = ops.get(inner.name)
             return IndexElement(inner.name, False, descending, nulls, opclass)
         raw = self.compile(inner)
-        if isinstance(inner, TextClause):
+        if isinstance(inner, TextClause) or getattr(inner, "is_literal", False):
             order = _TEXT_ORDER.match(raw)
             if order is not None and (order.group(2) or order.group(3)):
                 raw, direction, nulls_word = order.groups()
