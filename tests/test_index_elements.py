@@ -313,3 +313,28 @@ def test_changed_index_is_rebuilt_and_converges(
         assert _described(_diff(engine, _models(backend, before))[0]) == [], bodies.downgrade
     finally:
         engine.dispose()
+
+
+@pytest.mark.db
+def test_servers_before_postgresql_15_have_no_nulls_not_distinct(
+    backend_url: Callable[[str], str],
+) -> None:
+    """The catalog statements for an older server (no ``indnullsnotdistinct`` column) run, and
+    read every index and unique constraint as NULLS DISTINCT (the only kind those servers
+    have). Run against this server with the dialect told it is PostgreSQL 14."""
+    models = _models(
+        "postgresql",
+        UNCHANGED["unique_nulls_distinct"][1],
+        UNCHANGED["constraint_nulls_not_distinct"][1],
+    )
+    engine = sa.create_engine(backend_url("postgresql"))
+    try:
+        _build(engine, models)
+        with engine.connect() as conn:
+            conn.dialect.server_version_info = (14, 0)
+            db = inspect_database(conn)
+    finally:
+        engine.dispose()
+    (table,) = db.tables
+    assert [ix.nulls_not_distinct for ix in table.indexes] == [False]
+    assert [uq.nulls_not_distinct for uq in table.unique_constraints] == [False]

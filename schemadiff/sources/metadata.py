@@ -323,7 +323,7 @@ def _column_named(raw: str, table: sa.Table | None) -> str | None:
     text = raw.strip()
     quoted = _QUOTED_NAME.match(text)
     name = next(g for g in quoted.groups() if g) if quoted else text
-    return name if name in table.c else None
+    return name if any(c.name == name for c in table.c) else None
 
 
 def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:
