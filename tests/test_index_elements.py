@@ -44,6 +44,7 @@ def _table(metadata: sa.MetaData, backend: str) -> sa.Table:
         sa.Column("z", sa.Integer),
         sa.Column("ff", sa.Float().with_variant(DOUBLE_PRECISION, "postgresql")),
         sa.Column("version_major", sa.Integer),
+        sa.Column("CamelCase", sa.Integer),
     ]
     if backend == "postgresql":
         columns += [sa.Column("jb", JSONB), sa.Column("aa", ARRAY(sa.Integer))]
@@ -199,6 +200,16 @@ CHANGED: dict[str, tuple[tuple[str, ...], MakeIndex, MakeIndex]] = {
         ALL,
         lambda t: sa.Index("idx", t.c.x, sa.text("version_major DESC")),
         lambda t: sa.Index("idx", sa.text("x DESC"), t.c.version_major),
+    ),
+    "quoted_column_order": (
+        ALL,
+        lambda t: sa.Index("idx", sa.desc(t.c.CamelCase)),
+        lambda t: sa.Index("idx", t.c.CamelCase),
+    ),
+    "column_opclass_desc": (
+        PG,
+        lambda t: sa.Index("idx", t.c.x.desc(), postgresql_ops={"x": "text_pattern_ops"}),
+        lambda t: sa.Index("idx", t.c.x, postgresql_ops={"x": "text_pattern_ops"}),
     ),
     "text_nulls": (PG, _text("x nulls first"), _text("x nulls last")),
     "nulls_not_distinct_index": (

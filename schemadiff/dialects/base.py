@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy.sql.compiler import IdentifierPreparer
 
 from schemadiff.snapshot import ColumnType, Enum, Index, Snapshot, Table, UniqueConstraint
 from schemadiff.sqlexpr import canonical_index_sql, canonical_sql
@@ -81,6 +84,11 @@ class DialectRules:
         (PostgreSQL's and MySQL's grammar: ``(y, (ff + 3))``; ``(y, ff + 3)`` is an error)."""
         return text if _enclosed(text) else f"({text.strip()})"
 
+    def quote_identifier(self, name: str) -> str:
+        """``name`` quoted where this backend needs it (``"XCol"``, ``"order"``), as
+        SQLAlchemy's DDL does (for column names written into ``sa.text``)."""
+        return _identifier_preparer(self.name).quote(name)
+
     def split_index_opclass(self, text: str) -> tuple[str, str | None]:
         """An index element written as text, and the operator class written after its
         expression (None: none); only PostgreSQL has operator classes."""
@@ -146,6 +154,15 @@ class DialectRules:
         """Last pass over the whole model snapshot: a backend that cannot store something the
         models use (comments on SQLite) drops it here and says so in ``not_compared``."""
         return snapshot
+
+
+@lru_cache(maxsize=8)
+def _identifier_preparer(name: str) -> IdentifierPreparer:
+    try:
+        dialect = sa.dialects.registry.load(name)()
+    except (sa.exc.NoSuchModuleError, TypeError):
+        dialect = DefaultDialect()
+    return dialect.identifier_preparer
 
 
 def _enclosed(text: str) -> bool:

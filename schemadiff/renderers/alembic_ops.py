@@ -248,7 +248,7 @@ def _index_columns(index: Index, ctx: RenderContext) -> tuple[list[str], bool]:
         if e.is_expression:
             text = rules.index_expression_sql(e.raw or e.expr)
         else:
-            text = e.expr
+            text = rules.quote_identifier(e.expr)
         if e.opclass:
             text += f" {e.opclass}"
         if e.descending:

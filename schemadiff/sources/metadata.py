@@ -269,6 +269,10 @@ class _Builder:
         is the element's order, an operator class written after the expression (PostgreSQL's
         ``aa array_ops``) is its operator class, and text (or ``sa.column``) naming one of the
         table's columns is that column, as the backend reports it."""
+        # as SQLAlchemy's DDL: the element's own key (a column's, a label's), so that
+        # ``x.desc()`` takes no operator class from ``postgresql_ops``
+        key = getattr(expr, "key", None)
+        opclass = ops.get(key) if ops and isinstance(key, str) else None
         descending = False
         nulls = None
         inner: sa.ClauseElement = expr
@@ -284,13 +288,9 @@ class _Builder:
             elif mod is not sa.sql.operators.asc_op:
                 break
             inner = inner.element
-        key = getattr(inner, "key", None)
-        opclass = ops.get(key) if ops and isinstance(key, str) else None
         if isinstance(inner, sa.Column) or (
             isinstance(inner, sa.sql.elements.ColumnClause) and inner.table is not None
         ):
-            if ops and opclass is None:
-                opclass = ops.get(inner.name)
             return IndexElement(inner.name, False, descending, nulls, opclass)
         raw = self.compile(inner)
         if isinstance(inner, TextClause) or getattr(inner, "is_literal", False):
