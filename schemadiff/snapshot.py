@@ -98,8 +98,11 @@ class PrimaryKey:
 
 @dataclass(frozen=True)
 class UniqueConstraint:
+    """``nulls_not_distinct``: PostgreSQL 15's ``NULLS NOT DISTINCT`` (NULLs collide)."""
+
     columns: tuple[str, ...]
     name: str | None = None
+    nulls_not_distinct: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class IndexElement:
 
     ``descending`` / ``nulls`` ("first"/"last"/None) give the sort order, ``opclass`` the PostgreSQL
     operator class (None for the type's default), ``length`` a MySQL prefix length (``col(10)``).
+    ``default_opclass`` (reflected side only, not compared) names the default operator class the
+    database uses, so that a model naming it explicitly (``aa array_ops``) is not a change.
     """
 
     expr: str
@@ -149,12 +154,14 @@ class IndexElement:
     opclass: str | None = None
     raw: str | None = field(default=None, compare=False)
     length: int | None = None
+    default_opclass: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Index:
     """An index. ``where`` is a canonical partial-index predicate; ``using`` the access method
-    (None for the backend default, ``btree`` on PostgreSQL); ``include`` covering columns."""
+    (None for the backend default, ``btree`` on PostgreSQL); ``include`` covering columns;
+    ``nulls_not_distinct`` PostgreSQL 15's ``NULLS NOT DISTINCT`` on a unique index."""
 
     name: str
     elements: tuple[IndexElement, ...]
@@ -163,6 +170,7 @@ class Index:
     using: str | None = None
     include: tuple[str, ...] = ()
     raw_where: str | None = field(default=None, compare=False)
+    nulls_not_distinct: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -49,11 +49,28 @@ def canonical_sql(text: str, dialect: str) -> str:
     return found
 
 
-def canonicalize_tree(tree: exp.Expression, dialect: str) -> exp.Expression:
+@lru_cache(maxsize=65536)
+def canonical_index_sql(text: str, dialect: str) -> str:
+    """Like :func:`canonical_sql`, for an index element: its outer casts are kept (an index
+    over ``CAST(x AS TEXT)`` is not an index over ``x``)."""
+    text = text.strip()
+    if not text:
+        return text
+    key = ("index", dialect, text)
+    found = MEMO.get(key)
+    if found is None:
+        from schemadiff.sqltree import parse_canonical
+
+        found = parse_canonical(text, dialect, index=True)
+        MEMO.put(key, found)
+    return found
+
+
+def canonicalize_tree(tree: exp.Expression, dialect: str, *, index: bool = False) -> exp.Expression:
     """Apply the canonicalizing rewrites to a parsed expression tree (see :mod:`sqltree`)."""
     from schemadiff.sqltree import canonicalize_tree as rewrite
 
-    return rewrite(tree, dialect)
+    return rewrite(tree, dialect, index=index)
 
 
 def literal_string(value: str) -> str:

@@ -31,8 +31,9 @@ def _warm_up() -> None:
         )
 
 
-def parse_canonical(text: str, dialect: str) -> str:
-    """The canonical form of the (stripped, non-empty) SQL expression ``text`` in ``dialect``."""
+def parse_canonical(text: str, dialect: str, *, index: bool = False) -> str:
+    """The canonical form of the (stripped, non-empty) SQL expression ``text`` in ``dialect``;
+    ``index``: an index element (see :func:`canonicalize_tree`)."""
     read = SQLGLOT_DIALECTS.get(dialect, dialect)
     try:
         tree = sqlglot.parse_one(text, read=read)
@@ -40,15 +41,56 @@ def parse_canonical(text: str, dialect: str) -> str:
         return _fallback(text)
     if tree is None:
         return _fallback(text)
-    tree = canonicalize_tree(tree, dialect)  # type: ignore[arg-type]
+    tree = canonicalize_tree(tree, dialect, index=index)  # type: ignore[arg-type]
     try:
         return tree.sql(dialect="postgres", normalize_functions="upper")
     except (SqlglotError, ValueError):  # pragma: no cover - sqlglot could not print its own tree
         return _fallback(text)
 
 
-def canonicalize_tree(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """Apply the canonicalizing rewrites to a parsed expression tree."""
+def canonicalize_tree(tree: exp.Expression, dialect: str, *, index: bool = False) -> exp.Expression:
+    """Apply the canonicalizing rewrites to a parsed expression tree.
+
+    ``index``: the tree is an index element. Its outer casts are what is indexed
+    (``CAST(x AS TEXT)`` is not the column ``x``, ``z::text::integer`` not ``z::integer``):
+    they are kept, while the casts catalogs add inside (``lower((x)::text)``) still go. A
+    quoted number cast to a number type is that number (PostgreSQL shows ``-1`` as
+    ``'-1'::integer``).
+    """
+    casts: list[exp.Expression] = []
+    if index:
+        tree = tree.transform(_quoted_number, copy=True)
+        tree, casts = _outer_casts(tree)
+    tree = _rewrite_all(tree, dialect)
+    for to in reversed(casts):
+        tree = exp.Cast(this=tree, to=to)
+    return tree
+
+
+def _outer_casts(tree: exp.Expression) -> tuple[exp.Expression, list[exp.Expression]]:
+    """The operand under the element's outer casts, and their target types (outermost first)."""
+    casts = []
+    node = _unparen(tree)
+    while isinstance(node, (exp.Cast, exp.TryCast)):
+        casts.append(node.args["to"].copy())
+        node = _unparen(node.this)
+    return node, casts
+
+
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
+def _quoted_number(node: exp.Expression) -> exp.Expression:
+    """``'-1'::integer`` -> ``-1`` (see :func:`_number_cast`)."""
+    if isinstance(node, exp.Cast):
+        return _number_cast(node) or node
+    return node
+
+
+def _rewrite_all(tree: exp.Expression, dialect: str) -> exp.Expression:
     fold_case = dialect != "postgresql_exact"
     for _ in range(8):  # rewrites can expose new rewrites (a paren around a cast around a column)
         before = tree.sql()
@@ -118,12 +160,6 @@ def _plain_number(node: exp.Literal) -> exp.Expression:
         return exp.Literal.number(format(Decimal(str(node.this)), "f"))
     except InvalidOperation:
         return node
-
-
-def _unparen(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
 
 
 def _between(node: exp.Between) -> exp.Expression:

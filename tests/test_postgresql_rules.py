@@ -171,6 +171,57 @@ def test_index_details() -> None:
     assert RULES.canonical_fk_timing(False, None) == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("model", "catalog"),
+    [
+        ("CAST(x AS TEXT)", "(x::text)"),
+        ("CAST(ff AS NUMERIC(10, 2))", "(ff::numeric(10,2))"),
+        ("CAST(CAST(z AS TEXT) AS INTEGER)", "((z)::text::integer)"),
+        ("coalesce(z, -1)", "COALESCE(z, '-1'::integer)"),
+        ("coalesce(q, '-1')", "COALESCE(q, '-1'::character varying)"),
+        ("lower(x)", "lower((x)::text)"),
+        ("jb['foo']", "(jb['foo'::text])"),
+        ("(jb -> 'foo')", "(jb -> 'foo'::text)"),
+    ],
+)
+def test_index_expressions_compare_as_postgresql_stores_them(model: str, catalog: str) -> None:
+    assert RULES.canonical_index_expression(model) == RULES.canonical_index_expression(catalog)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("(x::text)", "x"),
+        ("(z::text)", "(z::bigint)"),
+        ("((z)::text::integer)", "(z::integer)"),
+        ("(ff::numeric(10,2))", "(ff::numeric(12,2))"),
+        ("COALESCE(z, '-1'::integer)", "COALESCE(z, '-2'::integer)"),
+        ("COALESCE(z, '-1'::integer)", "COALESCE(z, 1)"),
+    ],
+)
+def test_index_expressions_that_differ(one: str, other: str) -> None:
+    assert RULES.canonical_index_expression(one) != RULES.canonical_index_expression(other)
+
+
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        ("aa array_ops", ("aa", "array_ops")),
+        ("(jb->'x')jsonb_path_ops", ("(jb->'x')", "jsonb_path_ops")),
+        ("lower(x) Text_Pattern_Ops", ("lower(x)", "text_pattern_ops")),
+        ("a + b", ("a + b", None)),
+        ("lower(x)", ("lower(x)", None)),
+        ("x", ("x", None)),
+        ('x COLLATE "C"', ('x COLLATE "C"', None)),
+        ("x COLLATE C", ("x COLLATE C", None)),
+    ],
+)
+def test_operator_class_written_after_an_index_expression(
+    text: str, split: tuple[str, str | None]
+) -> None:
+    assert RULES.split_index_opclass(text) == split
+
+
 def _metadata() -> sa.MetaData:
     md = sa.MetaData()
     mood = sa.Enum("sad", "ok", name="mood")

@@ -1,5 +1,7 @@
 """Indexes, matched by name. Any change (elements and their order/opclass, uniqueness, partial
-predicate, access method, covering columns) is a drop plus a create: indexes cannot be altered.
+predicate, access method, covering columns, NULLS NOT DISTINCT) is a drop plus a create: indexes
+cannot be altered. A model naming the operator class the database reports as the element's
+default one (``aa array_ops``) names no operator class.
 
 Element expressions and predicates are canonical SQL, so a changed expression or ``WHERE`` is
 detected while spelling differences are not.
@@ -8,6 +10,7 @@ detected while spelling differences are not.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.ops import CreateIndex, DropIndex
@@ -30,7 +33,7 @@ def compare_indexes(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
         old = by_name.get(new.name)
         if old is None:
             yield CreateIndex(pair.schema, pair.name, new)
-        elif _shape(ctx, old) != _shape(ctx, new):
+        elif _shape(ctx, old) != _shape(ctx, _default_opclasses_as_none(new, old)):
             yield DropIndex(pair.schema, pair.name, old)
             yield CreateIndex(pair.schema, pair.name, new)
     for old in db_indexes:
@@ -45,4 +48,21 @@ def _comparable(ctx: CompareContext, index: Index) -> bool:
 
 def _shape(ctx: CompareContext, index: Index) -> Hashable:
     where = index.where if ctx.supports("partial_indexes") else None
-    return (index.elements, index.unique, where, index.using, index.include)
+    return (
+        index.elements,
+        index.unique,
+        where,
+        index.using,
+        index.include,
+        index.nulls_not_distinct,
+    )
+
+
+def _default_opclasses_as_none(model: Index, db: Index) -> Index:
+    if not any(e.opclass for e in model.elements) or len(model.elements) != len(db.elements):
+        return model
+    elements = tuple(
+        replace(m, opclass=None) if m.opclass and m.opclass == d.default_opclass else m
+        for m, d in zip(model.elements, db.elements, strict=True)
+    )
+    return replace(model, elements=elements)

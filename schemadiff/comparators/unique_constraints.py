@@ -1,4 +1,5 @@
-"""Unique constraints, matched by name or (for unnamed ones) by column list."""
+"""Unique constraints, matched by name or (for unnamed ones) by column list; a changed column
+list or NULLS NOT DISTINCT is a drop plus an add."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ def _structure(uq: UniqueConstraint) -> tuple[str, ...]:
 
 def compare_unique_constraints(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
     found = match(pair.db.unique_constraints, pair.model.unique_constraints, _structure)
-    changed = [(d, m) for d, m in found.pairs if d.columns != m.columns]
+    changed = [
+        (d, m)
+        for d, m in found.pairs
+        if d.columns != m.columns or d.nulls_not_distinct != m.nulls_not_distinct
+    ]
     for old in [*found.db_only, *(d for d, _ in changed)]:
         yield DropUniqueConstraint(pair.schema, pair.name, old)
     for new in [*found.model_only, *(m for _, m in changed)]:

@@ -16,12 +16,23 @@ from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy.sql.compiler import IdentifierPreparer
 
 from schemadiff.dialects import literals
 from schemadiff.dialects.literals import Family
 from schemadiff.ops import Op
-from schemadiff.snapshot import Column, ColumnType, Enum, Identity, Index, Snapshot, Table
-from schemadiff.sqlexpr import canonical_sql
+from schemadiff.snapshot import (
+    Column,
+    ColumnType,
+    Enum,
+    Identity,
+    Index,
+    Snapshot,
+    Table,
+    UniqueConstraint,
+)
+from schemadiff.sqlexpr import canonical_index_sql, canonical_sql
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -97,6 +108,25 @@ class DialectRules:
     def canonical_expression(self, text: str) -> str:
         """Canonical text of a check, predicate, index or computed expression."""
         return canonical_sql(text, self.name)
+
+    def canonical_index_expression(self, text: str) -> str:
+        """Canonical text of an index element's expression (its outer casts are kept)."""
+        return canonical_index_sql(text, self.name)
+
+    def index_expression_sql(self, text: str) -> str:
+        """An expression element as ``CREATE INDEX`` must spell it: in parentheses
+        (PostgreSQL's and MySQL's grammar: ``(y, (ff + 3))``; ``(y, ff + 3)`` is an error)."""
+        return text if _enclosed(text) else f"({text.strip()})"
+
+    def quote_identifier(self, name: str) -> str:
+        """``name`` quoted where this backend needs it (``"XCol"``, ``"order"``), as
+        SQLAlchemy's DDL does (for column names written into ``sa.text``)."""
+        return _identifier_preparer(self.name).quote(name)
+
+    def split_index_opclass(self, text: str) -> tuple[str, str | None]:
+        """An index element written as text, and the operator class written after its
+        expression (None: none); only PostgreSQL has operator classes."""
+        return text, None
 
     def canonical_default(self, text: str | None) -> str | None:
         """Canonical server default; None when there is none."""
@@ -262,6 +292,12 @@ class DialectRules:
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
         return index
 
+    def adjust_metadata_unique(
+        self, unique: UniqueConstraint, source: sa.UniqueConstraint
+    ) -> UniqueConstraint:
+        """A unique constraint's backend options (PostgreSQL's NULLS NOT DISTINCT)."""
+        return unique
+
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Last pass over the whole model snapshot: a backend that cannot store something the
         models use (comments on SQLite) drops it here and says so in ``not_compared``."""
@@ -290,7 +326,37 @@ def _family(type_sql: str, rules: DialectRules) -> Family | None:
     return Family(kind)
 
 
-def own_options(source: sa.Index | sa.Table, dialect: str) -> Any:
+@lru_cache(maxsize=8)
+def _identifier_preparer(name: str) -> IdentifierPreparer:
+    try:
+        dialect = sa.dialects.registry.load(name)()
+    except (sa.exc.NoSuchModuleError, TypeError):
+        dialect = DefaultDialect()
+    return dialect.identifier_preparer
+
+
+def _enclosed(text: str) -> bool:
+    """True when one pair of parentheses encloses all of ``text`` (quotes respected)."""
+    text = text.strip()
+    if not text.startswith("(") or not text.endswith(")"):
+        return False
+    depth = 0
+    quote = ""
+    for position, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and position < len(text) - 1:
+                return False
+    return depth == 0
+
+
+def own_options(source: sa.Index | sa.Table | sa.Constraint, dialect: str) -> Any:
     """The ``<dialect>_*`` options the model set on ``source``; None when it set none.
     ``source.dialect_options[dialect]`` would build that dialect's option dictionary with all
     its defaults (None for everything we read) for every construct: the slowest part of the

@@ -101,6 +101,9 @@ class MysqlRules(DialectRules):
     def canonical_expression(self, text: str) -> str:
         return mysql_canonical_sql(text)
 
+    def canonical_index_expression(self, text: str) -> str:
+        return mysql_canonical_sql(text, index=True)
+
     def canonical_default(self, text: str | None) -> str | None:
         """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` keeps both halves; booleans are 1/0."""
         if text is None:
@@ -186,16 +189,12 @@ class MysqlRules(DialectRules):
             return ColumnType(str(type_).lower(), python, imports, known=False)
 
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
-        """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``); a bare
-        column named as text (``sa.desc("price")``, ``sa.column("price")``) is that column."""
+        """Prefix lengths (``mysql_length``) and FULLTEXT/SPATIAL (``mysql_prefix``)."""
         opts = own_options(source, "mysql")
         lengths = opts.get("length") if opts is not None else None
         prefix = opts.get("prefix") if opts is not None else None
         using = prefix.lower() if prefix else None
         elements = index.elements
-        if any(e.is_expression for e in elements):
-            columns = {c.name for c in source.table.c} if source.table is not None else set()
-            elements = tuple(_as_column(e, columns) for e in elements)
         if lengths is not None:
             elements = tuple(_with_length(e, lengths) for e in elements)
         if using == index.using and all(map(operator.is_, elements, index.elements)):
@@ -279,12 +278,6 @@ def _metadata_column(col: Column) -> Column:
     return replace(col, computed=computed)
 
 
-def _as_column(element: IndexElement, columns: set[str]) -> IndexElement:
-    if element.is_expression and element.expr in columns:
-        return replace(element, is_expression=False, raw=None)
-    return element
-
-
 def _with_length(element: IndexElement, lengths: object) -> IndexElement:
     if element.is_expression or lengths is None:
         return element
@@ -293,15 +286,15 @@ def _with_length(element: IndexElement, lengths: object) -> IndexElement:
 
 
 @lru_cache(maxsize=65536)
-def mysql_canonical_sql(text: str) -> str:
+def mysql_canonical_sql(text: str, index: bool = False) -> str:
     """:func:`schemadiff.sqlexpr.canonical_sql` plus MySQL's own equivalences, remembered
     between runs like it (:mod:`schemadiff.exprmemo`): sqlglot is imported only for texts no
-    earlier run has seen."""
-    key = ("mysql-sql", "mysql", text)
+    earlier run has seen. ``index``: an index element (its outer casts are kept)."""
+    key = ("mysql-index" if index else "mysql-sql", "mysql", text)
     found = MEMO.get(key)
     if found is None:
         from schemadiff.dialects.mysql_sqltree import parse_mysql_canonical
 
-        found = parse_mysql_canonical(text)
+        found = parse_mysql_canonical(text, index)
         MEMO.put(key, found)
     return found

@@ -11,14 +11,15 @@ from schemadiff import sqltree  # noqa: F401 - its import warms sqlglot up (see 
 from schemadiff.sqlexpr import canonical_sql, canonicalize_tree
 
 
-def parse_mysql_canonical(text: str) -> str:
+def parse_mysql_canonical(text: str, index: bool = False) -> str:
+    """``index``: an index element, whose outer casts are kept (see :mod:`schemadiff.sqltree`)."""
     try:
         tree = sqlglot.parse_one(text, read="mysql")
     except (SqlglotError, ValueError, RecursionError):
         return canonical_sql(text, "mysql")
     if tree is None:  # pragma: no cover
         return canonical_sql(text, "mysql")
-    tree = canonicalize_tree(tree.transform(_mysql_rewrite, copy=True), "mysql")
+    tree = canonicalize_tree(tree.transform(_mysql_rewrite, copy=True), "mysql", index=index)
     try:
         return tree.sql(dialect="postgres", normalize_functions="upper")
     except (SqlglotError, ValueError):  # pragma: no cover

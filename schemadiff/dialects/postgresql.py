@@ -41,6 +41,7 @@ from schemadiff.snapshot import (
     Index,
     IndexElement,
     Table,
+    UniqueConstraint,
 )
 
 #: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
@@ -54,9 +55,9 @@ _INTERVAL = re.compile(r"^interval\s*(?:\((\d+)\))?\s*([a-z ]*?)\s*(?:\((\d+)\))
 _FLOAT = re.compile(r"^float\s*(?:\((\d+)\))?$")
 _NEXTVAL = re.compile(r"^nextval\('(.+)'(?:::regclass)?\)$", re.IGNORECASE)
 _FALLBACK_SCHEMA = "public"
-_TEXT_ORDER = re.compile(
-    r"^(.+?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.IGNORECASE | re.DOTALL
-)
+#: a canonical index expression that casts a bare column: ``CAST(z AS INT)``
+_CAST_OF_COLUMN = re.compile(r"^CAST\((\w+) AS ([^()]+(?:\([\d, ]+\))?)\)$")
+_TRAILING_NAME = re.compile(r"^(.*?\S)\s*\b([A-Za-z_][A-Za-z0-9_]*)$", re.DOTALL)
 
 
 class PostgresqlRules(DialectRules):
@@ -221,12 +222,35 @@ class PostgresqlRules(DialectRules):
 
     def adjust_metadata_table(self, table: Table) -> Table:
         """Mirror what PostgreSQL does implicitly: SERIAL defaults, identity start/increment
-        defaults, NOT NULL identity columns, STORED generated columns."""
+        defaults, NOT NULL identity columns, STORED generated columns, index elements that
+        cast a column to its own type."""
         columns = tuple(self._adjust_column(table, c) for c in table.columns)
         fks = tuple(self._adjust_fk(fk) for fk in table.foreign_keys)
-        if _same_items(columns, table.columns) and _same_items(fks, table.foreign_keys):
+        indexes = tuple(self._adjust_index_casts(table, ix) for ix in table.indexes)
+        if (
+            _same_items(columns, table.columns)
+            and _same_items(fks, table.foreign_keys)
+            and _same_items(indexes, table.indexes)
+        ):
             return table
-        return replace(table, columns=columns, foreign_keys=fks)
+        return replace(table, columns=columns, foreign_keys=fks, indexes=indexes)
+
+    def _adjust_index_casts(self, table: Table, index: Index) -> Index:
+        """``CAST(z AS INTEGER)`` of an integer column ``z`` is ``z``: PostgreSQL drops a cast
+        to the type the value already has, and indexes the column."""
+        if not any(e.is_expression for e in index.elements):
+            return index
+        elements = tuple(self._uncast_element(table, e) for e in index.elements)
+        return index if _same_items(elements, index.elements) else replace(index, elements=elements)
+
+    def _uncast_element(self, table: Table, element: IndexElement) -> IndexElement:
+        cast = _CAST_OF_COLUMN.match(element.expr) if element.is_expression else None
+        column = table.column(cast.group(1)) if cast else None
+        if cast is None or column is None:
+            return element
+        if self.canonical_type(cast.group(2)).sql != column.type.sql:
+            return element
+        return replace(element, expr=column.name, is_expression=False, raw=None)
 
     def _adjust_fk(self, fk: ForeignKey) -> ForeignKey:
         deferrable, initially = self.canonical_fk_timing(fk.deferrable, fk.initially)
@@ -258,36 +282,40 @@ class PostgresqlRules(DialectRules):
         return col
 
     def adjust_metadata_index(self, index: Index, source: sa.Index) -> Index:
-        """Default ``using``/NULLS order dropped; ``sa.column("x")`` naming one of the table's
-        columns is that column (PostgreSQL reports it as a column, not an expression); a
-        ``text("lower(x) DESC")`` element's order moves into the element's flags."""
-        if index.using is None and all(
-            not el.is_expression and el.nulls is None for el in index.elements
-        ):
-            return index  # plain columns, default order and method: the common case
-        columns = set(source.table.c.keys()) if source.table is not None else set()
-        pg = own_options(source, "postgresql")
-        ops = (pg.get("ops") if pg is not None else None) or {}
+        """Default ``using`` and NULLS order dropped (PostgreSQL does not report them);
+        ``postgresql_nulls_not_distinct``."""
+        if _nulls_not_distinct(source):
+            index = replace(index, nulls_not_distinct=True)
+        if index.using is None and all(el.nulls is None for el in index.elements):
+            return index  # default order and method: the common case
         elements = []
         for el in index.elements:
-            order = _TEXT_ORDER.match(el.raw) if el.is_expression and el.raw else None
-            if order is not None and (order.group(2) or order.group(3)):
-                expr, direction, nulls = order.groups()
-                el = replace(
-                    el,
-                    expr=self.canonical_expression(expr),
-                    raw=expr,
-                    descending=direction.lower() == "desc" if direction else el.descending,
-                    nulls=nulls.lower() if nulls else el.nulls,
-                )
-            if el.is_expression and el.expr in columns:
-                el = replace(el, is_expression=False, opclass=ops.get(el.expr), raw=None)
             nulls = self.canonical_nulls(el.descending, el.nulls)
             elements.append(el if nulls == el.nulls else replace(el, nulls=nulls))
         using = self.canonical_using(index.using)
         if using == index.using and _same_items(elements, index.elements):
             return index  # nothing to adjust (the common case: no copy)
         return replace(index, elements=tuple(elements), using=using)
+
+    def adjust_metadata_unique(
+        self, unique: UniqueConstraint, source: sa.UniqueConstraint
+    ) -> UniqueConstraint:
+        """``postgresql_nulls_not_distinct`` (PostgreSQL 15)."""
+        if _nulls_not_distinct(source):
+            return replace(unique, nulls_not_distinct=True)
+        return unique
+
+    def split_index_opclass(self, text: str) -> tuple[str, str | None]:
+        """``aa array_ops`` / ``(jb->'x')jsonb_path_ops``: a name after the expression is its
+        operator class (PostgreSQL's grammar has no other use for it; sqlglot reads it as an
+        alias, which is how it is recognized)."""
+        trailing = _TRAILING_NAME.match(text)
+        if trailing is None:
+            return text, None
+        expr, name = trailing.group(1).strip(), trailing.group(2).lower()
+        if not self.canonical_index_expression(text).endswith(f" AS {name}"):
+            return text, None
+        return expr, name
 
     def index_element(
         self, expr: str, is_expression: bool, sorting: tuple[str, ...], opclass: str | None
@@ -296,10 +324,15 @@ class PostgresqlRules(DialectRules):
         ``nulls_last``) and ``postgresql_ops``."""
         descending = "desc" in sorting
         nulls = "first" if "nulls_first" in sorting else "last" if "nulls_last" in sorting else None
-        text = self.canonical_expression(expr) if is_expression else expr
+        text = self.canonical_index_expression(expr) if is_expression else expr
         nulls = self.canonical_nulls(descending, nulls)
         raw = expr if is_expression else None
         return IndexElement(text, is_expression, descending, nulls, opclass, raw)
+
+
+def _nulls_not_distinct(source: sa.Index | sa.UniqueConstraint) -> bool:
+    pg = own_options(source, "postgresql")
+    return pg is not None and pg.get("nulls_not_distinct") is True
 
 
 def _same_items(new: Sequence[object], old: Sequence[object]) -> bool:

@@ -43,6 +43,11 @@ class SqliteRules(DialectRules):
         {"check_constraints", "computed", "partial_indexes", "expression_indexes", "collation"}
     )
 
+    def index_expression_sql(self, text: str) -> str:
+        """As written: SQLite's grammar takes any expression, and it keeps the DDL text
+        (``create_all`` writes no parentheses either)."""
+        return text
+
     def canonical_type(self, text: str) -> ColumnType:
         """Declared type text (SQLite keeps any text); an empty declaration stays ``""``. The
         storage is the type's affinity, which decides how SQLite stores a value."""

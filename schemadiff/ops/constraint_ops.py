@@ -70,7 +70,8 @@ class AddUniqueConstraint(Op):
     def describe(self) -> str:
         label = f" {self.constraint.name}" if self.constraint.name else ""
         target = qualified(self.schema_name, self.table_name)
-        return f"add unique constraint{label} {_cols(self.constraint.columns)} on {target}"
+        nulls = " NULLS NOT DISTINCT" if self.constraint.nulls_not_distinct else ""
+        return f"add unique constraint{label} {_cols(self.constraint.columns)}{nulls} on {target}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class DropUniqueConstraint(Op):
     def describe(self) -> str:
         label = f" {self.constraint.name}" if self.constraint.name else ""
         target = qualified(self.schema_name, self.table_name)
-        return f"drop unique constraint{label} {_cols(self.constraint.columns)} on {target}"
+        nulls = " NULLS NOT DISTINCT" if self.constraint.nulls_not_distinct else ""
+        return f"drop unique constraint{label} {_cols(self.constraint.columns)}{nulls} on {target}"
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import Index
+from schemadiff.snapshot import Index, IndexElement
 
 
 def _index_text(index: Index) -> str:
-    cols = ", ".join(e.expr + (" DESC" if e.descending else "") for e in index.elements)
+    cols = ", ".join(map(_element_text, index.elements))
     text = f"{index.name} ({cols})"
+    if index.nulls_not_distinct:
+        text += " NULLS NOT DISTINCT"
     if index.where:
         text += f" WHERE {index.where}"
     return text
+
+
+def _element_text(e: IndexElement) -> str:
+    text = e.expr + (f" {e.opclass}" if e.opclass else "")
+    text += " DESC" if e.descending else ""
+    return text + (f" NULLS {e.nulls.upper()}" if e.nulls else "")
 
 
 @dataclass(frozen=True)

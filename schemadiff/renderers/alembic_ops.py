@@ -23,8 +23,10 @@ from schemadiff.snapshot import (
     ForeignKey,
     Identity,
     Index,
+    IndexElement,
     Table,
     TableKey,
+    UniqueConstraint,
 )
 
 TEXT_IMPORT = SA
@@ -310,22 +312,37 @@ def _check_text(ck: CheckConstraint) -> str:
     return ck.raw or ck.sqltext
 
 
-def _index_columns(index: Index) -> tuple[list[str], bool]:
-    """Index elements as ``create_index`` arguments; True when any needs ``sa.text``."""
+def _index_columns(index: Index, ctx: RenderContext) -> tuple[list[str], bool]:
+    """Index elements as ``create_index`` arguments; True when any needs ``sa.text``.
+
+    A plain column is its name (its operator class goes in ``postgresql_ops``); anything else
+    is text in ``CREATE INDEX`` grammar: the expression as the backend wants it (in
+    parentheses), then the operator class, then the order (``(jb -> 'x') jsonb_path_ops``,
+    ``x text_pattern_ops DESC``), so that nothing is lost when an index is recreated."""
     cols: list[str] = []
     uses_text = False
+    rules = rules_for(ctx.dialect)
     for e in index.elements:
-        if e.is_expression or e.descending or e.nulls:
-            uses_text = True
-            text = e.raw or e.expr
-            if e.descending:
-                text += " DESC"
-            if e.nulls:
-                text += f" NULLS {e.nulls.upper()}"
-            cols.append(_sql_text(text))
-        else:
+        if _plain_column(e):
             cols.append(repr(e.expr))
+            continue
+        uses_text = True
+        if e.is_expression:
+            text = rules.index_expression_sql(e.raw or e.expr)
+        else:
+            text = rules.quote_identifier(e.expr)
+        if e.opclass:
+            text += f" {e.opclass}"
+        if e.descending:
+            text += " DESC"
+        if e.nulls:
+            text += f" NULLS {e.nulls.upper()}"
+        cols.append(_sql_text(text))
     return cols, uses_text
+
+
+def _plain_column(e: IndexElement) -> bool:
+    return not (e.is_expression or e.descending or e.nulls)
 
 
 def _index_dialect_kw(index: Index, ctx: RenderContext) -> list[str]:
@@ -337,9 +354,11 @@ def _index_dialect_kw(index: Index, ctx: RenderContext) -> list[str]:
             out.append(_kw("postgresql_using", index.using))
         if index.include:
             out.append(_kw("postgresql_include", list(index.include)))
-        opclasses = {e.expr: e.opclass for e in index.elements if e.opclass and not e.is_expression}
+        opclasses = {e.expr: e.opclass for e in index.elements if e.opclass and _plain_column(e)}
         if opclasses:
             out.append(_kw("postgresql_ops", opclasses))
+        if index.nulls_not_distinct:
+            out.append("postgresql_nulls_not_distinct=True")
     elif ctx.dialect in ("mysql", "mariadb"):
         lengths = {e.expr: e.length for e in index.elements if e.length and not e.is_expression}
         if lengths:
@@ -349,6 +368,10 @@ def _index_dialect_kw(index: Index, ctx: RenderContext) -> list[str]:
     elif ctx.dialect == "sqlite" and index.where:
         out.append(f"sqlite_where={_sql_text(index.raw_where or index.where)}")
     return out
+
+
+def _unique_kw(unique: UniqueConstraint) -> list[str]:
+    return ["postgresql_nulls_not_distinct=True"] if unique.nulls_not_distinct else []
 
 
 def _sql_literal(value: str) -> str:
@@ -443,7 +466,7 @@ def _table_expr(table: Table, ctx: RenderContext) -> Code:
     parts = [repr(table.name), f"sa.MetaData(naming_convention={SQLITE_BATCH_NAMING!r})"]
     parts += items.lines
     for index in table.indexes:
-        cols, _ = _index_columns(index)
+        cols, _ = _index_columns(index, ctx)
         kw = ["unique=True"] if index.unique else []
         kw += _index_dialect_kw(index, ctx)
         parts.append(f"sa.Index({', '.join([repr(index.name), *cols, *kw])})")
@@ -467,7 +490,8 @@ def _table_items(table: Table, ctx: RenderContext) -> Code:
     for uq in table.unique_constraints:
         cols = ", ".join(repr(c) for c in uq.columns)
         name = f", name={uq.name!r}" if uq.name else ""
-        parts.append(f"sa.UniqueConstraint({cols}{name})")
+        options = "".join(f", {kw}" for kw in _unique_kw(uq))
+        parts.append(f"sa.UniqueConstraint({cols}{name}{options})")
     for fk in table.foreign_keys:
         ref = ".".join(x for x in (fk.referred_schema, fk.referred_table) if x)
         remote = ", ".join(repr(f"{ref}.{c}") for c in fk.referred_columns)
@@ -689,6 +713,7 @@ def _add_unique(op: O.AddUniqueConstraint, ctx: RenderContext, target: str) -> C
     args = [repr(op.constraint.name)] + _table_args(op, target)
     args.append(repr(list(op.constraint.columns)))
     args += _schema_kw(op.schema_name, target)
+    args += _unique_kw(op.constraint)
     return Code((f"{target}.create_unique_constraint({', '.join(args)})",))
 
 
@@ -754,7 +779,7 @@ def _drop_check(op: O.DropCheckConstraint, ctx: RenderContext, target: str) -> C
 
 
 def _create_index(op: O.CreateIndex, ctx: RenderContext, target: str) -> Code:
-    cols, uses_text = _index_columns(op.index)
+    cols, uses_text = _index_columns(op.index, ctx)
     args = [repr(op.index.name), repr(op.table_name), f"[{', '.join(cols)}]"]
     if op.index.unique:
         args.append("unique=True")

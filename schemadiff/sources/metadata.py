@@ -8,6 +8,7 @@ hints are read from ``Table.info`` / ``Column.info`` (``{"renamed_from": "old_na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from functools import partial
 
@@ -153,9 +154,10 @@ class _Builder:
             if not self.created(con, t, partial(con._should_create_for_compiler, self.ddl)):
                 continue
             if isinstance(con, SAUnique):
-                uniques.append(
-                    UniqueConstraint(tuple(c.name for c in con.columns), self.constraint_name(con))
+                unique = UniqueConstraint(
+                    tuple(c.name for c in con.columns), self.constraint_name(con)
                 )
+                uniques.append(self.rules.adjust_metadata_unique(unique, con))
             elif isinstance(con, SACheck):
                 raw = self.compile(con.sqltext)
                 checks.append(
@@ -288,7 +290,7 @@ class _Builder:
         pg = own if self.dialect.name == "postgresql" else None
         ops = pg.get("ops") if pg is not None else None
         elements = [
-            self.index_element(sa.text(expr) if isinstance(expr, str) else expr, ops)
+            self.index_element(sa.text(expr) if isinstance(expr, str) else expr, ops, ix.table)
             for expr in ix.expressions
         ]
         where = raw_where = None
@@ -313,9 +315,21 @@ class _Builder:
         return self.rules.adjust_metadata_index(index, ix)
 
     def index_element(
-        self, expr: sa.ClauseElement, ops: dict[str, str] | None = None
+        self,
+        expr: sa.ClauseElement,
+        ops: dict[str, str] | None = None,
+        table: sa.Table | None = None,
     ) -> IndexElement:
-        """One element; ``ops``: PostgreSQL operator classes by column name."""
+        """One element; ``ops``: PostgreSQL operator classes by column (or label) key.
+
+        Text is read the way the backend reads it: a trailing ``ASC``/``DESC``/``NULLS ...``
+        is the element's order, an operator class written after the expression (PostgreSQL's
+        ``aa array_ops``) is its operator class, and text (or ``sa.column``) naming one of the
+        table's columns is that column, as the backend reports it."""
+        # as SQLAlchemy's DDL: the element's own key (a column's, a label's), so that
+        # ``x.desc()`` takes no operator class from ``postgresql_ops``
+        key = getattr(expr, "key", None)
+        opclass = ops.get(key) if ops and isinstance(key, str) else None
         descending = False
         nulls = None
         inner: sa.ClauseElement = expr
@@ -331,17 +345,24 @@ class _Builder:
             elif mod is not sa.sql.operators.asc_op:
                 break
             inner = inner.element
-        opclass = None
         if isinstance(inner, sa.Column) or (
             isinstance(inner, sa.sql.elements.ColumnClause) and inner.table is not None
         ):
-            name = inner.name
-            if ops:
-                opclass = ops.get(name)
-            return IndexElement(name, False, descending, nulls, opclass)
+            return IndexElement(inner.name, False, descending, nulls, opclass)
         raw = self.compile(inner)
+        if isinstance(inner, TextClause) or getattr(inner, "is_literal", False):
+            order = _TEXT_ORDER.match(raw)
+            if order is not None and (order.group(2) or order.group(3)):
+                raw, direction, nulls_word = order.groups()
+                descending = direction.lower() == "desc" if direction else descending
+                nulls = nulls_word.lower() if nulls_word else nulls
+            raw, written = self.rules.split_index_opclass(raw)
+            opclass = written or opclass
+        column = _column_named(raw, table)
+        if column is not None:
+            return IndexElement(column, False, descending, nulls, opclass)
         return IndexElement(
-            self.rules.canonical_expression(raw), True, descending, nulls, opclass, raw
+            self.rules.canonical_index_expression(raw), True, descending, nulls, opclass, raw
         )
 
 
@@ -351,6 +372,23 @@ def _pk_columns(pk: sa.PrimaryKeyConstraint) -> tuple[str, ...]:
     the second column of a composite key: MySQL needs it first)."""
     implicit = getattr(pk, "_implicit_generated", False)
     return tuple(c.name for c in (pk.columns_autoinc_first if implicit else pk.columns))
+
+
+#: an element written as text with its order: ``version_major DESC``, ``x ASC NULLS LAST``
+_TEXT_ORDER = re.compile(
+    r"^(.+?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.IGNORECASE | re.DOTALL
+)
+_QUOTED_NAME = re.compile(r'^(?:"([^"]+)"|`([^`]+)`|\[([^\]]+)\])$')
+
+
+def _column_named(raw: str, table: sa.Table | None) -> str | None:
+    """The table's column that ``raw`` (an element's SQL) names by itself, quoted or not."""
+    if table is None:
+        return None
+    text = raw.strip()
+    quoted = _QUOTED_NAME.match(text)
+    name = next(g for g in quoted.groups() if g) if quoted else text
+    return name if any(c.name == name for c in table.c) else None
 
 
 def _column_key(c: sa.Column, is_autoincrement: bool) -> Hashable | None:

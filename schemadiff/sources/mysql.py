@@ -290,7 +290,7 @@ class _Assembler:
         expression = row[_S_EXPRESSION] if len(row) > _S_EXPRESSION else None
         if row[_S_COLUMN] is None and expression:
             text = self.unescape(expression)
-            canonical = self.rules.canonical_expression(text)
+            canonical = self.rules.canonical_index_expression(text)
             return IndexElement(canonical, True, descending, raw=text)
         length = row[_S_SUB_PART]
         return IndexElement(

@@ -8,7 +8,7 @@ SERIAL sequences, identity defaults, default index options) is normalized throug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -41,6 +41,8 @@ class Context:
     dialect: Dialect
     default_schema: str
     known_columns: dict[tuple[Any, ...], Column] = field(default_factory=dict, compare=False)
+    #: operator class oid -> (name, is its type's default)
+    opclasses: dict[int, tuple[str, bool]] = field(default_factory=dict, compare=False)
 
     def canonical_schema(self, name: str | None) -> str | None:
         return None if name is None or name == self.default_schema else name
@@ -127,7 +129,7 @@ def primary_key(raw: ConstraintRow, columns: dict[int, str]) -> PrimaryKey:
 
 
 def unique(raw: ConstraintRow, columns: dict[int, str]) -> UniqueConstraint:
-    return UniqueConstraint(names(raw.columns, columns), raw.name)
+    return UniqueConstraint(names(raw.columns, columns), raw.name, bool(raw.nulls_not_distinct))
 
 
 def foreign_key(ctx: Context, raw: ConstraintRow, columns: dict[int, str]) -> ForeignKey:
@@ -162,17 +164,17 @@ def index(ctx: Context, raw: IndexRow, columns: dict[int, str]) -> Index | None:
         return None
     keys = raw.key_count
     expressions = raw.elements or [None] * len(raw.attnums)
-    opclasses = raw.opclasses or [None] * keys
     elements = []
     for position, (attnum, expr) in enumerate(zip(raw.attnums[:keys], expressions, strict=False)):
         flags = raw.options[position] if position < len(raw.options) else 0
         sorting = _sorting(flags)
-        if attnum == 0:
-            text = expr or ""
-            elements.append(ctx.rules.index_element(text, True, sorting, opclasses[position]))
-        else:
-            name = columns.get(attnum, "")
-            elements.append(ctx.rules.index_element(name, False, sorting, opclasses[position]))
+        oid = raw.opclasses[position] if position < len(raw.opclasses) else None
+        opclass, default = ctx.opclasses.get(oid, (None, True)) if oid is not None else (None, True)
+        text = (expr or "") if attnum == 0 else columns.get(attnum, "")
+        element = ctx.rules.index_element(text, attnum == 0, sorting, None if default else opclass)
+        if default and opclass is not None:
+            element = replace(element, default_opclass=opclass)
+        elements.append(element)
     return Index(
         name=raw.name,
         elements=tuple(elements),
@@ -181,6 +183,7 @@ def index(ctx: Context, raw: IndexRow, columns: dict[int, str]) -> Index | None:
         using=ctx.rules.canonical_using(raw.method),
         include=names(raw.attnums[keys:], columns),
         raw_where=raw.where,
+        nulls_not_distinct=bool(raw.nulls_not_distinct),
     )
 
 

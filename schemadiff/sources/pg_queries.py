@@ -90,17 +90,19 @@ SELECT cn.conrelid, cn.conname::text, cn.contype,
                   WHERE a.attrelid = cn.confrelid AND a.attnum = k.attnum)
           FROM unnest(cn.confkey) WITH ORDINALITY AS k(attnum, ord) ORDER BY k.ord) END,
   cn.confupdtype, cn.confdeltype, cn.condeferrable, cn.condeferred,
-  CASE WHEN cn.contype = 'c' THEN pg_catalog.pg_get_constraintdef(cn.oid, true) END
+  CASE WHEN cn.contype = 'c' THEN pg_catalog.pg_get_constraintdef(cn.oid, true) END,
+  {{nulls_not_distinct}}
 FROM pg_catalog.pg_constraint cn
 JOIN {_TABLES_FROM} ON c.oid = cn.conrelid
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = cn.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+{{index_join}}
 WHERE {_TABLES_WHERE} AND cn.contype = ANY(ARRAY['p', 'u', 'f', 'c'])
 ORDER BY cn.conrelid, cn.conname
 """
 
 # Expression elements need pg_get_indexdef (slow when called for every column, so only then);
-# an operator class is reported only when it is not the type's default.
+# operator classes come as oids, named by :data:`_OPCLASSES` (looking each up here costs more).
 _INDEXES = f"""
 SELECT ix.indrelid, i.relname::text, ix.indisunique, {{key_count}}, am.amname::text,
   CASE WHEN ix.indpred IS NOT NULL THEN pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) END,
@@ -113,11 +115,8 @@ SELECT ix.indrelid, i.relname::text, ix.indisunique, {{key_count}}, am.amname::t
     ARRAY(SELECT CASE WHEN k.attnum = 0
                       THEN pg_catalog.pg_get_indexdef(ix.indexrelid, k.ord::int, true) END
           FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) ORDER BY k.ord) END,
-  CASE WHEN ix.indclass::oid[] && (SELECT array_agg(oc.oid) FROM pg_catalog.pg_opclass oc
-                                   WHERE NOT oc.opcdefault) THEN
-    ARRAY(SELECT (SELECT oc.opcname::text FROM pg_catalog.pg_opclass oc
-                  WHERE oc.oid = k.opc AND NOT oc.opcdefault)
-          FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS k(opc, ord) ORDER BY k.ord) END
+  ix.indclass::oid[],
+  {{nulls_not_distinct}}
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = i.relam
@@ -126,6 +125,10 @@ WHERE {_TABLES_WHERE} AND NOT ix.indisprimary
 ORDER BY ix.indrelid, i.relname
 """
 
+
+#: every operator class (a few hundred, whatever the schema): an index element's is named here,
+#: and whether it is its type's default (which the models may name or leave out)
+_OPCLASSES = "SELECT oc.oid, oc.opcname::text, oc.opcdefault FROM pg_catalog.pg_opclass oc"
 
 #: which sequence each column owns (SERIAL makes one, and it keeps its name when the table or
 #: column is renamed, so a ``nextval`` default cannot be recognized by its name alone); this walks
@@ -187,6 +190,8 @@ class ConstraintRow(NamedTuple):
     deferrable: bool
     deferred: bool
     definition: str | None
+    #: a unique constraint's ``NULLS NOT DISTINCT`` (PostgreSQL 15); None for other kinds
+    nulls_not_distinct: bool | None = None
 
 
 class IndexRow(NamedTuple):
@@ -203,8 +208,10 @@ class IndexRow(NamedTuple):
     attnums: list[int]
     #: the expressions' text where ``attnums`` is 0; None when there is no expression
     elements: list[str | None] | None
-    #: per key element: the operator class when it is not the default one; None when all are
-    opclasses: list[str | None] | None
+    #: per key element: the operator class's oid (see :attr:`CatalogRows.opclasses`)
+    opclasses: list[int]
+    #: ``NULLS NOT DISTINCT`` (PostgreSQL 15; always False before)
+    nulls_not_distinct: bool
 
 
 @dataclass(frozen=True)
@@ -215,10 +222,12 @@ class CatalogRows:
     columns: dict[TableKey, list[ColumnRow]]
     constraints: dict[TableKey, list[ConstraintRow]]
     indexes: dict[TableKey, list[IndexRow]]
+    #: operator class oid -> (name, is its type's default); empty when there is no index
+    opclasses: dict[int, tuple[str, bool]]
 
 
 def fetch_catalog(conn: Connection, schemas: Sequence[str]) -> CatalogRows:
-    """Four statements, whatever the number of tables and schemas."""
+    """Four statements, whatever the number of tables and schemas (five with indexes)."""
     version = conn.dialect.server_version_info or (10,)
     params = {"schemas": list(schemas)}
     keys: dict[int, TableKey] = {}
@@ -229,11 +238,31 @@ def fetch_catalog(conn: Connection, schemas: Sequence[str]) -> CatalogRows:
     generated = "a.attgenerated" if version >= (12,) else "''"
     columns_sql = _COLUMNS.format(generated=generated, where=_TABLES_WHERE)
     key_count = "ix.indnkeyatts" if version >= (11,) else "ix.indnatts"
+    nulls = version >= (15,)
+    constraints_sql = _CONSTRAINTS.format(
+        nulls_not_distinct="uix.indnullsnotdistinct" if nulls else "NULL::boolean",
+        index_join=(
+            "LEFT JOIN pg_catalog.pg_index uix ON uix.indexrelid = cn.conindid AND cn.contype = 'u'"
+            if nulls
+            else ""
+        ),
+    )
+    indexes_sql = _INDEXES.format(
+        key_count=key_count,
+        nulls_not_distinct="ix.indnullsnotdistinct" if nulls else "false",
+    )
+    indexes = _grouped(_run(conn, indexes_sql, params), keys, IndexRow)
+    opclasses = (
+        {oid: (name, default) for oid, name, default in _run(conn, _OPCLASSES, {})}
+        if indexes
+        else {}
+    )
     return CatalogRows(
         tables=tables,
         columns=_grouped(_run(conn, columns_sql, params), keys, ColumnRow),
-        constraints=_grouped(_run(conn, _CONSTRAINTS, params), keys, ConstraintRow),
-        indexes=_grouped(_run(conn, _INDEXES.format(key_count=key_count), params), keys, IndexRow),
+        constraints=_grouped(_run(conn, constraints_sql, params), keys, ConstraintRow),
+        indexes=indexes,
+        opclasses=opclasses,
     )
 
 

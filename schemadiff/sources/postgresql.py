@@ -51,8 +51,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     existing = set(inspector.get_schema_names())
     extra = sorted({s for s in schemas if s != default and s in existing})
     raw_enums = inspector.get_enums(schema="*")
-    ctx = Context(rules, conn.dialect, default)
     rows = fetch_catalog(conn, [default, *extra])
+    ctx = Context(rules, conn.dialect, default, opclasses=rows.opclasses)
     owned: dict[TableKey, dict[str, str]] = {}
     if any("nextval(" in (c.default or "") for cols in rows.columns.values() for c in cols):
         owned = fetch_owned_sequences(conn, [default, *extra])

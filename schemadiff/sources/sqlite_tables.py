@@ -189,7 +189,7 @@ class TableReader:
             if column is not None and cid >= 0:
                 elements.append(IndexElement(column_name, False, descending))
             else:
-                canonical = self.rules.canonical_expression(text)
+                canonical = self.rules.canonical_index_expression(text)
                 elements.append(IndexElement(canonical, True, descending, raw=text))
         where = self.rules.canonical_expression(ddl.where) if ddl.where else None
         return Index(name, tuple(elements), unique, where=where, raw_where=ddl.where)

@@ -58,3 +58,49 @@ def test_scripts_are_black_formatted_and_stable() -> None:
     import black
 
     assert black.format_str(first, mode=black.Mode()) == first
+
+
+def test_index_elements_render_in_create_index_grammar() -> None:
+    """Expressions in parentheses (PostgreSQL and MySQL refuse ``(y, ff + 3)``; SQLite keeps
+    the text as written), then the operator class, then the order: nothing is lost when an
+    index is recreated. NULLS NOT DISTINCT goes along."""
+    meta = sa.MetaData()
+    t = sa.Table(
+        "t",
+        meta,
+        sa.Column("y", sa.String(10)),
+        sa.Column("ff", sa.Float),
+        sa.Column("jb", postgresql.JSONB),
+        sa.Column("x", sa.String(10)),
+        sa.UniqueConstraint("y", name="uq_y", postgresql_nulls_not_distinct=True),
+    )
+    sa.Index("ix_ff", t.c.y, t.c.ff + 3)
+    sa.Index("ix_jb", sa.text("(jb->'x')jsonb_path_ops"), postgresql_using="gin", _table=t)
+    sa.Index("ix_x", sa.text("x text_pattern_ops DESC"), _table=t)
+    sa.Index("ix_u", t.c.x, unique=True, postgresql_nulls_not_distinct=True)
+    models = inspect_metadata(meta, postgresql.dialect(), "public")
+    db = Snapshot("postgresql", "public")
+    ops = [O.CreateIndex(None, "t", ix) for ix in models.tables[0].indexes]
+    text = _script(
+        [*ops, O.AddUniqueConstraint(None, "t", models.tables[0].unique_constraints[0])],
+        db,
+        models,
+        "postgresql",
+    )
+    assert """["y", sa.text("(ff + 3)")]""" in text
+    assert """[sa.text("(jb->'x') jsonb_path_ops")]""" in text
+    assert """[sa.text("x text_pattern_ops DESC")]""" in text
+    assert """"ix_u", "t", ["x"], unique=True, postgresql_nulls_not_distinct=True""" in text
+    assert """["y"], postgresql_nulls_not_distinct=True""" in text
+
+
+def test_index_expression_parentheses() -> None:
+    from schemadiff.dialects import rules_for
+
+    pg, sqlite = rules_for("postgresql"), rules_for("sqlite")
+    assert pg.index_expression_sql("ff + 3") == "(ff + 3)"
+    assert pg.index_expression_sql("(x::text)") == "(x::text)"
+    assert pg.index_expression_sql("(a) + (b)") == "((a) + (b))"
+    assert pg.index_expression_sql("(a = ')(')") == "(a = ')(')"
+    assert rules_for("mysql").index_expression_sql("lower(`x`)") == "(lower(`x`))"
+    assert sqlite.index_expression_sql("lower(x)") == "lower(x)"
