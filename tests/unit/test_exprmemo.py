@@ -172,3 +172,32 @@ def test_a_run_whose_code_changed_meanwhile_writes_nothing(
     memo.put(("sql", "sqlite", "x"), "x")
     memo.save()
     assert list(tmp_path.iterdir()) == []
+
+
+_SESSION_TEST = """
+from schemadiff.sqlexpr import canonical_sql
+
+
+def test_canonicalizes() -> None:
+    assert canonical_sql("((a >= 0))", "postgresql") == "a >= 0"
+"""
+
+
+def test_a_test_session_leaves_no_memo_directory_behind(tmp_path: Path) -> None:
+    """The suite's own memo directory (tests/conftest.py) is gone after the session, although
+    the session's memo is written at exit, after pytest's last hook."""
+    root = Path(__file__).resolve().parents[2]
+    probe = tmp_path / "test_memo_probe.py"
+    probe.write_text(_SESSION_TEST)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest", str(probe)]
+    done = subprocess.run(
+        [sys.executable, *args, "--rootdir", str(tmp_path)],
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(temp)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(temp.glob("schemadiff-test-memo-*")) == []
