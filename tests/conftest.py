@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -20,9 +21,12 @@ from tests import dbs
 BACKENDS = ("sqlite", "postgresql", "mysql")
 
 #: the canonical-SQL memo (schemadiff.exprmemo) of this test session, never the user's own
-#: (commands run as subprocesses inherit it)
+#: (commands run as subprocesses inherit it); removed at exit, after the session's own memo is
+#: written there at exit (atexit runs last-registered first; removing it at session finish left
+#: one directory behind per test run)
 _MEMO_DIR = tempfile.mkdtemp(prefix="schemadiff-test-memo-")
 os.environ["SCHEMADIFF_CACHE_DIR"] = _MEMO_DIR
+atexit.register(shutil.rmtree, _MEMO_DIR, ignore_errors=True)
 os.environ.pop("SCHEMADIFF_NO_CACHE", None)
 
 
@@ -106,4 +110,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     dbs.stop_containers()
-    shutil.rmtree(_MEMO_DIR, ignore_errors=True)
