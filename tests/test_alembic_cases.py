@@ -148,6 +148,9 @@ def test_alembic_case(
     with engine.connect() as conn:
         result, db, wanted = compare(conn, case, meta_models)
     assert signature(result) == case.expected_for(backend), [op.describe() for op in result.ops]
+    for level, words in case.notices.get(backend, ()):
+        said = [n.message for n in result.notices if n.level == level]
+        assert any(words in message for message in said), (level, words, result.notices)
     if result.is_empty or not case.loops_on(backend):
         return
     script = migrate(engine, result, db, wanted, tmp_path)

@@ -48,6 +48,9 @@ class AlembicCase:
     #: says "different") or that a backend refuses (a foreign key to a non-unique column): the
     #: changes are checked, the loop is not; a string names the backends where the loop runs
     converges: bool | str = True
+    #: backend -> notices the comparison must report besides its changes, each as
+    #: ``(level, words the message contains)`` (where we decide "not a change" and say why)
+    notices: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def loops_on(self, backend: str) -> bool:
         if isinstance(self.converges, str):
@@ -76,6 +79,7 @@ class Registry:
         name: str | None = None,
         source: str | None = None,
         converges: bool | str = True,
+        notices: Mapping[str, Iterable[tuple[str, str]]] | None = None,
     ) -> Callable[[Build], Build]:
         """Decorator: register ``fn() -> (database MetaData, models MetaData)`` as a case."""
 
@@ -95,6 +99,7 @@ class Registry:
                     schemas=tuple(schemas),
                     known=dict(known or {}),
                     converges=converges,
+                    notices={b: tuple(n) for b, n in (notices or {}).items()},
                 )
             )
             return fn

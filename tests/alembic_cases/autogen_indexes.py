@@ -32,11 +32,6 @@ from tests.alembic_cases import Registry
 
 cases = Registry()
 
-SQLITE_DETACHED_COLUMN = (
-    "issue 13: unowned: SQLite reads a detached sa.column('x') index element as an expression "
-    "(the PostgreSQL and MySQL rules map it to the column; same hook as pgindex's text('x DESC'))"
-)
-
 Fill = Callable[[MetaData], Any]
 
 
@@ -633,7 +628,6 @@ def add_idx_non_col() -> tuple[MetaData, MetaData]:
 
 cases.add(
     [],
-    known={"sqlite": SQLITE_DETACHED_COLUMN},
     name="idx_string_col_in_fn_no_change",
     source="AutogenerateIndexTest.test_idx_string_col_in_fn_no_change (#880): desc(column('x'))",
 )(same(lambda m: Table("add_ix", m, Column("x", String(50)), Index("foo_idx", desc(column("x"))))))
@@ -732,7 +726,6 @@ for _label, _old, _new, _where in _SORT_CHANGED:
     cases.add(
         ["drop_index", "create_index"],
         backends=_where,
-        known={"sqlite": SQLITE_DETACHED_COLUMN},
         name=f"column_sort_changed_{_label}",
         source=(
             "AutogenerateIndexTest.test_column_sort_changed (NULLS FIRST/LAST only where the "
@@ -754,7 +747,6 @@ for _label, _old, _new, _where in _SORT_SAME:
     cases.add(
         [],
         backends=_where,
-        known={"sqlite": SQLITE_DETACHED_COLUMN},
         name=f"column_sort_not_changed_{_label}",
         source="AutogenerateIndexTest.test_column_sort_not_changed: the backend's default order",
     )(_sorted_index(_old, _new))
@@ -977,23 +969,10 @@ cases.add(
     source="AutogenerateExpressionIndexTest.test_expression_indexes_remove",
 )(_expression_pair(lambda t, c: Index("SomeIndex", "y", func.lower(column("x")), _table=t), None))
 
-PGINDEX_PARENS = (
-    "issue 13: pgindex: CREATE INDEX renders an operator expression without parentheses"
-)
-PGINDEX_COALESCE = "issue 13: pgindex: an unchanged index over coalesce(z, -1) compares different"
-PGINDEX_CAST = "issue 13: pgindex: an unchanged index over a cast compares different"
-KNOWN_CHANGED = {i: {"postgresql": PGINDEX_PARENS} for i in (8, 10, 11, 12, 13)}
-KNOWN_SAME = {
-    28: {"postgresql": PGINDEX_COALESCE},
-    30: {"postgresql": PGINDEX_CAST},
-    31: {"postgresql": PGINDEX_CAST},
-}
-
 for _i, (_old, _new) in enumerate(DIFFERENT):
     cases.add(
         ["drop_index", "create_index"],
         backends=EXPRESSION_BACKENDS,
-        known=KNOWN_CHANGED.get(_i, {}),
         name=f"expression_index_changed_{_i}",
         source=(
             "AutogenerateExpressionIndexTest.test_expression_indexes_changed, pair "
@@ -1019,7 +998,6 @@ for _i, (_fn, _where) in enumerate(_EVERY_INDEX):
     cases.add(
         [],
         backends=_where,
-        known=KNOWN_SAME.get(_i, {}),
         name=f"expression_index_same_{_i}",
         source=(
             "AutogenerateExpressionIndexTest.test_expression_indexes_no_change: index "

@@ -18,10 +18,6 @@ from tests.alembic_cases import Registry
 cases = Registry()
 
 MY = "mysql"
-MYSQL_TIMESTAMP = (
-    "issue 13: mysql: a TIMESTAMP column altered for another attribute is rendered with "
-    "existing_type=DateTime and becomes DATETIME"
-)
 
 
 def _column(type_: Any, old: Any, new: Any) -> Callable[[], tuple[MetaData, MetaData]]:
@@ -54,7 +50,6 @@ for _label, _type, _default in _ALTER_DEFAULTS:
     cases.add(
         ["alter_column:server_default"],
         backends=MY,
-        known={MY: MYSQL_TIMESTAMP} if _label.startswith("timestamp") else {},
         name=f"mysql_add_default_{_label}",
         source=(
             f"MySQLBackendOpTest.test_add_{_label.replace('onupdate', 'bundle_onupdate')}: a "
@@ -89,9 +84,6 @@ for _label, _type, _old, _new in _COMPARE:
     cases.add(
         ["alter_column:server_default"] if _new is not None else [],
         backends=MY,
-        known={MY: MYSQL_TIMESTAMP}
-        if _label.startswith("timestamp_current_timestamp_diff")
-        else {},
         name=f"mysql_default_{_label}",
         source=f"MySQLDefaultCompareTest.test_compare_{_label}: {_old!r} -> {_new or _old!r}",
     )(
