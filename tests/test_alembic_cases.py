@@ -157,3 +157,32 @@ def test_alembic_case(
     with engine.connect() as conn:
         again, _, _ = compare(conn, case, meta_models)
     assert [op.describe() for op in again.ops] == [], script
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param(b, marks=[pytest.mark.db] if b != "sqlite" else [])
+        for b in ("sqlite", "postgresql", "mysql")
+    ],
+)
+def test_hook_forced_default_runs(
+    backend: str, engines: dict[str, Engine], module_databases: object, tmp_path: Path
+) -> None:
+    """A ``compare_server_default`` hook that says "different" for equal defaults gets an
+    alter_column setting the model's default (Alembic's behaviour); its migration runs and
+    leaves the default as the models declare it. (The case itself cannot loop: the hook
+    never says "same".)"""
+    [case] = [c for c in all_cases() if c.name == "server_default_hook_true"]
+    engine = _engine(engines, module_databases, backend)
+    meta_db, meta_models = case.build()
+    with engine.begin() as conn:
+        build(conn, case, backend, meta_db)
+    with engine.connect() as conn:
+        result, db, wanted = compare(conn, case, meta_models)
+    script = migrate(engine, result, db, wanted, tmp_path)
+    upgrade = script.split("def downgrade")[0]
+    assert "server_default=sa.text(\"'original'\")" in upgrade, upgrade
+    with engine.connect() as conn:
+        [column] = sa.inspect(conn).get_columns("t1")
+    assert "original" in str(column["default"])

@@ -67,6 +67,10 @@ def _compare_column(
     # ``changes`` lists exactly what was found different
     merged = replace(new, **{a: getattr(old, a) for a in ALTERABLE if a not in changed})
     op = AlterColumn(pair.schema, pair.name, old, merged)
+    # what was found different with equal values (a user hook's verdict) is applied anyway
+    forced = tuple(a for a in changed if a not in op.changes)
+    if forced:
+        op = replace(op, forced=forced)
     if op.changes:
         yield op
 

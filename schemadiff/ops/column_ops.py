@@ -80,7 +80,12 @@ class DropColumn(Op):
 
 @dataclass(frozen=True)
 class AlterColumn(Op):
-    """Change one or more attributes of a column; ``old`` and ``new`` are the whole columns."""
+    """Change one or more attributes of a column; ``old`` and ``new`` are the whole columns.
+
+    ``forced`` names attributes whose values compare equal but that a user hook
+    (``compare_type`` / ``compare_server_default``) declared different: they are set anyway, as
+    the user asked (Alembic does the same), and stay forced in the reverse op.
+    """
 
     kind = "alter_column"
     phase = Phase.ALTER_COLUMN
@@ -88,6 +93,7 @@ class AlterColumn(Op):
     table_name: str
     old: Column
     new: Column
+    forced: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -95,16 +101,12 @@ class AlterColumn(Op):
 
     @property
     def changes(self) -> tuple[str, ...]:
-        """Names of the attributes that differ, in ``ALTERABLE`` order."""
-        out = []
-        for attr in ALTERABLE:
-            a, b = getattr(self.old, attr), getattr(self.new, attr)
-            if attr == "type":
-                if a.sql != b.sql:
-                    out.append(attr)
-            elif a != b:
-                out.append(attr)
-        return tuple(out)
+        """Names of the attributes that differ or are forced, in ``ALTERABLE`` order."""
+        return tuple(attr for attr in ALTERABLE if attr in self.forced or self._differs(attr))
+
+    def _differs(self, attr: str) -> bool:
+        a, b = getattr(self.old, attr), getattr(self.new, attr)
+        return bool(a.sql != b.sql) if attr == "type" else bool(a != b)
 
     @property
     def destructive(self) -> bool:
@@ -121,7 +123,7 @@ class AlterColumn(Op):
         return storage is not None and storage == self.new.type.storage
 
     def reverse(self) -> Op:
-        return AlterColumn(self.schema_name, self.table_name, self.new, self.old)
+        return AlterColumn(self.schema_name, self.table_name, self.new, self.old, self.forced)
 
     def describe(self) -> str:
         target = f"{qualified(self.schema_name, self.table_name)}.{self.new.name}"
@@ -138,6 +140,8 @@ class AlterColumn(Op):
                 parts.append(f"identity {_identity_text(a)} -> {_identity_text(b)}")
             else:
                 parts.append(f"{attr.replace('_', ' ')} {_short(a)} -> {_short(b)}")
+            if attr in self.forced and not self._differs(attr):
+                parts[-1] += " (a compare hook says it differs)"
         return f"alter column {target}: {', '.join(parts)}"
 
 

@@ -577,7 +577,7 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
         # the identity goes first: PostgreSQL refuses DROP NOT NULL on an identity column
         plain = replace(op.old, identity=None)
         first = O.AlterColumn(op.schema_name, op.table_name, op.old, plain)
-        rest = O.AlterColumn(op.schema_name, op.table_name, plain, op.new)
+        rest = replace(op, old=plain)
         return _alter_column(first, ctx, target) + _alter_column(rest, ctx, target)
     if "computed" in op.changes:
         # no ALTER for a generation expression: drop and re-add (values are recomputed)

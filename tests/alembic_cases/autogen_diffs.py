@@ -463,17 +463,9 @@ for _ret, _new, _expect in (
             "CompareServerDefaultTest.test_user_compare_server_default_return_values: the hook "
             f"returns {_ret}, new default {_new!r}"
         ),
-        # a hook that always says "different" can never be satisfied: no loop for it
+        # a hook that always says "different" can never be satisfied: no loop for it (the alter
+        # it forces with equal values is AlterColumn.forced)
         converges=_ret is not True,
-        known=(
-            {
-                b: "issue 13: unowned: a compare_server_default hook returning True for equal "
-                "defaults yields no op (AlterColumn.changes keeps only values that differ)"
-                for b in ("sqlite", "postgresql", "mysql")
-            }
-            if _ret is True
-            else {}
-        ),
     )(_one_column(VARCHAR(30), text("'original'"), text(f"'{_new}'")))
 
 

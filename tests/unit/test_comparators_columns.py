@@ -134,6 +134,32 @@ def test_compare_server_default_hook() -> None:
     )
 
 
+def test_hook_saying_different_forces_equal_values_into_the_op() -> None:
+    """Alembic's test_user_compare_server_default_return_values: a hook returning True for
+    defaults we consider equal still yields an alter that sets the model's default."""
+
+    def always(*args: Any) -> bool:
+        return True
+
+    db_col, model_col = col("c", server_default="'x'"), col("c", server_default="'x'")
+    op = one_alter(db_col, model_col, compare_server_default=always)
+    assert op.changes == ("server_default",)
+    assert op.forced == ("server_default",)
+    assert op.new.server_default == "'x'"
+    assert "(a compare hook says it differs)" in op.describe()
+    reverse = op.reverse()
+    assert isinstance(reverse, AlterColumn) and reverse.changes == ("server_default",)
+    assert reverse.reverse() == op
+    # the same through compare_type; a value that really differs is not "forced"
+    op = one_alter(col("c", "text"), col("c", "text"), compare_type=always)
+    assert (op.changes, op.forced) == (("type",), ("type",))
+    op = one_alter(
+        col("c", server_default="0"), col("c", server_default="1"), compare_server_default=always
+    )
+    assert (op.changes, op.forced) == (("server_default",), ())
+    assert "hook" not in op.describe()
+
+
 def test_unknown_type_is_not_compared_with_a_notice() -> None:
     db = snap(table("t", col("c", "geometry", known=False)))
     models = snap(table("t", col("c", "text")))

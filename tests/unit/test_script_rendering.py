@@ -12,7 +12,7 @@ from schemadiff import ops as O
 from schemadiff.autogen import render_bodies
 from schemadiff.diff import DiffResult
 from schemadiff.renderers.script import RevisionHeader, render_script
-from schemadiff.snapshot import Snapshot, UniqueConstraint
+from schemadiff.snapshot import Column, ColumnType, Snapshot, Table, UniqueConstraint
 from schemadiff.sources.metadata import inspect_metadata
 
 
@@ -104,3 +104,16 @@ def test_index_expression_parentheses() -> None:
     assert pg.index_expression_sql("(a = ')(')") == "(a = ')(')"
     assert rules_for("mysql").index_expression_sql("lower(`x`)") == "(lower(`x`))"
     assert sqlite.index_expression_sql("lower(x)") == "lower(x)"
+
+
+def test_alter_forced_by_a_hook_renders_the_attribute() -> None:
+    """An attribute a compare hook declared different is rendered although its values are
+    equal (``server_default=`` both ways)."""
+    db_col = Column("c", ColumnType("varchar(30)"), server_default="'original'")
+    t = Table("t", columns=(db_col,))
+    snap = Snapshot("postgresql", "public", tables=(t,))
+    alter = O.AlterColumn(None, "t", db_col, db_col, forced=("server_default",))
+    text = _script([alter], snap, snap, "postgresql")
+    upgrade, downgrade = text.split("def downgrade")
+    for body in (upgrade, downgrade):
+        assert "server_default=sa.text(\"'original'\")" in body, body
