@@ -76,6 +76,8 @@ _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_obj
 _STR_KEYS |= {"include_name", "scratch_url"}
 _LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
+#: keys whose value may carry a password: errors about them never echo the value
+_SECRET_KEYS = {"url", "scratch_url"}
 _REFERENCE_KEYS = {"metadata", "include_object", "include_name"}
 #: keys whose value is one of a fixed set of words (module:attribute of the allowed ones,
 #: imported only when the key is set: the dialect modules load SQLAlchemy)
@@ -221,18 +223,32 @@ def _read_alembic_ini(path: Path, cwd: Path) -> dict[str, Any]:
     if not parser.has_section("alembic"):
         return {}
     values: dict[str, Any] = {}
-    try:
-        for ini_key, key in (("script_location", "script_location"), ("sqlalchemy.url", "url")):
-            value = parser.get("alembic", ini_key, fallback="").strip()
-            if value:
-                values[key] = value
-        prepend = parser.get("alembic", "prepend_sys_path", fallback="").strip()
-        separator = parser.get("alembic", "path_separator", fallback="").strip()
-    except configparser.Error as exc:
-        raise ConfigError(f"{path.name}: {exc}; fix the [alembic] section") from exc
+    for ini_key, key in (("script_location", "script_location"), ("sqlalchemy.url", "url")):
+        value = _ini_value(path, parser, ini_key)
+        if value:
+            values[key] = value
+    prepend = _ini_value(path, parser, "prepend_sys_path")
+    separator = _ini_value(path, parser, "path_separator")
     if prepend:
         values["sys_path"] = tuple(str(cwd / p) for p in _split_paths(path, prepend, separator))
     return values
+
+
+def _ini_value(path: Path, parser: configparser.ConfigParser, key: str) -> str:
+    """``[alembic] key`` read as Alembic reads it (``%%`` is ``%``, ``%(here)s`` the folder).
+
+    A bad ``%`` is reported without the value or configparser's text, which quotes the value
+    from that ``%`` on: in ``sqlalchemy.url`` that is the rest of a URL-encoded password."""
+    try:
+        return parser.get("alembic", key, fallback="").strip()
+    except configparser.InterpolationError as exc:
+        raise ConfigError(
+            f"{path.name}: [alembic] {key} has a '%' that is neither '%%' nor '%(name)s' "
+            "(Alembic reads this file with %-interpolation); write each '%' of the value as "
+            "'%%', e.g. a URL-encoded '@' in a password as '%%40'"
+        ) from exc
+    except configparser.Error as exc:
+        raise ConfigError(f"{path.name}: cannot read [alembic] {key}; fix the section") from exc
 
 
 #: alembic.ini ``path_separator`` values, as Alembic reads them
@@ -265,11 +281,18 @@ def _validate(label: str, raw: Mapping[str, Any], layers: _Layers) -> dict[str, 
     return out
 
 
+def _shown(key: str, value: Any) -> str:
+    """``value`` for an error message; only its type for keys that may hold a secret (a URL)."""
+    if key in _SECRET_KEYS:
+        return f"a {type(value).__name__} (value not shown: it may hold a password)"
+    return repr(value)
+
+
 def _coerce(label: str, key: str, value: Any) -> Any:
     where = f"{label}: {key!r}"
     if key in _STR_KEYS:
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where} must be a non-empty string, got {value!r}")
+            raise ConfigError(f"{where} must be a non-empty string, got {_shown(key, value)}")
         if key in _REFERENCE_KEYS:
             _check_reference(where, value)
         return value.strip()

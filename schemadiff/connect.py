@@ -1,7 +1,9 @@
 """Engines from URLs, with errors that say what to do, and passwords kept out of every message.
 
-Every URL that passes through here has its password remembered, so :func:`scrub` can remove it from
-any text (driver errors sometimes echo connection parameters) before the command line prints it.
+Every URL that passes through here has its secrets (the password, and query values such as
+``?password=`` or ``?sslkey=``: :func:`is_secret_key`) remembered, so :func:`scrub` can remove them
+from any text (driver errors sometimes echo connection parameters) before the command line prints
+it. :func:`mask_url` is the one way a URL is shown. Both run in linear time, whatever the input.
 """
 
 from __future__ import annotations
@@ -19,8 +21,29 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
 
 _SECRETS: set[str] = set()
-#: ``scheme://user:password@`` in free text (a URL we never parsed, e.g. inside a driver message)
-_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+#: where a URL's ``scheme://`` starts in free text; the look-behind lets a match start only at the
+#: beginning of a run of scheme characters, so a long run is scanned once (not once per position)
+_SCHEME = re.compile(r"(?<![\w+.-])[a-zA-Z][\w+.-]*+://")
+#: the user name after ``scheme://`` (stops at the ``:`` before a password)
+_USER = re.compile(r"[^:/@\s]*+")
+#: the end of a candidate password: its ``@``, or whitespace / the end of the text (no password)
+_PASSWORD_END = re.compile(r"[@\s]")
+#: ``key=value`` in free text (a URL query or a libpq ``key=value`` string); masked when the key
+#: is a secret's (:func:`is_secret_key`); possessive quantifiers keep it linear
+_KEY_VALUE = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*+)(?P<eq>[ \t]*+=[ \t]*+)"
+    r"(?P<value>'[^']*+'?|\"[^\"]*+\"?|[^\s&;#'\"]*+)"
+)
+#: query keys (lower case, ``-`` as ``_``) whose value is a credential: libpq's ``password``,
+#: ``sslpassword``, ``sslkey`` (the client key's path: it names where the private key lies);
+#: PyMySQL / mysqlclient / mysql-connector ``passwd``, ``password1..3``, ``ssl_key``,
+#: ``ssl_key_password``; ODBC's ``pwd`` and ``odbc_connect`` (a whole connection string with
+#: its ``PWD``); cloud drivers' tokens and keys. ``sslcert`` / ``sslrootcert`` are public
+#: certificates, kept visible (they help to debug a TLS failure).
+_SECRET_NAMES = frozenset(
+    {"pwd", "sslkey", "ssl_key", "apikey", "api_key", "private_key", "odbc_connect", "auth"}
+)
+_SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "credential")
 #: pip packages for DBAPI modules whose names differ from the package
 _PIP_NAMES = {
     "psycopg2": "psycopg2-binary",
@@ -43,11 +66,56 @@ def remember_secret(secret: str | None) -> None:
         _SECRETS.update({secret, quote(secret, safe=""), quote_plus(secret)})
 
 
+def is_secret_key(name: str) -> bool:
+    """True for a URL query key (or ``key=value`` name) whose value is a credential."""
+    key = name.strip().lower().replace("-", "_")
+    return key in _SECRET_NAMES or any(word in key for word in _SECRET_WORDS)
+
+
 def scrub(text: str) -> str:
-    """Remove every remembered password and any ``user:password@`` from ``text``."""
+    """Remove every remembered secret, any ``user:password@`` and any secret ``key=value``
+    from ``text``."""
     for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, "***")
-    return _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['at']}", text)
+    text = _KEY_VALUE.sub(_mask_key_value, _mask_userinfo(text))
+    return text
+
+
+def _mask_key_value(m: re.Match[str]) -> str:
+    if not is_secret_key(m["key"]) or not m["value"]:
+        return m[0]
+    return f"{m['key']}{m['eq']}***"
+
+
+def _url_passwords(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``password`` in ``scheme://user:password@`` in ``text``.
+
+    Linear: scheme matches start only at a run's beginning, and the search for a password's end
+    is shared by every candidate before that end (a quadratic regex took minutes on 200 KB)."""
+    resume = 0
+    end = -1  # the first '@' or whitespace at or after the last candidate (cached)
+    for m in _SCHEME.finditer(text):
+        if m.start() < resume:
+            continue
+        user = _USER.match(text, m.end())
+        start = user.end() + 1 if user else m.end()
+        if start > len(text) or text[start - 1] != ":":
+            continue
+        if end < start:
+            found = _PASSWORD_END.search(text, start)
+            end = found.start() if found else len(text)
+        if end > start and end < len(text) and text[end] == "@":
+            yield start, end
+            resume = end + 1
+
+
+def _mask_userinfo(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for start, end in _url_passwords(text):
+        parts += [text[last:start], "***"]
+        last = end
+    return "".join(parts) + text[last:] if parts else text
 
 
 def parse_url(url: str | URL) -> URL:
@@ -56,25 +124,37 @@ def parse_url(url: str | URL) -> URL:
     from sqlalchemy.exc import ArgumentError
 
     if isinstance(url, str):
-        for m in _URL_PASSWORD.finditer(url):
-            remember_secret(m["pw"])
+        for start, end in _url_passwords(url):
+            remember_secret(url[start:end])
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise UsageError(
             f"cannot parse database URL {scrub(str(url))!r}; expected e.g. "
             "postgresql+psycopg://user:password@host/dbname or sqlite:///file.db"
         ) from exc
     remember_secret(parsed.password if isinstance(parsed.password, str) else None)
+    for key, value in parsed.query.items():
+        if is_secret_key(key):
+            for item in (value,) if isinstance(value, str) else value:
+                remember_secret(item)
     return parsed
 
 
 def mask_url(url: str | URL) -> str:
-    """The URL as text with its password replaced by ``***``."""
+    """The URL as text with its password and every secret query value (:func:`is_secret_key`)
+    replaced by ``***``; the other query values are kept, in their order."""
     try:
-        return parse_url(url).render_as_string(hide_password=True)
+        parsed = parse_url(url)
     except UsageError:
         return scrub(str(url))
+    text = parsed.set(query={}).render_as_string(hide_password=True)
+    pairs = [
+        f"{quote_plus(key)}={'***' if is_secret_key(key) else quote_plus(item, safe='/:,')}"
+        for key, value in parsed.query.items()
+        for item in ((value,) if isinstance(value, str) else value)
+    ]
+    return f"{text}?{'&'.join(pairs)}" if pairs else text
 
 
 def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine:
@@ -84,7 +164,7 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
     from sqlalchemy.exc import NoSuchModuleError
 
     parsed = parse_url(url)
-    masked = parsed.render_as_string(hide_password=True)
+    masked = mask_url(parsed)
     backend = parsed.get_backend_name()
     if not create_sqlite_file and missing_sqlite_file(parsed):
         raise ConnectionFailed(
@@ -163,7 +243,7 @@ def server_version(url: URL) -> str | None:
 
 def describe_connect_error(url: URL, exc: BaseException) -> str:
     """One line: which database, what went wrong, what to do."""
-    masked = url.render_as_string(hide_password=True)
+    masked = mask_url(url)
     detail = driver_message(exc)
     what, todo = _classify(detail.lower(), url.username or "(no user)")
     return f"cannot connect to {masked}: {what} ({detail}); {todo}"

@@ -99,7 +99,7 @@ def _reflect(
     if "://" not in url and url.endswith(".json"):
         with progress("Reading the snapshot file"):
             return _load_snapshot_file(url), None
-    from schemadiff.connect import connect, create_engine
+    from schemadiff.connect import connect, create_engine, mask_url
     from schemadiff.readonly import read_only, read_version_rows
     from schemadiff.sources import UnsupportedDialect, inspect_both, inspect_database
 
@@ -126,7 +126,7 @@ def _reflect(
     finally:
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
-    label = engine.url.render_as_string(hide_password=True)
+    label = mask_url(engine.url)
     return Target(label, snapshot, engine.dialect, covered, rows), models
 
 
