@@ -82,8 +82,8 @@ def scrub(text: str) -> str:
 
 
 def _mask_key_value(m: re.Match[str]) -> str:
-    if not is_secret_key(m["key"]) or not m["value"]:
-        return m[0]
+    if not is_secret_key(m["key"]) or m["value"] in ("", "''", '""') or m["value"][:3] == "***":
+        return m[0]  # nothing to hide, or already masked (keep what follows, e.g. the ':')
     return f"{m['key']}{m['eq']}***"
 
 

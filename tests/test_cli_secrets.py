@@ -115,7 +115,7 @@ def test_wrong_query_password_mariadb_is_masked(
         result = run_cli(project, command, "--db", url, *META)
         assert result.code == 2, result
         assert "login refused" in result.stderr
-        assert f"{key}=***" in result.stderr
+        assert f"{key}=***:" in result.stderr  # masked, and the message keeps its shape
         assert_no_secret(result)
 
 
