@@ -23,16 +23,18 @@ if TYPE_CHECKING:
 _SECRETS: set[str] = set()
 #: where a URL's ``scheme://`` starts in free text; the look-behind lets a match start only at the
 #: beginning of a run of scheme characters, so a long run is scanned once (not once per position)
-_SCHEME = re.compile(r"(?<![\w+.-])[a-zA-Z][\w+.-]*+://")
+_SCHEME = re.compile(r"(?<![\w+.-])[a-zA-Z][\w+.-]*://")
 #: the user name after ``scheme://`` (stops at the ``:`` before a password)
-_USER = re.compile(r"[^:/@\s]*+")
+_USER = re.compile(r"[^:/@\s]*")
 #: the end of a candidate password: its ``@``, or whitespace / the end of the text (no password)
 _PASSWORD_END = re.compile(r"[@\s]")
 #: ``key=value`` in free text (a URL query or a libpq ``key=value`` string); masked when the key
-#: is a secret's (:func:`is_secret_key`); possessive quantifiers keep it linear
+#: is a secret's (:func:`is_secret_key`). A match starts only where a run of key characters
+#: starts, so a failed try backtracks over one run once: linear without possessive quantifiers
+#: (which Python 3.10 lacks)
 _KEY_VALUE = re.compile(
-    r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*+)(?P<eq>[ \t]*+=[ \t]*+)"
-    r"(?P<value>'[^']*+'?|\"[^\"]*+\"?|[^\s&;#'\"]*+)"
+    r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)(?P<eq>[ \t]*=[ \t]*)"
+    r"(?P<value>'[^']*'?|\"[^\"]*\"?|[^\s&;#'\"]*)"
 )
 #: query keys (lower case, ``-`` as ``_``) whose value is a credential: libpq's ``password``,
 #: ``sslpassword``, ``sslkey`` (the client key's path: it names where the private key lies);
