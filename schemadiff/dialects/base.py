@@ -533,3 +533,16 @@ def wait_for(attempt: Callable[[], bool], timeout: float, on_wait: Callable[[], 
         if waited >= timeout:
             raise LockTimeout(lock_timeout_message(round(waited, 1)))
         time.sleep(min(0.1, max(timeout - waited, 0.01)))
+
+
+def release_lock(conn: Connection, statement: str, params: dict[str, object]) -> None:
+    """Run a session lock's release ``statement`` outside any transaction. A failure is ignored:
+    the session's end (the engine is disposed right after) frees the lock anyway, and a dead
+    connection must not hide the error that ended the run."""
+    try:
+        if conn.in_transaction():
+            conn.rollback()
+        conn.execute(sa.text(statement), params)
+        conn.commit()
+    except sa.exc.SQLAlchemyError:
+        pass

@@ -31,7 +31,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from schemadiff.dialects import literals
-from schemadiff.dialects.base import DialectRules, OfflineTarget, own_options, python_type_hint
+from schemadiff.dialects.base import (
+    DialectRules,
+    OfflineTarget,
+    own_options,
+    python_type_hint,
+    release_lock,
+)
 from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_flavour import choose_flavour
@@ -114,10 +120,7 @@ class MysqlRules(DialectRules):
         try:
             yield
         finally:
-            if conn.in_transaction():
-                conn.rollback()
-            conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": name})
-            conn.commit()
+            release_lock(conn, "SELECT RELEASE_LOCK(:n)", {"n": name})
 
     def __init__(self) -> None:
         #: canonical_default by text: thousands of columns share a few dozen default texts

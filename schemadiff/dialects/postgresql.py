@@ -29,6 +29,7 @@ from schemadiff.dialects.base import (
     memoized,
     own_options,
     python_type_hint,
+    release_lock,
     type_key,
     wait_for,
 )
@@ -85,10 +86,7 @@ class PostgresqlRules(DialectRules):
         try:
             yield
         finally:
-            if conn.in_transaction():
-                conn.rollback()
-            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": number})
-            conn.commit()
+            release_lock(conn, "SELECT pg_advisory_unlock(:k)", {"k": number})
 
     def canonical_type(self, text: str) -> ColumnType:
         """Canonical type from catalog text (``character varying(50)``, ``integer[]``) or

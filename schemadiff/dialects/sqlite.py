@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from schemadiff.dialects import literals
 from schemadiff.dialects.base import DialectRules, own_options, wait_for
 from schemadiff.dialects.literals import Family
+from schemadiff.errors import MigrationFailed
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 from schemadiff.typeorder import is_widening
 
@@ -271,7 +272,13 @@ def _file_lock(path: Path, timeout: float, on_wait: Callable[[], None]) -> Itera
     holder: list[int] = []
 
     def attempt() -> bool:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise MigrationFailed(
+                f"cannot create the migration lock file {path}: {exc.strerror}; the database's "
+                "folder must be writable"
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             if os.fstat(fd).st_ino == os.stat(path).st_ino:  # not a file a holder just deleted
@@ -286,5 +293,6 @@ def _file_lock(path: Path, timeout: float, on_wait: Callable[[], None]) -> Itera
     try:
         yield
     finally:
-        path.unlink(missing_ok=True)  # while holding it: a waiter then retries on a new file
+        with suppress(OSError):  # while holding it: a waiter then retries on a new file
+            path.unlink(missing_ok=True)
         os.close(holder[0])
