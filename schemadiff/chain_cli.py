@@ -33,6 +33,15 @@ Metadata = Annotated[
         show_default=False,
     ),
 ]
+LockWait = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        help="Wait this long for another upgrade/downgrade/stamp on the database (default 60).",
+        show_default=False,
+    ),
+]
 Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show full details.")]
 Sql = Annotated[
     bool, typer.Option("--sql", help="Print the SQL instead of running it (offline mode).")
@@ -174,18 +183,20 @@ def upgrade(
     target: Annotated[str, typer.Argument(help="head, heads, an id, +N, LABEL@head.")] = "head",
     sql: Sql = False,
     db: Db = None,
+    lock_timeout: LockWait = None,
 ) -> None:
     """Apply revisions up to TARGET (default: head)."""
-    _migrate(target, sql, db, upgrade=True)
+    _migrate(target, sql, db, upgrade=True, lock_timeout=lock_timeout)
 
 
 def downgrade(
     target: Annotated[str, typer.Argument(help="-N, base, or an id (FROM:TO with --sql).")],
     sql: Sql = False,
     db: Db = None,
+    lock_timeout: LockWait = None,
 ) -> None:
     """Undo revisions down to TARGET."""
-    _migrate(target, sql, db, upgrade=False)
+    _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout)
 
 
 def current(verbose: Verbose = False, db: Db = None) -> None:
@@ -272,38 +283,48 @@ def stamp(
         bool, typer.Option("--purge", help="Clear the version table first (even unknown ids).")
     ] = False,
     db: Db = None,
+    lock_timeout: LockWait = None,
 ) -> None:
     """Record TARGET in the version table without running any script."""
     from schemadiff.chain import migrate
     from schemadiff.pipeline import require_url
 
-    settings = cli_settings(url=db)
+    settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
-    before, after = migrate.stamp(project, require_url(settings), target, purge)
+    before, after = migrate.stamp(
+        project,
+        require_url(settings),
+        target,
+        purge,
+        lock_timeout=settings.lock_timeout,
+        notice=_console().print,
+    )
     _console().print(f"stamped: {migrate.describe_rows(before)} -> {migrate.describe_rows(after)}")
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _migrate(target: str, sql: bool, db: str | None, upgrade: bool) -> None:
+def _migrate(
+    target: str, sql: bool, db: str | None, upgrade: bool, lock_timeout: float | None
+) -> None:
     from schemadiff.chain.runner import importable
     from schemadiff.pipeline import require_url
 
-    settings = cli_settings(url=db)
+    settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
     url = require_url(settings)
     with importable(settings.sys_path):
-        _run_migration(project, url, target, sql, upgrade, settings.mysql_flavour)
+        _run_migration(project, url, target, sql, upgrade, settings)
 
 
 def _run_migration(
-    project: Project, url: str, target: str, sql: bool, upgrade: bool, flavour: str | None
+    project: Project, url: str, target: str, sql: bool, upgrade: bool, settings: Settings
 ) -> None:
     from schemadiff.chain import migrate
 
-    if sql:
-        migrate.offline(project, url, target, upgrade, sys.stdout, flavour)
+    if sql:  # offline: no lock (there is no database to hold it on), no lock statement
+        migrate.offline(project, url, target, upgrade, sys.stdout, settings.mysql_flavour)
         sys.stdout.flush()
         return
     console = _console()
@@ -312,7 +333,15 @@ def _run_migration(
         verb = "upgrade" if step.upgrade else "downgrade"
         console.print(f"Running {verb} {step.describe()}, {step.script.message}")
 
-    plan = migrate.migrate(project, url, target, upgrade, progress)
+    plan = migrate.migrate(
+        project,
+        url,
+        target,
+        upgrade,
+        progress,
+        lock_timeout=settings.lock_timeout,
+        notice=console.print,
+    )
     if not plan.steps:
         console.print(f"nothing to do: the database is at {migrate.describe_rows(plan.rows_after)}")
     else:

@@ -59,6 +59,8 @@ class Settings:
     render_as_batch: bool | str = "auto"
     #: the server offline MySQL-family SQL is for: "mariadb" or "mysql" (None: see README)
     mysql_flavour: str | None = None
+    #: seconds upgrade/downgrade/stamp wait for another runner on the same database
+    lock_timeout: float = 60.0
     environment: str | None = None
     #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
     sys_path: tuple[str, ...] = ()
@@ -75,6 +77,7 @@ KEYS: tuple[str, ...] = tuple(
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
 _LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
+_SECONDS_KEYS = {"lock_timeout"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
 #: keys whose value may carry a password: errors about them never echo the value
 _SECRET_KEYS = {"url", "scratch_url"}
@@ -311,6 +314,17 @@ def _coerce(label: str, key: str, value: Any) -> Any:
             choices = " or ".join(repr(a) for a in allowed)
             raise ConfigError(f"{where} must be {choices}, got {value!r}")
         return value.strip().lower()
+    if key in _SECONDS_KEYS:
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ConfigError(f"{where} must be a number of seconds") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ConfigError(f"{where} must be a number of seconds (0 or more)")
+        if value > 86400:
+            raise ConfigError(f"{where} must be at most 86400 seconds (a day)")
+        return float(value)
     if key in _HOOK_OR_BOOL_KEYS:
         if isinstance(value, bool):
             return value

@@ -46,3 +46,15 @@ class RevisionError(SchemadiffError):
 class MigrationFailed(SchemadiffError):
     """A revision's ``upgrade()`` / ``downgrade()`` failed; the message says where the database
     was left."""
+
+
+class LockTimeout(SchemadiffError):
+    """Another runner held the database's migration lock longer than ``lock_timeout``."""
+
+
+def lock_timeout_message(waited: float) -> str:
+    """The one line a runner that gave up waiting prints."""
+    return (
+        f"another upgrade, downgrade or stamp is running on this database; waited {waited:g} s "
+        "(raise lock_timeout or --lock-timeout to wait longer)"
+    )

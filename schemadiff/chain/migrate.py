@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from typing import IO
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from schemadiff.chain import versions
 from schemadiff.chain.graph import RevisionGraph
@@ -20,9 +22,12 @@ from schemadiff.chain.runner import StepCallback, run_offline, run_online
 from schemadiff.chain.targets import resolve_destination
 from schemadiff.connect import connect, create_engine, mask_url, parse_url, server_version
 from schemadiff.dialects import rules_for
-from schemadiff.errors import UsageError
+from schemadiff.errors import MigrationFailed, UsageError
 
 Planner = Callable[[RevisionGraph, tuple[str, ...], str], Plan]
+Notice = Callable[[str], None]
+#: seconds a runner waits for another one on the same database (``lock_timeout`` setting)
+DEFAULT_LOCK_TIMEOUT = 60.0
 
 
 def current_rows(project: Project, url: str) -> tuple[str, ...]:
@@ -38,48 +43,97 @@ def current_rows(project: Project, url: str) -> tuple[str, ...]:
 
 
 def migrate(
-    project: Project, url: str, target: str, upgrade: bool, on_step: StepCallback | None = None
+    project: Project,
+    url: str,
+    target: str,
+    upgrade: bool,
+    on_step: StepCallback | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    notice: Notice | None = None,
 ) -> Plan:
-    """Upgrade or downgrade the database to ``target``; returns what was done."""
+    """Upgrade or downgrade the database to ``target``; returns what was done. The database's
+    migration lock is held from reading the current revision to the last version-row write, so
+    a second runner waits (at most ``lock_timeout`` seconds) and then plans from where the first
+    left the database; ``notice`` hears when the revision moved while this one waited."""
     check_direction(target, upgrade)
     graph = project.graph()
     planner: Planner = upgrade_plan if upgrade else downgrade_plan
     table = _table(project)
     engine = create_engine(url, create_sqlite_file=True)
+    where = f"the database {mask_url(url)}"
     try:
         with connect(engine) as conn:
-            rows = check_rows(
-                graph, versions.read_rows(conn, table), f"the database {mask_url(url)}"
-            )
-            plan = planner(graph, rows, target)
-            run_online(conn, plan, table, on_step)
+            seen = versions.read_rows(conn, table)
+            conn.rollback()  # hold nothing (not even a read) while waiting
+            with _locked(conn, table, lock_timeout, notice):
+                rows = check_rows(graph, versions.read_rows(conn, table), where)
+                if rows != seen and notice is not None:
+                    verb = "upgrade" if upgrade else "downgrade"
+                    notice(
+                        f"the database moved from {describe_rows(seen)} to {describe_rows(rows)} "
+                        f"while this {verb} waited for another one to finish"
+                    )
+                plan = planner(graph, rows, target)
+                run_online(conn, plan, table, on_step)
     finally:
         engine.dispose()
     return plan
 
 
-def stamp(project: Project, url: str, target: str, purge: bool) -> tuple[tuple[str, ...], ...]:
-    """Set the version table to ``target`` without running scripts; returns (before, after)."""
+def stamp(
+    project: Project,
+    url: str,
+    target: str,
+    purge: bool,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    notice: Notice | None = None,
+) -> tuple[tuple[str, ...], ...]:
+    """Set the version table to ``target`` without running scripts (under the migration lock,
+    as ``migrate``); returns (before, after)."""
     graph = project.graph()
     table = _table(project)
     engine = create_engine(url, create_sqlite_file=True)
     try:
-        with connect(engine) as conn:
+        with connect(engine) as conn, _locked(conn, table, lock_timeout, notice):
             found = versions.read_rows(conn, table)
             where = f"the database {mask_url(url)}"
             rows = () if purge else check_rows(graph, found, where)
             after = stamp_rows(graph, rows, target)
             if conn.in_transaction():
                 conn.commit()
-            with conn.begin():
-                versions.ensure_table(conn, table)
-                if purge:
-                    conn.execute(versions.purge_rows(table))
-                for stmt in versions.row_changes(table, rows, after):
-                    conn.execute(stmt)
+            try:
+                with conn.begin():
+                    versions.ensure_table(conn, table)
+                    if purge:
+                        conn.execute(versions.purge_rows(table))
+                        rows = ()
+                    versions.apply_changes(conn, table, rows, after)
+            except versions.VersionRowConflict as exc:
+                raise MigrationFailed(
+                    f"stamp stopped: {exc}; another process changed the version table meanwhile "
+                    "and nothing was stamped; run 'schemadiff current' and stamp again"
+                ) from exc
     finally:
         engine.dispose()
     return found, after
+
+
+def _locked(
+    conn: Connection, table: sa.Table, timeout: float, notice: Notice | None
+) -> ContextManager[None]:
+    """The backend's migration lock for this version table (see ``DialectRules``)."""
+
+    def waiting() -> None:
+        if notice is not None:
+            notice(
+                "waiting for another upgrade, downgrade or stamp on this database to finish "
+                f"(at most {timeout:g} s)"
+            )
+
+    key = versions.lock_key(table)
+    return rules_for(conn.dialect.name).migration_lock(conn, key, timeout, waiting)
 
 
 def offline(

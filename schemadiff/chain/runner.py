@@ -120,14 +120,15 @@ def run_online(
                 with ctx.begin_transaction(_per_migration=True):
                     item.fn()
                     statements.stop()  # the version-table update is not the script's
-                    for stmt in versions.row_changes(
-                        table, item.step.rows_before, item.step.rows_after
-                    ):
-                        ctx.execute(stmt)
+                    versions.apply_changes(conn, table, item.step.rows_before, item.step.rows_after)
             except Exception as exc:  # noqa: BLE001 - reported as one line with the state
                 statements.stop()
                 failed = (item, exc)
                 break
+    if failed is not None and isinstance(failed[1], versions.VersionRowConflict):
+        raise MigrationFailed(
+            _conflict(failed[0].step, failed[1], ctx.impl.transactional_ddl, conn, table)
+        ) from failed[1]
     if failed is not None:  # described outside the online context (it renders offline)
         transactional = ctx.impl.transactional_ddl
         message = _failure(conn, table, failed[0], failed[1], transactional, statements)
@@ -223,6 +224,26 @@ def _failure(
         item.step, exc, transactional, ran, statement if statement else None, planned, rows_now
     )
     return describe(failure)
+
+
+def _conflict(
+    step: Step, exc: Exception, transactional: bool, conn: Connection, table: sa.Table
+) -> str:
+    """One line for a version row that another process moved under this runner."""
+    rows = _rows_now(conn, table)
+    now = "cannot be read" if rows is None else f"now holds {', '.join(rows) or 'no revision'}"
+    direction = "upgrade" if step.upgrade else "downgrade"
+    state = (
+        "the revision was rolled back whole"
+        if transactional
+        else "statements of the revision that already ran stay (this database cannot roll back "
+        "DDL): check them"
+    )
+    return (
+        f"{direction} of revision {step.revision} ({step.script.path.name}) stopped: {exc}; "
+        f"another process changed the version table while it ran (it {now}); {state}, then run "
+        f"'schemadiff current' and decide whether to run 'schemadiff {direction}' again"
+    )
 
 
 def _rows_now(conn: Connection, table: sa.Table) -> tuple[str, ...] | None:

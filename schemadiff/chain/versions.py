@@ -64,6 +64,31 @@ def row_changes(
     return out
 
 
+class VersionRowConflict(Exception):
+    """A version-table write did not change exactly the row it expected: someone else moved the
+    version table while this runner worked."""
+
+
+def apply_changes(
+    conn: Connection, table: sa.Table, before: Sequence[str], after: Sequence[str]
+) -> None:
+    """Run :func:`row_changes`, checking that each UPDATE / DELETE changed exactly one row (as
+    Alembic does); raises :class:`VersionRowConflict` otherwise (an INSERT of a row already
+    there fails on the primary key)."""
+    for stmt in row_changes(table, before, after):
+        result = conn.execute(stmt)
+        if isinstance(stmt, (sa.Update, sa.Delete)) and result.rowcount != 1:
+            raise VersionRowConflict(
+                f"expected the version table to hold {', '.join(before) or 'no row'} and to "
+                f"change one row, but {result.rowcount} rows matched"
+            )
+
+
+def lock_key(table: sa.Table) -> str:
+    """The name of the migration lock for this version table (schema and name)."""
+    return f"{table.schema or ''}.{table.name}"
+
+
 def purge_rows(table: sa.Table) -> sa.Executable:
     return table.delete()
 

@@ -9,18 +9,21 @@ and registers an instance in :mod:`schemadiff.dialects`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.sql.compiler import IdentifierPreparer
 
 from schemadiff.dialects import literals
 from schemadiff.dialects.literals import Family
+from schemadiff.errors import LockTimeout, lock_timeout_message
 from schemadiff.ops import Op
 from schemadiff.snapshot import (
     Column,
@@ -230,6 +233,18 @@ class DialectRules:
         asks the server for it (None when it cannot; called only by backends whose SQL depends
         on the server and only when nothing else decides)."""
         return OfflineTarget()
+
+    @contextmanager
+    def migration_lock(
+        self, conn: Connection, key: str, timeout: float, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        """Hold the database's migration lock named ``key`` (the version table's schema and
+        name) while the body runs, so two runners never read the same revision and both apply
+        the next one. Calls ``on_wait`` once if the lock is taken, waits at most ``timeout``
+        seconds, then raises :class:`schemadiff.errors.LockTimeout`. Leaves no transaction
+        open. The default takes no lock: on such a backend only the version-row check (exactly
+        one row changed) guards."""
+        yield
 
     def script_default(self, text: str) -> str:
         """A server default's SQL as a migration script writes it (``sa.text(...)``)."""
@@ -503,3 +518,31 @@ def _split(raw: str) -> tuple[str, str, str]:
     args, _, tail = rest.partition(")")
     tail = tail.strip()
     return head.strip(), args.strip(), (" " + tail if tail and tail != "[]" else tail)
+
+
+def wait_for(attempt: Callable[[], bool], timeout: float, on_wait: Callable[[], None]) -> None:
+    """Call ``attempt`` (a non-blocking lock try) until it succeeds, for at most ``timeout``
+    seconds (``on_wait`` hears the first miss), then raise :class:`LockTimeout` saying how long
+    this runner waited."""
+    started = time.monotonic()
+    if attempt():
+        return
+    on_wait()
+    while not attempt():
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            raise LockTimeout(lock_timeout_message(round(waited, 1)))
+        time.sleep(min(0.1, max(timeout - waited, 0.01)))
+
+
+def release_lock(conn: Connection, statement: str, params: dict[str, object]) -> None:
+    """Run a session lock's release ``statement`` outside any transaction. A failure is ignored:
+    the session's end (the engine is disposed right after) frees the lock anyway, and a dead
+    connection must not hide the error that ended the run."""
+    try:
+        if conn.in_transaction():
+            conn.rollback()
+        conn.execute(sa.text(statement), params)
+        conn.commit()
+    except sa.exc.SQLAlchemyError:
+        pass

@@ -17,18 +17,27 @@ What the two servers spell differently from the models, and how it is made equal
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 
 from schemadiff.dialects import literals
-from schemadiff.dialects.base import DialectRules, OfflineTarget, own_options, python_type_hint
+from schemadiff.dialects.base import (
+    DialectRules,
+    OfflineTarget,
+    own_options,
+    python_type_hint,
+    release_lock,
+)
 from schemadiff.dialects.mysql_fk_alter import keys_around_column_changes
 from schemadiff.dialects.mysql_fk_indexes import mark_foreign_keys
 from schemadiff.dialects.mysql_flavour import choose_flavour
@@ -39,6 +48,7 @@ from schemadiff.dialects.mysql_script_types import (
     script_type,
 )
 from schemadiff.dialects.mysql_types import canonical_type
+from schemadiff.errors import LockTimeout, lock_timeout_message
 from schemadiff.exprmemo import MEMO
 from schemadiff.ops import Op
 from schemadiff.snapshot import (
@@ -90,6 +100,27 @@ class MysqlRules(DialectRules):
         "interval": "",
         "uuid": "",
     }
+
+    @contextmanager
+    def migration_lock(
+        self, conn: Connection, key: str, timeout: float, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        """``GET_LOCK`` (server-wide, so the name includes the database), held by the session
+        across the revisions (DDL's implicit commits do not free it), then ``RELEASE_LOCK``."""
+        name = _lock_name(conn.engine.url.database or "", key)
+        get = sa.text("SELECT GET_LOCK(:n, :t)")
+        started = time.monotonic()
+        got = conn.execute(get, {"n": name, "t": 0}).scalar()
+        if got != 1:
+            on_wait()
+            got = conn.execute(get, {"n": name, "t": timeout}).scalar()
+        conn.commit()
+        if got != 1:
+            raise LockTimeout(lock_timeout_message(round(time.monotonic() - started, 1)))
+        try:
+            yield
+        finally:
+            release_lock(conn, "SELECT RELEASE_LOCK(:n)", {"n": name})
 
     def __init__(self) -> None:
         #: canonical_default by text: thousands of columns share a few dozen default texts
@@ -298,3 +329,9 @@ def mysql_canonical_sql(text: str, index: bool = False) -> str:
         found = parse_mysql_canonical(text, index)
         MEMO.put(key, found)
     return found
+
+
+def _lock_name(database: str, key: str) -> str:
+    """A ``GET_LOCK`` name for ``key`` in ``database`` (MySQL allows 64 characters)."""
+    digest = hashlib.sha256(f"{database}\0{key}".encode()).hexdigest()
+    return f"schemadiff-migrate-{digest[:40]}"

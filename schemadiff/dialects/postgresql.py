@@ -10,14 +10,16 @@ compare with plain equality.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.sqltypes import Emulated
 
 from schemadiff.dialects.base import (
@@ -27,7 +29,9 @@ from schemadiff.dialects.base import (
     memoized,
     own_options,
     python_type_hint,
+    release_lock,
     type_key,
+    wait_for,
 )
 from schemadiff.dialects.postgresql_casts import plan_type_change
 from schemadiff.dialects.postgresql_identity import canonical_identity, resolved
@@ -69,6 +73,20 @@ class PostgresqlRules(DialectRules):
     }
 
     # --- types ---------------------------------------------------------------------------
+
+    @contextmanager
+    def migration_lock(
+        self, conn: Connection, key: str, timeout: float, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        """A session-level ``pg_advisory_lock`` on a number derived from ``key`` (the lock
+        outlives the per-revision transactions; closing the session frees it too)."""
+        number = _advisory_key(key)
+        wait_for(lambda: bool(conn.execute(_TRY_LOCK, {"k": number}).scalar()), timeout, on_wait)
+        conn.commit()
+        try:
+            yield
+        finally:
+            release_lock(conn, "SELECT pg_advisory_unlock(:k)", {"k": number})
 
     def canonical_type(self, text: str) -> ColumnType:
         """Canonical type from catalog text (``character varying(50)``, ``integer[]``) or
@@ -389,3 +407,12 @@ def _metadata_types(metadata: sa.MetaData, dialect: Dialect) -> Iterator[sa.type
         if isinstance(impl, sa.ARRAY):
             pending.append(sa.types.to_instance(impl.item_type))
         yield impl
+
+
+_TRY_LOCK = sa.text("SELECT pg_try_advisory_lock(:k)")
+
+
+def _advisory_key(key: str) -> int:
+    """A signed 64-bit advisory-lock number for ``key`` (stable across runs and machines)."""
+    digest = hashlib.sha256(f"schemadiff migration lock {key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)

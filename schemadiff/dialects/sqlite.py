@@ -9,18 +9,24 @@ databases) have no place in SQLite: the model side drops them and lists them as 
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.dialects import literals
-from schemadiff.dialects.base import DialectRules, own_options
+from schemadiff.dialects.base import DialectRules, own_options, wait_for
 from schemadiff.dialects.literals import Family
+from schemadiff.errors import MigrationFailed
 from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
 from schemadiff.typeorder import is_widening
 
@@ -42,6 +48,22 @@ class SqliteRules(DialectRules):
     features: ClassVar[frozenset[str]] = frozenset(
         {"check_constraints", "computed", "partial_indexes", "expression_indexes", "collation"}
     )
+
+    @contextmanager
+    def migration_lock(
+        self, conn: Connection, key: str, timeout: float, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        """An exclusive ``flock`` on ``<database file>.schemadiff-lock`` (one file per database,
+        deleted when released). Not SQLite's own locks: a transaction held across the run would
+        block the revisions' own writes and change how each revision commits. An in-memory
+        database is private to this process and needs none; without ``fcntl`` (Windows) only the
+        version-row check guards."""
+        path = conn.engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            yield
+            return
+        with _file_lock(Path(f"{path}.schemadiff-lock"), timeout, on_wait):
+            yield
 
     def index_expression_sql(self, text: str) -> str:
         """As written: SQLite's grammar takes any expression, and it keeps the DDL text
@@ -238,3 +260,39 @@ def _listing(names: list[str]) -> str:
     shown = ", ".join(names[:_MAX_LISTED])
     more = len(names) - _MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+@contextmanager
+def _file_lock(path: Path, timeout: float, on_wait: Callable[[], None]) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (see migration_lock)
+        yield
+        return
+    holder: list[int] = []
+
+    def attempt() -> bool:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise MigrationFailed(
+                f"cannot create the migration lock file {path}: {exc.strerror}; the database's "
+                "folder must be writable"
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:  # not a file a holder just deleted
+                holder.append(fd)
+                return True
+        except OSError:
+            pass
+        os.close(fd)
+        return False
+
+    wait_for(attempt, timeout, on_wait)
+    try:
+        yield
+    finally:
+        with suppress(OSError):  # while holding it: a waiter then retries on a new file
+            path.unlink(missing_ok=True)
+        os.close(holder[0])
