@@ -20,6 +20,8 @@ from datetime import date, datetime, time, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from schemadiff.sqlexpr import literal_string as string_text
+
 _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$", re.IGNORECASE)
 
@@ -226,10 +228,6 @@ def number_text(number: Decimal) -> str:
     if number == 0:
         return "0"
     return format(number.normalize(), "f")
-
-
-def string_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _trim_fraction(text: str) -> str:
