@@ -119,7 +119,7 @@ class DialectRules:
     def index_expression_sql(self, text: str) -> str:
         """An expression element as ``CREATE INDEX`` must spell it: in parentheses
         (PostgreSQL's and MySQL's grammar: ``(y, (ff + 3))``; ``(y, ff + 3)`` is an error)."""
-        return text if _enclosed(text) else f"({text.strip()})"
+        return text if enclosed(text) else f"({text.strip()})"
 
     def quote_identifier(self, name: str) -> str:
         """``name`` quoted where this backend needs it (``"XCol"``, ``"order"``), as
@@ -350,7 +350,7 @@ def _identifier_preparer(name: str) -> IdentifierPreparer:
     return dialect.identifier_preparer
 
 
-def _enclosed(text: str) -> bool:
+def enclosed(text: str) -> bool:
     """True when one pair of parentheses encloses all of ``text`` (quotes respected)."""
     text = text.strip()
     if not text.startswith("(") or not text.endswith(")"):

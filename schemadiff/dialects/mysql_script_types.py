@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from schemadiff.dialects.base import enclosed
 from schemadiff.dialects.mysql_types import enum_values
 
 MY = "from sqlalchemy.dialects import mysql"
@@ -122,24 +123,4 @@ def script_default(text: str) -> str:
 
 def needs_parentheses(default: str) -> bool:
     """An expression default MySQL 8 only takes in parentheses."""
-    return _BARE_DEFAULT.match(default) is None and not _parenthesized(default.strip())
-
-
-def _parenthesized(text: str) -> bool:
-    """``(a + b)`` yes, ``(a) + (b)`` no: the first parenthesis closes at the end."""
-    if not text.startswith("("):
-        return False
-    depth = 0
-    quote = None
-    for i, ch in enumerate(text):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(text) - 1
-    return False
+    return _BARE_DEFAULT.match(default) is None and not enclosed(default)
