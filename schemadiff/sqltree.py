@@ -212,8 +212,7 @@ def _is_all(node: exp.Expression) -> bool:
 
 def _is_unwrappable(inner: exp.Expression) -> bool:
     """Casts catalogs add around literals, columns and arrays of literals (never semantic)."""
-    while isinstance(inner, exp.Paren):
-        inner = inner.this
+    inner = _unparen(inner)
     if isinstance(inner, (exp.Literal, exp.Column, exp.Null, exp.Boolean)):
         return True
     if isinstance(inner, (exp.Cast, exp.TryCast)):
