@@ -94,9 +94,7 @@ def _rebuild(
         schemas=tuple(s for s in snapshot.schemas if s in schemas),
         tables=kept,
         enums=tuple(
-            e
-            for e in snapshot.enums
-            if e.schema in schemas and _enum_type(e.schema, e.name) not in orphaned
+            e for e in snapshot.enums if e.schema in schemas and e.column_type not in orphaned
         ),
         uncompared=tuple(
             o for o in snapshot.uncompared if o.schema in schemas and f.uncompared_object(o)
@@ -120,11 +118,6 @@ def _enum_types(tables: Sequence[Table]) -> set[str]:
         for c in t.columns
         if c.type.sql.startswith("enum(")
     }
-
-
-def _enum_type(schema: str | None, name: str) -> str:
-    """The canonical column type of a named enum (see :class:`schemadiff.snapshot.ColumnType`)."""
-    return f"enum({schema + '.' if schema else ''}{name})"
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,11 @@ class Enum:
     def key(self) -> TableKey:
         return (self.schema, self.name)
 
+    @property
+    def column_type(self) -> str:
+        """``ColumnType.sql`` of the columns of this type (``enum(schema.name)``)."""
+        return f"enum({self.schema + '.' if self.schema else ''}{self.name})"
+
 
 @dataclass(frozen=True)
 class DbObject:

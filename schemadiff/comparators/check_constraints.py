@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
-from schemadiff.comparators.matching import collapse, match, repeated_notice
+from schemadiff.comparators.matching import collapse_sides, match
 from schemadiff.ops import AddCheckConstraint, DropCheckConstraint
 from schemadiff.snapshot import CheckConstraint
 
@@ -31,13 +31,16 @@ def compare_check_constraints(ctx: CompareContext, pair: TablePair) -> Iterator[
         if pair.model.check_constraints:
             yield ctx.not_supported("check_constraints")
         return
-    db_checks, model_checks = pair.db.check_constraints, pair.model.check_constraints
-    db = collapse(db_checks, _structure, {c.name for c in model_checks})
-    models = collapse(model_checks, _structure, {c.name for c in db_checks})
-    for side, repeats in (("database", db.repeats), ("models", models.repeats)):
-        for check in repeats:
-            yield repeated_notice(pair, "check constraint", check.name, check.sqltext, side)
-    found = match(db.kept, models.kept, _structure)
+    db, models, notices = collapse_sides(
+        pair,
+        "check constraint",
+        pair.db.check_constraints,
+        pair.model.check_constraints,
+        _structure,
+        _structure,
+    )
+    yield from notices
+    found = match(db, models, _structure)
     changed = [(d, m) for d, m in found.pairs if d.sqltext != m.sqltext or _gains_name(d, m)]
     for old in [*found.db_only, *(d for d, _ in changed)]:
         yield DropCheckConstraint(pair.schema, pair.name, old)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
-from schemadiff.ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum, qualified
+from schemadiff.ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.enum_ops import insert_position
 from schemadiff.snapshot import Enum, Snapshot
 
@@ -63,7 +63,7 @@ def _only_additions(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
 def enum_columns(snapshot: Snapshot, enum: Enum) -> tuple[EnumColumn, ...]:
     """Columns of ``snapshot`` whose type is ``enum`` (they must be converted when it is
     recreated)."""
-    type_sql = f"enum({qualified(enum.schema, enum.name)})"
+    type_sql = enum.column_type
     return tuple(
         (table.schema, table.name, col.name, col.raw_default or col.server_default)
         for table in snapshot.tables

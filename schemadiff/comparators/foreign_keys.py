@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
-from schemadiff.comparators.matching import collapse, match, repeated_notice
+from schemadiff.comparators.matching import collapse_sides, match
 from schemadiff.ops import AddForeignKey, DropForeignKey
 from schemadiff.snapshot import ForeignKey
 
@@ -38,13 +38,16 @@ def same_foreign_key(fk: ForeignKey) -> Hashable:
 
 
 def compare_foreign_keys(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
-    db_fks, model_fks = pair.db.foreign_keys, pair.model.foreign_keys
-    db = collapse(db_fks, same_foreign_key, {fk.name for fk in model_fks})
-    models = collapse(model_fks, same_foreign_key, {fk.name for fk in db_fks})
-    for side, repeats in (("database", db.repeats), ("models", models.repeats)):
-        for fk in repeats:
-            yield repeated_notice(pair, "foreign key", fk.name, describe(fk), side)
-    found = match(db.kept, models.kept, structure)
+    db, models, notices = collapse_sides(
+        pair,
+        "foreign key",
+        pair.db.foreign_keys,
+        pair.model.foreign_keys,
+        same_foreign_key,
+        describe,
+    )
+    yield from notices
+    found = match(db, models, structure)
     changed = [
         (d, m) for d, m in found.pairs if structure(d) != structure(m) or _options(d) != _options(m)
     ]

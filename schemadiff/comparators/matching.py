@@ -91,6 +91,26 @@ def collapse(
     return Collapsed(kept, repeats)
 
 
+def collapse_sides(
+    pair: TablePair,
+    kind: str,
+    db_items: Sequence[T],
+    model_items: Sequence[T],
+    same: Callable[[T], Hashable],
+    describe: Callable[[T], str],
+) -> tuple[list[T], list[T], list[Notice]]:
+    """:func:`collapse` both sides of ``pair`` (each preferring the other's names): the kept
+    database items, the kept model items, and a warning per repeat left out."""
+    db = collapse(db_items, same, {item.name for item in model_items})
+    models = collapse(model_items, same, {item.name for item in db_items})
+    notices = [
+        repeated_notice(pair, kind, item.name, describe(item), side)
+        for side, repeats in (("database", db.repeats), ("models", models.repeats))
+        for item in repeats
+    ]
+    return db.kept, models.kept, notices
+
+
 def repeated_notice(pair: TablePair, kind: str, name: str | None, what: str, side: str) -> Notice:
     """The warning for a repeat :func:`collapse` left out."""
     label = f"{kind} {name}" if name else kind

@@ -11,50 +11,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import Column
+from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.column_ops import WholeColumnOp
 
 
 @dataclass(frozen=True)
-class DropAutoincrement(Op):
+class DropAutoincrement(WholeColumnOp):
     """``column`` (as it is when the op runs) stops filling itself."""
 
     kind = "drop_autoincrement"
     phase = Phase.DROP_AUTOINCREMENT
-    schema_name: str | None
-    table_name: str
-    column: Column
-
-    @property
-    def name(self) -> str:
-        return self.column.name
 
     def reverse(self) -> Op:
         return AddAutoincrement(self.schema_name, self.table_name, self.column)
 
     def describe(self) -> str:
-        target = f"{qualified(self.schema_name, self.table_name)}.{self.column.name}"
-        return f"drop autoincrement of {target} (it is no longer the sole integer key)"
+        return (
+            f"drop autoincrement of {self.qualified_column} (it is no longer the sole integer key)"
+        )
 
 
 @dataclass(frozen=True)
-class AddAutoincrement(Op):
+class AddAutoincrement(WholeColumnOp):
     """``column`` (as it is when the op runs) starts filling itself, after the largest value
     it holds."""
 
     kind = "add_autoincrement"
     phase = Phase.ADD_AUTOINCREMENT
-    schema_name: str | None
-    table_name: str
-    column: Column
-
-    @property
-    def name(self) -> str:
-        return self.column.name
 
     def reverse(self) -> Op:
         return DropAutoincrement(self.schema_name, self.table_name, self.column)
 
     def describe(self) -> str:
-        target = f"{qualified(self.schema_name, self.table_name)}.{self.column.name}"
-        return f"add autoincrement to {target} (it is now the sole integer key)"
+        return f"add autoincrement to {self.qualified_column} (it is now the sole integer key)"

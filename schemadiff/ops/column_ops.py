@@ -21,9 +21,9 @@ ALTERABLE = (
 
 
 @dataclass(frozen=True)
-class AddColumn(Op):
-    kind = "add_column"
-    phase = Phase.ADD_COLUMN
+class WholeColumnOp(Op):
+    """An op that carries one whole column of a table (add/drop it, its autoincrement)."""
+
     schema_name: str | None
     table_name: str
     column: Column
@@ -31,6 +31,17 @@ class AddColumn(Op):
     @property
     def name(self) -> str:
         return self.column.name
+
+    @property
+    def qualified_column(self) -> str:
+        """``schema.table.column`` for ``describe()``."""
+        return f"{qualified(self.schema_name, self.table_name)}.{self.column.name}"
+
+
+@dataclass(frozen=True)
+class AddColumn(WholeColumnOp):
+    kind = "add_column"
+    phase = Phase.ADD_COLUMN
 
     @property
     def needs_backfill(self) -> bool:
@@ -49,23 +60,13 @@ class AddColumn(Op):
 
     def describe(self) -> str:
         null = "" if self.column.nullable else " NOT NULL"
-        return (
-            f"add column {qualified(self.schema_name, self.table_name)}.{self.column.name}"
-            f" {self.column.type.sql}{null}"
-        )
+        return f"add column {self.qualified_column} {self.column.type.sql}{null}"
 
 
 @dataclass(frozen=True)
-class DropColumn(Op):
+class DropColumn(WholeColumnOp):
     kind = "drop_column"
     phase = Phase.DROP_COLUMN
-    schema_name: str | None
-    table_name: str
-    column: Column
-
-    @property
-    def name(self) -> str:
-        return self.column.name
 
     @property
     def destructive(self) -> bool:
@@ -75,7 +76,7 @@ class DropColumn(Op):
         return AddColumn(self.schema_name, self.table_name, self.column)
 
     def describe(self) -> str:
-        return f"drop column {qualified(self.schema_name, self.table_name)}.{self.column.name}"
+        return f"drop column {self.qualified_column}"
 
 
 @dataclass(frozen=True)
