@@ -104,7 +104,6 @@ def new_column(ctx: Context, table: str, raw: ColumnRow, owned_sequence: str | N
     elif rules.serial_sequence(default, table, raw.name, owned_sequence):
         autoincrement = True
         default = None
-    ctype = column_type(ctx, raw)
     return Column(
         name=raw.name,
         type=ctype,

@@ -1,9 +1,9 @@
 """Reflect a PostgreSQL database into a Snapshot with our own bulk catalog queries.
 
-Four statements read every table of every requested schema (:mod:`schemadiff.sources.pg_queries`),
-plus the schema list, the enums, the objects no comparator covers (:mod:`.pg_objects`), and the
-owned-sequence query when some default calls ``nextval``: the count depends on neither the number
-of tables nor of schemas.
+Four statements read every table of every requested schema (:mod:`schemadiff.sources.pg_queries`;
+a fifth names the operator classes when there is an index), plus the schema list, the enums, the
+objects no comparator covers (:mod:`.pg_objects`), and the owned-sequence query when some default
+calls ``nextval``: the count depends on neither the number of tables nor of schemas.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
