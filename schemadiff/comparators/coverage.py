@@ -21,7 +21,7 @@ _ORDER = (
     "partitioning", "partition",
 )  # fmt: skip
 #: kinds that are an option of a table (``name`` is the table): "partitioning of 2 tables"
-_TABLE_OPTIONS = {"partitioning": "of", "row-level security": "on", "autoincrement": "on"}
+_TABLE_OPTIONS = {"partitioning": "of", "row-level security": "on"}
 
 
 def coverage_notice(objects: Iterable[DbObject]) -> Notice | None:
