@@ -72,11 +72,21 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
             stderr_line(f"error: {message} (see 'schemadiff --help')")
         return int(getattr(exc, "exit_code", 2))
     except interrupts:
-        stderr_line("error: interrupted")
-        return 130
+        return _interrupted()
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clear line
         return _report(exc)
+    if rv == INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130), returned as the code
+        return _interrupted()
     return rv if isinstance(rv, int) else 0
+
+
+#: the exit code after Ctrl-C (128 + SIGINT); no command returns it otherwise
+INTERRUPTED = 130
+
+
+def _interrupted() -> int:
+    stderr_line("error: interrupted")
+    return INTERRUPTED
 
 
 def _show_warning(

@@ -7,6 +7,7 @@ version-row write checks that it changed exactly the expected row."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -88,6 +89,8 @@ def start(project: Path, url: str, name: str, *extra: str) -> subprocess.Popen[s
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C stops it even when this test runs where SIGINT is ignored (a background job)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -131,6 +134,26 @@ def test_two_upgrades_at_once_apply_the_revision_once(
     assert version_rows(url) == ["r2"]
     if backend == "sqlite":  # the lock file goes with the lock
         assert not list(Path(sa.make_url(url).database or "").parent.glob("*.schemadiff-lock"))
+
+
+def test_interrupted_upgrade_says_so_and_releases_the_lock(
+    project: Path, backend_url: Callable[[str], str]
+) -> None:
+    """Ctrl-C during a revision: one line, exit 130, the lock (and SQLite's lock file) released,
+    so the next upgrade runs at once."""
+    url = backend_url("sqlite")
+    first = first_inside(project, url)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    assert err.splitlines()[-1] == "error: interrupted"
+    assert not list(Path(sa.make_url(url).database or "").parent.glob("*.schemadiff-lock"))
+    assert version_rows(url) == ["r1"]
+    (project / "go").touch()
+    second = start(project, url, "second", "--lock-timeout", "0")
+    _, err2 = second.communicate(timeout=60)
+    assert second.returncode == 0, err2
+    assert balance(url) == 10
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -20,14 +20,16 @@ from schemadiff.chain.plan import Plan, check_rows, downgrade_plan, stamp_rows, 
 from schemadiff.chain.project import Project
 from schemadiff.chain.runner import StepCallback, run_offline, run_online
 from schemadiff.chain.targets import resolve_destination
+from schemadiff.config import Settings
 from schemadiff.connect import connect, create_engine, mask_url, parse_url, server_version
 from schemadiff.dialects import rules_for
 from schemadiff.errors import MigrationFailed, UsageError
 
 Planner = Callable[[RevisionGraph, tuple[str, ...], str], Plan]
 Notice = Callable[[str], None]
-#: seconds a runner waits for another one on the same database (``lock_timeout`` setting)
-DEFAULT_LOCK_TIMEOUT = 60.0
+#: seconds a runner waits for another one on the same database (the ``lock_timeout`` setting's
+#: default, kept in one place)
+DEFAULT_LOCK_TIMEOUT = Settings.lock_timeout
 
 
 def current_rows(project: Project, url: str) -> tuple[str, ...]:
