@@ -33,7 +33,7 @@ def main() -> None:
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter()))
 
-    from schemadiff.diff import CompareOptions, compute_diff
+    from schemadiff.diff.engine import CompareOptions, compute_diff
     from schemadiff.sources import inspect_database
     from schemadiff.sources.metadata import inspect_metadata
 

@@ -42,8 +42,8 @@ def main() -> None:
     metadata = build(args.backend, args.tables)
     dialect = _dialect(args.backend, args.url)
 
-    from schemadiff.diff import CompareOptions, compute_diff
-    from schemadiff.snapshot import Snapshot
+    from schemadiff.diff.engine import CompareOptions, compute_diff
+    from schemadiff.snapshot.model import Snapshot
     from schemadiff.sources.metadata import inspect_metadata
 
     default = dialect.default_schema_name or {"postgresql": "public", "sqlite": "main"}.get(
@@ -54,8 +54,8 @@ def main() -> None:
     result = compute_diff(db, models, CompareOptions(metadata=metadata))
 
     start = time.perf_counter()
-    from schemadiff.autogen import render_bodies
-    from schemadiff.renderers.script import RevisionHeader, render_script
+    from schemadiff.render.bodies import render_bodies
+    from schemadiff.render.script import RevisionHeader, render_script
 
     bodies = render_bodies(result, db, models)
     rendered = time.perf_counter()

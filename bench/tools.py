@@ -18,7 +18,7 @@ import sqlalchemy as sa
 def schemadiff_diff(url: str, metadata: sa.MetaData, schemas: Sequence[str]) -> int:
     """What ``schemadiff diff`` does in-process: reflect the database while the models' snapshot
     is built (``pipeline.reflect_with_models``), compare."""
-    from schemadiff.diff import CompareOptions, compute_diff
+    from schemadiff.diff.engine import CompareOptions, compute_diff
     from schemadiff.perf import gc_paused
     from schemadiff.sources import inspect_both
 
@@ -93,7 +93,7 @@ def _postgresql_floor(conn: sa.Connection, schemas: Sequence[str]) -> int:
 
 
 def _mysql_floor(conn: sa.Connection, schemas: Sequence[str]) -> int:
-    from schemadiff.sources.mysql_queries import fetch_catalog, server_info
+    from schemadiff.backends.mysql.queries import fetch_catalog, server_info
 
     server = server_info(conn)
     # row by row, as the issue defines the floor: schemadiff itself reads them packed into one
@@ -102,7 +102,8 @@ def _mysql_floor(conn: sa.Connection, schemas: Sequence[str]) -> int:
     return len(rows.tables)
 
 
-#: the statements of :mod:`schemadiff.sources.sqlite` (copied, so the floor imports nothing)
+#: the statements of :mod:`schemadiff.backends.sqlite.reflect` (copied, so the floor imports
+#: nothing)
 _SQLITE_USER_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 _SQLITE_QUERIES = (
     "SELECT type, name, sql FROM main.sqlite_master ORDER BY name",

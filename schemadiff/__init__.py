@@ -15,17 +15,17 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it
 _EXPORTS = {
-    "compute_diff": "schemadiff.diff",
-    "CompareOptions": "schemadiff.diff",
-    "DiffResult": "schemadiff.diff",
-    "Notice": "schemadiff.diff",
+    "compute_diff": "schemadiff.diff.engine",
+    "CompareOptions": "schemadiff.diff.engine",
+    "DiffResult": "schemadiff.diff.engine",
+    "Notice": "schemadiff.diff.engine",
     "inspect_database": "schemadiff.sources",
     "inspect_metadata": "schemadiff.sources.metadata",
-    "Snapshot": "schemadiff.snapshot",
-    "load_snapshot": "schemadiff.snapshot_io",
-    "save_snapshot": "schemadiff.snapshot_io",
-    "Settings": "schemadiff.config",
-    "load_settings": "schemadiff.config",
+    "Snapshot": "schemadiff.snapshot.model",
+    "load_snapshot": "schemadiff.snapshot.io",
+    "save_snapshot": "schemadiff.snapshot.io",
+    "Settings": "schemadiff.settings.config",
+    "load_settings": "schemadiff.settings.config",
     "SchemadiffError": "schemadiff.errors",
 }
 #: public names that differ from the defining module's name
@@ -48,12 +48,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from schemadiff.config import Settings, load_settings
-    from schemadiff.diff import CompareOptions, DiffResult, Notice, compute_diff
+    from schemadiff.diff.engine import CompareOptions, DiffResult, Notice, compute_diff
     from schemadiff.errors import SchemadiffError
-    from schemadiff.snapshot import Snapshot
-    from schemadiff.snapshot_io import load as load_snapshot
-    from schemadiff.snapshot_io import save as save_snapshot
+    from schemadiff.settings.config import Settings, load_settings
+    from schemadiff.snapshot.io import load as load_snapshot
+    from schemadiff.snapshot.io import save as save_snapshot
+    from schemadiff.snapshot.model import Snapshot
     from schemadiff.sources import inspect_database
     from schemadiff.sources.metadata import inspect_metadata
 

@@ -1,6 +1,6 @@
 """``python -m schemadiff``: the same command line as the ``schemadiff`` script."""
 
-from schemadiff.cli import main
+from schemadiff.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,8 @@
 """Errors the command line reports as one line (``error: <message>``, exit code 2).
 
 Each message says what failed and what to do about it. Messages never contain a password: URLs are
-rendered masked (:func:`schemadiff.connect.mask_url`) before they are put into a message, and the
+rendered masked (:func:`schemadiff.backends.connect.mask_url`) before they are put into a message,
+and the
 command line scrubs any remaining secret before printing.
 """
 

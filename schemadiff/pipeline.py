@@ -1,6 +1,6 @@
 """From settings to a diff: reflect the target (database or snapshot file), build the models'
 snapshot for the same dialect, compare. Shared by ``diff``, ``check``, ``snapshot``, ``verify``
-and ``revision --autogenerate``; slow runs show a progress line (:mod:`schemadiff.progress`)."""
+and ``revision --autogenerate``; slow runs show a progress line (:mod:`schemadiff.cli.progress`)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from schemadiff.config import Settings
+from schemadiff.cli.progress import progress
 from schemadiff.errors import SnapshotError, UsageError
-from schemadiff.progress import progress
+from schemadiff.settings.config import Settings
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Dialect
 
-    from schemadiff.diff import CompareOptions, DiffResult, Notice
-    from schemadiff.snapshot import Snapshot
+    from schemadiff.diff.engine import CompareOptions, DiffResult, Notice
+    from schemadiff.snapshot.model import Snapshot
 
 RenameTable = tuple[str | None, str, str]
 RenameColumn = tuple[str | None, str, str, str]
@@ -60,7 +60,7 @@ def require_url(settings: Settings) -> str:
 
 
 def require_metadata(settings: Settings) -> sa.MetaData:
-    from schemadiff.loading import load_metadata
+    from schemadiff.settings.loading import load_metadata
 
     if not settings.metadata:
         raise UsageError(
@@ -99,8 +99,8 @@ def _reflect(
     if "://" not in url and url.endswith(".json"):
         with progress("Reading the snapshot file"):
             return _load_snapshot_file(url), None
-    from schemadiff.connect import connect, create_engine, mask_url
-    from schemadiff.readonly import read_only, read_version_rows
+    from schemadiff.backends.connect import connect, create_engine, mask_url
+    from schemadiff.backends.readonly import read_only, read_version_rows
     from schemadiff.sources import UnsupportedDialect, inspect_both, inspect_database
 
     engine = create_engine(url)
@@ -172,8 +172,8 @@ def compare(
     questioner: Any = None,
 ) -> Compared:
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
-    about possible renames (see :mod:`schemadiff.questioner`); None only warns."""
-    from schemadiff.diff import compute_diff
+    about possible renames (see :mod:`schemadiff.cli.questioner`); None only warns."""
+    from schemadiff.diff.engine import compute_diff
     from schemadiff.perf import gc_paused
 
     metadata = require_metadata(settings)
@@ -199,8 +199,8 @@ def compare_options(
     renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> CompareOptions:
     """CompareOptions from settings, importing the configured hooks."""
-    from schemadiff.diff import CompareOptions
-    from schemadiff.plugins import load_callable
+    from schemadiff.diff.engine import CompareOptions
+    from schemadiff.settings.plugins import load_callable
 
     def hook(value: bool | str, key: str) -> Any:
         return value if isinstance(value, bool) else load_callable(value, key)
@@ -249,7 +249,7 @@ def parse_rename_column(value: str) -> RenameColumn:
 
 def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tuple[Notice, ...]]:
     """Drop model tables in schemas the target does not cover, with a "not compared" notice."""
-    from schemadiff.diff import Notice
+    from schemadiff.diff.engine import Notice
 
     outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
     if not outside:
@@ -270,7 +270,7 @@ def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tupl
 
 
 def _load_snapshot_file(path: str) -> Target:
-    from schemadiff import snapshot_io
+    from schemadiff.snapshot import io as snapshot_io
 
     file = Path(path)
     if not file.is_file():

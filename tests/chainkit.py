@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from schemadiff import cli
+from schemadiff.cli import app as cli
 
 REV_TEMPLATE = '''"""{message}
 

@@ -20,7 +20,7 @@ from tests import dbs
 
 BACKENDS = ("sqlite", "postgresql", "mysql")
 
-#: the canonical-SQL memo (schemadiff.exprmemo) of this test session, never the user's own
+#: the canonical-SQL memo (schemadiff.canonical.memo) of this test session, never the user's own
 #: (commands run as subprocesses inherit it); removed at exit, after the session's own memo is
 #: written there at exit (atexit runs last-registered first; removing it at session finish left
 #: one directory behind per test run)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

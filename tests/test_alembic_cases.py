@@ -16,16 +16,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from schemadiff.autogen import render_bodies
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.runner import run_online
 from schemadiff.chain.scripts import Script
 from schemadiff.chain.versions import version_table
-from schemadiff.diff import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
 from schemadiff.ops import AlterColumn
-from schemadiff.renderers import script as script_renderer
-from schemadiff.renderers.script import RevisionHeader, render_script
-from schemadiff.snapshot import Snapshot
+from schemadiff.render import script as script_renderer
+from schemadiff.render.bodies import render_bodies
+from schemadiff.render.script import RevisionHeader, render_script
+from schemadiff.snapshot.model import Snapshot
 from schemadiff.sources import inspect_both
 from tests import dbs
 from tests.alembic_cases import AlembicCase, all_cases

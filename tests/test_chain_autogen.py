@@ -83,8 +83,8 @@ def autogen(project: Path, ref: str, message: str, *extra: str) -> tuple[int, st
 
 def drift(url: str, ref: str, version_table: str = "alembic_version") -> list[str]:
     """What still differs between the database and the models (our own pipeline)."""
-    from schemadiff.config import Settings
     from schemadiff.pipeline import compare
+    from schemadiff.settings.config import Settings
 
     result = compare(Settings(url=url, metadata=ref, version_table=version_table)).result
     return [op.describe() for op in result.ops]

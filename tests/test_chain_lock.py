@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.dialects import rules_for
+from schemadiff.backends.registry import rules_for
 from tests.chainkit import run_cli, version_rows, write_rev
 
 pytestmark = pytest.mark.db

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from schemadiff.check_report import CheckReport
-from schemadiff.diff import DiffResult, Notice
-from schemadiff.drift import ChangeLabel, Drift
+from schemadiff.check.drift import ChangeLabel, Drift
+from schemadiff.check.result import CheckReport
+from schemadiff.check.sourcemap import Location
+from schemadiff.diff.engine import DiffResult, Notice
 from schemadiff.ops import DropColumn
-from schemadiff.renderers.github import command, escape_data, escape_property
-from schemadiff.renderers.markdown import render_markdown
-from schemadiff.snapshot import Column, ColumnType
-from schemadiff.sourcemap import Location
+from schemadiff.report.github import command, escape_data, escape_property
+from schemadiff.report.markdown import render_markdown
+from schemadiff.snapshot.model import Column, ColumnType
 from tests.chainkit import run_cli
 from tests.checkkit import execute, unique_module
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.check_cli import _progress
+from schemadiff.cli.commands.check import _progress
 from tests.chainkit import run_cli
 from tests.checkkit import MODELS, execute, unique_module
 
@@ -140,6 +140,6 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_sqlalchemy_is_only_imported_when_checking() -> None:
     """Registering ``check`` keeps ``schemadiff --help`` light."""
-    import schemadiff.check_cli as module
+    import schemadiff.cli.commands.check as module
 
     assert "sqlalchemy" not in vars(module) and sa is not None

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from fixtures.kitchen_sink import build
-from schemadiff.snapshot_io import load
+from schemadiff.snapshot.io import load
 from schemadiff.sources import inspect_database
 from tests.chainkit import run_cli
 from tests.checkkit import execute

@@ -187,7 +187,7 @@ def test_version_help_and_import_are_cheap(app: Path) -> None:
     probe = (
         "import sys; sys.argv = ['schemadiff', '--help']\n"
         "import schemadiff\n"
-        "from schemadiff.cli import run\n"
+        "from schemadiff.cli.app import run\n"
         "code = run()\n"
         "heavy = [m for m in ('sqlalchemy', 'black', 'psycopg', 'pymysql') if m in sys.modules]\n"
         "print(code, heavy)\n"
@@ -196,7 +196,7 @@ def test_version_help_and_import_are_cheap(app: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=app, capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip().splitlines()[-2:] == ["0 []", "schemadiff.diff load"]
+    assert out.strip().splitlines()[-2:] == ["0 []", "schemadiff.diff.engine load"]
 
 
 @pytest.mark.db

@@ -11,7 +11,7 @@ import re
 import pytest
 import typer
 
-from schemadiff import cli
+from schemadiff.cli import app as cli
 
 COMMAND = typer.main.get_command(cli.app)
 NAMES = sorted(COMMAND.commands)  # type: ignore[attr-defined]

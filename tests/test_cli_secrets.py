@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from schemadiff.connect import mask_url, scrub
+from schemadiff.backends.connect import mask_url, scrub
 from tests.cli_helpers import Result, run_cli
 
 SECRET = "Qry-S3cret_91z"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from schemadiff.config import KEYS, Settings, load_settings
 from schemadiff.errors import ConfigError
+from schemadiff.settings.config import KEYS, Settings, load_settings
 
 ALEMBIC_INI = """\
 [alembic]

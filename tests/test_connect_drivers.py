@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.connect import CONNECT_TIMEOUT, connect, create_engine
+from schemadiff.backends.connect import CONNECT_TIMEOUT, connect, create_engine
 from tests.chainkit import run_cli, table_names, version_rows, write_rev
 
 pytestmark = pytest.mark.db

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff import CompareOptions, DiffResult, compute_diff
-from schemadiff.renderers.json_report import report_dict
-from schemadiff.snapshot import DbObject
+from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.report.json_report import report_dict
+from schemadiff.snapshot.model import DbObject
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.cli_helpers import run_cli

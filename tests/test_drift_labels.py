@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemadiff.drift import (
+from schemadiff.check.drift import (
     MISSING_MIGRATION,
     OUT_OF_BAND,
     PENDING,
@@ -11,7 +11,7 @@ from schemadiff.drift import (
     label_ops,
 )
 from schemadiff.ops import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable, RenameColumn
-from schemadiff.snapshot import Column, ColumnType, Table
+from schemadiff.snapshot.model import Column, ColumnType, Table
 
 
 def col(name: str, sql: str = "integer") -> Column:

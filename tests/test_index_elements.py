@@ -21,12 +21,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, JSONB
 from sqlalchemy.engine import Engine
 
-from schemadiff.autogen import render_bodies
-from schemadiff.diff import CompareOptions, DiffResult, compute_diff
-from schemadiff.renderers.alembic_ops import Code
-from schemadiff.renderers.script import RevisionHeader, render_script
-from schemadiff.renderers.sql import render_sql
-from schemadiff.snapshot import Snapshot
+from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.render.bodies import render_bodies
+from schemadiff.render.ops import Code
+from schemadiff.render.script import RevisionHeader, render_script
+from schemadiff.render.sql import render_sql
+from schemadiff.snapshot.model import Snapshot
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

@@ -15,13 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.mysql import MysqlRules
-from schemadiff.snapshot import Snapshot, Table
-from schemadiff.sources import inspect_database
-from schemadiff.sources.metadata import inspect_metadata
-from schemadiff.sources.mysql import _Assembler
-from schemadiff.sources.mysql_queries import (
+from schemadiff.backends.mysql.queries import (
     CHECK_FIELDS,
     COLUMN_FIELDS,
     STATISTICS_FIELDS,
@@ -32,6 +26,12 @@ from schemadiff.sources.mysql_queries import (
     _Reader,
     server_info,
 )
+from schemadiff.backends.mysql.reflect import _Assembler
+from schemadiff.backends.mysql.rules import MysqlRules
+from schemadiff.backends.registry import rules_for
+from schemadiff.snapshot.model import Snapshot, Table
+from schemadiff.sources import inspect_database
+from schemadiff.sources.metadata import inspect_metadata
 
 RULES = rules_for("mysql")
 MARIADB = Server("10.11.6-MariaDB", "app", True, (10, 11, 6))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.dialects import rules_for
-from schemadiff.diff import CompareOptions, compute_diff
-from schemadiff.renderers.alembic_ops import Code
-from schemadiff.renderers.sql import render_sql
+from schemadiff.backends.registry import rules_for
+from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.render.ops import Code
+from schemadiff.render.sql import render_sql
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.chainkit import run_cli

@@ -15,9 +15,11 @@ from sqlalchemy.engine import URL, Engine
 
 from fixtures import kitchen_sink
 from fixtures.kitchen_sink import mysql as mysql_sink
-from schemadiff import snapshot_io
-from schemadiff.diff import compute_diff
-from schemadiff.snapshot import (
+from schemadiff.backends.mysql import queries as mysql_queries
+from schemadiff.backends.mysql.queries import fetch_catalog, server_info
+from schemadiff.diff.engine import compute_diff
+from schemadiff.snapshot import io as snapshot_io
+from schemadiff.snapshot.model import (
     CheckConstraint,
     Computed,
     ForeignKey,
@@ -28,9 +30,8 @@ from schemadiff.snapshot import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.sources import inspect_database, mysql_queries
+from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
-from schemadiff.sources.mysql_queries import fetch_catalog, server_info
 
 pytestmark = pytest.mark.db
 

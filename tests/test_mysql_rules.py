@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.mysql import MysqlRules
-from schemadiff.snapshot import Computed, ForeignKey, Index, IndexElement, PrimaryKey, Table
+from schemadiff.backends.mysql.queries import CatalogRows, Server
+from schemadiff.backends.mysql.reflect import _Assembler
+from schemadiff.backends.mysql.rules import MysqlRules
+from schemadiff.backends.registry import rules_for
+from schemadiff.snapshot.model import Computed, ForeignKey, Index, IndexElement, PrimaryKey, Table
 from schemadiff.sources.metadata import inspect_metadata
-from schemadiff.sources.mysql import _Assembler
-from schemadiff.sources.mysql_queries import CatalogRows, Server
 
 RULES = rules_for("mysql")
 MYSQL8 = Server("8.0.36", "app", False, (8, 0, 36))

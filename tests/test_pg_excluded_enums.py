@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.diff import CompareOptions, compute_diff
+from schemadiff.diff.engine import CompareOptions, compute_diff
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

@@ -13,9 +13,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from fixtures import kitchen_sink
-from schemadiff import snapshot_io
-from schemadiff.diff import compute_diff
-from schemadiff.snapshot import (
+from schemadiff.diff.engine import compute_diff
+from schemadiff.snapshot import io as snapshot_io
+from schemadiff.snapshot.model import (
     CheckConstraint,
     Column,
     Computed,
@@ -559,9 +559,9 @@ def test_shared_columns_equal_columns_converted_one_by_one(
 ) -> None:
     """Columns converted once per distinct catalog row (``pg_convert.column``) equal columns
     converted alone, table by table; SERIAL and identity columns are never shared."""
-    from schemadiff.dialects.postgresql import PostgresqlRules
-    from schemadiff.sources import pg_convert
-    from schemadiff.sources.pg_queries import fetch_catalog, fetch_owned_sequences
+    from schemadiff.backends.postgresql import convert as pg_convert
+    from schemadiff.backends.postgresql.queries import fetch_catalog, fetch_owned_sequences
+    from schemadiff.backends.postgresql.rules import PostgresqlRules
 
     with pg.connect() as conn:
         default = conn.execute(sa.text("SELECT current_schema()")).scalar_one()

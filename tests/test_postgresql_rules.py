@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.postgresql import PostgresqlRules
-from schemadiff.snapshot import Enum, Identity
+from schemadiff.backends.postgresql.rules import PostgresqlRules
+from schemadiff.backends.registry import rules_for
+from schemadiff.snapshot.model import Enum, Identity
 from schemadiff.sources.metadata import inspect_metadata
 
 RULES = rules_for("postgresql")

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff import progress
+from schemadiff.cli import progress
 from tests.chainkit import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the command line with the progress line due at once (no one-second wait)
 NO_DELAY = (
-    "import schemadiff.progress as p; p.DEFAULT_DELAY = 0.0; "
-    "from schemadiff.cli import main; main()"
+    "import schemadiff.cli.progress as p; p.DEFAULT_DELAY = 0.0; "
+    "from schemadiff.cli.app import main; main()"
 )
 MODELS = """
 import time

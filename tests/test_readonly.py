@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from schemadiff.backends.readonly import read_only, read_version_rows
 from schemadiff.chain.versions import version_table
-from schemadiff.readonly import read_only, read_version_rows
 from tests.chainkit import run_cli
 from tests.checkkit import MODELS, execute, tables, unique_module
 

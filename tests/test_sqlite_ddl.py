@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.dialects.sqlite import SqliteRules
-from schemadiff.sources.sqlite import read_catalog
-from schemadiff.sources.sqlite_ddl import (
+from schemadiff.backends.sqlite.ddl import (
     DDLError,
     ForeignKeyDDL,
     parse_create_index,
     parse_create_table,
 )
-from schemadiff.sources.sqlite_tables import TableReader
+from schemadiff.backends.sqlite.reflect import read_catalog
+from schemadiff.backends.sqlite.rules import SqliteRules
+from schemadiff.backends.sqlite.tables import TableReader
 
 TRICKY = """CREATE TABLE "we ird" (
   [a b] TEXT UNIQUE ON CONFLICT IGNORE,

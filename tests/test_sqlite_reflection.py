@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fixtures.kitchen_sink import build
-from schemadiff.diff import compute_diff
-from schemadiff.snapshot import Computed, ForeignKey, IndexElement, Snapshot, Table
-from schemadiff.snapshot_io import dumps, loads
+from schemadiff.diff.engine import compute_diff
+from schemadiff.snapshot.io import dumps, loads
+from schemadiff.snapshot.model import Computed, ForeignKey, IndexElement, Snapshot, Table
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from schemadiff.verify_touches import TABLE, touches
+from schemadiff.verify.touches import TABLE, touches
 from tests.chainkit import Result, run_cli, version_rows, write_rev
 
 _counter = itertools.count()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemadiff import scratch
+from schemadiff.backends import scratch
 from tests.chainkit import Result, run_cli, write_rev
 
 _counter = itertools.count()

@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from schemadiff.autogen import render_bodies
+from schemadiff.backends.connect import mask_url, missing_sqlite_file
 from schemadiff.chain import migrate
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
-from schemadiff.config import Settings
-from schemadiff.connect import mask_url, missing_sqlite_file
-from schemadiff.diff import DiffResult
+from schemadiff.diff.engine import DiffResult
 from schemadiff.errors import RevisionError, UsageError
-from schemadiff.renderers.alembic_ops import Code
+from schemadiff.render.bodies import render_bodies
+from schemadiff.render.ops import Code
+from schemadiff.settings.config import Settings
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def autogenerate(
         settings = replace(settings, url="sqlite://")
     else:
         require_at_head(graph, migrate.current_rows(project, url))
-    from schemadiff.questioner import terminal_questioner
+    from schemadiff.cli.questioner import terminal_questioner
 
     compared = compare(settings, renames, questioner=terminal_questioner())
     result, db = compared.result, compared.target.snapshot

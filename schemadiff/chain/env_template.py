@@ -30,7 +30,7 @@ def _settings():
     """(url, version table, version table schema)."""
     x = context.get_x_argument(as_dictionary=True)
     try:
-        from schemadiff.config import load_settings
+        from schemadiff.settings.config import load_settings
     except ImportError:  # schemadiff is not installed: Alembic's own places only
         url = os.environ.get("SCHEMADIFF_URL") or os.environ.get("DATABASE_URL")
         url = x.get("url") or url or config.get_main_option("sqlalchemy.url")

@@ -79,7 +79,7 @@ class _Statements(io.StringIO):
 
 def describe(failure: Failure) -> str:
     """The one-line error message."""
-    from schemadiff.connect import driver_message
+    from schemadiff.backends.connect import driver_message
 
     step, script = failure.step, failure.step.script
     direction = "upgrade" if step.upgrade else "downgrade"

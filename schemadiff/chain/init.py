@@ -9,7 +9,7 @@ from schemadiff.chain.env_template import ALEMBIC_INI, ENV_PY
 from schemadiff.chain.project import TEMPLATE_NAME
 from schemadiff.chain.scripts import versions_dir
 from schemadiff.errors import UsageError
-from schemadiff.renderers.script import DEFAULT_TEMPLATE
+from schemadiff.render.script import DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)

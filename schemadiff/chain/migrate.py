@@ -14,16 +14,16 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff.backends.connect import connect, create_engine, mask_url, parse_url, server_version
+from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.plan import Plan, check_rows, downgrade_plan, stamp_rows, upgrade_plan
 from schemadiff.chain.project import Project
 from schemadiff.chain.runner import StepCallback, run_offline, run_online
 from schemadiff.chain.targets import resolve_destination
-from schemadiff.config import Settings
-from schemadiff.connect import connect, create_engine, mask_url, parse_url, server_version
-from schemadiff.dialects import rules_for
 from schemadiff.errors import MigrationFailed, UsageError
+from schemadiff.settings.config import Settings
 
 Planner = Callable[[RevisionGraph, tuple[str, ...], str], Plan]
 Notice = Callable[[str], None]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from schemadiff.chain.graph import RevisionGraph, load_graph
 from schemadiff.chain.scripts import versions_dir
-from schemadiff.config import Settings
 from schemadiff.errors import UsageError
+from schemadiff.settings.config import Settings
 
 TEMPLATE_NAME = "script.py.mako"
 

@@ -18,8 +18,8 @@ from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
 from schemadiff.chain.targets import resolve_destination, resolve_revision
 from schemadiff.errors import RevisionError, UsageError
-from schemadiff.renderers.alembic_ops import Code
-from schemadiff.renderers.script import RevisionHeader, render_script
+from schemadiff.render.ops import Code
+from schemadiff.render.script import RevisionHeader, render_script
 
 RESERVED = frozenset({"head", "heads", "base", "current"})
 _FORBIDDEN = re.compile(r"[\s@:,+\-'\"]")

@@ -23,10 +23,10 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff.backends.base import OfflineTarget
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
-from schemadiff.dialects.base import OfflineTarget
 from schemadiff.errors import MigrationFailed, RevisionError
 
 StepCallback = Callable[[Step], None]

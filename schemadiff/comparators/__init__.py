@@ -2,13 +2,13 @@
 
 ``run_comparators`` is the whole comparison, in a fixed order:
 
-1. filters (:mod:`schemadiff.filters`) on both snapshots;
-2. renames (:mod:`schemadiff.renames`), then the database snapshot seen with them applied;
+1. filters (:mod:`schemadiff.diff.filters`) on both snapshots;
+2. renames (:mod:`schemadiff.diff.renames`), then the database snapshot seen with them applied;
 3. the built-in comparators below, snapshot-level first, then per table pair;
 4. configured comparators (``options.comparators``) and ``schemadiff.comparators`` entry points;
 5. notices: what either source could not see, the database's objects no comparator covers
    (:mod:`.coverage`), NOT NULL columns that need a backfill;
-6. ordering (:func:`schemadiff.ordering.order_ops`).
+6. ordering (:func:`schemadiff.diff.ordering.order_ops`).
 
 Everything is keyed and sorted, so the result never depends on ``PYTHONHASHSEED``.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.comparators.check_constraints import compare_check_constraints
 from schemadiff.comparators.columns import compare_columns
 from schemadiff.comparators.comments import compare_table_comment
@@ -33,19 +34,18 @@ from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.foreign_keys import compare_foreign_keys, same_foreign_key
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
-from schemadiff.comparators.rewrite import apply_renames
 from schemadiff.comparators.schemas import compare_schemas
 from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables, table_pairs
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
-from schemadiff.dialects import rules_for
-from schemadiff.diff import CompareOptions, DiffResult, Notice
-from schemadiff.filters import apply_filters
+from schemadiff.diff.engine import CompareOptions, DiffResult, Notice
+from schemadiff.diff.filters import apply_filters
+from schemadiff.diff.ordering import order_ops
+from schemadiff.diff.renames import plan_renames
+from schemadiff.diff.rewrite import apply_renames
 from schemadiff.ops import AddColumn, Op, qualified
-from schemadiff.ordering import order_ops
-from schemadiff.plugins import PluginError, callable_name, entry_point_comparators
-from schemadiff.renames import plan_renames
-from schemadiff.snapshot import Snapshot, Table
+from schemadiff.settings.plugins import PluginError, callable_name, entry_point_comparators
+from schemadiff.snapshot.model import Snapshot, Table
 
 __all__ = [
     "SNAPSHOT_COMPARATORS",
@@ -168,7 +168,7 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
         if not isinstance(item, (Op, Notice)):
             raise PluginError(
                 f"comparator {name} yielded a {type(item).__name__}; "
-                "a comparator must yield schemadiff.ops.Op or schemadiff.diff.Notice objects"
+                "a comparator must yield schemadiff.ops.Op or schemadiff.diff.engine.Notice objects"
             )
     return produced
 

@@ -1,6 +1,7 @@
 """Check constraints, matched by name or (for unnamed ones) by canonical expression.
 
-Expressions are canonical SQL (see :mod:`schemadiff.sqlexpr`), so spelling differences between
+Expressions are canonical SQL (see :mod:`schemadiff.canonical.sqlexpr`), so spelling differences
+between
 the catalog and the compiled model are gone; a changed expression, a changed name and a name the
 models give an unnamed check are each a drop plus an add.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.matching import collapse_sides, match
 from schemadiff.ops import AddCheckConstraint, DropCheckConstraint
-from schemadiff.snapshot import CheckConstraint
+from schemadiff.snapshot.model import CheckConstraint
 
 
 def _structure(check: CheckConstraint) -> str:

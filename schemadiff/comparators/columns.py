@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.comparators.context import CompareContext, Item, TablePair
-from schemadiff.dialects import rules_for
-from schemadiff.diff import Notice
+from schemadiff.diff.engine import Notice
 from schemadiff.ops import AddColumn, AlterColumn, DropColumn
 from schemadiff.ops.column_ops import ALTERABLE
-from schemadiff.snapshot import Column
+from schemadiff.snapshot.model import Column
 
 
 def compare_columns(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from schemadiff.diff import CompareOptions, Notice
+from schemadiff.diff.engine import CompareOptions, Notice
 from schemadiff.ops import Op, qualified
-from schemadiff.snapshot import Snapshot, Table
+from schemadiff.snapshot.model import Snapshot, Table
 
 #: What a comparator yields.
 Item = Op | Notice

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from schemadiff.diff import Notice
-from schemadiff.snapshot import DbObject
+from schemadiff.diff.engine import Notice
+from schemadiff.snapshot.model import DbObject
 
 #: the order of kinds in the summary; kinds not listed follow, alphabetically
 _ORDER = (

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.enum_ops import insert_position
-from schemadiff.snapshot import Enum, Snapshot
+from schemadiff.snapshot.model import Enum, Snapshot
 
 #: (schema, table, column, server default SQL or None) of a column using an enum type
 EnumColumn = tuple[str | None, str, str, str | None]

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterator
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.matching import collapse_sides, match
 from schemadiff.ops import AddForeignKey, DropForeignKey
-from schemadiff.snapshot import ForeignKey
+from schemadiff.snapshot.model import ForeignKey
 
 
 def structure(fk: ForeignKey) -> Hashable:

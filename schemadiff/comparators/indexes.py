@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.ops import CreateIndex, DropIndex
-from schemadiff.snapshot import Index
+from schemadiff.snapshot.model import Index
 
 
 def compare_indexes(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.ops import AddAutoincrement, AddPrimaryKey, DropAutoincrement, DropPrimaryKey
-from schemadiff.snapshot import PrimaryKey
+from schemadiff.snapshot.model import PrimaryKey
 
 
 def compare_primary_key(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:

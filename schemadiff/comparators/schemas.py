@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
-from schemadiff.diff import Notice
+from schemadiff.diff.engine import Notice
 from schemadiff.ops import CreateSchema
-from schemadiff.snapshot import Snapshot
+from schemadiff.snapshot.model import Snapshot
 
 
 def covered_schemas(snapshot: Snapshot) -> set[str]:

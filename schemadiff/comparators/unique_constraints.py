@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.matching import match
 from schemadiff.ops import AddUniqueConstraint, DropUniqueConstraint
-from schemadiff.snapshot import UniqueConstraint
+from schemadiff.snapshot.model import UniqueConstraint
 
 
 def _structure(uq: UniqueConstraint) -> tuple[str, ...]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from schemadiff.canonical.typeorder import is_widening
 from schemadiff.lint.actions import Action
 from schemadiff.lint.rules import Hit
 from schemadiff.lint.state import RevisionContext
-from schemadiff.typeorder import is_widening
 
 
 def qualified(schema: str | None, name: str | None) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from schemadiff.canonical.typeorder import split_type
 from schemadiff.lint.actions import Action
 from schemadiff.lint.destructive import column_ref, qualified
 from schemadiff.lint.rules import Hit
 from schemadiff.lint.state import RevisionContext
-from schemadiff.typeorder import split_type
 
 _TIME_TYPES = ("timestamp", "timestamptz", "time", "timetz", "interval")
 

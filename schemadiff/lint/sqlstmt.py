@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import sqlglot
 from sqlglot import exp
 
-from schemadiff.dialects import rules_for
+from schemadiff.backends.registry import rules_for
 from schemadiff.lint.actions import Action, ColumnInfo
 from schemadiff.lint.typeeval import TypeInfo
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultDialect
 
-from schemadiff.dialects import rules_for
+from schemadiff.backends.registry import rules_for
 
 #: names a script may use without importing them explicitly (the usual template imports)
 DEFAULT_NAMES: dict[str, str] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from schemadiff.canonical.typeorder import is_widening
 from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import Column, Identity
-from schemadiff.typeorder import is_widening
+from schemadiff.snapshot.model import Column, Identity
 
 #: Attributes of a column that ``AlterColumn`` can change, in report order.
 ALTERABLE = (

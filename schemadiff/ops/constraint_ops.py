@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+from schemadiff.snapshot.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
 
 
 def _cols(columns: tuple[str, ...]) -> str:

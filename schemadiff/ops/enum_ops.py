@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import Enum
+from schemadiff.snapshot.model import Enum
 
 
 @dataclass(frozen=True)

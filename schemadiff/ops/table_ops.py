@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemadiff.ops.base import Op, Phase, qualified
-from schemadiff.snapshot import Table
+from schemadiff.snapshot.model import Table
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection, Engine
 
 from schemadiff.perf import gc_paused, quick_thread_switches
-from schemadiff.snapshot import Snapshot
+from schemadiff.snapshot.model import Snapshot
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
 #: SQLAlchemy dialect name -> module with ``reflect(conn, schemas) -> Snapshot``
 _REFLECTORS = {
-    "postgresql": "schemadiff.sources.postgresql",
-    "mysql": "schemadiff.sources.mysql",
-    "mariadb": "schemadiff.sources.mysql",
-    "sqlite": "schemadiff.sources.sqlite",
+    "postgresql": "schemadiff.backends.postgresql.reflect",
+    "mysql": "schemadiff.backends.mysql.reflect",
+    "mariadb": "schemadiff.backends.mysql.reflect",
+    "sqlite": "schemadiff.backends.sqlite.reflect",
 }
 
 

@@ -1,7 +1,7 @@
 """Build a Snapshot from SQLAlchemy ``MetaData``, compiled for the target dialect.
 
 Types, defaults and expressions are compiled by SQLAlchemy for the same backend the database runs
-on, then put through that backend's :class:`~schemadiff.dialects.base.DialectRules`, exactly like
+on, then put through that backend's :class:`~schemadiff.backends.base.DialectRules`, exactly like
 the reflected side. Naming conventions are applied the way ``create_all`` applies them, and rename
 hints are read from ``Table.info`` / ``Column.info`` (``{"renamed_from": "old_name"}``).
 """
@@ -28,10 +28,10 @@ from sqlalchemy.sql.schema import (
     UniqueConstraint as SAUnique,
 )
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.base import DialectRules, own_options, type_key
+from schemadiff.backends.base import DialectRules, own_options, type_key
+from schemadiff.backends.registry import rules_for
 from schemadiff.perf import without_gc
-from schemadiff.snapshot import (
+from schemadiff.snapshot.model import (
     CheckConstraint,
     Column,
     Computed,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemadiff.diff import CompareOptions, DiffResult, compute_diff
-from schemadiff.snapshot import Column, ColumnType, Index, IndexElement, Snapshot, Table
+from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.snapshot.model import Column, ColumnType, Index, IndexElement, Snapshot, Table
 
 
 def col(name: str, type_: str = "integer", **kw: Any) -> Column:
@@ -44,8 +44,8 @@ def messages(result: DiffResult, level: str | None = None) -> list[str]:
 
 def limited_dialect(monkeypatch: Any, *features: str) -> str:
     """Register rules for a test dialect that reports only ``features``; returns its name."""
-    from schemadiff import dialects
-    from schemadiff.dialects.base import DialectRules
+    from schemadiff.backends import registry as dialects
+    from schemadiff.backends.base import DialectRules
 
     class Limited(DialectRules):
         pass

@@ -12,8 +12,8 @@ from schemadiff.chain.graph import load_graph
 from schemadiff.chain.script_head import head_of, scan_head
 from schemadiff.chain.scripts import Script, load_scripts, parse_source, parse_whole
 from schemadiff.errors import RevisionError
-from schemadiff.renderers.alembic_ops import Code
-from schemadiff.renderers.script import RevisionHeader, render_script
+from schemadiff.render.ops import Code
+from schemadiff.render.script import RevisionHeader, render_script
 from tests.chainkit import REV_TEMPLATE
 
 PATH = Path("/versions/x_rev.py")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from schemadiff.ops import AddColumn, AlterColumn, DropColumn
-from schemadiff.snapshot import Column, Computed, Identity
+from schemadiff.snapshot.model import Column, Computed, Identity
 from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 

@@ -18,7 +18,13 @@ from schemadiff.ops import (
     DropUniqueConstraint,
     Op,
 )
-from schemadiff.snapshot import CheckConstraint, ForeignKey, PrimaryKey, Table, UniqueConstraint
+from schemadiff.snapshot.model import (
+    CheckConstraint,
+    ForeignKey,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+)
 from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 COLS = (col("id", nullable=False), col("a"), col("b"))

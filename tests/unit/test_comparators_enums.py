@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemadiff.ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
-from schemadiff.snapshot import Enum
+from schemadiff.snapshot.model import Enum
 from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 MOOD = Enum("mood", ("sad", "ok", "happy"))

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from schemadiff.ops import CreateIndex, DropIndex
-from schemadiff.snapshot import Index, IndexElement
+from schemadiff.snapshot.model import Index, IndexElement
 from tests.unit.builders import col, diff, index, kinds, limited_dialect, messages, snap, table
 
 COLS = (col("id"), col("a"), col("b"))

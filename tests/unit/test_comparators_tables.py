@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemadiff.ops import CreateSchema, CreateTable, DropSchema, DropTable
-from schemadiff.snapshot import Column, ColumnType, PrimaryKey
+from schemadiff.snapshot.model import Column, ColumnType, PrimaryKey
 from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from schemadiff import snapshot_io
 from schemadiff.comparators.coverage import coverage_notice, summary
-from schemadiff.diff import CompareOptions, compute_diff
-from schemadiff.snapshot import DbObject, Snapshot
+from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.snapshot import io as snapshot_io
+from schemadiff.snapshot.model import DbObject, Snapshot
 
 
 def test_counts_per_kind_in_a_fixed_order() -> None:

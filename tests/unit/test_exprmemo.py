@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from schemadiff import exprmemo
+from schemadiff.canonical import memo as exprmemo
 
 _PROBE = """
 import sys
-from schemadiff.sqlexpr import canonical_sql
-from schemadiff.dialects.mysql import MysqlRules
+from schemadiff.canonical.sqlexpr import canonical_sql
+from schemadiff.backends.mysql.rules import MysqlRules
 mysql = MysqlRules()
 print(canonical_sql("((age >= 0))", "postgresql"), canonical_sql("now()", "mysql"))
 print(mysql.canonical_expression("_utf8mb4'a' = `b`"), mysql.canonical_default("now()"))
@@ -110,7 +110,7 @@ def test_a_change_to_any_module_starts_a_new_memo_file(tmp_path: Path, module: s
     target = copy / module
     assert target.exists()
     target.write_text(target.read_text() + "\n# another rule\n")
-    code = "from schemadiff.exprmemo import fingerprint; print(fingerprint())"
+    code = "from schemadiff.canonical.memo import fingerprint; print(fingerprint())"
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
@@ -175,7 +175,7 @@ def test_a_run_whose_code_changed_meanwhile_writes_nothing(
 
 
 _SESSION_TEST = """
-from schemadiff.sqlexpr import canonical_sql
+from schemadiff.canonical.sqlexpr import canonical_sql
 
 
 def test_canonicalizes() -> None:

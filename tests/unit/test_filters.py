@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from schemadiff.snapshot import ForeignKey, Table, UniqueConstraint
+from schemadiff.snapshot.model import ForeignKey, Table, UniqueConstraint
 from tests.unit.builders import col, diff, index, kinds, snap, table
 
 

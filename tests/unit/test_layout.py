@@ -3,7 +3,7 @@
 Every shape the renderers produce (golden cases both ways, kitchen sinks created and dropped,
 benchmark schemas created and changed, SQLite batch blocks) is rendered twice: black over the
 whole file, and black over the template only with the bodies laid out by
-:mod:`schemadiff.renderers.layout`. The two texts must be identical.
+:mod:`schemadiff.render.layout`. The two texts must be identical.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from bench.generate import build as bench_schema
 from fixtures.cases import all_cases
 from fixtures.kitchen_sink import build as kitchen_sink
-from schemadiff.autogen import render_bodies
-from schemadiff.diff import CompareOptions, compute_diff
-from schemadiff.renderers import script
-from schemadiff.renderers.layout import format_body
-from schemadiff.renderers.quotes import normalize_quotes
-from schemadiff.snapshot import Snapshot
+from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.render import script
+from schemadiff.render.bodies import render_bodies
+from schemadiff.render.layout import format_body
+from schemadiff.render.quotes import normalize_quotes
+from schemadiff.snapshot.model import Snapshot
 from schemadiff.sources.metadata import inspect_metadata
 
 DRIVERS = {

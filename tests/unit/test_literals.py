@@ -1,11 +1,12 @@
-"""Literal defaults cast to the column's type family, per backend (schemadiff.dialects.literals)."""
+"""Literal defaults cast to the column's type family, per backend
+(schemadiff.canonical.literals)."""
 
 from __future__ import annotations
 
 import pytest
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.literals import interval_text, interval_value
+from schemadiff.backends.registry import rules_for
+from schemadiff.canonical.literals import interval_text, interval_value
 
 
 @pytest.mark.parametrize(

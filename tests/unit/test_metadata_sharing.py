@@ -11,8 +11,8 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
 from fixtures import kitchen_sink
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.base import type_key
+from schemadiff.backends.base import type_key
+from schemadiff.backends.registry import rules_for
 from schemadiff.sources.metadata import _Builder, _column_key, inspect_metadata
 
 DIALECTS: dict[str, Dialect] = {

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.mysql_script_types import script_default
-from schemadiff.renderers.python_types import from_canonical
-from schemadiff.snapshot import Column, ColumnType
+from schemadiff.backends.mysql.script_types import script_default
+from schemadiff.backends.registry import rules_for
+from schemadiff.render.python_types import from_canonical
+from schemadiff.snapshot.model import Column, ColumnType
 
 
 @pytest.mark.parametrize(

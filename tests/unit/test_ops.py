@@ -7,7 +7,7 @@ import json
 import pytest
 
 from schemadiff import ops as O
-from schemadiff.snapshot import (
+from schemadiff.snapshot.model import (
     CheckConstraint,
     Computed,
     Enum,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from schemadiff.diff.ordering import order_ops
 from schemadiff.ops import (
     AddColumn,
     AddEnumValue,
@@ -22,8 +23,7 @@ from schemadiff.ops import (
     RenameColumn,
     RenameTable,
 )
-from schemadiff.ordering import order_ops
-from schemadiff.snapshot import Enum, ForeignKey, Table
+from schemadiff.snapshot.model import Enum, ForeignKey, Table
 from tests.unit.builders import col, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def test_fk_leaning_on_a_dropped_or_added_key_is_split() -> None:
     """A dropped table's FK to a key this migration drops goes before the key; a created
     table's FK to a key this migration adds comes after it (Alembic's naming-convention case)."""
     from schemadiff.ops import AddPrimaryKey, DropPrimaryKey
-    from schemadiff.snapshot import PrimaryKey
+    from schemadiff.snapshot.model import PrimaryKey
 
     old_key = DropPrimaryKey(None, "b", PrimaryKey(("id",), "db_b_pk"))
     new_key = AddPrimaryKey(None, "b", PrimaryKey(("id",), "pk_b"))
@@ -142,8 +142,8 @@ def test_enum_values_keep_their_planned_order() -> None:
 
 SCRIPT = """
 import json
-from schemadiff.diff import CompareOptions, compute_diff
-from schemadiff.snapshot import *
+from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.snapshot.model import *
 def t(name, *refs, schema=None):
     fks = tuple(ForeignKey((r + "_id",), None, r, ("id",)) for r in refs)
     ids = ("id",) + tuple(r + "_id" for r in refs)

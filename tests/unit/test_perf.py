@@ -64,7 +64,7 @@ def test_console_script_freezes_what_lives_before_exiting() -> None:
     output written before is flushed, and the exit code is the command's."""
     code = (
         "import gc, sys\n"
-        "import schemadiff.cli as cli\n"
+        "import schemadiff.cli.app as cli\n"
         "cli.run = lambda: (print('out', end=''), 3)[1]\n"
         "try:\n"
         "    cli.main()\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.postgresql_casts import cast_type, plan_type_change
-from schemadiff.typeorder import is_widening
+from schemadiff.backends.postgresql.casts import cast_type, plan_type_change
+from schemadiff.backends.registry import rules_for
+from schemadiff.canonical.typeorder import is_widening
 
 
 @pytest.mark.parametrize(

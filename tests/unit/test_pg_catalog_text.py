@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.dialects import postgresql
 
-from schemadiff.dialects import rules_for
-from schemadiff.dialects.postgresql import PostgresqlRules
-from schemadiff.sources import pg_convert
-from schemadiff.sources.pg_queries import ConstraintRow
-from schemadiff.sources.pg_types import catalog_type, sa_type
+from schemadiff.backends.postgresql import convert as pg_convert
+from schemadiff.backends.postgresql.queries import ConstraintRow
+from schemadiff.backends.postgresql.rules import PostgresqlRules
+from schemadiff.backends.postgresql.types import catalog_type, sa_type
+from schemadiff.backends.registry import rules_for
 
 DIALECT = postgresql.dialect()
 

@@ -7,7 +7,7 @@ import time
 
 import sqlalchemy as sa
 
-from schemadiff.progress import progress
+from schemadiff.cli.progress import progress
 
 
 class _Terminal(io.StringIO):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import time
 
-from schemadiff.progress import Progress, progress, suppressed
+from schemadiff.cli.progress import Progress, progress, suppressed
 
 ERASE = "\x1b[2K"  # rich's "erase line", written when the transient line goes away
 

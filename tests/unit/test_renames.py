@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemadiff.ops import AlterColumn, RenameColumn, RenameTable
-from schemadiff.snapshot import (
+from schemadiff.snapshot.model import (
     CheckConstraint,
     Column,
     ColumnType,

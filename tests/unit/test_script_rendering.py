@@ -9,10 +9,10 @@ from sqlalchemy.dialects import postgresql
 
 from fixtures.cases.custom_type.types import EmailAddress
 from schemadiff import ops as O
-from schemadiff.autogen import render_bodies
-from schemadiff.diff import DiffResult
-from schemadiff.renderers.script import RevisionHeader, render_script
-from schemadiff.snapshot import Column, ColumnType, Snapshot, Table, UniqueConstraint
+from schemadiff.diff.engine import DiffResult
+from schemadiff.render.bodies import render_bodies
+from schemadiff.render.script import RevisionHeader, render_script
+from schemadiff.snapshot.model import Column, ColumnType, Snapshot, Table, UniqueConstraint
 from schemadiff.sources.metadata import inspect_metadata
 
 
@@ -95,7 +95,7 @@ def test_index_elements_render_in_create_index_grammar() -> None:
 
 
 def test_index_expression_parentheses() -> None:
-    from schemadiff.dialects import rules_for
+    from schemadiff.backends.registry import rules_for
 
     pg, sqlite = rules_for("postgresql"), rules_for("sqlite")
     assert pg.index_expression_sql("ff + 3") == "(ff + 3)"

@@ -19,9 +19,9 @@ import pytest
 import sqlglot
 from sqlglot.dialects.sqlite import SQLite
 
-from schemadiff.sources import sqlite_lexer
-from schemadiff.sources.sqlite_ddl import parse_create_index, parse_create_table
-from schemadiff.sources.sqlite_lexer import (
+from schemadiff.backends.sqlite import lexer as sqlite_lexer
+from schemadiff.backends.sqlite.ddl import parse_create_index, parse_create_table
+from schemadiff.backends.sqlite.lexer import (
     Lexicon,
     Tok,
     build_trie,
@@ -29,7 +29,7 @@ from schemadiff.sources.sqlite_lexer import (
     fast_tokens,
     sqlglot_tokens,
 )
-from schemadiff.sources.sqlite_tokens import DDLError, Reader, split_commas, tokenize
+from schemadiff.backends.sqlite.tokens import DDLError, Reader, split_commas, tokenize
 
 #: statements the fast reader reads itself (each one real SQLite DDL or a piece of it)
 FAST = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemadiff.dialects.sqlite import SqliteRules, type_affinity
-from schemadiff.snapshot import Column, ColumnType, Computed
+from schemadiff.backends.sqlite.rules import SqliteRules, type_affinity
+from schemadiff.snapshot.model import Column, ColumnType, Computed
 
 RULES = SqliteRules()
 

@@ -11,7 +11,7 @@ import sys
 _RACE = """
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from schemadiff.sqlexpr import canonical_sql
+from schemadiff.canonical.sqlexpr import canonical_sql
 sys.setswitchinterval(1e-6)
 with ThreadPoolExecutor(2) as pool:
     runs = [pool.submit(canonical_sql, "CURRENT_TIMESTAMP", d) for d in ("sqlite", "postgresql")]
@@ -29,7 +29,7 @@ def _run(code: str) -> str:
 
 def test_importing_sqltree_builds_the_generator_dispatch() -> None:
     code = (
-        "import schemadiff.sqltree\n"
+        "import schemadiff.canonical.sqltree\n"
         "from sqlglot import exp\n"
         "from sqlglot.generator import _DISPATCH_CACHE\n"
         "print(any(exp.CurrentTimestamp in d for d in _DISPATCH_CACHE.values()))"

@@ -1,0 +1,1 @@
+"""MySQL and MariaDB: rules, catalog queries, reflection and type conversion."""

@@ -1,0 +1,1 @@
+"""PostgreSQL: rules, catalog queries, reflection and type conversion."""

@@ -1,0 +1,1 @@
+"""SQLite: rules, DDL lexer and parser, reflection."""

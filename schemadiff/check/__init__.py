@@ -1,0 +1,1 @@
+"""``check``: drift against models or a chain, with sources for each finding."""

@@ -1,0 +1,110 @@
+"""Checking one target: the database (or snapshot) against the models, or ``--against`` another
+database; drift labels from the chain; source locations for annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from schemadiff.check.result import CheckReport
+from schemadiff.cli.progress import Progress, progress
+from schemadiff.errors import SchemadiffError, UsageError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from schemadiff.check.sourcemap import Location
+    from schemadiff.diff.engine import DiffResult
+    from schemadiff.settings.config import Settings
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line asked for, beyond the settings."""
+
+    against: str | None = None
+    renames: tuple[Sequence[str], Sequence[str]] = ((), ())
+    classify: bool = True
+    #: find the models' source lines (``--format github``)
+    locate: bool = False
+
+
+def check_target(settings: Settings, name: str, options: CheckOptions) -> CheckReport:
+    """Check one target; errors are raised (the caller decides whether they end the run).
+    A slow check shows one progress line on a terminal, erased before the report is printed."""
+    with progress("Reflecting the database") as shown:
+        if options.against is not None:
+            return _against(settings, name, options, shown)
+        return _with_models(settings, name, options, shown)
+
+
+def _with_models(
+    settings: Settings, name: str, options: CheckOptions, shown: Progress
+) -> CheckReport:
+    from schemadiff.check.drift import classify
+    from schemadiff.pipeline import compare, require_metadata
+
+    wants_versions = options.classify and bool(settings.script_location)
+    compared = compare(settings, options.renames, versions=wants_versions)
+    target, result = compared.target, compared.result
+    metadata = require_metadata(settings)
+    drift = None
+    if options.classify:
+        shown.step("Classifying the changes (replaying the chain)")
+        drift = classify(settings, target, result, metadata, compared.models)
+    report = CheckReport(name, target.label, None, result, drift)
+    if options.locate:
+        shown.step("Finding the models' source lines")
+        locations, models_file = locate(settings, metadata, result)
+        report = replace(report, locations=locations, models_file=models_file)
+    return report
+
+
+def failed_target(settings: Settings, name: str, exc: BaseException) -> CheckReport:
+    """A target that could not be checked, its URL masked and the reason in one line."""
+    from schemadiff.backends.connect import driver_message, mask_url, scrub
+
+    database = mask_url(settings.url) if settings.url else "(no database configured)"
+    message = str(exc) if isinstance(exc, SchemadiffError) else driver_message(exc)
+    return CheckReport(name, database, error=scrub(" ".join(message.split())))
+
+
+def locate(
+    settings: Settings, metadata: sa.MetaData, result: DiffResult
+) -> tuple[tuple[Location | None, ...], Location | None]:
+    """Where the models define what each change is about, and the models' file."""
+    from schemadiff.check.sourcemap import SourceMap
+
+    source = SourceMap(metadata, settings.metadata)
+    return tuple(source.locate(op) for op in result.ops), source.fallback
+
+
+def _against(settings: Settings, name: str, options: CheckOptions, shown: Progress) -> CheckReport:
+    """``--db A --against B``: B (a database or snapshot) is the wanted state; no models."""
+    from schemadiff.check.drift import unclassified
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.pipeline import _restrict, compare_options, reflect_target
+
+    current = reflect_target(settings, None)
+    wanted = reflect_target(replace(settings, url=options.against), None)
+    if _family(current.snapshot.dialect) != _family(wanted.snapshot.dialect):
+        raise UsageError(
+            f"cannot compare a {current.snapshot.dialect} database with a "
+            f"{wanted.snapshot.dialect} one ({current.label} --against {wanted.label}); "
+            "compare databases of the same kind"
+        )
+    snapshot, skipped = _restrict(wanted.snapshot, current.covered)
+    compare = compare_options(settings, None, options.renames)
+    shown.step("Comparing")
+    result = compute_diff(current.snapshot, snapshot, compare)
+    if skipped:
+        result = replace(result, notices=tuple(result.notices) + skipped)
+    drift = None
+    if options.classify and result.ops:
+        drift = unclassified(result, "--against compares two databases (the chain is not used)")
+    return CheckReport(name, current.label, wanted.label, result, drift)
+
+
+def _family(dialect: str) -> str:
+    return "mysql" if dialect in ("mysql", "mariadb") else dialect

@@ -1,0 +1,223 @@
+"""The ``schemadiff`` command line (typer): ``diff``, ``check`` and ``snapshot``.
+
+Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration or connection
+error. Errors are one ``error: ...`` line on stderr, without a traceback unless ``--debug``, and
+never show a password. SQLAlchemy, drivers and the engine are imported inside the commands so that
+``schemadiff --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from schemadiff.cli.commands.chain import register as register_chain_commands
+from schemadiff.cli.commands.check import register as register_check_command
+from schemadiff.cli.commands.lint import register as register_lint_command
+from schemadiff.cli.commands.verify import register as register_verify_command
+from schemadiff.cli.options import (
+    DbOpt,
+    ExcludeOpt,
+    MetadataOpt,
+    RenameColumnOpt,
+    RenameTableOpt,
+    SchemaOpt,
+)
+from schemadiff.cli.runner import STATE, cli_settings, run_app
+
+if TYPE_CHECKING:
+    from schemadiff.diff.engine import DiffResult
+    from schemadiff.pipeline import Compared
+    from schemadiff.settings.config import Settings
+
+app = typer.Typer(
+    name="schemadiff",
+    help="Compare a database with your SQLAlchemy models (and write migrations).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DIFF_FORMATS = ("text", "json", "sql", "python")
+
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="Output format: text or json (diff also: sql, python).",
+    ),
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from schemadiff import __version__
+
+        typer.echo(f"schemadiff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="PATH",
+            help="Config file (TOML, or an alembic.ini).",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "-n",
+            "--name",
+            metavar="ENV",
+            help="Named environment from the config.",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Compare a database with your SQLAlchemy models (and write migrations)."""
+    STATE.config, STATE.name, STATE.debug = config, name, debug or STATE.debug
+
+
+@app.command()
+def diff(
+    db: DbOpt = None,
+    metadata: MetadataOpt = None,
+    output_format: FormatOpt = "text",
+    schema: SchemaOpt = None,
+    exclude_table: ExcludeOpt = None,
+    rename_table: RenameTableOpt = None,
+    rename_column: RenameColumnOpt = None,
+) -> None:
+    """Show what differs between the database and the models (exit 1 if anything does)."""
+    result = _compare(
+        output_format, db, metadata, schema, exclude_table, rename_table, rename_column
+    )
+    raise typer.Exit(0 if result.is_empty else 1)
+
+
+@app.command()
+def snapshot(
+    output: Annotated[
+        str, typer.Option("-o", "--output", metavar="FILE", help="File to write ('-' for stdout).")
+    ],
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+) -> None:
+    """Save the database's schema as a JSON snapshot (usable later as --db FILE)."""
+    from schemadiff.errors import SnapshotError
+    from schemadiff.pipeline import snapshot_target
+    from schemadiff.report.text import make_console
+    from schemadiff.snapshot import io as snapshot_io
+
+    settings = cli_settings(url=db, schemas=tuple(schema) if schema else None)
+    target = snapshot_target(settings)
+    if output == "-":
+        sys.stdout.write(snapshot_io.dumps(target.snapshot))
+        return
+    try:
+        snapshot_io.save(target.snapshot, output)
+    except OSError as exc:
+        raise SnapshotError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    n = len(target.snapshot.tables)
+    summary = f"wrote {output} ({n} table{'' if n == 1 else 's'}, {target.label})"
+    make_console().print(summary, markup=False)
+
+
+def _compare(
+    output_format: str,
+    db: str | None,
+    metadata: str | None,
+    schema: list[str] | None,
+    exclude_table: list[str] | None,
+    rename_table: list[str] | None,
+    rename_column: list[str] | None,
+) -> DiffResult:
+    """The body of ``diff``: returns the DiffResult after printing it."""
+    fmt = _check_format(output_format, DIFF_FORMATS)
+    settings = cli_settings(
+        url=db,
+        metadata=metadata,
+        schemas=tuple(schema) if schema else None,
+        exclude_tables=tuple(exclude_table) if exclude_table else None,
+    )
+    from schemadiff.pipeline import compare
+    from schemadiff.report.text import make_console, render_text
+
+    compared = compare(settings, (rename_table or (), rename_column or ()))
+    result = compared.result
+    if fmt == "json":
+        from schemadiff.report.json_report import render_json
+
+        sys.stdout.write(render_json(result))
+    elif fmt in ("sql", "python"):
+        sys.stdout.write(_migration_text(fmt, settings, compared))
+    else:
+        label = compared.target.label
+        render_text(result, make_console(), database=label, models=settings.metadata)
+    return result
+
+
+def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
+    """The migration that closes the difference: SQL for the target's dialect (offline, as
+    ``upgrade --sql`` would print it), or the ``upgrade()``/``downgrade()`` Python functions."""
+    from schemadiff.render.bodies import render_bodies
+
+    result, db = compared.result, compared.target.snapshot
+    bodies = render_bodies(result, db, compared.models, settings.render_as_batch)
+    if fmt == "sql":
+        from schemadiff.backends.registry import rules_for
+        from schemadiff.render.sql import render_sql
+
+        if not result.ops:
+            return ""
+        target = rules_for(result.dialect).offline_target(
+            settings.mysql_flavour, compared.target.dialect.name, db.server_version, lambda: None
+        )
+        return render_sql(bodies.upgrade, result.dialect, target)
+    from schemadiff.render.script import render_functions
+
+    return render_functions(bodies.upgrade, bodies.downgrade)
+
+
+def _check_format(value: str, allowed: tuple[str, ...]) -> str:
+    from schemadiff.errors import UsageError
+
+    fmt = value.strip().lower()
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {value!r}; use one of: {', '.join(allowed)}")
+    return fmt
+
+
+register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)
+register_check_command(app)  # check (check_cli.py)
+register_lint_command(app)  # lint (lint_cli.py)
+register_verify_command(app)  # verify (verify_cli.py)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (errors printed, never raised)."""
+    return run_app(app, argv)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from schemadiff.perf import spare_final_collection
+
+    code = run()
+    spare_final_collection()
+    sys.exit(code)

@@ -1,0 +1,393 @@
+"""The migration commands (``init``, ``revision``, ``upgrade``, ``downgrade``, ``current``,
+``history``, ``heads``, ``branches``, ``show``, ``stamp``, ``merge``), added to the main app by
+:func:`register`. Errors are raised as :class:`schemadiff.errors.SchemadiffError` and reported by
+the main command line as one line, exit code 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from schemadiff.cli.runner import cli_settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from schemadiff.chain.plan import Step
+    from schemadiff.chain.project import Project
+    from schemadiff.settings.config import Settings
+
+Db = Annotated[
+    str | None, typer.Option("--db", metavar="URL", help="Database URL.", show_default=False)
+]
+Metadata = Annotated[
+    str | None,
+    typer.Option(
+        "--metadata",
+        metavar="MOD:ATTR",
+        help="The models' MetaData as MODULE:ATTR.",
+        show_default=False,
+    ),
+]
+LockWait = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        help="Wait this long for another upgrade/downgrade/stamp on the database (default 60).",
+        show_default=False,
+    ),
+]
+Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show full details.")]
+Sql = Annotated[
+    bool, typer.Option("--sql", help="Print the SQL instead of running it (offline mode).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the migration commands to ``app``."""
+    commands = (init, revision, merge, upgrade, downgrade, current, history, heads, branches)
+    for fn in (*commands, show, stamp):
+        # ``downgrade -1`` (and a mistaken ``upgrade -1``): a step is an argument, not an
+        # unknown option; migrate.check_direction says which way each may go
+        settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
+        app.command(context_settings=settings)(fn)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def init(directory: Annotated[Path, typer.Argument(help="Folder for the migrations.")]) -> None:
+    """Create a migration environment (versions/, script.py.mako, env.py, alembic.ini)."""
+    from schemadiff.chain.init import init_project
+
+    result = init_project(directory)
+    console = _console()
+    for path in result.written:
+        console.print(f"wrote {_rel(path)}")
+    if result.existing_ini is not None:
+        console.print(
+            f"note: {_rel(result.existing_ini)} exists and was left as it is; point its "
+            f"script_location at {directory} if it should use this folder"
+        )
+
+
+def revision(
+    message: Annotated[
+        str, typer.Option("-m", "--message", metavar="MSG", help="What the revision does.")
+    ],
+    autogenerate: Annotated[
+        bool, typer.Option("--autogenerate", help="Compare the database with the models.")
+    ] = False,
+    rename_table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename-table", metavar="OLD=NEW", help="Table OLD was renamed to NEW (repeatable)."
+        ),
+    ] = None,
+    rename_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename-column",
+            metavar="TABLE.OLD=NEW",
+            help="Column OLD of TABLE was renamed to NEW (repeatable).",
+        ),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option("--head", metavar="REV", help="Revision the new one follows (default: head)."),
+    ] = None,
+    splice: Annotated[
+        bool, typer.Option("--splice", help="Allow --head to name a non-head (new branch).")
+    ] = False,
+    branch_label: Annotated[
+        list[str] | None,
+        typer.Option("--branch-label", metavar="LABEL", help="Label for a new branch."),
+    ] = None,
+    depends_on: Annotated[
+        list[str] | None,
+        typer.Option("--depends-on", metavar="REV", help="Revision this one depends on."),
+    ] = None,
+    rev_id: Annotated[
+        str | None, typer.Option("--rev-id", metavar="ID", help="Revision id (default: random).")
+    ] = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write a file even with nothing to change.")
+    ] = False,
+    db: Db = None,
+    metadata: Metadata = None,
+) -> None:
+    """Write a new revision file (empty, or --autogenerate from the models)."""
+    from schemadiff.chain.revision import RevisionRequest, revision_header, write_revision
+    from schemadiff.render.ops import Code
+
+    settings = cli_settings(url=db, metadata=metadata)
+    project = _project(settings)
+    graph = project.graph()
+    request = RevisionRequest(
+        message=message,
+        rev_id=rev_id,
+        head=head,
+        splice=splice,
+        branch_labels=tuple(branch_label or ()),
+        depends_on=tuple(depends_on or ()),
+    )
+    header = revision_header(graph, request)  # checks links before the (slower) comparison
+    upgrade_code = downgrade_code = Code()
+    console = _console()
+    if autogenerate:
+        from schemadiff.chain.autogen import autogenerate as run_autogenerate
+
+        found = run_autogenerate(
+            settings, project, graph, (rename_table or (), rename_column or ())
+        )
+        for note in found.notes:
+            _err(note)
+        _print_changes(found.result)
+        if found.result.is_empty and not allow_empty:
+            console.print("No changes detected")
+            return
+        upgrade_code, downgrade_code = found.upgrade, found.downgrade
+    path = write_revision(project, header, upgrade_code, downgrade_code)
+    console.print(f"wrote {_rel(path)}")
+
+
+def merge(
+    revisions: Annotated[list[str], typer.Argument(help="Revisions to join, or 'heads'.")],
+    message: Annotated[
+        str, typer.Option("-m", "--message", metavar="MSG", help="What the merge is.")
+    ],
+    rev_id: Annotated[
+        str | None, typer.Option("--rev-id", metavar="ID", help="Revision id.")
+    ] = None,
+    branch_label: Annotated[
+        list[str] | None,
+        typer.Option("--branch-label", metavar="LABEL", help="Label for the merged branch."),
+    ] = None,
+) -> None:
+    """Write a merge revision joining several heads (e.g. 'merge heads -m "join"')."""
+    from schemadiff.chain.revision import merge_header, write_revision
+    from schemadiff.render.ops import Code
+
+    project = _project(cli_settings())
+    header = merge_header(project.graph(), revisions, message, rev_id, branch_label or ())
+    path = write_revision(project, header, Code(), Code())
+    _console().print(f"wrote {_rel(path)}")
+
+
+def upgrade(
+    target: Annotated[str, typer.Argument(help="head, heads, an id, +N, LABEL@head.")] = "head",
+    sql: Sql = False,
+    db: Db = None,
+    lock_timeout: LockWait = None,
+) -> None:
+    """Apply revisions up to TARGET (default: head)."""
+    _migrate(target, sql, db, upgrade=True, lock_timeout=lock_timeout)
+
+
+def downgrade(
+    target: Annotated[str, typer.Argument(help="-N, base, or an id (FROM:TO with --sql).")],
+    sql: Sql = False,
+    db: Db = None,
+    lock_timeout: LockWait = None,
+) -> None:
+    """Undo revisions down to TARGET."""
+    _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout)
+
+
+def current(verbose: Verbose = False, db: Db = None) -> None:
+    """Show the revision(s) the database is at."""
+    from schemadiff.backends.connect import mask_url
+    from schemadiff.chain import display, migrate
+    from schemadiff.pipeline import require_url
+
+    settings = cli_settings(url=db)
+    project = _project(settings)
+    url = require_url(settings)
+    rows = migrate.current_rows(project, url)
+    graph = project.graph()
+    if verbose:
+        _out(f"Current revision(s) for {mask_url(url)}:")
+    if not rows:
+        _err("no revision applied (the database is at base)")
+    for rev in rows:
+        _out(display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev))
+
+
+def history(
+    rev_range: Annotated[
+        str | None,
+        typer.Option("-r", "--rev-range", metavar="A:B", help="A:B, A: or :B.", show_default=False),
+    ] = None,
+    verbose: Verbose = False,
+    db: Db = None,
+) -> None:
+    """List the revisions, newest first (a tree when the chain has branches)."""
+    from schemadiff.chain import display
+
+    settings = cli_settings(url=db)
+    project = _project(settings)
+    graph = project.graph(quick=True)  # heads of files only: fast on long chains
+    rows: tuple[str, ...] = ()
+    if rev_range and any(_needs_database(end) for end in rev_range.split(":")):
+        from schemadiff.chain.migrate import current_rows
+        from schemadiff.pipeline import require_url
+
+        rows = current_rows(project, require_url(settings))
+    if graph.has_branches and not verbose and not rev_range:
+        _console().print(display.history_tree(graph))
+        return
+    for rev in display.history_revisions(graph, rev_range, rows):
+        _out(display.verbose_block(graph, rev) if verbose else display.short_line(graph, rev))
+
+
+def heads(verbose: Verbose = False) -> None:
+    """Show the head revision(s) of the chain."""
+    from schemadiff.chain import display
+
+    graph = _project(cli_settings()).graph(quick=True)
+    for rev in graph.heads:
+        _out(display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev))
+
+
+def branches(verbose: Verbose = False) -> None:
+    """Show where the chain splits into branches."""
+    from schemadiff.chain import display
+
+    graph = _project(cli_settings()).graph()
+    if verbose:
+        for rev in graph.branch_points:
+            _out(display.verbose_block(graph, rev))
+        return
+    for line in display.branch_lines(graph):
+        _out(line)
+
+
+def show(rev: Annotated[str, typer.Argument(help="A revision id, label or 'head'.")]) -> None:
+    """Show one revision in full."""
+    from schemadiff.chain import display
+    from schemadiff.chain.targets import resolve_destination
+
+    graph = _project(cli_settings()).graph()
+    for found in resolve_destination(graph, rev):
+        _out(display.verbose_block(graph, found))
+
+
+def stamp(
+    target: Annotated[str, typer.Argument(help="Revision to record (head, an id, base).")],
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Clear the version table first (even unknown ids).")
+    ] = False,
+    db: Db = None,
+    lock_timeout: LockWait = None,
+) -> None:
+    """Record TARGET in the version table without running any script."""
+    from schemadiff.chain import migrate
+    from schemadiff.pipeline import require_url
+
+    settings = cli_settings(url=db, lock_timeout=lock_timeout)
+    project = _project(settings)
+    before, after = migrate.stamp(
+        project,
+        require_url(settings),
+        target,
+        purge,
+        lock_timeout=settings.lock_timeout,
+        notice=_console().print,
+    )
+    _console().print(f"stamped: {migrate.describe_rows(before)} -> {migrate.describe_rows(after)}")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _migrate(
+    target: str, sql: bool, db: str | None, upgrade: bool, lock_timeout: float | None
+) -> None:
+    from schemadiff.chain.runner import importable
+    from schemadiff.pipeline import require_url
+
+    settings = cli_settings(url=db, lock_timeout=lock_timeout)
+    project = _project(settings)
+    url = require_url(settings)
+    with importable(settings.sys_path):
+        _run_migration(project, url, target, sql, upgrade, settings)
+
+
+def _run_migration(
+    project: Project, url: str, target: str, sql: bool, upgrade: bool, settings: Settings
+) -> None:
+    from schemadiff.chain import migrate
+
+    if sql:  # offline: no lock (there is no database to hold it on), no lock statement
+        migrate.offline(project, url, target, upgrade, sys.stdout, settings.mysql_flavour)
+        sys.stdout.flush()
+        return
+    console = _console()
+
+    def progress(step: Step) -> None:
+        verb = "upgrade" if step.upgrade else "downgrade"
+        console.print(f"Running {verb} {step.describe()}, {step.script.message}")
+
+    plan = migrate.migrate(
+        project,
+        url,
+        target,
+        upgrade,
+        progress,
+        lock_timeout=settings.lock_timeout,
+        notice=console.print,
+    )
+    if not plan.steps:
+        console.print(f"nothing to do: the database is at {migrate.describe_rows(plan.rows_after)}")
+    else:
+        console.print(f"the database is now at {migrate.describe_rows(plan.rows_after)}")
+
+
+def _needs_database(end: str) -> bool:
+    """``current`` and bare relative steps (``-2``) in a history range are read from the db."""
+    end = end.strip()
+    return end == "current" or (end[:1] in "+-" and end[1:].isdigit())
+
+
+def _print_changes(result: Any) -> None:
+    from schemadiff.report.text import change_line, notice_line, sort_notices
+
+    console = _console(markup=True)
+
+    for op in result.ops:
+        console.print(change_line(op))
+    for notice in sort_notices(result.notices):
+        console.print(notice_line(notice))
+
+
+def _project(settings: Settings) -> Project:
+    from schemadiff.chain.project import project_from
+
+    return project_from(settings)
+
+
+def _console(markup: bool = False) -> Console:
+    """Plain lines by default: messages and paths are the user's text, never rich markup."""
+    from rich.console import Console
+
+    return Console(soft_wrap=True, highlight=False, markup=markup)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text.rstrip("\n") + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,2 @@
+"""The diff stage: options, results, the engine that runs the comparators, filters, renames,
+ordering."""

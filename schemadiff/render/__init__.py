@@ -1,0 +1,1 @@
+"""Migration code: ops to Alembic ``op.*`` calls, script files and offline SQL."""

@@ -1,0 +1,54 @@
+"""From a diff to script bodies: name unnamed constraints, reverse, render both directions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemadiff.diff.engine import DiffResult
+from schemadiff.diff.ordering import order_ops
+from schemadiff.diff.simulate import apply_in_place
+from schemadiff.perf import without_gc
+from schemadiff.render.naming import name_unnamed_constraints
+from schemadiff.render.ops import Code, RenderContext, render_ops
+from schemadiff.snapshot.model import Snapshot
+
+
+@dataclass(frozen=True)
+class ScriptBodies:
+    """The rendered ``upgrade()`` and ``downgrade()`` bodies of one migration."""
+
+    upgrade: Code
+    downgrade: Code
+
+
+def batch_enabled(render_as_batch: bool | str, dialect: str) -> bool:
+    """``"auto"`` turns batch mode on for SQLite only."""
+    if isinstance(render_as_batch, str):
+        return dialect == "sqlite" if render_as_batch == "auto" else render_as_batch == "true"
+    return render_as_batch
+
+
+@without_gc
+def render_bodies(
+    result: DiffResult,
+    db: Snapshot,
+    models: Snapshot,
+    render_as_batch: bool | str = "auto",
+) -> ScriptBodies:
+    """Upgrade (database -> models) and downgrade (back) bodies for ``result``."""
+    upgrade_ops = order_ops(name_unnamed_constraints(result.ops, result.dialect))
+    # the downgrade adds back what the upgrade drops: a constraint SQLite kept without a name
+    # comes back under a name too (batch mode adds constraints by name only)
+    downgrade_ops = order_ops(
+        name_unnamed_constraints([op.reverse() for op in upgrade_ops], result.dialect)
+    )
+    enums = {**db.enum_map(), **models.enum_map()}
+    batch = batch_enabled(render_as_batch, result.dialect)
+    before = db.table_map()
+    # the tables as the upgrade leaves them (with the names it gave), not as the models say
+    after = dict(before)
+    for op in upgrade_ops:
+        apply_in_place(after, op)
+    up_ctx = RenderContext(result.dialect, enums, batch, before)
+    down_ctx = RenderContext(result.dialect, enums, batch, after)
+    return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

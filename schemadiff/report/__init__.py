@@ -1,0 +1,1 @@
+"""Reports for people and CI: text, JSON, markdown, GitHub annotations."""

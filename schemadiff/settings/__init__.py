@@ -1,0 +1,2 @@
+"""Settings: alembic.ini, pyproject/schemadiff.toml, environment and flags; models loading;
+plugins."""

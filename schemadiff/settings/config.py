@@ -1,0 +1,353 @@
+"""Settings: where the database and the models are, and what to compare.
+
+Read in this order, later wins:
+
+1. ``alembic.ini`` in the current directory (``script_location``, ``sqlalchemy.url`` of
+   ``[alembic]``), so an existing Alembic project works without new configuration;
+2. ``--config FILE`` if given, else ``./schemadiff.toml`` (top-level keys), else
+   ``[tool.schemadiff]`` of ``./pyproject.toml``; a named environment (``-n NAME``) from
+   ``[tool.schemadiff.environments.NAME]`` overrides the base keys;
+3. the environment: ``SCHEMADIFF_URL``, else ``DATABASE_URL``;
+4. command-line flags.
+
+One exception: a named environment that sets ``url`` keeps it over the variables of layer 3
+(choosing ``-n NAME`` is explicit; a stray ``DATABASE_URL`` must not redirect it to another
+database, whose version table would then be read and written as the environment's).
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import importlib
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from schemadiff.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+URL_ENV_VARS = ("SCHEMADIFF_URL", "DATABASE_URL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The merged configuration. ``schemas`` None means "the default schema plus every schema the
+    models name"; ``sources`` lists what was read (shown with ``--debug``)."""
+
+    url: str | None = None
+    metadata: str | None = None
+    script_location: str | None = None
+    #: a server where schemadiff may create and drop scratch databases (replaying the chain)
+    scratch_url: str | None = None
+    schemas: tuple[str, ...] | None = None
+    version_table: str = "alembic_version"
+    exclude_tables: tuple[str, ...] = ()
+    include_object: str | None = None
+    include_name: str | None = None
+    compare_type: bool | str = True
+    compare_server_default: bool | str = True
+    comparators: tuple[str, ...] = ()
+    render_as_batch: bool | str = "auto"
+    #: the server offline MySQL-family SQL is for: "mariadb" or "mysql" (None: see README)
+    mysql_flavour: str | None = None
+    #: seconds upgrade/downgrade/stamp wait for another runner on the same database
+    lock_timeout: float = 60.0
+    environment: str | None = None
+    #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
+    sys_path: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+#: keys a config file may set (everything but the bookkeeping fields)
+KEYS: tuple[str, ...] = tuple(
+    f.name
+    for f in fields(Settings)
+    if f.name not in ("environment", "sys_path", "sources", "warnings")
+)
+_STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
+_STR_KEYS |= {"include_name", "scratch_url"}
+_LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
+_SECONDS_KEYS = {"lock_timeout"}
+_HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
+#: keys whose value may carry a password: errors about them never echo the value
+_SECRET_KEYS = {"url", "scratch_url"}
+_REFERENCE_KEYS = {"metadata", "include_object", "include_name"}
+#: keys whose value is one of a fixed set of words (module:attribute of the allowed ones,
+#: imported only when the key is set: the dialect modules load SQLAlchemy)
+_CHOICE_KEYS = {"mysql_flavour": "schemadiff.backends.mysql.flavour:FLAVOURS"}
+
+
+def load_settings(
+    *,
+    cwd: str | Path | None = None,
+    config_path: str | Path | None = None,
+    environment: str | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge every configuration layer; ``overrides`` are command-line values (None = not given)."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    env = os.environ if env is None else env
+    layers = _Layers()
+    explicit = Path(config_path) if config_path is not None else None
+    if explicit is not None and not explicit.is_absolute():
+        explicit = base / explicit
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} not found; check the --config path")
+    ini = explicit if explicit is not None and explicit.suffix == ".ini" else base / "alembic.ini"
+    if ini.is_file():
+        layers.add(str(ini.name), _read_alembic_ini(ini, base))
+    toml_file, table, label = _find_toml(base, explicit)
+    if toml_file is not None:
+        layers.add_file(label, table, environment)
+    elif environment is not None:
+        raise ConfigError(
+            f"unknown environment {environment!r}: no configuration file defines environments; "
+            "add [tool.schemadiff.environments.NAME] to pyproject.toml"
+        )
+    for var in URL_ENV_VARS:
+        if env.get(var) and not layers.environment_url:
+            layers.add(f"${var}", {"url": env[var]})
+            break
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if given:
+        layers.add("command line", _validate("the command line", given, layers))
+    return replace(
+        Settings(**layers.values),
+        environment=environment,
+        sources=tuple(layers.sources),
+        warnings=tuple(layers.warnings),
+    )
+
+
+def environment_names(
+    *, cwd: str | Path | None = None, config_path: str | Path | None = None
+) -> tuple[str, ...]:
+    """The names of the configured environments (``[tool.schemadiff.environments.*]``), sorted."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    explicit = Path(config_path) if config_path is not None else None
+    if explicit is not None and not explicit.is_absolute():
+        explicit = base / explicit
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file {explicit} not found; check the --config path")
+    _, table, _ = _find_toml(base, explicit)
+    envs = table.get("environments", {})
+    return tuple(sorted(envs)) if isinstance(envs, dict) else ()
+
+
+class _Layers:
+    """Accumulates values (later wins), their sources and warnings."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.sources: list[str] = []
+        self.warnings: list[str] = []
+        #: the chosen named environment sets ``url`` (it then wins over the URL variables)
+        self.environment_url = False
+
+    def add(self, label: str, values: Mapping[str, Any]) -> None:
+        self.values.update(values)
+        self.sources.append(label)
+
+    def add_file(self, label: str, table: Mapping[str, Any], environment: str | None) -> None:
+        raw_envs = table.get("environments", {})
+        if not isinstance(raw_envs, dict):
+            raise ConfigError(f"{label}: 'environments' must be a table of named tables")
+        base = {k: v for k, v in table.items() if k != "environments"}
+        self.add(label, _validate(label, base, self))
+        if environment is None:
+            return
+        if environment not in raw_envs:
+            known = ", ".join(sorted(raw_envs)) or "none defined"
+            raise ConfigError(
+                f"unknown environment {environment!r} (known in {label}: {known}); "
+                "pick one of those with -n/--name"
+            )
+        env_label = f"{label} environment {environment!r}"
+        chosen = raw_envs[environment]
+        if not isinstance(chosen, dict):
+            raise ConfigError(f"{env_label} must be a table of keys")
+        values = _validate(env_label, chosen, self)
+        self.environment_url = "url" in values
+        self.add(env_label, values)
+
+
+def _find_toml(base: Path, explicit: Path | None) -> tuple[Path | None, dict[str, Any], str]:
+    """The TOML file to read, the table holding our keys, and a label for messages."""
+    if explicit is not None and explicit.suffix != ".ini":
+        data = _read_toml(explicit)
+        section = data.get("tool", {}).get("schemadiff") if isinstance(data, dict) else None
+        if isinstance(section, dict):
+            return explicit, section, f"{explicit.name} [tool.schemadiff]"
+        return explicit, data, explicit.name
+    own = base / "schemadiff.toml"
+    if own.is_file():
+        data = _read_toml(own)
+        section = data.get("tool", {}).get("schemadiff")
+        if isinstance(section, dict):
+            return own, section, "schemadiff.toml [tool.schemadiff]"
+        return own, data, "schemadiff.toml"
+    pyproject = base / "pyproject.toml"
+    if pyproject.is_file():
+        section = _read_toml(pyproject).get("tool", {}).get("schemadiff")
+        if section is not None:
+            if not isinstance(section, dict):
+                raise ConfigError("pyproject.toml: [tool.schemadiff] must be a table")
+            return pyproject, section, "pyproject.toml [tool.schemadiff]"
+    return None, {}, ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} is not valid TOML ({exc}); fix the file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def _read_alembic_ini(path: Path, cwd: Path) -> dict[str, Any]:
+    parser = configparser.ConfigParser(defaults={"here": str(path.parent.resolve())})
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path.name} is not a valid ini file ({first}); fix the file") from exc
+    if not parser.has_section("alembic"):
+        return {}
+    values: dict[str, Any] = {}
+    for ini_key, key in (("script_location", "script_location"), ("sqlalchemy.url", "url")):
+        value = _ini_value(path, parser, ini_key)
+        if value:
+            values[key] = value
+    prepend = _ini_value(path, parser, "prepend_sys_path")
+    separator = _ini_value(path, parser, "path_separator")
+    if prepend:
+        values["sys_path"] = tuple(str(cwd / p) for p in _split_paths(path, prepend, separator))
+    return values
+
+
+def _ini_value(path: Path, parser: configparser.ConfigParser, key: str) -> str:
+    """``[alembic] key`` read as Alembic reads it (``%%`` is ``%``, ``%(here)s`` the folder).
+
+    A bad ``%`` is reported without the value or configparser's text, which quotes the value
+    from that ``%`` on: in ``sqlalchemy.url`` that is the rest of a URL-encoded password."""
+    try:
+        return parser.get("alembic", key, fallback="").strip()
+    except configparser.InterpolationError as exc:
+        raise ConfigError(
+            f"{path.name}: [alembic] {key} has a '%' that is neither '%%' nor '%(name)s' "
+            "(Alembic reads this file with %-interpolation); write each '%' of the value as "
+            "'%%', e.g. a URL-encoded '@' in a password as '%%40'"
+        ) from exc
+    except configparser.Error as exc:
+        raise ConfigError(f"{path.name}: cannot read [alembic] {key}; fix the section") from exc
+
+
+#: alembic.ini ``path_separator`` values, as Alembic reads them
+_SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
+
+
+def _split_paths(path: Path, value: str, separator: str) -> list[str]:
+    """``prepend_sys_path`` split as Alembic does (relative entries start at the current
+    directory, as under ``alembic upgrade``)."""
+    if not separator:  # Alembic's legacy splitting
+        return [p for p in re.split(r", *| +|:", value) if p]
+    if separator not in _SEPARATORS:
+        raise ConfigError(
+            f"{path.name}: path_separator {separator!r} is not one of "
+            f"{', '.join(_SEPARATORS)}; fix the [alembic] section"
+        )
+    return [p.strip() for p in value.split(_SEPARATORS[separator]) if p.strip()]
+
+
+def _validate(label: str, raw: Mapping[str, Any], layers: _Layers) -> dict[str, Any]:
+    """Check types and convert values; unknown keys become warnings, not errors."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in KEYS:
+            hint = difflib.get_close_matches(key, KEYS, n=1)
+            also = f"; did you mean {hint[0]!r}?" if hint else f" (known keys: {', '.join(KEYS)})"
+            layers.warnings.append(f"unknown key {key!r} in {label} ignored{also}")
+            continue
+        out[key] = _coerce(label, key, value)
+    return out
+
+
+def _shown(key: str, value: Any) -> str:
+    """``value`` for an error message; only its type for keys that may hold a secret (a URL)."""
+    if key in _SECRET_KEYS:
+        return f"a {type(value).__name__} (value not shown: it may hold a password)"
+    return repr(value)
+
+
+def _coerce(label: str, key: str, value: Any) -> Any:
+    where = f"{label}: {key!r}"
+    if key in _STR_KEYS:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a non-empty string, got {_shown(key, value)}")
+        if key in _REFERENCE_KEYS:
+            _check_reference(where, value)
+        return value.strip()
+    if key in _LIST_KEYS:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+        if key == "comparators":
+            for item in items:
+                _check_reference(where, item)
+        return tuple(items)
+    if key in _CHOICE_KEYS:
+        module, _, attr = _CHOICE_KEYS[key].partition(":")
+        allowed: tuple[str, ...] = getattr(importlib.import_module(module), attr)
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            choices = " or ".join(repr(a) for a in allowed)
+            raise ConfigError(f"{where} must be {choices}, got {value!r}")
+        return value.strip().lower()
+    if key in _SECONDS_KEYS:
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ConfigError(f"{where} must be a number of seconds") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ConfigError(f"{where} must be a number of seconds (0 or more)")
+        if value > 86400:
+            raise ConfigError(f"{where} must be at most 86400 seconds (a day)")
+        return float(value)
+    if key in _HOOK_OR_BOOL_KEYS:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            _check_reference(where, value)
+            return value
+        raise ConfigError(f"{where} must be true, false or 'module:function', got {value!r}")
+    return _coerce_batch(where, value)
+
+
+def _coerce_batch(where: str, value: Any) -> bool | str:
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).lower()
+    if lowered in ("auto", "true", "false"):
+        return {"true": True, "false": False}.get(lowered, "auto")
+    raise ConfigError(f"{where} must be 'auto', true or false, got {value!r}")
+
+
+def _check_reference(where: str, value: str) -> None:
+    module, sep, attr = value.partition(":")
+    if not sep or not module.strip() or not attr.strip():
+        raise ConfigError(
+            f"{where} must look like 'module:attribute' (e.g. 'models:Base.metadata'), "
+            f"got {value!r}"
+        )

@@ -1,0 +1,1 @@
+"""``verify``: replay the chain and gate it against the models."""
