@@ -33,7 +33,8 @@ def main() -> None:
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter()))
 
-    from schemadiff.diff.engine import CompareOptions, compute_diff
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.diff.options import CompareOptions
     from schemadiff.sources import inspect_database
     from schemadiff.sources.metadata import inspect_metadata
 

@@ -42,7 +42,8 @@ def main() -> None:
     metadata = build(args.backend, args.tables)
     dialect = _dialect(args.backend, args.url)
 
-    from schemadiff.diff.engine import CompareOptions, compute_diff
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.diff.options import CompareOptions
     from schemadiff.snapshot.model import Snapshot
     from schemadiff.sources.metadata import inspect_metadata
 

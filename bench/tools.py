@@ -18,7 +18,8 @@ import sqlalchemy as sa
 def schemadiff_diff(url: str, metadata: sa.MetaData, schemas: Sequence[str]) -> int:
     """What ``schemadiff diff`` does in-process: reflect the database while the models' snapshot
     is built (``pipeline.reflect_with_models``), compare."""
-    from schemadiff.diff.engine import CompareOptions, compute_diff
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.diff.options import CompareOptions
     from schemadiff.perf import gc_paused
     from schemadiff.sources import inspect_both
 

@@ -16,9 +16,9 @@ __version__ = "0.1.0"
 #: public name -> module that defines it
 _EXPORTS = {
     "compute_diff": "schemadiff.diff.engine",
-    "CompareOptions": "schemadiff.diff.engine",
-    "DiffResult": "schemadiff.diff.engine",
-    "Notice": "schemadiff.diff.engine",
+    "CompareOptions": "schemadiff.diff.options",
+    "DiffResult": "schemadiff.diff.result",
+    "Notice": "schemadiff.diff.result",
     "inspect_database": "schemadiff.sources",
     "inspect_metadata": "schemadiff.sources.metadata",
     "Snapshot": "schemadiff.snapshot.model",
@@ -48,7 +48,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from schemadiff.diff.engine import CompareOptions, DiffResult, Notice, compute_diff
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.diff.options import CompareOptions
+    from schemadiff.diff.result import DiffResult, Notice
     from schemadiff.errors import SchemadiffError
     from schemadiff.settings.config import Settings, load_settings
     from schemadiff.snapshot.io import load as load_snapshot

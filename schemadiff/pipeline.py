@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Dialect
 
-    from schemadiff.diff.engine import CompareOptions, DiffResult, Notice
+    from schemadiff.diff.options import CompareOptions
+    from schemadiff.diff.result import DiffResult, Notice
     from schemadiff.snapshot.model import Snapshot
 
 RenameTable = tuple[str | None, str, str]
@@ -199,7 +200,7 @@ def compare_options(
     renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> CompareOptions:
     """CompareOptions from settings, importing the configured hooks."""
-    from schemadiff.diff.engine import CompareOptions
+    from schemadiff.diff.options import CompareOptions
     from schemadiff.settings.plugins import load_callable
 
     def hook(value: bool | str, key: str) -> Any:
@@ -249,7 +250,7 @@ def parse_rename_column(value: str) -> RenameColumn:
 
 def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tuple[Notice, ...]]:
     """Drop model tables in schemas the target does not cover, with a "not compared" notice."""
-    from schemadiff.diff.engine import Notice
+    from schemadiff.diff.result import Notice
 
     outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
     if not outside:

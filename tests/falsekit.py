@@ -8,7 +8,9 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import DiffResult
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

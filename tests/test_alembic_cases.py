@@ -20,7 +20,9 @@ from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.runner import run_online
 from schemadiff.chain.scripts import Script
 from schemadiff.chain.versions import version_table
-from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import DiffResult
 from schemadiff.ops import AlterColumn
 from schemadiff.render import script as script_renderer
 from schemadiff.render.bodies import render_bodies

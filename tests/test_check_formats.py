@@ -12,7 +12,7 @@ import pytest
 from schemadiff.check.drift import ChangeLabel, Drift
 from schemadiff.check.result import CheckReport
 from schemadiff.check.sourcemap import Location
-from schemadiff.diff.engine import DiffResult, Notice
+from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.ops import DropColumn
 from schemadiff.report.github import command, escape_data, escape_property
 from schemadiff.report.markdown import render_markdown

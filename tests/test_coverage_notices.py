@@ -12,7 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import DiffResult
 from schemadiff.report.json_report import report_dict
 from schemadiff.snapshot.model import DbObject
 from schemadiff.sources import inspect_database

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff.engine import DiffResult
+from schemadiff.diff.result import DiffResult
 from tests.falsekit import create, described, diff
 
 

@@ -21,7 +21,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, JSONB
 from sqlalchemy.engine import Engine
 
-from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import DiffResult
 from schemadiff.render.bodies import render_bodies
 from schemadiff.render.ops import Code
 from schemadiff.render.script import RevisionHeader, render_script

@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from schemadiff.backends.registry import rules_for
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.render.ops import Code
 from schemadiff.render.sql import render_sql
 from schemadiff.sources import inspect_database

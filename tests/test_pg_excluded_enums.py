@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 

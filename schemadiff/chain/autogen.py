@@ -10,7 +10,7 @@ from schemadiff.backends.connect import mask_url, missing_sqlite_file
 from schemadiff.chain import migrate
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
-from schemadiff.diff.engine import DiffResult
+from schemadiff.diff.result import DiffResult
 from schemadiff.errors import RevisionError, UsageError
 from schemadiff.render.bodies import render_bodies
 from schemadiff.render.ops import Code

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from schemadiff.chain.project import Project
-    from schemadiff.diff.engine import DiffResult
+    from schemadiff.diff.result import DiffResult
     from schemadiff.ops import Op
     from schemadiff.pipeline import Target
     from schemadiff.settings.config import Settings

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from schemadiff.check.drift import Drift
     from schemadiff.check.sourcemap import Location
-    from schemadiff.diff.engine import DiffResult
+    from schemadiff.diff.result import DiffResult
 
 MULTI_FORMAT = "schemadiff.check/1"
 OK, DRIFT, ERROR = "ok", "drift", "error"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from schemadiff.check.sourcemap import Location
-    from schemadiff.diff.engine import DiffResult
+    from schemadiff.diff.result import DiffResult
     from schemadiff.settings.config import Settings
 
 

@@ -29,7 +29,7 @@ from schemadiff.cli.options import (
 from schemadiff.cli.runner import STATE, cli_settings, run_app
 
 if TYPE_CHECKING:
-    from schemadiff.diff.engine import DiffResult
+    from schemadiff.diff.result import DiffResult
     from schemadiff.pipeline import Compared
     from schemadiff.settings.config import Settings
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from schemadiff.backends.registry import rules_for
 from schemadiff.comparators.context import CompareContext, Item, TablePair
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 from schemadiff.ops import AddColumn, AlterColumn, DropColumn
 from schemadiff.ops.column_ops import ALTERABLE
 from schemadiff.snapshot.model import Column

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from schemadiff.diff.engine import CompareOptions, Notice
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import Notice
 from schemadiff.ops import Op, qualified
 from schemadiff.snapshot.model import Snapshot, Table
 

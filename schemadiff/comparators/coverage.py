@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 from schemadiff.snapshot.model import DbObject
 
 #: the order of kinds in the summary; kinds not listed follow, alphabetically

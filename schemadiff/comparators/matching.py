@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from schemadiff.comparators.context import TablePair
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 
 
 class Named(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 from schemadiff.ops import CreateSchema
 from schemadiff.snapshot.model import Snapshot
 

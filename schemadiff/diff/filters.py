@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from schemadiff.diff.engine import CompareOptions
+from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemadiff.diff.engine import CompareOptions, Notice
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import Notice
 from schemadiff.ops import RenameColumn, RenameTable, qualified
 from schemadiff.snapshot.model import Column, Snapshot, Table, TableKey
 

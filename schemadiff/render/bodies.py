@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.diff.engine import DiffResult
 from schemadiff.diff.ordering import order_ops
+from schemadiff.diff.result import DiffResult
 from schemadiff.diff.simulate import apply_in_place
 from schemadiff.perf import without_gc
 from schemadiff.render.naming import name_unnamed_constraints

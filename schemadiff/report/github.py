@@ -13,7 +13,7 @@ import os
 
 from schemadiff.check.result import CheckReport, counts_text
 from schemadiff.check.sourcemap import Location
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 
 TITLE = "schemadiff"
 

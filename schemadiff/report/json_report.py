@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from schemadiff.diff.engine import DiffResult, Notice
+from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.ops import Op
 
 FORMAT = "schemadiff.diff/1"

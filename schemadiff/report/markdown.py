@@ -8,7 +8,7 @@ and one collapsible section per target that drifted or failed.
 from __future__ import annotations
 
 from schemadiff.check.result import DRIFT, ERROR, OK, CheckReport, counts_text
-from schemadiff.diff.engine import DiffResult
+from schemadiff.diff.result import DiffResult
 from schemadiff.report.text import sort_notices
 
 _ICON = {OK: "✅", DRIFT: "❌", ERROR: "⚠️"}

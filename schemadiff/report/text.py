@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from schemadiff.diff.engine import DiffResult, Notice
+from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.ops import Op
 
 #: notice level -> (label printed before the message, style)

@@ -19,7 +19,8 @@ from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.project import Project
 from schemadiff.chain.runner import run_online
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.errors import SchemadiffError
 from schemadiff.ops import Op
 from schemadiff.snapshot.model import Snapshot

@@ -38,7 +38,7 @@ class AlembicCase:
     backends: tuple[str, ...] = ALL
     #: raw statements run after ``create_all`` of the database side, per backend
     ddl: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: extra :class:`schemadiff.diff.engine.CompareOptions` fields (include_object, compare_type...)
+    #: extra :class:`schemadiff.diff.CompareOptions` fields (include_object, compare_type...)
     options: Mapping[str, Any] = field(default_factory=dict)
     #: schemas to reflect besides the default one (PostgreSQL only here)
     schemas: tuple[str, ...] = ()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemadiff.diff.engine import CompareOptions, DiffResult, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
+from schemadiff.diff.result import DiffResult
 from schemadiff.snapshot.model import Column, ColumnType, Index, IndexElement, Snapshot, Table
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from schemadiff.comparators.coverage import coverage_notice, summary
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot import io as snapshot_io
 from schemadiff.snapshot.model import DbObject, Snapshot
 

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from bench.generate import build as bench_schema
 from fixtures.cases import all_cases
 from fixtures.kitchen_sink import build as kitchen_sink
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.render import script
 from schemadiff.render.bodies import render_bodies
 from schemadiff.render.layout import format_body

@@ -142,7 +142,8 @@ def test_enum_values_keep_their_planned_order() -> None:
 
 SCRIPT = """
 import json
-from schemadiff.diff.engine import CompareOptions, compute_diff
+from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import *
 def t(name, *refs, schema=None):
     fks = tuple(ForeignKey((r + "_id",), None, r, ("id",)) for r in refs)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from schemadiff.comparators import CompareContext
-from schemadiff.diff.engine import Notice
+from schemadiff.diff.result import Notice
 from schemadiff.ops import ExecuteSQL
 from schemadiff.settings.plugins import PluginError, load_callable
 from tests.unit.builders import diff, kinds, snap, table
@@ -50,7 +50,7 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "sd_demo_plugin.py").write_text(
         textwrap.dedent(
             """
-            from schemadiff.diff.engine import Notice
+            from schemadiff.diff.result import Notice
 
             def compare(ctx, db, models):
                 yield Notice("info", f"demo plugin saw {len(models.tables)} model tables")

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql
 
 from fixtures.cases.custom_type.types import EmailAddress
 from schemadiff import ops as O
-from schemadiff.diff.engine import DiffResult
+from schemadiff.diff.result import DiffResult
 from schemadiff.render.bodies import render_bodies
 from schemadiff.render.script import RevisionHeader, render_script
 from schemadiff.snapshot.model import Column, ColumnType, Snapshot, Table, UniqueConstraint
