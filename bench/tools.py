@@ -103,7 +103,7 @@ def _mysql_floor(conn: sa.Connection, schemas: Sequence[str]) -> int:
     return len(rows.tables)
 
 
-#: the statements of :mod:`schemadiff.backends.sqlite.reflect` (copied, so the floor imports
+#: the statements of :mod:`schemadiff.backends.sqlite.catalog` (copied, so the floor imports
 #: nothing)
 _SQLITE_USER_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 _SQLITE_QUERIES = (

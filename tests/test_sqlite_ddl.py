@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from schemadiff.backends.sqlite.catalog import read_catalog
 from schemadiff.backends.sqlite.ddl import (
     DDLError,
     ForeignKeyDDL,
     parse_create_index,
     parse_create_table,
 )
-from schemadiff.backends.sqlite.reflect import read_catalog
 from schemadiff.backends.sqlite.rules import SqliteRules
 from schemadiff.backends.sqlite.tables import TableReader
 

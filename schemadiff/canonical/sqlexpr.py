@@ -13,20 +13,8 @@ back to whitespace- and case-folded text, which is still exact for identical spe
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from schemadiff.canonical.memo import MEMO
-
-if TYPE_CHECKING:
-    from sqlglot import exp
-
-#: schemadiff dialect name -> sqlglot dialect name
-SQLGLOT_DIALECTS = {
-    "postgresql": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "sqlite": "sqlite",
-}
 
 
 @lru_cache(maxsize=65536)
@@ -64,13 +52,6 @@ def canonical_index_sql(text: str, dialect: str) -> str:
         found = parse_canonical(text, dialect, index=True)
         MEMO.put(key, found)
     return found
-
-
-def canonicalize_tree(tree: exp.Expression, dialect: str, *, index: bool = False) -> exp.Expression:
-    """Apply the canonicalizing rewrites to a parsed expression tree (see :mod:`sqltree`)."""
-    from schemadiff.canonical.sqltree import canonicalize_tree as rewrite
-
-    return rewrite(tree, dialect, index=index)
 
 
 def literal_string(value: str) -> str:

@@ -1,6 +1,6 @@
 """The sqlglot side of :mod:`schemadiff.canonical.sqlexpr`: parse an expression in its source
-dialect and
-rewrite the tree into one canonical spelling (see that module for what "canonical" means).
+dialect and rewrite the tree into one canonical spelling (see that module for what "canonical"
+means).
 
 Kept apart so that a run whose expressions are all in the persistent memo
 (:mod:`schemadiff.canonical.memo`) never imports sqlglot (about 50-90 ms).
@@ -15,7 +15,13 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from schemadiff.canonical.sqlexpr import SQLGLOT_DIALECTS
+#: schemadiff dialect name -> sqlglot dialect name
+SQLGLOT_DIALECTS = {
+    "postgresql": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+}
 
 _WS = re.compile(r"\s+")
 

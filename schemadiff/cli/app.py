@@ -25,6 +25,7 @@ from schemadiff.cli.options import (
     RenameColumnOpt,
     RenameTableOpt,
     SchemaOpt,
+    choose_format,
 )
 from schemadiff.cli.runner import STATE, cli_settings, run_app
 
@@ -148,7 +149,7 @@ def _compare(
     rename_column: list[str] | None,
 ) -> DiffResult:
     """The body of ``diff``: returns the DiffResult after printing it."""
-    fmt = _check_format(output_format, DIFF_FORMATS)
+    fmt = choose_format(output_format, DIFF_FORMATS)
     settings = cli_settings(
         url=db,
         metadata=metadata,
@@ -192,15 +193,6 @@ def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
     from schemadiff.render.script import render_functions
 
     return render_functions(bodies.upgrade, bodies.downgrade)
-
-
-def _check_format(value: str, allowed: tuple[str, ...]) -> str:
-    from schemadiff.errors import UsageError
-
-    fmt = value.strip().lower()
-    if fmt not in allowed:
-        raise UsageError(f"unknown --format {value!r}; use one of: {', '.join(allowed)}")
-    return fmt
 
 
 register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)

@@ -57,3 +57,13 @@ RenameColumnOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def choose_format(value: str, allowed: tuple[str, ...]) -> str:
+    """The ``--format`` value, lower-cased, if it is one of ``allowed``."""
+    from schemadiff.errors import UsageError
+
+    fmt = value.strip().lower()
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {value!r}; use one of: {', '.join(allowed)}")
+    return fmt

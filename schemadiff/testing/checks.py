@@ -12,7 +12,7 @@ from typing import TypeVar
 import pytest
 
 from schemadiff.errors import SchemadiffError
-from schemadiff.testing.plugin import SchemadiffProject
+from schemadiff.testing.project import SchemadiffProject
 from schemadiff.verify.result import CheckResult
 
 T = TypeVar("T")

@@ -15,18 +15,12 @@ environment where schemadiff is installed.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from schemadiff.chain.project import Project
-    from schemadiff.settings.config import Settings
+from schemadiff.testing.project import SchemadiffProject
 
 #: node id of the collector holding the built-in tests
 NODE_ID = "schemadiff"
@@ -67,25 +61,6 @@ def pytest_collection_modifyitems(
 
     module = pytest.Module.from_parent(session, path=Path(pytest_tests.__file__), nodeid=NODE_ID)
     items.extend(item for item in module.collect() if isinstance(item, pytest.Item))
-
-
-@dataclass(frozen=True)
-class SchemadiffProject:
-    """The project under test: merged settings, the migration environment, its root folder."""
-
-    settings: Settings
-    project: Project
-    root: Path
-
-    @contextlib.contextmanager
-    def here(self) -> Iterator[None]:
-        """Run from the project's root (relative paths and the models' import start there)."""
-        old = Path.cwd()
-        os.chdir(self.root)
-        try:
-            yield
-        finally:
-            os.chdir(old)
 
 
 @pytest.fixture(scope="session")

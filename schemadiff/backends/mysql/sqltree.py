@@ -8,7 +8,8 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from schemadiff.canonical import sqltree  # noqa: F401 - its import warms sqlglot up (see sqltree._warm_up)
-from schemadiff.canonical.sqlexpr import canonical_sql, canonicalize_tree
+from schemadiff.canonical.sqlexpr import canonical_sql
+from schemadiff.canonical.sqltree import canonicalize_tree
 
 
 def parse_mysql_canonical(text: str, index: bool = False) -> str:

@@ -39,7 +39,7 @@ from schemadiff.snapshot.model import (
 )
 
 if TYPE_CHECKING:
-    from schemadiff.backends.sqlite.reflect import Catalog
+    from schemadiff.backends.sqlite.catalog import Catalog
 
 Row = Sequence[Any]
 _GENERATED = (2, 3)  # pragma_table_xinfo.hidden: 2 = VIRTUAL, 3 = STORED generated column

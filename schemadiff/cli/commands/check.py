@@ -91,9 +91,9 @@ def check(
     """The gate: exit 0 when the database matches the models, 1 when it has drifted."""
     from schemadiff.check.result import exit_code
     from schemadiff.check.run import CheckOptions
-    from schemadiff.cli.app import _check_format
+    from schemadiff.cli.options import choose_format
 
-    fmt = _check_format(output_format, CHECK_FORMATS)
+    fmt = choose_format(output_format, CHECK_FORMATS)
     renames = (rename_table or (), rename_column or ())
     options = CheckOptions(against, renames, classify, fmt == "github")
     overrides = {
