@@ -1,6 +1,6 @@
 """From settings to a diff: reflect the target (database or snapshot file), build the models'
 snapshot for the same dialect, compare. Shared by ``diff``, ``check``, ``snapshot``, ``verify``
-and ``revision --autogenerate``; slow runs show a progress line (:mod:`schemadiff.cli.progress`)."""
+and ``revision --autogenerate``; slow steps are named through :mod:`schemadiff.steps`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from schemadiff.cli.progress import progress
 from schemadiff.errors import SnapshotError, UsageError
 from schemadiff.settings.config import Settings
+from schemadiff.steps import progress
 
 if TYPE_CHECKING:
     import sqlalchemy as sa

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from schemadiff.chain import display
+from schemadiff.chain import targets
 from schemadiff.chain.graph import RevisionGraph, load_graph
 from schemadiff.chain.plan import check_rows, downgrade_plan, stamp_rows, upgrade_plan
 from schemadiff.chain.scripts import parse_script
 from schemadiff.chain.targets import resolve_destination, resolve_revision
 from schemadiff.errors import RevisionError
+from schemadiff.report import history as display
 from tests.chainkit import write_rev
 
 
@@ -263,16 +264,16 @@ def test_unknown_stamped_revision(branchy: RevisionGraph) -> None:
 
 def test_history_lines_and_range(tmp_path: Path) -> None:
     graph = linear(tmp_path, "a1", "a2", "a3")
-    lines = [display.short_line(graph, r) for r in display.history_revisions(graph, None, ())]
+    lines = [display.short_line(graph, r) for r in targets.history_revisions(graph, None, ())]
     assert lines == [
         "a2 -> a3 (head), revision a3",
         "a1 -> a2, revision a2",
         "<base> -> a1, revision a1",
     ]
-    assert display.history_revisions(graph, "a2:", ()) == ["a3", "a2"]
-    assert display.history_revisions(graph, ":a2", ()) == ["a2", "a1"]
-    assert display.history_revisions(graph, "base:a1", ()) == ["a1"]
-    assert display.history_revisions(graph, "current:head", ("a2",)) == ["a3", "a2"]
+    assert targets.history_revisions(graph, "a2:", ()) == ["a3", "a2"]
+    assert targets.history_revisions(graph, ":a2", ()) == ["a2", "a1"]
+    assert targets.history_revisions(graph, "base:a1", ()) == ["a1"]
+    assert targets.history_revisions(graph, "current:head", ("a2",)) == ["a3", "a2"]
 
 
 def test_tree_and_branches(branchy: RevisionGraph) -> None:

@@ -156,3 +156,25 @@ def _suggest(graph: RevisionGraph, text: str) -> str:
     close = difflib.get_close_matches(text, names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f" (not in the chain{hint}); 'schemadiff history' lists the revisions"
+
+
+def history_revisions(
+    graph: RevisionGraph, spec: str | None, current: tuple[str, ...]
+) -> list[str]:
+    """Revisions for ``history [-r A:B]``, newest first; ``current`` stands for the database."""
+    chosen = set(graph.scripts)
+    if spec:
+        lower, sep, upper = spec.partition(":")
+        if not sep:
+            raise RevisionError(f"history range {spec!r} must look like A:B, A: or :B")
+        if lower.strip() and lower.strip() != "base":
+            chosen &= graph.descendants(_ends(graph, lower, current))
+        if upper.strip():
+            chosen &= graph.ancestors(_ends(graph, upper, current))
+    return list(reversed(graph.ordered(chosen)))
+
+
+def _ends(graph: RevisionGraph, text: str, current: tuple[str, ...]) -> tuple[str, ...]:
+    if text.strip() == "current":
+        return current
+    return resolve_destination(graph, text, current)

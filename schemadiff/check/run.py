@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from schemadiff.check.result import CheckReport
-from schemadiff.cli.progress import Progress, progress
 from schemadiff.errors import SchemadiffError, UsageError
+from schemadiff.steps import Steps, progress
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -39,9 +39,7 @@ def check_target(settings: Settings, name: str, options: CheckOptions) -> CheckR
         return _with_models(settings, name, options, shown)
 
 
-def _with_models(
-    settings: Settings, name: str, options: CheckOptions, shown: Progress
-) -> CheckReport:
+def _with_models(settings: Settings, name: str, options: CheckOptions, shown: Steps) -> CheckReport:
     from schemadiff.check.drift import classify
     from schemadiff.pipeline import compare, require_metadata
 
@@ -80,7 +78,7 @@ def locate(
     return tuple(source.locate(op) for op in result.ops), source.fallback
 
 
-def _against(settings: Settings, name: str, options: CheckOptions, shown: Progress) -> CheckReport:
+def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps) -> CheckReport:
     """``--db A --against B``: B (a database or snapshot) is the wanted state; no models."""
     from schemadiff.check.drift import unclassified
     from schemadiff.diff.engine import compute_diff

@@ -62,6 +62,10 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     command = typer.main.get_command(app)
     usage_errors, interrupts = _framework_exceptions()
+    from schemadiff import steps
+    from schemadiff.cli import progress
+
+    steps.show_with(progress.progress)  # the library's slow steps get the progress line
     try:
         rv = command.main(args=args, prog_name="schemadiff", standalone_mode=False)
     except usage_errors as exc:
@@ -75,6 +79,8 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         return _interrupted()
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clear line
         return _report(exc)
+    finally:
+        steps.show_with(None)
     if rv == INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130), returned as the code
         return _interrupted()
     return rv if isinstance(rv, int) else 0

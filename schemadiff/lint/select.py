@@ -8,9 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from schemadiff.chain import display
 from schemadiff.chain.graph import RevisionGraph
-from schemadiff.chain.targets import resolve_destination
+from schemadiff.chain.targets import history_revisions, resolve_destination
 from schemadiff.errors import UsageError
 
 
@@ -20,7 +19,7 @@ def by_range(graph: RevisionGraph, spec: str | None, current: tuple[str, ...] = 
     if not spec:
         return set(graph.scripts)
     if ":" in spec:
-        return set(display.history_revisions(graph, spec, current))
+        return set(history_revisions(graph, spec, current))
     return set(resolve_destination(graph, spec, current))
 
 

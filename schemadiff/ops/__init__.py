@@ -1,7 +1,7 @@
 """Ops: one frozen object per schema change. See :mod:`schemadiff.ops.base` for the protocol."""
 
 from schemadiff.ops.autoincrement_ops import AddAutoincrement, DropAutoincrement
-from schemadiff.ops.base import Op, Phase, qualified, to_jsonable
+from schemadiff.ops.base import Op, Phase, qualified
 from schemadiff.ops.column_ops import AddColumn, AlterColumn, DropColumn, RenameColumn
 from schemadiff.ops.constraint_ops import (
     AddCheckConstraint,
@@ -24,6 +24,7 @@ from schemadiff.ops.table_ops import (
     DropTable,
     RenameTable,
 )
+from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
     "AddAutoincrement",

@@ -7,9 +7,11 @@ its downgrade run too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from enum import IntEnum
 from typing import Any, ClassVar
+
+from schemadiff.snapshot.jsonable import to_jsonable
 
 
 class Phase(IntEnum):
@@ -91,18 +93,3 @@ class Op:
 
 def qualified(schema: str | None, name: str) -> str:
     return f"{schema}.{name}" if schema else name
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, tuples and enums to plain JSON values (dict keys kept in field order)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: to_jsonable(getattr(value, f.name))
-            for f in fields(value)
-            if f.metadata.get("json", True)
-        }
-    if isinstance(value, (tuple, list)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    return value

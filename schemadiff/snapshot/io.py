@@ -9,7 +9,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from schemadiff.ops.base import to_jsonable
+from schemadiff.snapshot.jsonable import to_jsonable
 from schemadiff.snapshot.model import Snapshot
 
 FORMAT = "schemadiff.snapshot/1"

@@ -56,8 +56,8 @@ def verify(
 ) -> VerifyReport:
     """Run every check; ``scratch`` is a server URL for the scratch database (None: settings)."""
     from schemadiff.backends.scratch import scratch_database
-    from schemadiff.cli.progress import progress
     from schemadiff.pipeline import require_metadata
+    from schemadiff.steps import progress
 
     require_metadata(settings)  # a bad models reference is bad input, found before any work
     server, dialect = scratch_target(settings, scratch)
@@ -76,7 +76,7 @@ def replay_checks(
     settings: Settings, project: Project, graph: RevisionGraph, url: str
 ) -> tuple[CheckResult, ...]:
     """Stairway, models at head, clean base: all on the (empty) database ``url``."""
-    from schemadiff.cli.progress import progress
+    from schemadiff.steps import progress
 
     with progress("Walking the stairway (every revision up, down and up)"):
         outcome = stairway(settings, project, graph, url)

@@ -141,9 +141,14 @@ def revision(
     console = _console()
     if autogenerate:
         from schemadiff.chain.autogen import autogenerate as run_autogenerate
+        from schemadiff.cli.questioner import terminal_questioner
 
         found = run_autogenerate(
-            settings, project, graph, (rename_table or (), rename_column or ())
+            settings,
+            project,
+            graph,
+            (rename_table or (), rename_column or ()),
+            questioner=terminal_questioner(),
         )
         for note in found.notes:
             _err(note)
@@ -202,8 +207,9 @@ def downgrade(
 def current(verbose: Verbose = False, db: Db = None) -> None:
     """Show the revision(s) the database is at."""
     from schemadiff.backends.connect import mask_url
-    from schemadiff.chain import display, migrate
+    from schemadiff.chain import migrate
     from schemadiff.pipeline import require_url
+    from schemadiff.report import history as display
 
     settings = cli_settings(url=db)
     project = _project(settings)
@@ -227,7 +233,8 @@ def history(
     db: Db = None,
 ) -> None:
     """List the revisions, newest first (a tree when the chain has branches)."""
-    from schemadiff.chain import display
+    from schemadiff.chain import targets
+    from schemadiff.report import history as display
 
     settings = cli_settings(url=db)
     project = _project(settings)
@@ -241,13 +248,13 @@ def history(
     if graph.has_branches and not verbose and not rev_range:
         _console().print(display.history_tree(graph))
         return
-    for rev in display.history_revisions(graph, rev_range, rows):
+    for rev in targets.history_revisions(graph, rev_range, rows):
         _out(display.verbose_block(graph, rev) if verbose else display.short_line(graph, rev))
 
 
 def heads(verbose: Verbose = False) -> None:
     """Show the head revision(s) of the chain."""
-    from schemadiff.chain import display
+    from schemadiff.report import history as display
 
     graph = _project(cli_settings()).graph(quick=True)
     for rev in graph.heads:
@@ -256,7 +263,7 @@ def heads(verbose: Verbose = False) -> None:
 
 def branches(verbose: Verbose = False) -> None:
     """Show where the chain splits into branches."""
-    from schemadiff.chain import display
+    from schemadiff.report import history as display
 
     graph = _project(cli_settings()).graph()
     if verbose:
@@ -269,8 +276,8 @@ def branches(verbose: Verbose = False) -> None:
 
 def show(rev: Annotated[str, typer.Argument(help="A revision id, label or 'head'.")]) -> None:
     """Show one revision in full."""
-    from schemadiff.chain import display
     from schemadiff.chain.targets import resolve_destination
+    from schemadiff.report import history as display
 
     graph = _project(cli_settings()).graph()
     for found in resolve_destination(graph, rev):

@@ -218,7 +218,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None]]:
 
 def _emit(reports: list[CheckReport], fmt: str, multi: bool) -> None:
     if fmt == "json":
-        from schemadiff.check.result import render_check_json
+        from schemadiff.report.check_json import render_check_json
 
         sys.stdout.write(render_check_json(reports, multi))
     elif fmt == "markdown":

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from schemadiff.chain.graph import RevisionGraph
-from schemadiff.chain.targets import resolve_destination
-from schemadiff.errors import RevisionError
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -60,28 +58,6 @@ def verbose_block(graph: RevisionGraph, rev: str) -> str:
     doc = script.docstring.strip("\n") or script.message
     lines.extend(f"    {line}".rstrip() for line in doc.splitlines())
     return "\n".join(lines) + "\n"
-
-
-def history_revisions(
-    graph: RevisionGraph, spec: str | None, current: tuple[str, ...]
-) -> list[str]:
-    """Revisions for ``history [-r A:B]``, newest first; ``current`` stands for the database."""
-    chosen = set(graph.scripts)
-    if spec:
-        lower, sep, upper = spec.partition(":")
-        if not sep:
-            raise RevisionError(f"history range {spec!r} must look like A:B, A: or :B")
-        if lower.strip() and lower.strip() != "base":
-            chosen &= graph.descendants(_ends(graph, lower, current))
-        if upper.strip():
-            chosen &= graph.ancestors(_ends(graph, upper, current))
-    return list(reversed(graph.ordered(chosen)))
-
-
-def _ends(graph: RevisionGraph, text: str, current: tuple[str, ...]) -> tuple[str, ...]:
-    if text.strip() == "current":
-        return current
-    return resolve_destination(graph, text, current)
 
 
 def history_tree(graph: RevisionGraph) -> Tree:

@@ -1,1 +1,0 @@
-"""Renderers: pure functions from a DiffResult to text (rich), JSON, and later SQL and scripts."""
