@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.errors import SnapshotError, UsageError
 from schemadiff.settings.config import Settings
 from schemadiff.steps import progress
@@ -112,7 +113,7 @@ def _reflect(
             shown.step("Reflecting the database")
             with read_only(conn), shown.watch(conn):
                 default = conn.dialect.default_schema_name
-                if default is None and conn.dialect.name == "postgresql":
+                if default is None and rules_for(conn.dialect.name).needs_current_schema:
                     raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
                 schemas = wanted_schemas(settings, metadata, default)
                 try:

@@ -29,6 +29,7 @@ from schemadiff.ops import Op
 from schemadiff.snapshot.model import (
     Column,
     ColumnType,
+    DbObject,
     Enum,
     Identity,
     Index,
@@ -83,6 +84,24 @@ class DialectRules:
             "autoincrement",
         }
     )
+    #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.
+    family: ClassVar[str] = "default"
+    #: The dialect name Alembic's ``Operations`` know this backend by (offline SQL, scripts).
+    alembic_dialect: ClassVar[str] = "default"
+    #: A database is a file (SQLite): scratch copies need no server.
+    file_based: ClassVar[bool] = False
+    #: ``render_as_batch = "auto"`` turns batch mode on (SQLite rebuilds tables to alter them).
+    batch_by_default: ClassVar[bool] = False
+    #: A primary key carries its own name (MySQL's is always ``PRIMARY``).
+    names_primary_keys: ClassVar[bool] = True
+    #: The connection has a current schema from the search path, which may be missing
+    #: (PostgreSQL with no USAGE on any schema of its search_path).
+    needs_current_schema: ClassVar[bool] = False
+    #: Schemas are namespaces inside one database, created in a scratch database too
+    #: (PostgreSQL); elsewhere a schema is a database of its own.
+    schemas_in_database: ClassVar[bool] = False
+    #: Indexes name operator classes per element (PostgreSQL ``postgresql_ops``).
+    index_opclasses: ClassVar[bool] = False
     #: Canonical type aliases: catalog or compiler spelling (lower case, no args) -> canonical.
     type_aliases: ClassVar[dict[str, str]] = {
         "int": "integer",
@@ -245,6 +264,11 @@ class DialectRules:
         open. The default takes no lock: on such a backend only the version-row check (exactly
         one row changed) guards."""
         yield
+
+    def trace_objects(self, conn: Connection) -> set[DbObject]:
+        """Every object in the database by kind and name, in a few bulk catalog queries
+        (``verify`` compares these sets around each revision)."""
+        raise NotImplementedError(f"no catalog trace for {self.name!r} databases")
 
     def script_default(self, text: str) -> str:
         """A server default's SQL as a migration script writes it (``sa.text(...)``)."""

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.errors import SchemadiffError
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def scratch_server(settings: Settings, dialect: str) -> str | None:
     from schemadiff.backends.connect import mask_url, parse_url
     from schemadiff.errors import UsageError
 
-    if dialect == "sqlite":
+    if rules_for(dialect).file_based:
         return None
     if not settings.scratch_url:
         raise UsageError(
@@ -264,7 +265,7 @@ def _ops(result: DiffResult) -> tuple[Op, ...]:
 
 
 def _family(backend: str) -> str:
-    return "mysql" if backend in ("mysql", "mariadb") else backend
+    return rules_for(backend).family
 
 
 def _is_file(target: Target) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.check.result import CheckReport
 from schemadiff.errors import SchemadiffError, UsageError
 from schemadiff.steps import Steps, progress
@@ -105,4 +106,4 @@ def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps)
 
 
 def _family(dialect: str) -> str:
-    return "mysql" if dialect in ("mysql", "mariadb") else dialect
+    return rules_for(dialect).family

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.diff.ordering import order_ops
 from schemadiff.diff.result import DiffResult
 from schemadiff.diff.simulate import apply_in_place
@@ -22,9 +23,11 @@ class ScriptBodies:
 
 
 def batch_enabled(render_as_batch: bool | str, dialect: str) -> bool:
-    """``"auto"`` turns batch mode on for SQLite only."""
+    """``"auto"`` turns batch mode on where the backend rebuilds tables to alter them (SQLite)."""
     if isinstance(render_as_batch, str):
-        return dialect == "sqlite" if render_as_batch == "auto" else render_as_batch == "true"
+        if render_as_batch == "auto":
+            return rules_for(dialect).batch_by_default
+        return render_as_batch == "true"
     return render_as_batch
 
 

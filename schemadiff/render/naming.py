@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
 
 MAX_IDENTIFIER = 63
 
@@ -54,7 +55,7 @@ def _named(op: O.Op, dialect: str, taken: set[tuple[str | None, str, str]]) -> O
         name = _unique(f"{op.table_name}_check", op.schema_name, op.table_name, taken)
         return replace(op, constraint=replace(op.constraint, name=name))
     if isinstance(op, O.AddPrimaryKey) and op.constraint.name is None:
-        if dialect in ("mysql", "mariadb"):
+        if not rules_for(dialect).names_primary_keys:
             return op
         name = _unique(f"{op.table_name}_pkey", op.schema_name, op.table_name, taken)
         return replace(op, constraint=replace(op.constraint, name=name))

@@ -10,6 +10,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from schemadiff.backends.base import OfflineTarget
+from schemadiff.backends.registry import rules_for
 from schemadiff.render.ops import Code
 from schemadiff.render.script import RevisionHeader, render_script
 
@@ -35,4 +36,4 @@ def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) ->
 
 
 def _alembic_dialect(dialect: str) -> str:
-    return "mysql" if dialect == "mariadb" else dialect
+    return rules_for(dialect).alembic_dialect

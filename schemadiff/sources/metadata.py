@@ -287,14 +287,14 @@ class _Builder:
 
     def index(self, ix: sa.Index) -> Index:
         own = own_options(ix, self.dialect.name)
-        pg = own if self.dialect.name == "postgresql" else None
+        pg = own if self.rules.index_opclasses else None
         ops = pg.get("ops") if pg is not None else None
         elements = [
             self.index_element(sa.text(expr) if isinstance(expr, str) else expr, ops, ix.table)
             for expr in ix.expressions
         ]
         where = raw_where = None
-        if own is not None and self.dialect.name in ("postgresql", "sqlite"):
+        if own is not None and "partial_indexes" in self.rules.features:
             if own.get("where") is not None:  # a partial index
                 raw_where = self.compile(own["where"])
                 where = self.rules.canonical_expression(raw_where)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from schemadiff.backends.registry import rules_for
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
 from schemadiff.errors import SchemadiffError
@@ -118,7 +119,7 @@ def _model_schemas(settings: Settings, conn: Connection) -> list[str]:
     outside the scratch one)."""
     from schemadiff.pipeline import require_metadata, wanted_schemas
 
-    if conn.dialect.name != "postgresql":
+    if not rules_for(conn.dialect.name).schemas_in_database:
         return []
     return wanted_schemas(settings, require_metadata(settings), conn.dialect.default_schema_name)
 
@@ -216,7 +217,7 @@ def scratch_target(settings: Settings, override: str | None) -> tuple[str | None
 def scratch_label(server: str | None) -> str:
     from schemadiff.backends.connect import mask_url, parse_url
 
-    if server is None or parse_url(server).get_backend_name() == "sqlite":
+    if server is None or rules_for(parse_url(server).get_backend_name()).file_based:
         return "a temporary SQLite database"
     return f"a temporary database on {mask_url(server)}"
 

@@ -55,6 +55,7 @@ from schemadiff.snapshot.model import (
     Column,
     ColumnType,
     Computed,
+    DbObject,
     Index,
     IndexElement,
     Snapshot,
@@ -75,6 +76,9 @@ _MEMO_LIMIT = 65536
 
 class MysqlRules(DialectRules):
     name: ClassVar[str] = "mysql"
+    family: ClassVar[str] = "mysql"
+    alembic_dialect: ClassVar[str] = "mysql"
+    names_primary_keys: ClassVar[bool] = False
     features: ClassVar[frozenset[str]] = frozenset(
         {
             "check_constraints",
@@ -100,6 +104,11 @@ class MysqlRules(DialectRules):
         "interval": "",
         "uuid": "",
     }
+
+    def trace_objects(self, conn: Connection) -> set[DbObject]:
+        from schemadiff.backends.mysql.trace import trace_objects
+
+        return trace_objects(conn)
 
     @contextmanager
     def migration_lock(

@@ -39,6 +39,7 @@ from schemadiff.backends.postgresql.serial import add_serial, drop_serial
 from schemadiff.snapshot.model import (
     Column,
     ColumnType,
+    DbObject,
     Enum,
     ForeignKey,
     Identity,
@@ -66,6 +67,11 @@ _TRAILING_NAME = re.compile(r"^(.*?\S)\s*\b([A-Za-z_][A-Za-z0-9_]*)$", re.DOTALL
 
 class PostgresqlRules(DialectRules):
     name: ClassVar[str] = "postgresql"
+    family: ClassVar[str] = "postgresql"
+    alembic_dialect: ClassVar[str] = "postgresql"
+    needs_current_schema: ClassVar[bool] = True
+    schemas_in_database: ClassVar[bool] = True
+    index_opclasses: ClassVar[bool] = True
     type_aliases: ClassVar[dict[str, str]] = {
         **DialectRules.type_aliases,
         "bpchar": "char",
@@ -73,6 +79,11 @@ class PostgresqlRules(DialectRules):
     }
 
     # --- types ---------------------------------------------------------------------------
+
+    def trace_objects(self, conn: Connection) -> set[DbObject]:
+        from schemadiff.backends.postgresql.trace import trace_objects
+
+        return trace_objects(conn)
 
     @contextmanager
     def migration_lock(

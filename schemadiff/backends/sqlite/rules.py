@@ -28,7 +28,15 @@ from schemadiff.canonical import literals
 from schemadiff.canonical.literals import Family
 from schemadiff.canonical.typeorder import is_widening
 from schemadiff.errors import MigrationFailed
-from schemadiff.snapshot.model import Column, ColumnType, Computed, Snapshot, Table, sort_tables
+from schemadiff.snapshot.model import (
+    Column,
+    ColumnType,
+    Computed,
+    DbObject,
+    Snapshot,
+    Table,
+    sort_tables,
+)
 
 #: A ``COLLATE x`` clause SQLAlchemy's type compiler appends to the type (the collation is kept
 #: in ``Column.collation``), and the ``GENERATED ALWAYS`` old SQLite versions leave in the type.
@@ -45,9 +53,18 @@ _TEXT_AFFINITY = Family(literals.STRING)
 
 class SqliteRules(DialectRules):
     name: ClassVar[str] = "sqlite"
+    family: ClassVar[str] = "sqlite"
+    alembic_dialect: ClassVar[str] = "sqlite"
+    file_based: ClassVar[bool] = True
+    batch_by_default: ClassVar[bool] = True
     features: ClassVar[frozenset[str]] = frozenset(
         {"check_constraints", "computed", "partial_indexes", "expression_indexes", "collation"}
     )
+
+    def trace_objects(self, conn: Connection) -> set[DbObject]:
+        from schemadiff.backends.sqlite.trace import trace_objects
+
+        return trace_objects(conn)
 
     @contextmanager
     def migration_lock(
