@@ -45,7 +45,7 @@ def server_url(backend: str) -> tuple[str | None, str]:
     """The server to use (the test suite's discovery), or None and why not."""
     if backend == "sqlite":
         return "sqlite://", ""
-    from tests.dbs import find_server
+    from tests.kit.dbs import find_server
 
     server = find_server(backend)
     return server.url, server.reason

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tests import dbs
+from tests.kit import dbs
 
 BACKENDS = ("sqlite", "postgresql", "mysql")
 

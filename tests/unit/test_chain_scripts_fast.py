@@ -14,7 +14,7 @@ from schemadiff.chain.scripts import Script, load_scripts, parse_source, parse_w
 from schemadiff.errors import RevisionError
 from schemadiff.render.ops import Code
 from schemadiff.render.script import RevisionHeader, render_script
-from tests.chainkit import REV_TEMPLATE
+from tests.kit.chain import REV_TEMPLATE
 
 PATH = Path("/versions/x_rev.py")
 

@@ -8,7 +8,7 @@ import pytest
 
 from schemadiff.ops import AddColumn, AlterColumn, DropColumn
 from schemadiff.snapshot.model import Column, Computed, Identity
-from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
+from tests.kit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 
 def one_alter(db_col: Column, model_col: Column, **options: Any) -> AlterColumn:

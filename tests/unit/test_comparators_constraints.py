@@ -25,7 +25,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
-from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
+from tests.kit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 COLS = (col("id", nullable=False), col("a"), col("b"))
 

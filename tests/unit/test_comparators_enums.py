@@ -6,7 +6,7 @@ import pytest
 
 from schemadiff.ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.snapshot.model import Enum
-from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
+from tests.kit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 MOOD = Enum("mood", ("sad", "ok", "happy"))
 

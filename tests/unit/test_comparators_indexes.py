@@ -8,7 +8,7 @@ import pytest
 
 from schemadiff.ops import CreateIndex, DropIndex
 from schemadiff.snapshot.model import Index, IndexElement
-from tests.unit.builders import col, diff, index, kinds, limited_dialect, messages, snap, table
+from tests.kit.builders import col, diff, index, kinds, limited_dialect, messages, snap, table
 
 COLS = (col("id"), col("a"), col("b"))
 IX = index("ix_t_a", "a")

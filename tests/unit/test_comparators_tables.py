@@ -6,7 +6,7 @@ import pytest
 
 from schemadiff.ops import CreateSchema, CreateTable, DropSchema, DropTable
 from schemadiff.snapshot.model import Column, ColumnType, PrimaryKey
-from tests.unit.builders import col, diff, kinds, limited_dialect, messages, snap, table
+from tests.kit.builders import col, diff, kinds, limited_dialect, messages, snap, table
 
 
 def test_equal_snapshots_give_no_ops() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from schemadiff.snapshot.model import ForeignKey, Table, UniqueConstraint
-from tests.unit.builders import col, diff, index, kinds, snap, table
+from tests.kit.builders import col, diff, index, kinds, snap, table
 
 
 def test_version_table_is_always_excluded() -> None:

@@ -15,7 +15,7 @@ from schemadiff.snapshot.model import (
     PrimaryKey,
     UniqueConstraint,
 )
-from tests.unit.builders import col, index, table
+from tests.kit.builders import col, index, table
 
 T = table("t", col("id"), col("name", "varchar(50)"))
 MOOD = Enum("mood", ("a", "b", "c"))

@@ -24,7 +24,7 @@ from schemadiff.ops import (
     RenameTable,
 )
 from schemadiff.snapshot.model import Enum, ForeignKey, Table
-from tests.unit.builders import col, table
+from tests.kit.builders import col, table
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from schemadiff.comparators import CompareContext
 from schemadiff.diff.result import Notice
 from schemadiff.ops import ExecuteSQL
 from schemadiff.settings.plugins import PluginError, load_callable
-from tests.unit.builders import diff, kinds, snap, table
+from tests.kit.builders import diff, kinds, snap, table
 
 
 def grant_comparator(ctx: CompareContext, db: Any, models: Any) -> Any:

@@ -14,7 +14,7 @@ from schemadiff.snapshot.model import (
     PrimaryKey,
     UniqueConstraint,
 )
-from tests.unit.builders import col, diff, index, kinds, messages, snap, table
+from tests.kit.builders import col, diff, index, kinds, messages, snap, table
 
 
 def users(name_col: str, type_: str = "varchar(50)", **kw: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Tests of the engine against real databases: reflection, convergence, false positives."""
