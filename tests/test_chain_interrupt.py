@@ -176,3 +176,21 @@ def _drop(url: str, table: str) -> None:
             conn.execute(sa.text(f"DROP TABLE {table}"))
     finally:
         engine.dispose()
+
+
+def test_listed_statements_never_show_a_password_literal(
+    project: Path, backend_url: Callable[[str], str]
+) -> None:
+    """A failed revision lists what ran; a password in a statement is masked there."""
+    url = backend_url("mysql")
+    write_rev(
+        project / "migrations" / "versions",
+        "r3",
+        "r2",
+        upgrade="op.execute(\"SELECT PASSWORD('s3cret-pw')\")\nop.execute('SELECT * FROM nope')",
+    )
+    (project / "go").touch()
+    result = run_cli(["upgrade", "head", "--db", url], project)
+    assert result.code == 2
+    assert "ran 1) SELECT PASSWORD('***'); failed 2) SELECT * FROM nope" in result.err, result.err
+    assert "s3cret-pw" not in result.err
