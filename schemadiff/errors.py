@@ -49,6 +49,18 @@ class MigrationFailed(SchemadiffError):
     was left."""
 
 
+class MigrationInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a revision; the message says what of it ran and where the database is.
+    A ``KeyboardInterrupt``, so a program that imports schemadiff stops as it expects."""
+
+
+class InterruptReported(SchemadiffError):
+    """A :class:`MigrationInterrupted` on its way to the command line's error line (typer turns
+    any ``KeyboardInterrupt`` into a silent exit, losing the message); exit code 130."""
+
+    exit_code = 130
+
+
 class LockTimeout(SchemadiffError):
     """Another runner held the database's migration lock longer than ``lock_timeout``."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
+from schemadiff.backends.timeouts import Timeouts, connect_args, connect_timeout_of, install
 from schemadiff.errors import ConnectionFailed, DriverMissing, UsageError
 
 if TYPE_CHECKING:
@@ -54,12 +55,8 @@ _PIP_NAMES = {
 }
 _EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
 _EXTRAS["mariadb"] = _EXTRAS["mysql"]
-#: drivers with an argument that bounds only the connection attempt (libpq's and the MySQL
-#: C/PyMySQL ``connect_timeout``); the others get none: pg8000's ``timeout`` and
-#: mysql-connector's ``connection_timeout`` also cut every later statement short
-_TIMEOUT_DRIVERS = frozenset({"psycopg", "psycopg2", "psycopg2cffi", "pymysql", "mysqldb"})
-_TIMEOUT_DRIVERS |= {"mariadbconnector"}
-CONNECT_TIMEOUT = 10
+#: seconds to wait for a connection (the ``connect_timeout`` setting's default)
+CONNECT_TIMEOUT = int(Timeouts.connect)
 
 
 def remember_secret(secret: str | None) -> None:
@@ -174,8 +171,7 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
             "(relative paths start at the current directory)"
         )
     try:
-        connect_args = _connect_args(parsed)
-        engine = sa.create_engine(parsed, connect_args=connect_args)
+        engine = sa.create_engine(parsed, connect_args=connect_args(parsed))
     except NoSuchModuleError as exc:
         if backend == "postgres":  # Heroku-style DATABASE_URL
             raise DriverMissing(
@@ -194,15 +190,8 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
             f"{parsed.drivername!r} is an async driver; use a regular one, e.g. "
             "postgresql+psycopg:// or mysql+pymysql://"
         )
+    install(engine)
     return engine
-
-
-def _connect_args(parsed: URL) -> dict[str, object]:
-    """A connect timeout for the drivers that take one, unless the URL sets its own."""
-    driver = parsed.get_driver_name()  # the backend's default driver when the URL names none
-    if driver in _TIMEOUT_DRIVERS and "connect_timeout" not in parsed.query:
-        return {"connect_timeout": CONNECT_TIMEOUT}
-    return {}
 
 
 @contextmanager
@@ -247,12 +236,13 @@ def describe_connect_error(url: URL, exc: BaseException) -> str:
     """One line: which database, what went wrong, what to do."""
     masked = mask_url(url)
     detail = driver_message(exc)
-    what, todo = _classify(detail.lower(), url.username or "(no user)")
+    what, todo = _classify(detail.lower(), url.username or "(no user)", connect_timeout_of(url))
     return f"cannot connect to {masked}: {what} ({detail}); {todo}"
 
 
-def _classify(low: str, user: str) -> tuple[str, str]:
-    """(what went wrong, what to do) from a driver's lower-cased message."""
+def _classify(low: str, user: str, timeout: float) -> tuple[str, str]:
+    """(what went wrong, what to do) from a driver's lower-cased message; ``timeout`` is the
+    connect timeout in effect."""
     if any(s in low for s in ("password authentication failed", "access denied", "authentica")):
         return f"login refused for user {user!r}", "check the user name and password"
     if "role" in low and "does not exist" in low:
@@ -261,7 +251,12 @@ def _classify(low: str, user: str) -> tuple[str, str]:
         return "the database does not exist", "create it or fix the database name in the URL"
     if "unable to open database file" in low:
         return "cannot open the SQLite file", "check the path and its permissions"
-    if any(s in low for s in ("refused", "can't connect", "timeout", "timed out", "resolve")):
+    if "timed out" in low or "timeout expired" in low:
+        return (
+            f"no answer from the server within {timeout:g} s (connect_timeout)",
+            "check that a database server listens at that host and port, or raise connect_timeout",
+        )
+    if any(s in low for s in ("refused", "can't connect", "timeout", "resolve")):
         return "the server is not reachable", "check that it is running and the host/port"
     return "connection failed", "check the URL and that the server accepts connections"
 

@@ -40,6 +40,18 @@ class Failure:
     rows_now: tuple[str, ...] | None
 
 
+@dataclass(frozen=True)
+class Interruption:
+    """Ctrl-C during a revision: the statements of it that completed, the one sent and not yet
+    answered (None between statements), and the version rows read back (None when unreadable)."""
+
+    step: Step
+    transactional: bool
+    ran: tuple[str, ...]
+    running: str | None
+    rows_now: tuple[str, ...] | None
+
+
 def planned_statements(dialect: sa.Dialect, table: sa.Table, fn: Callable[[], Any]) -> Any:
     """Every statement ``fn`` (a revision's upgrade/downgrade) emits, rendered offline for
     ``dialect``; None when the script cannot run offline (it reads the database, say)."""
@@ -113,12 +125,7 @@ def _state(failure: Failure, planned: tuple[str, ...] | None) -> str:
     if failure.failed is not None:
         parts.append(f"failed {len(failure.ran) + 1}) {_short(failure.failed)}")
     parts.append(not_run)
-    undone = ""
-    if any(s.split(None, 1)[0].lower() in _DATA_VERBS for s in failure.ran if s.strip()):
-        undone = (
-            " (the row changes among them may have been undone with the revision's "
-            "transaction; check them)"
-        )
+    undone = _undone(failure.ran)
     recorded = "recorded" if rev in (failure.rows_now or ()) else "not recorded"
     partly = "applied" if step.upgrade else "undone"
     return (
@@ -127,6 +134,46 @@ def _state(failure: Failure, planned: tuple[str, ...] | None) -> str:
         f"did not by hand, then run 'schemadiff {command}' again (or 'schemadiff stamp' to "
         "record where it stands)"
     )
+
+
+def describe_interruption(stop: Interruption) -> str:
+    """The one line for Ctrl-C: which revision, and what state it left (rolled back whole, or
+    every statement of it that already ran, numbered, since the DDL is committed at once)."""
+    step, rev = stop.step, stop.step.revision
+    direction = "upgrade" if step.upgrade else "downgrade"
+    what = f"{direction} of revision {rev} ({step.script.path.name}) interrupted"
+    before = ", ".join(step.rows_before) or "base"
+    rows = _rows_text(stop.rows_now, step.rows_before)
+    if stop.transactional:
+        return f"{what}: it was rolled back whole; the database is still at {before}"
+    running = ""
+    if stop.running is not None:
+        number = len(stop.ran) + 1
+        running = (
+            f"; it was interrupted while running {number}) {_short(stop.running)} (the server "
+            "may still finish it: check)"
+        )
+    if not stop.ran:
+        return f"{what} before any statement of it completed{running}; {rows}, as before"
+    count = f"{len(stop.ran)} statement{'s' if len(stop.ran) > 1 else ''}"
+    ran = "; ".join(f"{i}) {_short(s)}" for i, s in enumerate(stop.ran, 1))
+    recorded = "recorded" if rev in (stop.rows_now or ()) else "not recorded"
+    return (
+        f"{what}: this database cannot roll back DDL, so {count} of {rev} already ran: {ran}"
+        f"{running}{_undone(stop.ran)}; {_with_note(rows, f'{rev} is {recorded}')}; undo what "
+        f"ran or finish the revision by hand, then run 'schemadiff {direction}' again (or "
+        "'schemadiff stamp' to record where it stands)"
+    )
+
+
+def _undone(ran: Sequence[str]) -> str:
+    """A caution when row changes ran: the revision's transaction may have undone them."""
+    if any(s.split(None, 1)[0].lower() in _DATA_VERBS for s in ran if s.strip()):
+        return (
+            " (the row changes among them may have been undone with the revision's "
+            "transaction; check them)"
+        )
+    return ""
 
 
 def _not_run(failure: Failure, planned: tuple[str, ...] | None) -> str:
@@ -171,8 +218,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split()).removesuffix(";").strip()
 
 
+#: a password literal in DDL (``IDENTIFIED BY 'x'``, ``PASSWORD 'x'``): masked when shown
+_PASSWORD_LITERAL = re.compile(r"(?i)\b(identified\s+by|password)(\s*\(?\s*)'(?:[^']|'')*'")
+
+
 def _short(statement: str) -> str:
+    """A statement on one line, at most ``_SHORT`` characters, password literals masked."""
     text = re.sub(r"\s+\)", ")", re.sub(r"\(\s+", "(", _flat(statement)))
+    text = _PASSWORD_LITERAL.sub(r"\1\2'***'", text)
     return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
 
 

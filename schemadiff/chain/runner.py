@@ -27,7 +27,7 @@ from schemadiff.backends.base import OfflineTarget
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
-from schemadiff.errors import MigrationFailed, RevisionError
+from schemadiff.errors import MigrationFailed, MigrationInterrupted, RevisionError
 
 StepCallback = Callable[[Step], None]
 
@@ -111,6 +111,7 @@ def run_online(
     ctx = MigrationContext.configure(connection=conn, opts=_opts(table))
     statements = _StatementLog(conn)
     failed: tuple[Loaded, Exception] | None = None
+    interrupted: Loaded | None = None
     with statements.listening(), Operations.context(ctx):
         for item in loaded:
             if on_step is not None:
@@ -125,6 +126,14 @@ def run_online(
                 statements.stop()
                 failed = (item, exc)
                 break
+            except KeyboardInterrupt:
+                statements.stop()
+                interrupted = item
+                break
+    if interrupted is not None:
+        transactional = ctx.impl.transactional_ddl
+        message = _interruption(conn, table, interrupted, transactional, statements)
+        raise MigrationInterrupted(message)
     if failed is not None and isinstance(failed[1], versions.VersionRowConflict):
         raise MigrationFailed(
             _conflict(failed[0].step, failed[1], ctx.impl.transactional_ddl, conn, table)
@@ -183,26 +192,36 @@ class _StatementLog:
     def __init__(self, conn: Connection) -> None:
         self.engine = conn.engine
         self.statements: list[str] = []
+        #: the statement sent and not yet answered (where an interrupt caught the revision)
+        self.running: str | None = None
         self.recording = False
 
     def clear(self) -> None:
         self.statements = []
+        self.running = None
         self.recording = True
 
     def stop(self) -> None:
         self.recording = False
 
+    def _sent(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.recording:
+            self.running = statement
+
     def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.recording:
             self.statements.append(statement)
+            self.running = None
 
     @contextmanager
     def listening(self) -> Iterator[None]:
+        sa.event.listen(self.engine, "before_cursor_execute", self._sent)
         sa.event.listen(self.engine, "after_cursor_execute", self._seen)
         try:
             yield
         finally:
             sa.event.remove(self.engine, "after_cursor_execute", self._seen)
+            sa.event.remove(self.engine, "before_cursor_execute", self._sent)
 
 
 def _failure(
@@ -224,6 +243,19 @@ def _failure(
         item.step, exc, transactional, ran, statement if statement else None, planned, rows_now
     )
     return describe(failure)
+
+
+def _interruption(
+    conn: Connection, table: sa.Table, item: Loaded, transactional: bool, log: _StatementLog
+) -> str:
+    """One line for Ctrl-C during a revision: what of it ran, and where the database is (the
+    version rows read back on a new connection when the interrupted one is gone)."""
+    from schemadiff.chain.failure import Interruption, describe_interruption
+
+    interruption = Interruption(
+        item.step, transactional, tuple(log.statements), log.running, _rows_now(conn, table)
+    )
+    return describe_interruption(interruption)
 
 
 def _conflict(

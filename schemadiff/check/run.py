@@ -33,7 +33,11 @@ class CheckOptions:
 
 def check_target(settings: Settings, name: str, options: CheckOptions) -> CheckReport:
     """Check one target; errors are raised (the caller decides whether they end the run).
-    A slow check shows one progress line on a terminal, erased before the report is printed."""
+    A slow check shows one progress line on a terminal, erased before the report is printed.
+    The target's own connect and read timeouts apply (targets may come from environments)."""
+    from schemadiff.backends import timeouts
+
+    timeouts.configure(settings.connect_timeout, settings.read_timeout)
     with progress("Reflecting the database") as shown:
         if options.against is not None:
             return _against(settings, name, options, shown)

@@ -43,10 +43,13 @@ def stderr_line(line: str) -> None:
 
 def cli_settings(**overrides: Any) -> Settings:
     """Merged settings for a command: the global ``--config`` / ``-n`` (from :data:`STATE`), the
-    command's options as ``overrides``; config warnings go to stderr at once."""
+    command's options as ``overrides``; config warnings go to stderr at once, and the engines
+    created from now on use the configured connect and read timeouts."""
+    from schemadiff.backends import timeouts
     from schemadiff.settings.config import load_settings
 
     settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
+    timeouts.configure(settings.connect_timeout, settings.read_timeout)
     for warning in settings.warnings:
         stderr_line(f"warning: {warning}")
     return settings

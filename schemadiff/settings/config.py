@@ -61,6 +61,10 @@ class Settings:
     mysql_flavour: str | None = None
     #: seconds upgrade/downgrade/stamp wait for another runner on the same database
     lock_timeout: float = 60.0
+    #: seconds to wait for a connection: TCP connect, handshake, login (0: no limit)
+    connect_timeout: float = 10.0
+    #: seconds to wait for each answer once connected, migrations included (0: no limit)
+    read_timeout: float = 0.0
     environment: str | None = None
     #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
     sys_path: tuple[str, ...] = ()
@@ -77,7 +81,7 @@ KEYS: tuple[str, ...] = tuple(
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
 _LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
-_SECONDS_KEYS = {"lock_timeout"}
+_SECONDS_KEYS = {"lock_timeout", "connect_timeout", "read_timeout"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
 #: keys whose value may carry a password: errors about them never echo the value
 _SECRET_KEYS = {"url", "scratch_url"}

@@ -329,6 +329,7 @@ def _run_migration(
     project: Project, url: str, target: str, sql: bool, upgrade: bool, settings: Settings
 ) -> None:
     from schemadiff.chain import migrate
+    from schemadiff.errors import InterruptReported, MigrationInterrupted
 
     if sql:  # offline: no lock (there is no database to hold it on), no lock statement
         migrate.offline(project, url, target, upgrade, sys.stdout, settings.mysql_flavour)
@@ -340,15 +341,18 @@ def _run_migration(
         verb = "upgrade" if step.upgrade else "downgrade"
         console.print(f"Running {verb} {step.describe()}, {step.script.message}")
 
-    plan = migrate.migrate(
-        project,
-        url,
-        target,
-        upgrade,
-        progress,
-        lock_timeout=settings.lock_timeout,
-        notice=console.print,
-    )
+    try:
+        plan = migrate.migrate(
+            project,
+            url,
+            target,
+            upgrade,
+            progress,
+            lock_timeout=settings.lock_timeout,
+            notice=console.print,
+        )
+    except MigrationInterrupted as exc:
+        raise InterruptReported(str(exc)) from exc
     if not plan.steps:
         console.print(f"nothing to do: the database is at {migrate.describe_rows(plan.rows_after)}")
     else:

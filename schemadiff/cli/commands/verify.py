@@ -51,6 +51,7 @@ def verify(
     """Check the migration chain before a merge (exit 1 if a check fails).
 
     Integrity, up/down/up of every revision, models equal to head, clean downgrade to base."""
+    from schemadiff.backends import timeouts
     from schemadiff.chain.project import project_from
     from schemadiff.cli.runner import STATE, stderr_line
     from schemadiff.report.text import make_console
@@ -62,6 +63,7 @@ def verify(
     )
     for warning in settings.warnings:
         stderr_line(f"warning: {warning}")
+    timeouts.configure(settings.connect_timeout, settings.read_timeout)
     project = project_from(settings)
     report = run_verify(settings, project, allow_branches, scratch)
     render(report, make_console())
