@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.kit.chain import version_rows, write_rev
-from tests.kit.cli import run_cli
+from tests.kit.cli import run_process
 
 #: the start of a MySQL handshake packet (length 0x4a, sequence 0, protocol 10), then silence
 PARTIAL_HANDSHAKE = b"\x4a\x00\x00\x00\x0a5.5.5-"
@@ -64,7 +64,7 @@ def partial() -> Iterator[StallingServer]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "models.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n")
-    assert run_cli(tmp_path, "init", "migrations").code == 0
+    assert run_process(tmp_path, "init", "migrations").code == 0
     return tmp_path
 
 
@@ -96,11 +96,11 @@ def assert_timed_out(result_err: str, url_shown: str, seconds: str) -> None:
 def test_server_that_never_answers_fails_after_connect_timeout(
     project: Path, silent: StallingServer, command: str, driver: str
 ) -> None:
-    """The subprocess timeout (run_cli's) is the failure condition: without a bound on the
+    """The subprocess timeout (run_process's) is the failure condition: without a bound on the
     handshake the command hangs forever."""
     configure(project, connect_timeout=2)
     url = f"{driver}://u:s3cret@127.0.0.1:{silent.port}/x"
-    result = run_cli(project, *COMMANDS[command], "--db", url)
+    result = run_process(project, *COMMANDS[command], "--db", url)
     assert result.code == 2, (result.stdout, result.stderr)
     assert_timed_out(result.stderr, f"{driver}://u:***@127.0.0.1:{silent.port}/x", "2")
 
@@ -110,7 +110,7 @@ def test_server_that_stops_mid_handshake_fails_after_connect_timeout(
 ) -> None:
     configure(project, connect_timeout=1)
     url = f"mysql+pymysql://u:s3cret@127.0.0.1:{partial.port}/x"
-    result = run_cli(project, "diff", "--db", url)
+    result = run_process(project, "diff", "--db", url)
     assert result.code == 2, (result.stdout, result.stderr)
     assert_timed_out(result.stderr, f"mysql+pymysql://u:***@127.0.0.1:{partial.port}/x", "1")
 
@@ -121,14 +121,14 @@ def test_the_urls_connect_timeout_wins_over_the_setting(
     """The setting says an hour; the URL's second is what the command waits."""
     configure(project, connect_timeout=3600)
     url = f"mysql+pymysql://u:s3cret@127.0.0.1:{partial.port}/x?connect_timeout=1"
-    result = run_cli(project, "snapshot", "-o", "out.json", "--db", url)
+    result = run_process(project, "snapshot", "-o", "out.json", "--db", url)
     assert result.code == 2, (result.stdout, result.stderr)
     assert "no answer from the server within 1 s (connect_timeout)" in result.stderr
 
 
 def test_bad_timeout_setting_is_one_line(project: Path) -> None:
     (project / "schemadiff.toml").write_text('connect_timeout = "soon"\n')
-    result = run_cli(project, "diff", "--db", "sqlite://", "--metadata", "models:metadata")
+    result = run_process(project, "diff", "--db", "sqlite://", "--metadata", "models:metadata")
     assert result.code == 2
     assert result.stderr.splitlines() == [
         "error: schemadiff.toml: 'connect_timeout' must be a number of seconds"
@@ -149,7 +149,7 @@ def test_connect_timeout_does_not_cut_a_long_statement(
     url = backend_url("mysql")
     configure(project, connect_timeout=1)
     write_rev(project / "migrations" / "versions", "s1", upgrade=SLEEP_2)
-    result = run_cli(project, "upgrade", "head", "--db", url)
+    result = run_process(project, "upgrade", "head", "--db", url)
     assert result.code == 0, result.stderr
     assert version_rows(url) == ["s1"]
 
@@ -161,7 +161,7 @@ def test_read_timeout_bounds_each_statement_when_set(
     url = backend_url("mysql")
     configure(project, read_timeout=1)
     write_rev(project / "migrations" / "versions", "s1", upgrade=SLEEP_2)
-    result = run_cli(project, "upgrade", "head", "--db", url)
+    result = run_process(project, "upgrade", "head", "--db", url)
     assert result.code == 2, (result.stdout, result.stderr)
     [line] = result.stderr.splitlines()
     assert line.startswith("error: upgrade of revision s1 (s1_rev.py) failed at statement 1 of 2 ")
