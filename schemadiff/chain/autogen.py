@@ -13,7 +13,7 @@ from schemadiff.chain.project import Project
 from schemadiff.diff.result import DiffResult
 from schemadiff.errors import RevisionError, UsageError
 from schemadiff.render.bodies import render_bodies
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.settings.config import Settings
 
 

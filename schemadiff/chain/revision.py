@@ -18,7 +18,7 @@ from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
 from schemadiff.chain.targets import resolve_destination, resolve_revision
 from schemadiff.errors import RevisionError, UsageError
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 
 RESERVED = frozenset({"head", "heads", "base", "current"})

@@ -9,8 +9,9 @@ from schemadiff.diff.ordering import order_ops
 from schemadiff.diff.result import DiffResult
 from schemadiff.diff.simulate import apply_in_place
 from schemadiff.perf import without_gc
+from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.naming import name_unnamed_constraints
-from schemadiff.render.ops import Code, RenderContext, render_ops
+from schemadiff.render.ops import render_ops
 from schemadiff.snapshot.model import Snapshot
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemadiff.perf import without_gc
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 
 DEFAULT_TEMPLATE = '''"""${message}
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from schemadiff.backends.base import OfflineTarget
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from schemadiff.backends.registry import rules_for
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.render.sql import render_sql
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata

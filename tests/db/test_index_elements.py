@@ -25,7 +25,7 @@ from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.result import DiffResult
 from schemadiff.render.bodies import render_bodies
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 from schemadiff.render.sql import render_sql
 from schemadiff.snapshot.model import Snapshot

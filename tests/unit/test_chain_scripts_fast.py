@@ -12,7 +12,7 @@ from schemadiff.chain.graph import load_graph
 from schemadiff.chain.script_head import head_of, scan_head
 from schemadiff.chain.scripts import Script, load_scripts, parse_source, parse_whole
 from schemadiff.errors import RevisionError
-from schemadiff.render.ops import Code
+from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 from tests.kit.chain import REV_TEMPLATE
 

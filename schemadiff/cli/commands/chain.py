@@ -123,7 +123,7 @@ def revision(
 ) -> None:
     """Write a new revision file (empty, or --autogenerate from the models)."""
     from schemadiff.chain.revision import RevisionRequest, revision_header, write_revision
-    from schemadiff.render.ops import Code
+    from schemadiff.render.code import Code
 
     settings = cli_settings(url=db, metadata=metadata)
     project = _project(settings)
@@ -176,7 +176,7 @@ def merge(
 ) -> None:
     """Write a merge revision joining several heads (e.g. 'merge heads -m "join"')."""
     from schemadiff.chain.revision import merge_header, write_revision
-    from schemadiff.render.ops import Code
+    from schemadiff.render.code import Code
 
     project = _project(cli_settings())
     header = merge_header(project.graph(), revisions, message, rev_id, branch_label or ())

@@ -1,0 +1,78 @@
+"""What every renderer shares: the render context, the ``Code`` it returns, and helpers that
+spell Alembic ``op.*`` call arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from schemadiff import ops as O
+from schemadiff.render.python_types import SA
+from schemadiff.snapshot.model import (
+    Enum,
+    Table,
+    TableKey,
+)
+
+TEXT_IMPORT = SA
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What renderers need besides the op: the backend, named enums and batch mode."""
+
+    dialect: str
+    enums: Mapping[TableKey, Enum] = field(default_factory=dict)
+    batch: bool = False
+    #: the tables as they are before the ops run: batch blocks then carry the table's definition
+    #: (``copy_from``) instead of reflecting it, so scripts also work offline (``--sql``)
+    tables: Mapping[TableKey, Table] | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """Lines of Python (already indented relative to the function body) and their imports."""
+
+    lines: tuple[str, ...] = ()
+    imports: frozenset[str] = frozenset()
+
+    def __add__(self, other: Code) -> Code:
+        return Code(self.lines + other.lines, self.imports | other.imports)
+
+
+def kw(name: str, value: object) -> str:
+    return f"{name}={value!r}"
+
+
+def _call(target: str, method: str, args: Sequence[str], batch: bool = False) -> str:
+    return f"{target}.{method}({', '.join(args)})"
+
+
+def table_args(op: O.Op, target: str) -> list[str]:
+    """Leading ``table_name`` argument, omitted inside a batch block."""
+    return [] if target == "batch_op" else [repr(op.table)]
+
+
+def schema_kw(schema: str | None, target: str) -> list[str]:
+    return [kw("schema", schema)] if schema and target != "batch_op" else []
+
+
+def sql_text(text: str) -> str:
+    return f"sa.text({text!r})"
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def constraint_name(name: str | None, what: str) -> str:
+    if name is None:
+        raise ValueError(
+            f"cannot drop an unnamed {what}: give it a name in the models (a naming convention "
+            "on MetaData names every constraint)"
+        )
+    return repr(name)
