@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +52,10 @@ class TypeChange:
     kwargs: tuple[tuple[str, str], ...] = ()
     guard: str | None = None
     note: str | None = None
+
+
+class SqlText(str):
+    """A keyword value that is SQL text: scripts write it as ``sa.text(...)``."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,15 @@ class DialectRules:
     schemas_in_database: ClassVar[bool] = False
     #: Indexes name operator classes per element (PostgreSQL ``postgresql_ops``).
     index_opclasses: ClassVar[bool] = False
+    #: A column spells ``autoincrement=True`` in scripts (SQLite's INTEGER PRIMARY KEY fills
+    #: itself, and saying True there breaks composite keys).
+    says_autoincrement: ClassVar[bool] = True
+    #: ``ALTER`` restates the whole column (MySQL's ``MODIFY``), so scripts pass what they keep:
+    #: ``existing_server_default``, ``existing_autoincrement``.
+    alter_restates_column: ClassVar[bool] = False
+    #: The server creates an index for each foreign key and keeps it after the key is dropped
+    #: (MySQL): scripts name and drop it with the key.
+    fk_implies_index: ClassVar[bool] = False
     #: Canonical type aliases: catalog or compiler spelling (lower case, no args) -> canonical.
     type_aliases: ClassVar[dict[str, str]] = {
         "int": "integer",
@@ -264,6 +277,25 @@ class DialectRules:
         open. The default takes no lock: on such a backend only the version-row check (exactly
         one row changed) guards."""
         yield
+
+    def primary_key_name(self, table: str) -> str:
+        """The name of a primary key the snapshot has no name for (to drop it by name)."""
+        return f"pk_{table}"
+
+    def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
+        """The backend's own ``create_index`` keywords for ``index`` (``postgresql_where``...);
+        a :class:`SqlText` value is SQL, written as ``sa.text(...)``."""
+        return ()
+
+    def unique_kwargs(self, unique: UniqueConstraint) -> tuple[tuple[str, object], ...]:
+        """The backend's own ``create_unique_constraint`` keywords."""
+        return ()
+
+    def rename_table_sql(
+        self, schema: str | None, old: str, new: str, serial_columns: Sequence[str]
+    ) -> tuple[str, ...]:
+        """Statements that follow ``op.rename_table`` (PostgreSQL renames SERIAL sequences)."""
+        return ()
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         """Every object in the database by kind and name, in a few bulk catalog queries

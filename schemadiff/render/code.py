@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from schemadiff import ops as O
+from schemadiff.backends.base import SqlText
 from schemadiff.render.python_types import SA
 from schemadiff.snapshot.model import (
     Enum,
@@ -59,6 +60,14 @@ def schema_kw(schema: str | None, target: str) -> list[str]:
 
 def sql_text(text: str) -> str:
     return f"sa.text({text!r})"
+
+
+def dialect_kwargs(pairs: Sequence[tuple[str, object]]) -> list[str]:
+    """``name=value`` arguments from a backend hook; SQL values as ``sa.text(...)``."""
+    return [
+        f"{name}={sql_text(value)}" if isinstance(value, SqlText) else kw(name, value)
+        for name, value in pairs
+    ]
 
 
 def sql_literal(value: str) -> str:

@@ -36,7 +36,7 @@ def column_code(col: Column, ctx: RenderContext, in_pk: bool = False) -> Code:
     args.append(f"nullable={col.nullable!r}")
     if col.autoincrement and col.identity is None:
         # SQLite's INTEGER PRIMARY KEY fills itself ("auto"); saying True breaks composite keys
-        if ctx.dialect != "sqlite":
+        if rules_for(ctx.dialect).says_autoincrement:
             args.append("autoincrement=True")
     elif in_pk and not col.autoincrement and col.identity is None and _is_integer(col):
         args.append("autoincrement=False")
@@ -124,7 +124,7 @@ def _alter_column(op: O.AlterColumn, ctx: RenderContext, target: str) -> Code:
         args.append(kw("comment", op.new.comment))
     if op.old.comment is not None:
         args.append(kw("existing_comment", op.old.comment))
-    if op.old.autoincrement and ctx.dialect in ("mysql", "mariadb"):
+    if op.old.autoincrement and rules_for(ctx.dialect).alter_restates_column:
         args.append("existing_autoincrement=True")
     args += schema_kw(op.schema_name, target)
     lines = [f"{target}.alter_column({', '.join(args)})"]
@@ -153,7 +153,8 @@ def _rename_column(op: O.RenameColumn, ctx: RenderContext, target: str) -> Code:
         t = render_type(op.column.type, ctx.dialect, dict(ctx.enums), op.column.collation)
         args.append(f"existing_type={t.code}")
         args.append(kw("existing_nullable", op.column.nullable))
-        if ctx.dialect in ("mysql", "mariadb") and op.column.server_default is not None:
+        restates = rules_for(ctx.dialect).alter_restates_column
+        if restates and op.column.server_default is not None:
             args.append(f"existing_server_default={_default_code(op.column, ctx)}")
         if op.column.comment is not None:
             args.append(kw("existing_comment", op.column.comment))

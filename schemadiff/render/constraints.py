@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from schemadiff import ops as O
-from schemadiff.render.code import Code, RenderContext, constraint_name, kw, schema_kw, table_args
+from schemadiff.backends.registry import rules_for
+from schemadiff.render.code import (
+    Code,
+    RenderContext,
+    constraint_name,
+    dialect_kwargs,
+    kw,
+    schema_kw,
+    table_args,
+)
 from schemadiff.render.indexes import implied_fk_indexes
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import (
@@ -31,8 +40,8 @@ def check_text(ck: CheckConstraint) -> str:
     return ck.raw or ck.sqltext
 
 
-def unique_kw(unique: UniqueConstraint) -> list[str]:
-    return ["postgresql_nulls_not_distinct=True"] if unique.nulls_not_distinct else []
+def unique_kw(unique: UniqueConstraint, dialect: str) -> list[str]:
+    return dialect_kwargs(rules_for(dialect).unique_kwargs(unique))
 
 
 @renders(O.AddPrimaryKey)
@@ -50,7 +59,7 @@ def _add_pk(op: O.AddPrimaryKey, ctx: RenderContext, target: str) -> Code:
 def _drop_pk(op: O.DropPrimaryKey, ctx: RenderContext, target: str) -> Code:
     name = op.constraint.name
     if name is None:
-        name = "PRIMARY" if ctx.dialect in ("mysql", "mariadb") else f"pk_{op.table_name}"
+        name = rules_for(ctx.dialect).primary_key_name(op.table_name)
     args = [repr(name)] + table_args(op, target) + ["type_='primary'"]
     args += schema_kw(op.schema_name, target)
     return Code((f"{target}.drop_constraint({', '.join(args)})",))
@@ -61,7 +70,7 @@ def _add_unique(op: O.AddUniqueConstraint, ctx: RenderContext, target: str) -> C
     args = [repr(op.constraint.name)] + table_args(op, target)
     args.append(repr(list(op.constraint.columns)))
     args += schema_kw(op.schema_name, target)
-    args += unique_kw(op.constraint)
+    args += unique_kw(op.constraint, ctx.dialect)
     return Code((f"{target}.create_unique_constraint({', '.join(args)})",))
 
 
@@ -88,7 +97,7 @@ def _add_fk(op: O.AddForeignKey, ctx: RenderContext, target: str) -> Code:
     args += fk_options(fk)
     lines = [f"{target}.create_foreign_key({', '.join(args)})"]
     if fk.name and fk.implied_index and fk.implied_index != fk.name:
-        if ctx.dialect in ("mysql", "mariadb"):
+        if rules_for(ctx.dialect).fk_implies_index:
             # the server names the key's new index after the key: its own name comes back
             lines += implied_fk_indexes(
                 Table(op.table_name, op.schema_name, foreign_keys=(fk,))
@@ -107,7 +116,7 @@ def _drop_fk(op: O.DropForeignKey, ctx: RenderContext, target: str) -> Code:
     args += schema_kw(op.schema_name, target)
     lines = [f"{target}.drop_constraint({', '.join(args)})"]
     implied = op.constraint.implied_index
-    if implied and ctx.dialect in ("mysql", "mariadb"):
+    if implied and rules_for(ctx.dialect).fk_implies_index:
         # the server keeps the index it made for the key; it goes with the key
         index_args = [repr(implied), kw("table_name", op.table_name)]
         index_args += schema_kw(op.schema_name, "op")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext, kw, schema_kw, sql_text
+from schemadiff.render.code import Code, RenderContext, dialect_kwargs, kw, schema_kw, sql_text
 from schemadiff.render.python_types import SA
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import (
     Index,
-    IndexElement,
     Table,
 )
 
@@ -25,7 +24,7 @@ def index_columns(index: Index, ctx: RenderContext) -> tuple[list[str], bool]:
     uses_text = False
     rules = rules_for(ctx.dialect)
     for e in index.elements:
-        if _plain_column(e):
+        if e.is_plain_column:
             cols.append(repr(e.expr))
             continue
         uses_text = True
@@ -43,33 +42,9 @@ def index_columns(index: Index, ctx: RenderContext) -> tuple[list[str], bool]:
     return cols, uses_text
 
 
-def _plain_column(e: IndexElement) -> bool:
-    return not (e.is_expression or e.descending or e.nulls)
-
-
 def index_dialect_kw(index: Index, ctx: RenderContext) -> list[str]:
-    out = []
-    if ctx.dialect == "postgresql":
-        if index.where:
-            out.append(f"postgresql_where={sql_text(index.raw_where or index.where)}")
-        if index.using:
-            out.append(kw("postgresql_using", index.using))
-        if index.include:
-            out.append(kw("postgresql_include", list(index.include)))
-        opclasses = {e.expr: e.opclass for e in index.elements if e.opclass and _plain_column(e)}
-        if opclasses:
-            out.append(kw("postgresql_ops", opclasses))
-        if index.nulls_not_distinct:
-            out.append("postgresql_nulls_not_distinct=True")
-    elif ctx.dialect in ("mysql", "mariadb"):
-        lengths = {e.expr: e.length for e in index.elements if e.length and not e.is_expression}
-        if lengths:
-            out.append(kw("mysql_length", lengths))
-        if index.using in ("fulltext", "spatial"):
-            out.append(kw("mysql_prefix", index.using.upper()))
-    elif ctx.dialect == "sqlite" and index.where:
-        out.append(f"sqlite_where={sql_text(index.raw_where or index.where)}")
-    return out
+    """The backend's own keywords (:meth:`~schemadiff.backends.base.DialectRules.index_kwargs`)."""
+    return dialect_kwargs(rules_for(ctx.dialect).index_kwargs(index))
 
 
 @renders(O.CreateIndex)

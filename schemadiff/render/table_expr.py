@@ -51,7 +51,7 @@ def table_items(table: Table, ctx: RenderContext) -> Code:
     for uq in table.unique_constraints:
         cols = ", ".join(repr(c) for c in uq.columns)
         name = f", name={uq.name!r}" if uq.name else ""
-        options = "".join(f", {kw}" for kw in unique_kw(uq))
+        options = "".join(f", {kw}" for kw in unique_kw(uq, ctx.dialect))
         parts.append(f"sa.UniqueConstraint({cols}{name}{options})")
     for fk in table.foreign_keys:
         ref = ".".join(x for x in (fk.referred_schema, fk.referred_table) if x)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
 from schemadiff.render.batch import batch_block
-from schemadiff.render.code import Code, RenderContext, kw, quote_ident, schema_kw
+from schemadiff.render.code import Code, RenderContext, kw, schema_kw
 from schemadiff.render.indexes import (
     create_index,
     implied_fk_indexes,
@@ -24,7 +25,7 @@ def _create_table(op: O.CreateTable, ctx: RenderContext, target: str) -> Code:
     code = Code(tuple(lines), items.imports)
     for index in table.indexes:
         code += create_index(O.CreateIndex(table.schema, table.name, index), ctx, "op")
-    if ctx.dialect in ("mysql", "mariadb"):
+    if rules_for(ctx.dialect).fk_implies_index:
         code += implied_fk_indexes(table)
     return code
 
@@ -47,13 +48,9 @@ def _drop_table(op: O.DropTable, ctx: RenderContext, target: str) -> Code:
 def _rename_table(op: O.RenameTable, ctx: RenderContext, target: str) -> Code:
     args = [repr(op.old_name), repr(op.new_name)] + schema_kw(op.schema_name, "op")
     lines = [f"op.rename_table({', '.join(args)})"]
-    if ctx.dialect == "postgresql":
-        prefix = quote_ident(op.schema_name) + "." if op.schema_name else ""
-        for col in op.serial_columns:
-            old_seq = quote_ident(f"{op.old_name}_{col}_seq"[:63])
-            new_seq = quote_ident(f"{op.new_name}_{col}_seq"[:63])
-            sql = f"ALTER SEQUENCE IF EXISTS {prefix}{old_seq} RENAME TO {new_seq}"
-            lines.append(f"op.execute({sql!r})")
+    rules = rules_for(ctx.dialect)
+    for sql in rules.rename_table_sql(op.schema_name, op.old_name, op.new_name, op.serial_columns):
+        lines.append(f"op.execute({sql!r})")
     return Code(tuple(lines))
 
 

@@ -156,6 +156,11 @@ class IndexElement:
     length: int | None = None
     default_opclass: str | None = field(default=None, compare=False)
 
+    @property
+    def is_plain_column(self) -> bool:
+        """A bare column in its natural order (an index can name it; anything else is text)."""
+        return not (self.is_expression or self.descending or self.nulls)
+
 
 @dataclass(frozen=True)
 class Index:

@@ -79,6 +79,8 @@ class MysqlRules(DialectRules):
     family: ClassVar[str] = "mysql"
     alembic_dialect: ClassVar[str] = "mysql"
     names_primary_keys: ClassVar[bool] = False
+    alter_restates_column: ClassVar[bool] = True
+    fk_implies_index: ClassVar[bool] = True
     features: ClassVar[frozenset[str]] = frozenset(
         {
             "check_constraints",
@@ -104,6 +106,18 @@ class MysqlRules(DialectRules):
         "interval": "",
         "uuid": "",
     }
+
+    def primary_key_name(self, table: str) -> str:
+        return "PRIMARY"
+
+    def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
+        out: list[tuple[str, object]] = []
+        lengths = {e.expr: e.length for e in index.elements if e.length and not e.is_expression}
+        if lengths:
+            out.append(("mysql_length", lengths))
+        if index.using in ("fulltext", "spatial"):
+            out.append(("mysql_prefix", index.using.upper()))
+        return tuple(out)
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.mysql.trace import trace_objects

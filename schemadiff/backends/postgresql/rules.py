@@ -24,6 +24,7 @@ from sqlalchemy.sql.sqltypes import Emulated
 
 from schemadiff.backends.base import (
     DialectRules,
+    SqlText,
     TypeChange,
     dialect_key,
     memoized,
@@ -33,7 +34,7 @@ from schemadiff.backends.base import (
     type_key,
     wait_for,
 )
-from schemadiff.backends.postgresql.casts import plan_type_change
+from schemadiff.backends.postgresql.casts import plan_type_change, quote_ident
 from schemadiff.backends.postgresql.identity import canonical_identity, resolved
 from schemadiff.backends.postgresql.serial import add_serial, drop_serial
 from schemadiff.snapshot.model import (
@@ -79,6 +80,36 @@ class PostgresqlRules(DialectRules):
     }
 
     # --- types ---------------------------------------------------------------------------
+
+    def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
+        out: list[tuple[str, object]] = []
+        if index.where:
+            out.append(("postgresql_where", SqlText(index.raw_where or index.where)))
+        if index.using:
+            out.append(("postgresql_using", index.using))
+        if index.include:
+            out.append(("postgresql_include", list(index.include)))
+        opclasses = {e.expr: e.opclass for e in index.elements if e.opclass and e.is_plain_column}
+        if opclasses:
+            out.append(("postgresql_ops", opclasses))
+        if index.nulls_not_distinct:
+            out.append(("postgresql_nulls_not_distinct", True))
+        return tuple(out)
+
+    def unique_kwargs(self, unique: UniqueConstraint) -> tuple[tuple[str, object], ...]:
+        return (("postgresql_nulls_not_distinct", True),) if unique.nulls_not_distinct else ()
+
+    def rename_table_sql(
+        self, schema: str | None, old: str, new: str, serial_columns: Sequence[str]
+    ) -> tuple[str, ...]:
+        """SERIAL sequences follow their table's new name (``<table>_<column>_seq``)."""
+        prefix = quote_ident(schema) + "." if schema else ""
+        out = []
+        for col in serial_columns:
+            old_seq = quote_ident(f"{old}_{col}_seq"[:63])
+            new_seq = quote_ident(f"{new}_{col}_seq"[:63])
+            out.append(f"ALTER SEQUENCE IF EXISTS {prefix}{old_seq} RENAME TO {new_seq}")
+        return tuple(out)
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.postgresql.trace import trace_objects

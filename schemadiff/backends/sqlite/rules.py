@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from schemadiff.backends.base import DialectRules, own_options, wait_for
+from schemadiff.backends.base import DialectRules, SqlText, own_options, wait_for
 from schemadiff.canonical import literals
 from schemadiff.canonical.literals import Family
 from schemadiff.canonical.typeorder import is_widening
@@ -33,6 +33,7 @@ from schemadiff.snapshot.model import (
     ColumnType,
     Computed,
     DbObject,
+    Index,
     Snapshot,
     Table,
     sort_tables,
@@ -57,9 +58,15 @@ class SqliteRules(DialectRules):
     alembic_dialect: ClassVar[str] = "sqlite"
     file_based: ClassVar[bool] = True
     batch_by_default: ClassVar[bool] = True
+    says_autoincrement: ClassVar[bool] = False
     features: ClassVar[frozenset[str]] = frozenset(
         {"check_constraints", "computed", "partial_indexes", "expression_indexes", "collation"}
     )
+
+    def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
+        if index.where:
+            return (("sqlite_where", SqlText(index.raw_where or index.where)),)
+        return ()
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.sqlite.trace import trace_objects
