@@ -1,9 +1,11 @@
-"""The ``op.*`` calls of a revision's ``upgrade()``, found by parsing the file (never importing it).
+"""The ``op.*`` calls of a revision's upgrade function(s), found by parsing the file (never
+importing it): the one reader behind ``lint``'s rules and ``verify``'s table-clash check.
 
 Calls on ``op`` and on the name bound by ``with op.batch_alter_table(...) as batch_op:`` are
 collected in source order, their arguments bound to Alembic's parameter names (as AST nodes: the
-rules read literals out of them and treat anything else as unknown). Suppression comments
-(``# schemadiff: ignore[SD102]``) are read with :mod:`tokenize`.
+callers read literals out of them and treat anything else as unknown). Each caller picks which
+functions and which methods it reads (:func:`op_calls`); :func:`read_calls` is lint's view.
+Suppression comments (``# schemadiff: ignore[SD102]``) are read with :mod:`tokenize`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import ast
 import io
 import re
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 #: Alembic's leading parameters per operation (``op.`` form; batch form drops the table)
@@ -24,7 +26,11 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "drop_column": ("table_name", "column_name"),
     "alter_column": ("table_name", "column_name"),
     "create_index": ("index_name", "table_name", "columns"),
+    "drop_index": ("index_name", "table_name"),
     "create_unique_constraint": ("constraint_name", "table_name", "columns"),
+    "create_primary_key": ("constraint_name", "table_name", "columns"),
+    "create_check_constraint": ("constraint_name", "table_name", "condition"),
+    "create_exclude_constraint": ("constraint_name", "table_name"),
     "create_foreign_key": (
         "constraint_name",
         "source_table",
@@ -32,8 +38,27 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         "local_cols",
         "remote_cols",
     ),
+    "drop_constraint": ("constraint_name", "table_name", "type_"),
+    "create_table_comment": ("table_name", "comment"),
+    "drop_table_comment": ("table_name",),
+    "bulk_insert": ("table", "rows"),
     "execute": ("sqltext",),
 }
+#: the operations lint's rules read (:func:`read_calls` keeps only these)
+LINT_METHODS = frozenset(
+    {
+        "create_table",
+        "drop_table",
+        "rename_table",
+        "add_column",
+        "drop_column",
+        "alter_column",
+        "create_index",
+        "create_unique_constraint",
+        "create_foreign_key",
+        "execute",
+    }
+)
 _TABLE_PARAMS = ("table_name", "source_table")
 _IGNORE = re.compile(r"#\s*schemadiff:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 ALL = "*"
@@ -84,15 +109,37 @@ class ScriptCalls:
 
 
 def read_calls(source: str, filename: str = "<revision>") -> ScriptCalls:
-    """Parse ``source`` and collect the op calls of its upgrade function(s)."""
+    """Lint's view: the :data:`LINT_METHODS` calls of ``upgrade()`` and ``upgrade_*()``, with
+    the file's suppression comments and SQLAlchemy imports."""
     tree = ast.parse(source, filename=filename)
-    walker = _Walker()
+    calls = op_calls(tree, is_upgrade, LINT_METHODS)
+    ignores, comments = _comments(source)
+    return ScriptCalls(calls, ignores, comments, sqlalchemy_imports(tree))
+
+
+def op_calls(
+    tree: ast.Module,
+    function: Callable[[str], bool],
+    methods: Collection[str] | None = None,
+    *,
+    nested_functions: bool = False,
+) -> tuple[OpCall, ...]:
+    """The calls of ``methods`` (None: every method; one without a known signature has all its
+    positional arguments in ``rest``) in the module's top-level functions whose name ``function``
+    accepts. Functions defined inside those are read only with ``nested_functions``."""
+    walker = _Walker(methods, nested_functions)
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _is_upgrade(node.name):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and function(node.name):
             for stmt in node.body:
                 walker.visit(stmt)
-    ignores, comments = _comments(source)
-    return ScriptCalls(tuple(walker.calls), ignores, comments, sqlalchemy_imports(tree))
+    return tuple(walker.calls)
+
+
+def string(node: ast.expr | None) -> str | None:
+    """A non-empty string literal; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+        return node.value
+    return None
 
 
 def is_suppressed(script: ScriptCalls, call: OpCall, code: str) -> bool:
@@ -124,20 +171,25 @@ def sqlalchemy_imports(tree: ast.Module) -> dict[str, str]:
     return out
 
 
-def _is_upgrade(name: str) -> bool:
+def is_upgrade(name: str) -> bool:
+    """``upgrade`` and the ``upgrade_<engine>`` functions of multi-database templates."""
     return name == "upgrade" or name.startswith("upgrade_")
 
 
 class _Walker(ast.NodeVisitor):
     """Visits ``upgrade()``'s body, tracking batch blocks and autocommit blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, methods: Collection[str] | None, nested_functions: bool) -> None:
+        self.methods = methods
+        self.nested_functions = nested_functions
         self.calls: list[OpCall] = []
         self.batches: dict[str, BatchTarget] = {}
         self.autocommit = 0
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        """A nested function is not run by ``upgrade()`` itself: not looked into."""
+        """A nested function is not run by ``upgrade()`` itself: looked into only on request."""
+        if self.nested_functions:
+            self.generic_visit(node)
 
     def visit_With(self, node: ast.With) -> None:
         saved = dict(self.batches)
@@ -165,12 +217,13 @@ class _Walker(ast.NodeVisitor):
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = func.value.id
             batch = self.batches.get(owner)
-            if (owner == "op" or batch is not None) and func.attr in SIGNATURES:
+            wanted = self.methods is None or func.attr in self.methods
+            if (owner == "op" or batch is not None) and wanted:
                 self.calls.append(self._op_call(node, func.attr, batch))
         self.generic_visit(node)
 
     def _op_call(self, node: ast.Call, method: str, batch: BatchTarget | None) -> OpCall:
-        names = SIGNATURES[method]
+        names = SIGNATURES.get(method, ())
         if batch is not None:
             names = tuple(n for n in names if n not in _TABLE_PARAMS)
         kw, rest = _bind(node, names)

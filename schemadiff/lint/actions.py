@@ -10,7 +10,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from schemadiff.lint.calls import OpCall
+from schemadiff.chain.calls import OpCall
 from schemadiff.lint.typeeval import TypeInfo, evaluate_type
 
 

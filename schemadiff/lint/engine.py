@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from schemadiff.chain.calls import OpCall, ScriptCalls, is_suppressed, read_calls
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.scripts import Script
 from schemadiff.errors import RevisionError
 from schemadiff.lint import compat, data, destructive, locking
 from schemadiff.lint.actions import Action, from_call, sql_text
-from schemadiff.lint.calls import OpCall, ScriptCalls, is_suppressed, read_calls
 from schemadiff.lint.rules import RULES, Finding, Hit
 from schemadiff.lint.sqlstmt import sql_actions
 from schemadiff.lint.state import EnumTypes, RevisionContext
