@@ -92,12 +92,12 @@ def test_another_fingerprint_starts_a_new_file_and_leaves_the_other(
 #: modules that decide canonical text besides sqlexpr/sqltree (the old fingerprint's list missed
 #: them: two codes differing there shared one memo file)
 _RULE_HOMES = (
-    "dialects/base.py",
-    "dialects/sqlite.py",
-    "dialects/postgresql.py",
-    "sources/sqlite_lexer.py",
-    "comparators/rewrite.py",
-    "sqltree.py",
+    "backends/base.py",
+    "backends/sqlite/rules.py",
+    "backends/postgresql/rules.py",
+    "backends/sqlite/lexer.py",
+    "diff/rewrite.py",
+    "canonical/sqltree.py",
 )
 
 
