@@ -122,7 +122,7 @@ def fingerprint() -> str:
     from such a list let two different codes share one memo file."""
     digest = hashlib.sha256()
     digest.update(f"{sys.version_info[:2]}\0{_sqlglot_version()}\0".encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # schemadiff/, not only canonical/
     for module in sorted(package.rglob("*.py")):
         digest.update(module.relative_to(package).as_posix().encode() + b"\0")
         try:

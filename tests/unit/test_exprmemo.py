@@ -103,7 +103,7 @@ _RULE_HOMES = (
 
 @pytest.mark.parametrize("module", _RULE_HOMES)
 def test_a_change_to_any_module_starts_a_new_memo_file(tmp_path: Path, module: str) -> None:
-    package = Path(exprmemo.__file__).parent
+    package = Path(exprmemo.__file__).parents[1]
     copy = tmp_path / "schemadiff"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = exprmemo.fingerprint()
