@@ -35,6 +35,8 @@ parent = sa.Table(
     sa.Column("mood", sa.Enum("a", "b", name="mood_" + "m" * 60)),
 )
 sa.Index({LONG_INDEX!r}, parent.c.mood)
+parent.append_constraint(sa.CheckConstraint("length({LONG_COLUMN}) > 1", name="ck_long"))
+sa.Index("ix_by_expression", sa.text("(length({LONG_COLUMN}) + 1)"), _table=parent)
 child = sa.Table(
     {UMLAUTS!r}, metadata,
     sa.Column("id", sa.Integer, primary_key=True),

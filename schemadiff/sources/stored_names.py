@@ -5,11 +5,14 @@ PostgreSQL cuts it to 63 bytes; :meth:`DialectRules.identifier_problem`: why the
 not keep it). This pass applies that to every name of a model snapshot, definitions and the
 references to them (foreign keys, index columns, enum column types, rename hints) alike, so that
 comparisons and scripts use the name the database will hold: a table whose name PostgreSQL cut
-is then the same table on the next run, not a drop plus a create.
+is then the same table on the next run, not a drop plus a create. The server cuts the names an
+expression uses too (a check, an index expression, a partial-index predicate, a computed
+column), so a name that changed is replaced there as well, as a whole word.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from sqlalchemy.engine import Dialect
@@ -50,6 +53,9 @@ class _Names:
         self.warnings: list[SourceWarning] = []
         self.warned: set[str] = set()
         self.checked: set[tuple[str, str]] = set()
+        #: the names that change, and a pattern matching them in SQL text (see :meth:`rebuild`)
+        self.cut: dict[str, str] = {}
+        self.words = re.compile("(?!)")
 
     def name(self, name: str) -> str:
         stored = self.known.get(name)
@@ -108,6 +114,10 @@ class _Names:
     # --- the rebuilt snapshot -------------------------------------------------------------------
 
     def rebuild(self, snapshot: Snapshot) -> Snapshot:
+        cut = {old: new for old, new in self.known.items() if old != new}
+        words = "|".join(re.escape(old) for old in sorted(cut, key=len, reverse=True))
+        self.cut = cut
+        self.words = re.compile(rf"(?<![\w$])(?:{words})(?![\w$])")
         enums = tuple(self.enum(e) for e in snapshot.enums)
         #: column types of the enums whose name changes: ``enum(old)`` -> ``enum(new)``
         types = {
@@ -146,7 +156,8 @@ class _Names:
             ),
             foreign_keys=tuple(self.foreign_key(fk) for fk in t.foreign_keys),
             check_constraints=tuple(
-                replace(c, name=self.optional(c.name)) for c in t.check_constraints
+                replace(c, name=self.optional(c.name), sqltext=self.expression(c.sqltext))
+                for c in t.check_constraints
             ),
             indexes=tuple(self.index(ix) for ix in t.indexes),
             renamed_from=self.optional(t.renamed_from),
@@ -158,6 +169,11 @@ class _Names:
             name=self.name(c.name),
             renamed_from=self.optional(c.renamed_from),
             type=_enum_type(c.type, types),
+            computed=(
+                replace(c.computed, sqltext=self.expression(c.computed.sqltext))
+                if c.computed is not None
+                else None
+            ),
         )
 
     def foreign_key(self, fk: ForeignKey) -> ForeignKey:
@@ -176,10 +192,17 @@ class _Names:
             name=self.name(ix.name),
             elements=tuple(self.element(e) for e in ix.elements),
             include=self.names(ix.include),
+            where=self.expression(ix.where) if ix.where is not None else None,
         )
 
     def element(self, e: IndexElement) -> IndexElement:
-        return e if e.is_expression else replace(e, expr=self.name(e.expr))
+        if e.is_expression:
+            return replace(e, expr=self.expression(e.expr))
+        return replace(e, expr=self.name(e.expr))
+
+    def expression(self, sql: str) -> str:
+        """Canonical SQL with each name that changed replaced (whole words only)."""
+        return self.words.sub(lambda m: self.cut[m.group(0)], sql)
 
 
 def _enum_type(ctype: ColumnType, types: dict[str, str]) -> ColumnType:

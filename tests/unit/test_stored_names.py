@@ -76,6 +76,13 @@ def _long_models() -> sa.MetaData:
         sa.Column("mood", sa.Enum("a", "b", name="e" * 70)),
         sa.Index("i" * 70, "c" * 66),  # SQLAlchemy itself raises IdentifierError on this name
         sa.UniqueConstraint("mood", name="u" * 70),
+        sa.CheckConstraint(f"{'c' * 66} > 0", name="positive"),
+        sa.Column("twice", sa.Integer, sa.Computed(f"{'c' * 66} * 2")),
+        sa.Index(
+            "by_expression",
+            sa.text(f"({'c' * 66} + 1)"),
+            postgresql_where=sa.text(f"{'c' * 66} > 1"),
+        ),
     )
     sa.Table(
         "ö" * 35,
@@ -90,10 +97,17 @@ def test_postgresql_models_carry_the_stored_names_everywhere() -> None:
     snap = inspect_metadata(_long_models(), postgresql.dialect())
     tables = snap.table_map()
     parent = tables[(None, "p" * 63)]
-    assert [c.name for c in parent.columns] == ["id", "c" * 63, "mood"]
+    assert [c.name for c in parent.columns] == ["id", "c" * 63, "mood", "twice"]
     assert parent.columns[2].type.sql == f"enum({'e' * 63})"
     assert [e.name for e in snap.enums] == ["e" * 63]
-    assert [(i.name, i.column_names) for i in parent.indexes] == [("i" * 63, ("c" * 63,))]
+    assert [(i.name, i.column_names, i.where) for i in parent.indexes] == [
+        ("by_expression", (f"{'c' * 63} + 1",), f"{'c' * 63} > 1"),
+        ("i" * 63, ("c" * 63,), None),
+    ]
+    # the server cuts the names an expression uses too
+    assert [c.sqltext for c in parent.check_constraints] == [f"{'c' * 63} > 0"]
+    assert parent.columns[3].computed is not None
+    assert parent.columns[3].computed.sqltext == f"{'c' * 63} * 2"
     assert [u.name for u in parent.unique_constraints] == ["u" * 63]
     child = tables[(None, "ö" * 31)]
     assert [(f.referred_table, f.referred_columns) for f in child.foreign_keys] == [
@@ -107,7 +121,7 @@ def test_postgresql_models_carry_the_stored_names_everywhere() -> None:
 def test_mysql_models_keep_the_names_and_warn() -> None:
     snap = inspect_metadata(_long_models(), mysql.dialect())
     parent = snap.table_map()[(None, "p" * 70)]
-    assert parent.indexes[0].name == "i" * 70
+    assert [ix.name for ix in parent.indexes] == ["by_expression", "i" * 70]
     kinds = sorted(w.message.split(" name ")[0] for w in snap.warnings)
     assert kinds == ["column", "index", "table", "unique constraint"]  # 'ö' * 35 is fine
 
