@@ -24,6 +24,8 @@ def identifier_problem(kind: str, name: str) -> str | None:
 
 
 def _why(name: str) -> str | None:
+    if len(name) <= LIMIT and name.isascii() and "\0" not in name and not name.endswith(" "):
+        return None  # the common case, decided without looking at each character
     if len(name) > LIMIT:
         return f"{len(name)} characters, more than {LIMIT}"
     outside = sorted({ch for ch in name if ord(ch) > 0xFFFF or ord(ch) == 0})

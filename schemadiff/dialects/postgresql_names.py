@@ -24,8 +24,8 @@ def name_limit(dialect: Dialect | None) -> int:
 def clip_identifier(name: str, limit: int = DEFAULT_LIMIT) -> str:
     """``name`` cut to at most ``limit`` UTF-8 bytes without splitting a character, as
     PostgreSQL's ``truncate_identifier`` does (a UTF-8 database)."""
-    if len(name) * 4 <= limit:  # no character is longer than 4 bytes
-        return name
+    if name.isascii():  # one byte a character (the common case, and a quick test)
+        return name if len(name) <= limit else name[:limit]
     encoded = name.encode("utf-8", "surrogatepass")
     if len(encoded) <= limit:
         return name

@@ -34,6 +34,8 @@ from schemadiff.snapshot import (
 def store_names(snapshot: Snapshot, rules: DialectRules, dialect: Dialect | None) -> Snapshot:
     """``snapshot`` with its names as stored and its :attr:`Snapshot.warnings` extended; the
     same object when every name is kept as written (the common case)."""
+    if all(_kept(rules, dialect, name) for name in _defined_names(snapshot)):
+        return snapshot  # one look at each distinct name; the walk below only when one is not
     names = _Names(rules, dialect)
     names.check(snapshot)
     if not names.changed and not names.warnings:
@@ -42,6 +44,30 @@ def store_names(snapshot: Snapshot, rules: DialectRules, dialect: Dialect | None
     if names.changed:
         out = names.rebuild(snapshot)
     return replace(out, warnings=snapshot.warnings + tuple(names.warnings))
+
+
+def _kept(rules: DialectRules, dialect: Dialect | None, name: str) -> bool:
+    return (
+        rules.stored_identifier(name, dialect) == name
+        and rules.identifier_problem("name", name, dialect) is None
+    )
+
+
+def _defined_names(snapshot: Snapshot) -> set[str]:
+    """Every name the snapshot defines (references name one of them), each once."""
+    names = {*snapshot.schemas, *(e.name for e in snapshot.enums)}
+    add, update = names.add, names.update
+    for t in snapshot.tables:
+        add(t.name)
+        update([c.name for c in t.columns])
+        if t.indexes:
+            update([ix.name for ix in t.indexes])
+        for group in (t.unique_constraints, t.foreign_keys, t.check_constraints):
+            if group:
+                update([c.name for c in group if c.name is not None])
+        if t.primary_key is not None and t.primary_key.name is not None:
+            add(t.primary_key.name)
+    return names
 
 
 class _Names:
