@@ -250,6 +250,15 @@ class DbObject:
 
 
 @dataclass(frozen=True)
+class SourceWarning:
+    """A warning a source found, and the table it is about (its key in the snapshot)."""
+
+    message: str
+    schema: str | None = None
+    table: str | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """A whole schema as one source sees it.
 
@@ -273,6 +282,9 @@ class Snapshot:
     undecided: tuple[tuple[str | None, str, str], ...] = field(
         default=(), compare=False, metadata={"json": False}
     )
+    #: what the models ask for that the server will not keep as written (a name PostgreSQL
+    #: cuts, one MariaDB refuses): warnings for generation time. Models side only, not saved.
+    warnings: tuple[SourceWarning, ...] = field(default=(), compare=False, metadata={"json": False})
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

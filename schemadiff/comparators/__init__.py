@@ -175,12 +175,22 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
 
 def source_notices(db: Snapshot, models: Snapshot) -> list[Notice]:
     """What the sources themselves could not see, as "not compared" notices (the reports add
-    the "not compared:" label; snapshot files of earlier versions still carry it in the note)."""
-    return [
+    the "not compared:" label; snapshot files of earlier versions still carry it in the note),
+    and what they warn about."""
+    notices = [
         Notice("not_compared", note.removeprefix("not compared: "))
         for s in (db, models)
         for note in s.not_compared
     ]
+    # warnings (names the server will not keep) about tables the filters left in
+    kept = {t.key for s in (db, models) for t in s.tables}
+    notices += [
+        Notice("warning", w.message, w.schema, w.table)
+        for s in (db, models)
+        for w in s.warnings
+        if w.table is None or (w.schema, w.table) in kept
+    ]
+    return notices
 
 
 def backfill_notices(ops: Iterable[Op]) -> list[Notice]:

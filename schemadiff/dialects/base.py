@@ -193,6 +193,21 @@ class DialectRules:
         what differs (SQLite: a narrower declared size); None for a real change."""
         return None
 
+    # --- names ------------------------------------------------------------------------------
+
+    def stored_identifier(self, name: str, dialect: Dialect | None = None) -> str:
+        """``name`` as the server stores it (PostgreSQL cuts a long one and runs the statement
+        anyway); the models' names are compared in this form. The default keeps every name.
+        ``dialect``: the connected SQLAlchemy dialect (its identifier limit), None offline."""
+        return name
+
+    def identifier_problem(
+        self, kind: str, name: str, dialect: Dialect | None = None
+    ) -> str | None:
+        """Why the server will not keep the ``kind`` name (``table``, ``column``, ``index``...)
+        as the models write it: one warning line for generation time; None when it will."""
+        return None
+
     # --- hooks for the renderers ------------------------------------------------------------
 
     def adds_column_in_place(self, column: Column) -> bool:

@@ -30,7 +30,7 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
-from schemadiff.dialects import literals
+from schemadiff.dialects import literals, mysql_names
 from schemadiff.dialects.base import (
     DialectRules,
     OfflineTarget,
@@ -128,6 +128,12 @@ class MysqlRules(DialectRules):
 
     def canonical_type(self, text: str) -> ColumnType:
         return canonical_type(text)
+
+    def identifier_problem(
+        self, kind: str, name: str, dialect: Dialect | None = None
+    ) -> str | None:
+        """Names the server refuses (see :mod:`.mysql_names`); it never cuts one."""
+        return mysql_names.identifier_problem(kind, name)
 
     def canonical_expression(self, text: str) -> str:
         return mysql_canonical_sql(text)
