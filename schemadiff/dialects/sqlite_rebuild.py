@@ -72,7 +72,7 @@ def keep_triggers_and_views(
     create them again after it, and fail if a view no longer works. Online they are read from
     sqlite_master, in one transaction with the rebuild (nothing is lost if it fails); with
     ``--sql`` the database cannot be read, so ``written`` (as the database had them when the
-    revision was written) are dropped and created again. Written by schemadiff."""
+    revision was written) are dropped and created again."""
     context = op.get_context()
     if context.as_sql:
         for kind, name, _ in reversed(written):
@@ -110,7 +110,7 @@ def keep_triggers_and_views(
 def _view_error(conn: Any, name: str) -> str | None:
     """SQLite's error compiling a query of view ``name`` (None: it compiles)."""
     try:
-        conn.exec_driver_sql(f"EXPLAIN SELECT * FROM {_quoted(name)}").all()
+        conn.exec_driver_sql(f"SELECT * FROM {_quoted(name)} LIMIT 0").all()
     except Exception as exc:  # noqa: BLE001 - any error means the view does not work
         return str(getattr(exc, "orig", exc))
     return None
