@@ -239,6 +239,9 @@ class DbObject:
     name: str
     schema: str | None = None
     table: str | None = None
+    #: the CREATE statement, where the source reads it (SQLite's views and triggers: a table
+    #: rebuild's offline SQL creates them again); not compared, not in a saved snapshot
+    definition: str | None = field(default=None, compare=False, metadata={"json": False})
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.schema or "", self.kind, self.name, self.table or "")

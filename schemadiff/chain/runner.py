@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
+from schemadiff.dialects import rules_for
 from schemadiff.dialects.base import OfflineTarget
 from schemadiff.errors import MigrationFailed, MigrationInterrupted, RevisionError
 
@@ -187,18 +188,22 @@ def _opts(table: sa.Table) -> dict[str, Any]:
 
 
 class _StatementLog:
-    """The statements run during the current revision (until :meth:`stop`)."""
+    """The statements run during the current revision (until :meth:`stop`), each with whether
+    the driver had a transaction open right after it (None: the backend cannot tell)."""
 
     def __init__(self, conn: Connection) -> None:
         self.engine = conn.engine
+        self.rules = rules_for(conn.dialect.name)
         self.statements: list[str] = []
         #: the statement sent and not yet answered (where an interrupt caught the revision)
         self.running: str | None = None
+        self.open_after: list[bool | None] = []
         self.recording = False
 
     def clear(self) -> None:
         self.statements = []
         self.running = None
+        self.open_after = []
         self.recording = True
 
     def stop(self) -> None:
@@ -212,6 +217,7 @@ class _StatementLog:
         if self.recording:
             self.statements.append(statement)
             self.running = None
+            self.open_after.append(self.rules.transaction_open(conn.connection.dbapi_connection))
 
     @contextmanager
     def listening(self) -> Iterator[None]:
@@ -233,14 +239,22 @@ def _failure(
     log: _StatementLog,
 ) -> str:
     """One line: which revision, which statement, the error, where the database is."""
-    from schemadiff.chain.failure import Failure, describe, planned_statements
+    from schemadiff.chain.failure import Failure, describe, kept_statements, planned_statements
 
     statement = getattr(exc, "statement", None)
     ran = tuple(log.statements)
     planned = planned_statements(conn.dialect, table, item.fn)
     rows_now = None if transactional else _rows_now(conn, table)
+    kept = None if transactional else kept_statements(ran, log.open_after)
     failure = Failure(
-        item.step, exc, transactional, ran, statement if statement else None, planned, rows_now
+        item.step,
+        exc,
+        transactional,
+        ran,
+        statement if statement else None,
+        planned,
+        rows_now,
+        kept,
     )
     return describe(failure)
 

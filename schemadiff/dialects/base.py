@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +28,7 @@ from schemadiff.ops import Op
 from schemadiff.snapshot import (
     Column,
     ColumnType,
+    DbObject,
     Enum,
     Identity,
     Index,
@@ -51,6 +52,16 @@ class TypeChange:
     kwargs: tuple[tuple[str, str], ...] = ()
     guard: str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class RebuildGuard:
+    """A context manager call (``call``) wrapped around a table rebuild in a script, with the
+    module-level code (``helpers``) and ``imports`` it needs."""
+
+    call: str
+    helpers: str
+    imports: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,17 @@ class DialectRules:
         """Whether ``ALTER TABLE ... ADD COLUMN`` can add ``column`` to an existing table; False
         makes the script rebuild the table instead (batch mode)."""
         return True
+
+    def rebuild_guard(self, table: str, objects: Sequence[DbObject]) -> RebuildGuard | None:
+        """What a script runs a rebuild of ``table`` (batch mode) inside, when the backend
+        loses objects that hang off the table otherwise; ``objects`` are the database's
+        uncompared objects when the script is written."""
+        return None
+
+    def transaction_open(self, dbapi_connection: Any) -> bool | None:
+        """Whether the driver's connection has a transaction open (None: cannot tell). Where DDL
+        is not transactional, this tells which statements of a failed revision stayed."""
+        return None
 
     def type_change(
         self, schema: str | None, table: str, column: str, old: str, new: str

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
@@ -24,10 +24,24 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.dialects import literals
-from schemadiff.dialects.base import DialectRules, own_options, wait_for
+from schemadiff.dialects.base import DialectRules, RebuildGuard, own_options, wait_for
 from schemadiff.dialects.literals import Family
+from schemadiff.dialects.sqlite_rebuild import (
+    HELPER_IMPORTS,
+    KEEPER,
+    helper_source,
+    sqlite_dependents,
+)
 from schemadiff.errors import MigrationFailed
-from schemadiff.snapshot import Column, ColumnType, Computed, Snapshot, Table, sort_tables
+from schemadiff.snapshot import (
+    Column,
+    ColumnType,
+    Computed,
+    DbObject,
+    Snapshot,
+    Table,
+    sort_tables,
+)
 from schemadiff.typeorder import is_widening
 
 #: A ``COLLATE x`` clause SQLAlchemy's type compiler appends to the type (the collation is kept
@@ -64,6 +78,26 @@ class SqliteRules(DialectRules):
             return
         with _file_lock(Path(f"{path}.schemadiff-lock"), timeout, on_wait):
             yield
+
+    def rebuild_guard(self, table: str, objects: Sequence[DbObject]) -> RebuildGuard:
+        """Every rebuild runs inside ``keep_triggers_and_views`` (see
+        :mod:`schemadiff.dialects.sqlite_rebuild`), whatever the table had when the script was
+        written: the database may have more by the time it runs. The views and triggers it had
+        are listed for ``--sql``, which cannot read them."""
+        rows = [
+            (o.kind, o.name, o.table, o.definition)
+            for o in objects
+            if o.kind in ("view", "trigger") and o.schema is None and o.definition
+        ]
+        written = sqlite_dependents(table, rows)
+        args = repr(table) + (f", {written!r}" if written else "")
+        return RebuildGuard(f"{KEEPER}({args})", helper_source(), HELPER_IMPORTS)
+
+    def transaction_open(self, dbapi_connection: Any) -> bool | None:
+        """pysqlite runs DDL outside a transaction (each statement commits) until a statement
+        that changes rows opens one; ``in_transaction`` says which."""
+        value = getattr(dbapi_connection, "in_transaction", None)
+        return None if value is None else bool(value)
 
     def index_expression_sql(self, text: str) -> str:
         """As written: SQLite's grammar takes any expression, and it keeps the DDL text

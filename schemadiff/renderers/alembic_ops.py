@@ -19,6 +19,7 @@ from schemadiff.simulate import apply_in_place
 from schemadiff.snapshot import (
     CheckConstraint,
     Column,
+    DbObject,
     Enum,
     ForeignKey,
     Identity,
@@ -42,17 +43,24 @@ class RenderContext:
     #: the tables as they are before the ops run: batch blocks then carry the table's definition
     #: (``copy_from``) instead of reflecting it, so scripts also work offline (``--sql``)
     tables: Mapping[TableKey, Table] | None = None
+    #: the database's uncompared objects (views, triggers...) when the script is written
+    objects: tuple[DbObject, ...] = ()
 
 
 @dataclass(frozen=True)
 class Code:
-    """Lines of Python (already indented relative to the function body) and their imports."""
+    """Lines of Python (already indented relative to the function body), their imports, and
+    module-level helper code they call (functions a script carries, as it imports nothing
+    from schemadiff)."""
 
     lines: tuple[str, ...] = ()
     imports: frozenset[str] = frozenset()
+    helpers: frozenset[str] = frozenset()
 
     def __add__(self, other: Code) -> Code:
-        return Code(self.lines + other.lines, self.imports | other.imports)
+        return Code(
+            self.lines + other.lines, self.imports | other.imports, self.helpers | other.helpers
+        )
 
 
 def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
@@ -77,7 +85,8 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     lines = tuple(line for part in parts for line in part.lines)
     if not lines:
         return Code(("pass",))
-    return Code(lines, frozenset().union(*(part.imports for part in parts)))
+    imports = frozenset().union(*(part.imports for part in parts))
+    return Code(lines, imports, frozenset().union(*(part.helpers for part in parts)))
 
 
 def render_op(op: O.Op, ctx: RenderContext, target: str = "op") -> Code:
@@ -187,7 +196,17 @@ def _batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | Non
         body += _comment(op, ctx) + render_op(target, ctx, "batch_op")
     if all(isinstance(op, O.AlterTableOptions) for op in ops):
         body += Code(("pass",))  # the rebuild itself is the change
-    return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+    block = Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+    if first.table is None or first.schema:
+        return block
+    guard = rules_for(ctx.dialect).rebuild_guard(first.table, ctx.objects)
+    if guard is None:
+        return block
+    return Code(
+        (f"with {guard.call}:", *("    " + line for line in block.lines)),
+        block.imports | guard.imports,
+        frozenset({guard.helpers}),
+    )
 
 
 def _name_dropped_checks(ops: Sequence[O.Op], table: Table) -> tuple[list[O.Op], Table]:

@@ -95,6 +95,7 @@ def _fill(
     from mako.template import Template  # alembic's own dependency
 
     imports = sorted((upgrade.imports | downgrade.imports) - _BASE_IMPORTS)
+    imports += _helpers(upgrade, downgrade)
     return str(
         Template(template or DEFAULT_TEMPLATE).render_unicode(
             message=header.message,
@@ -131,10 +132,17 @@ def _put_body(text: str, mark: str, body: Code) -> str | None:
 def render_functions(upgrade: Code, downgrade: Code) -> str:
     """Just the imports and the two functions (``diff --format python``), black-formatted."""
     imports = sorted(upgrade.imports | downgrade.imports | _BASE_IMPORTS)
+    imports += _helpers(upgrade, downgrade)
     text = "\n".join(imports) + "\n\n\n"
     text += "def upgrade() -> None:\n    " + _indent(upgrade.lines) + "\n\n\n"
     text += "def downgrade() -> None:\n    " + _indent(downgrade.lines) + "\n"
     return format_python(text)
+
+
+def _helpers(upgrade: Code, downgrade: Code) -> list[str]:
+    """Module-level helper code, after the imports (in the template's ``imports`` slot: the
+    only one at module level)."""
+    return [f"\n\n{text}" for text in sorted(upgrade.helpers | downgrade.helpers)]
 
 
 def _unwrap(value: str | Sequence[str] | None) -> str | tuple[str, ...] | None:
