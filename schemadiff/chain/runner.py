@@ -23,6 +23,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff import batch_order
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
@@ -60,6 +61,7 @@ def importable(extra: Sequence[str] = ()) -> Iterator[None]:
 
 def load_steps(plan: Plan) -> list[Loaded]:
     """Import the scripts the plan runs (and only those)."""
+    batch_order.install()  # the scripts' batch blocks then rebuild tables the same every run
     out = []
     for step in plan.steps:
         module = import_script(step.script)
