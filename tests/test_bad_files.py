@@ -164,3 +164,16 @@ def test_snapshot_not_utf8(project: Path) -> None:
     (project / "bad.json").write_bytes(b'{"format": "\xe9"}')
     result = run_cli(project, "diff", "--db", "bad.json", "--metadata", "models:Base.metadata")
     one_error(result, "bad.json: not a schemadiff snapshot (not UTF-8 text")
+
+
+def test_verify_with_a_deeply_nested_snapshot_url(project: Path) -> None:
+    """verify only peeks at the snapshot's dialect; the file's fault is check's to report."""
+    depth = 100_000
+    (project / "deep.json").write_text("[" * depth + "]" * depth)
+    (project / "migrations" / "versions").mkdir(parents=True)
+    (project / "schemadiff.toml").write_text(
+        'url = "deep.json"\nmetadata = "models:Base.metadata"\nscript_location = "migrations"\n'
+    )
+    result = run_cli(project, "verify")
+    assert result.code == 1, result  # the models' table is missing from the (empty) chain
+    assert "unexpected" not in result.stderr
