@@ -135,7 +135,7 @@ def _dialect(option: str | None, settings: Settings) -> str | None:
     from schemadiff import snapshot_io
 
     if "://" not in url and snapshot_io.is_snapshot_file(url):
-        name = snapshot_io.load(url).dialect
+        name = snapshot_io.load_file(url).dialect
     else:
         from schemadiff.connect import parse_url
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from schemadiff.usercode import read_source
+
 #: the whole table, not one column of it
 TABLE = "*"
 
@@ -58,7 +60,7 @@ class Touch:
 def touches(path: Path) -> tuple[Touch, ...]:
     """The tables and columns ``upgrade()`` of the revision file changes (unreadable: none)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = ast.parse(read_source(path), filename=str(path))
     except (OSError, UnicodeDecodeError, SyntaxError):
         return ()  # the chain loader reports unreadable files
     for node in tree.body:

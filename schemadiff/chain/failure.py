@@ -108,7 +108,7 @@ def planned_statements(dialect: sa.Dialect, table: sa.Table, fn: Callable[[], An
         ctx = MigrationContext.configure(dialect=dialect, opts=opts)
         with Operations.context(ctx):
             fn()
-    except Exception:  # noqa: BLE001 - any failure only means "not known"
+    except (Exception, SystemExit):  # noqa: BLE001 - any failure only means "not known"
         return None
     return tuple(out.statements)
 

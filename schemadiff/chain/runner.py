@@ -23,12 +23,14 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff import batch_order
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
 from schemadiff.dialects import rules_for
 from schemadiff.dialects.base import OfflineTarget
 from schemadiff.errors import MigrationFailed, MigrationInterrupted, RevisionError
+from schemadiff.usercode import UserCodeExited, exit_code_text, exited_message
 
 StepCallback = Callable[[Step], None]
 
@@ -60,6 +62,7 @@ def importable(extra: Sequence[str] = ()) -> Iterator[None]:
 
 def load_steps(plan: Plan) -> list[Loaded]:
     """Import the scripts the plan runs (and only those)."""
+    batch_order.install()  # the scripts' batch blocks then rebuild tables the same every run
     out = []
     for step in plan.steps:
         module = import_script(step.script)
@@ -81,6 +84,10 @@ def import_script(script: Script) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:
+        sys.modules.pop(name, None)
+        what = f"revision file {script.path} exited while being imported"
+        raise UserCodeExited(exited_message(what, exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a user's script may raise anything on import
         sys.modules.pop(name, None)
         first = (str(exc).splitlines() or [""])[0]
@@ -120,7 +127,7 @@ def run_online(
             statements.clear()
             try:
                 with ctx.begin_transaction(_per_migration=True):
-                    item.fn()
+                    _run_script_function(item)
                     statements.stop()  # the version-table update is not the script's
                     versions.apply_changes(conn, table, item.step.rows_before, item.step.rows_after)
             except Exception as exc:  # noqa: BLE001 - reported as one line with the state
@@ -174,9 +181,31 @@ def run_offline(
             direction = "upgrade" if step.upgrade else "downgrade"
             out.write(f"-- Running {direction} {step.describe()}\n\n")
             with ctx.begin_transaction(_per_migration=True):
-                item.fn()
+                try:
+                    _run_script_function(item)
+                except ScriptExited as exc:
+                    where = f"{step.revision} ({step.script.path.name})"
+                    raise MigrationFailed(f"{direction} of revision {where} failed: {exc}") from exc
                 for stmt in versions.row_changes(table, step.rows_before, step.rows_after):
                     ctx.execute(stmt)
+
+
+def _run_script_function(item: Loaded) -> None:
+    """Call a revision's upgrade()/downgrade(); a ``sys.exit()`` in it is a failure of that
+    revision (raised as an ordinary exception, so its transaction rolls back and the failure is
+    reported like any other), never the end of the command with the script's exit code."""
+    try:
+        item.fn()
+    except SystemExit as exc:
+        name = "upgrade" if item.step.upgrade else "downgrade"
+        raise ScriptExited(
+            f"{name}() called sys.exit() ({exit_code_text(exc)}); a revision must not exit: "
+            "remove the call, raise an exception to stop"
+        ) from exc
+
+
+class ScriptExited(UserCodeExited):
+    """A revision's upgrade()/downgrade() called ``sys.exit()``."""
 
 
 def _opts(table: sa.Table) -> dict[str, Any]:

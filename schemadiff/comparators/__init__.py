@@ -46,6 +46,7 @@ from schemadiff.ordering import order_ops
 from schemadiff.plugins import PluginError, callable_name, entry_point_comparators
 from schemadiff.renames import plan_renames
 from schemadiff.snapshot import Snapshot, Table
+from schemadiff.usercode import UserCodeExited, exited_message
 
 __all__ = [
     "SNAPSHOT_COMPARATORS",
@@ -160,6 +161,10 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
         produced = list(result) if result is not None else []
     except PluginError:
         raise
+    except SystemExit as exc:  # a generator's sys.exit() runs while it is iterated
+        raise UserCodeExited(
+            exited_message(f"comparator {name} exited while running", exc)
+        ) from exc
     except Exception as exc:
         raise PluginError(
             f"comparator {name} failed: {type(exc).__name__}: {exc} (use --debug for a traceback)"

@@ -98,7 +98,7 @@ def _fill(
     imports += _helpers(upgrade, downgrade)
     return str(
         Template(template or DEFAULT_TEMPLATE).render_unicode(
-            message=header.message,
+            message=docstring_safe(header.message),
             up_revision=header.rev_id,
             down_revision=_unwrap(header.down_revision),
             branch_labels=_unwrap(header.branch_labels),
@@ -110,6 +110,26 @@ def _fill(
             downgrades=marks[1] if marks else _indent(downgrade.lines),
         )
     )
+
+
+def docstring_safe(message: str) -> str:
+    """``message`` escaped so that, put inside the template's ``\"\"\"...\"\"\"`` docstring,
+    the file parses and the docstring reads back as ``message``: backslashes doubled, a ``"``
+    escaped where it could end the string (before another ``"`` or at the end), and control
+    characters other than newline and tab written as escapes (a file cannot hold them as-is)."""
+    out = []
+    for i, char in enumerate(message):
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"' and (i + 1 == len(message) or message[i + 1] == '"'):
+            out.append('\\"')
+        elif char not in "\n\t" and (ord(char) < 32 or ord(char) == 127):
+            out.append(f"\\x{ord(char):02x}")
+        elif 0xD800 <= ord(char) <= 0xDFFF:  # an undecodable byte of the command line
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _put_body(text: str, mark: str, body: Code) -> str | None:

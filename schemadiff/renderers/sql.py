@@ -9,6 +9,7 @@ import types
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
+from schemadiff import batch_order
 from schemadiff.dialects.base import OfflineTarget
 from schemadiff.renderers.alembic_ops import Code
 from schemadiff.renderers.script import RevisionHeader, render_script
@@ -17,6 +18,7 @@ from schemadiff.renderers.script import RevisionHeader, render_script
 def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) -> str:
     """The SQL statements of one script body (``upgrade`` direction) for ``dialect``, compiled
     for ``target``'s SQLAlchemy dialect when it names one, its header comment first."""
+    batch_order.install()
     header = RevisionHeader("offline", "offline", None, "")
     source = render_script(header, body, Code(("pass",)))
     module = types.ModuleType("schemadiff_offline")
