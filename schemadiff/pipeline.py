@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from schemadiff.backends.registry import rules_for
@@ -274,15 +273,7 @@ def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tupl
 def _load_snapshot_file(path: str) -> Target:
     from schemadiff.snapshot import io as snapshot_io
 
-    file = Path(path)
-    if not file.is_file():
-        raise SnapshotError(f"snapshot file {path!r} not found; check the --db path")
-    try:
-        snapshot = snapshot_io.load(file)
-    except snapshot_io.SnapshotFormatError as exc:
-        raise SnapshotError(f"{path}: {exc}; create it with 'schemadiff snapshot -o FILE'") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"cannot read snapshot file {path!r}: {exc}") from exc
+    snapshot = snapshot_io.load_file(path)
     covered = frozenset(snapshot.schemas) | {t.schema for t in snapshot.tables if t.schema}
     return Target(path, snapshot, offline_dialect(snapshot), frozenset(covered))
 

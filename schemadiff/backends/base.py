@@ -59,6 +59,16 @@ class SqlText(str):
 
 
 @dataclass(frozen=True)
+class RebuildGuard:
+    """A context manager call (``call``) wrapped around a table rebuild in a script, with the
+    module-level code (``helpers``) and ``imports`` it needs."""
+
+    call: str
+    helpers: str
+    imports: frozenset[str]
+
+
+@dataclass(frozen=True)
 class OfflineTarget:
     """What offline SQL is compiled for: a SQLAlchemy dialect (None: the one the URL or the
     backend's name gives) and a comment line for the top of the output (None: none)."""
@@ -225,12 +235,38 @@ class DialectRules:
         what differs (SQLite: a narrower declared size); None for a real change."""
         return None
 
+    # --- names ------------------------------------------------------------------------------
+
+    def stored_identifier(self, name: str, dialect: Dialect | None = None) -> str:
+        """``name`` as the server stores it (PostgreSQL cuts a long one and runs the statement
+        anyway); the models' names are compared in this form. The default keeps every name.
+        ``dialect``: the connected SQLAlchemy dialect (its identifier limit), None offline."""
+        return name
+
+    def identifier_problem(
+        self, kind: str, name: str, dialect: Dialect | None = None
+    ) -> str | None:
+        """Why the server will not keep the ``kind`` name (``table``, ``column``, ``index``...)
+        as the models write it: one warning line for generation time; None when it will."""
+        return None
+
     # --- hooks for the renderers ------------------------------------------------------------
 
     def adds_column_in_place(self, column: Column) -> bool:
         """Whether ``ALTER TABLE ... ADD COLUMN`` can add ``column`` to an existing table; False
         makes the script rebuild the table instead (batch mode)."""
         return True
+
+    def rebuild_guard(self, table: str, objects: Sequence[DbObject]) -> RebuildGuard | None:
+        """What a script runs a rebuild of ``table`` (batch mode) inside, when the backend
+        loses objects that hang off the table otherwise; ``objects`` are the database's
+        uncompared objects when the script is written."""
+        return None
+
+    def transaction_open(self, dbapi_connection: Any) -> bool | None:
+        """Whether the driver's connection has a transaction open (None: cannot tell). Where DDL
+        is not transactional, this tells which statements of a failed revision stayed."""
+        return None
 
     def type_change(
         self, schema: str | None, table: str, column: str, old: str, new: str

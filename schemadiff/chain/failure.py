@@ -5,7 +5,10 @@ Where DDL is transactional the revision was rolled back whole. Where it is not (
 ``transactional_ddl`` is false: MariaDB/MySQL, SQLite), the statements that ran before the
 failure stay, so the line lists them, the failing one, and the ones that did not run (the
 revision rendered offline, when that reproduces what ran), and what the version table really holds
-(read back after the failure).
+(read back after the failure). Where the driver tells whether a transaction was open after each
+statement (SQLite: pysqlite commits DDL run outside one, and a statement that changes rows opens
+one that later DDL joins), the line says exactly which statements stayed and which the rollback
+undid.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ from schemadiff.chain.plan import Step
 
 #: first words of statements that change rows (a failed revision's transaction may undo them)
 _DATA_VERBS = ("insert", "update", "delete", "merge", "replace")
+#: first words of statements that change nothing that stays (reads, transaction control)
+_NEUTRAL_VERBS = (
+    "select",
+    "explain",
+    "pragma",
+    "begin",
+    "commit",
+    "rollback",
+    "savepoint",
+    "release",
+)
 _SHORT = 120
 
 
@@ -38,6 +52,30 @@ class Failure:
     failed: str | None
     planned: tuple[str, ...] | None
     rows_now: tuple[str, ...] | None
+    #: per statement of ``ran``, whether it stayed after the failure's rollback (None: unknown)
+    kept: tuple[bool, ...] | None = None
+
+
+def kept_statements(
+    ran: Sequence[str], open_after: Sequence[bool | None]
+) -> tuple[bool, ...] | None:
+    """Which statements stayed when the revision's transaction was rolled back after a failure,
+    from whether the driver had a transaction open after each (None where it cannot tell). One
+    run without a transaction (SQLite's DDL under pysqlite commits itself) or ending with
+    COMMIT made everything pending stay; a ROLLBACK, or the final one, undid it."""
+    if len(open_after) != len(ran) or any(value is None for value in open_after):
+        return None
+    kept = [False] * len(ran)
+    pending: list[int] = []
+    for index, (statement, still_open) in enumerate(zip(ran, open_after, strict=True)):
+        pending.append(index)
+        if still_open:
+            continue
+        if _verb(statement) != "rollback":
+            for done in pending:
+                kept[done] = True
+        pending = []
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -70,7 +108,7 @@ def planned_statements(dialect: sa.Dialect, table: sa.Table, fn: Callable[[], An
         ctx = MigrationContext.configure(dialect=dialect, opts=opts)
         with Operations.context(ctx):
             fn()
-    except Exception:  # noqa: BLE001 - any failure only means "not known"
+    except (Exception, SystemExit):  # noqa: BLE001 - any failure only means "not known"
         return None
     return tuple(out.statements)
 
@@ -114,25 +152,55 @@ def _state(failure: Failure, planned: tuple[str, ...] | None) -> str:
     rows = _rows_text(failure.rows_now, step.rows_before)
     not_run = _not_run(failure, planned)
     command = "upgrade" if step.upgrade else "downgrade"
+    listed = f"{not_run}; " if planned is not None else ""
+    again = f"fix the revision, then run 'schemadiff {command}' again"
     if not failure.ran:
-        listed = f"{not_run}; " if planned is not None else ""
         return (
             f"nothing of {rev} had run, so the database is unchanged and {rows}, as before; "
-            f"{listed}fix the revision, then run 'schemadiff {command}' again"
+            f"{listed}{again}"
         )
-    ran = "; ".join(f"{i}) {_short(s)}" for i, s in enumerate(failure.ran, 1))
-    parts = [f"ran {ran}"]
+    changes = [i for i, s in enumerate(failure.ran) if _verb(s) not in _NEUTRAL_VERBS]
+    kept = failure.kept
+    if kept is not None and not any(kept[i] for i in changes):
+        if not changes:
+            return (
+                f"nothing {rev} ran had changed the database, so it is unchanged and {rows}, "
+                f"as before; {listed}{again}"
+            )
+        return (
+            f"{rev} was rolled back whole, so the database is unchanged and {rows}, as before: "
+            f"what it ran was inside one transaction, undone by the rollback: "
+            f"{_numbered(failure.ran, changes)}; {listed}{again}"
+        )
+    failed = []
     if failure.failed is not None:
-        parts.append(f"failed {len(failure.ran) + 1}) {_short(failure.failed)}")
-    parts.append(not_run)
-    undone = _undone(failure.ran)
+        failed.append(f"failed {len(failure.ran) + 1}) {_short(failure.failed)}")
     recorded = "recorded" if rev in (failure.rows_now or ()) else "not recorded"
     partly = "applied" if step.upgrade else "undone"
+    by_hand = (
+        f"then run 'schemadiff {command}' again (or 'schemadiff stamp' to record where it stands)"
+    )
+    if kept is not None and not all(kept[i] for i in changes):
+        stayed = [i for i in changes if kept[i]]
+        undone_ = [i for i in changes if not kept[i]]
+        parts = [
+            f"kept {_numbered(failure.ran, stayed)}",
+            f"rolled back with its transaction {_numbered(failure.ran, undone_)}",
+            *failed,
+            not_run,
+        ]
+        return (
+            f"part of it was committed as it ran, so {rev} is partly {partly}: "
+            f"{'; '.join(parts)}; {_with_note(rows, f'{rev} is {recorded}')}; undo what was "
+            f"kept or finish the rest by hand, {by_hand}"
+        )
+    ran = "; ".join(f"{i}) {_short(s)}" for i, s in enumerate(failure.ran, 1))
+    parts = [f"ran {ran}", *failed, not_run]
+    undone = _undone(failure.ran) if kept is None else ""
     return (
         f"this database cannot roll back DDL, so {rev} is partly {partly}: {'; '.join(parts)}"
         f"{undone}; {_with_note(rows, f'{rev} is {recorded}')}; undo what ran or finish what "
-        f"did not by hand, then run 'schemadiff {command}' again (or 'schemadiff stamp' to "
-        "record where it stands)"
+        f"did not by hand, {by_hand}"
     )
 
 
@@ -168,12 +236,21 @@ def describe_interruption(stop: Interruption) -> str:
 
 def _undone(ran: Sequence[str]) -> str:
     """A caution when row changes ran: the revision's transaction may have undone them."""
-    if any(s.split(None, 1)[0].lower() in _DATA_VERBS for s in ran if s.strip()):
+    if any(_verb(s) in _DATA_VERBS for s in ran):
         return (
             " (the row changes among them may have been undone with the revision's "
             "transaction; check them)"
         )
     return ""
+
+
+def _numbered(statements: Sequence[str], indexes: Sequence[int]) -> str:
+    return "; ".join(f"{i + 1}) {_short(statements[i])}" for i in indexes)
+
+
+def _verb(statement: str) -> str:
+    words = statement.split(None, 1)
+    return words[0].lower() if words else ""
 
 
 def _not_run(failure: Failure, planned: tuple[str, ...] | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +32,43 @@ class Project:
     def template(self) -> str | None:
         """The project's own ``script.py.mako`` if it has one (else the built-in template)."""
         path = self.template_path
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        return read_template(path) if path.is_file() else None
 
     def graph(self, *, quick: bool = False) -> RevisionGraph:
         return load_graph(self.versions, quick=quick)
+
+
+#: Mako's magic encoding comment, on one of the template's first two lines (as Alembic reads it)
+_MAKO_CODING = re.compile(rb"^[ \t\f]*##.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def read_template(path: Path) -> str:
+    """``script.py.mako`` decoded as Mako decodes it: UTF-8, or the encoding a
+    ``## -*- coding: NAME -*-`` line among the first two declares; anything else is an error
+    saying how to fix the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the revision template {path}: {exc.strerror}") from exc
+    encoding = "utf-8-sig"
+    for line in raw.split(b"\n")[:2]:
+        declared = _MAKO_CODING.match(line)
+        if declared:
+            encoding = declared.group(1).decode("ascii")
+            break
+    try:
+        return raw.decode(encoding)
+    except LookupError:
+        raise UsageError(
+            f"{path} declares an unknown encoding {encoding!r}; fix its '## -*- coding: ... -*-' "
+            "line (e.g. utf-8)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path} is not valid {encoding.removesuffix('-sig')} text (byte {exc.start}: "
+            f"{exc.reason}); save it as UTF-8, or declare its encoding with a first line "
+            "'## -*- coding: latin-1 -*-'"
+        ) from None
 
 
 def project_from(settings: Settings, cwd: Path | None = None) -> Project:

@@ -24,10 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from schemadiff.backends.base import OfflineTarget
+from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.chain.plan import Plan, Step
 from schemadiff.chain.scripts import Script
 from schemadiff.errors import MigrationFailed, MigrationInterrupted, RevisionError
+from schemadiff.render import batch_order
+from schemadiff.settings.usercode import UserCodeExited, exit_code_text, exited_message
 
 StepCallback = Callable[[Step], None]
 
@@ -59,6 +62,7 @@ def importable(extra: Sequence[str] = ()) -> Iterator[None]:
 
 def load_steps(plan: Plan) -> list[Loaded]:
     """Import the scripts the plan runs (and only those)."""
+    batch_order.install()  # the scripts' batch blocks then rebuild tables the same every run
     out = []
     for step in plan.steps:
         module = import_script(step.script)
@@ -80,6 +84,10 @@ def import_script(script: Script) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:
+        sys.modules.pop(name, None)
+        what = f"revision file {script.path} exited while being imported"
+        raise UserCodeExited(exited_message(what, exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a user's script may raise anything on import
         sys.modules.pop(name, None)
         first = (str(exc).splitlines() or [""])[0]
@@ -119,7 +127,7 @@ def run_online(
             statements.clear()
             try:
                 with ctx.begin_transaction(_per_migration=True):
-                    item.fn()
+                    _run_script_function(item)
                     statements.stop()  # the version-table update is not the script's
                     versions.apply_changes(conn, table, item.step.rows_before, item.step.rows_after)
             except Exception as exc:  # noqa: BLE001 - reported as one line with the state
@@ -173,9 +181,31 @@ def run_offline(
             direction = "upgrade" if step.upgrade else "downgrade"
             out.write(f"-- Running {direction} {step.describe()}\n\n")
             with ctx.begin_transaction(_per_migration=True):
-                item.fn()
+                try:
+                    _run_script_function(item)
+                except ScriptExited as exc:
+                    where = f"{step.revision} ({step.script.path.name})"
+                    raise MigrationFailed(f"{direction} of revision {where} failed: {exc}") from exc
                 for stmt in versions.row_changes(table, step.rows_before, step.rows_after):
                     ctx.execute(stmt)
+
+
+def _run_script_function(item: Loaded) -> None:
+    """Call a revision's upgrade()/downgrade(); a ``sys.exit()`` in it is a failure of that
+    revision (raised as an ordinary exception, so its transaction rolls back and the failure is
+    reported like any other), never the end of the command with the script's exit code."""
+    try:
+        item.fn()
+    except SystemExit as exc:
+        name = "upgrade" if item.step.upgrade else "downgrade"
+        raise ScriptExited(
+            f"{name}() called sys.exit() ({exit_code_text(exc)}); a revision must not exit: "
+            "remove the call, raise an exception to stop"
+        ) from exc
+
+
+class ScriptExited(UserCodeExited):
+    """A revision's upgrade()/downgrade() called ``sys.exit()``."""
 
 
 def _opts(table: sa.Table) -> dict[str, Any]:
@@ -187,18 +217,22 @@ def _opts(table: sa.Table) -> dict[str, Any]:
 
 
 class _StatementLog:
-    """The statements run during the current revision (until :meth:`stop`)."""
+    """The statements run during the current revision (until :meth:`stop`), each with whether
+    the driver had a transaction open right after it (None: the backend cannot tell)."""
 
     def __init__(self, conn: Connection) -> None:
         self.engine = conn.engine
+        self.rules = rules_for(conn.dialect.name)
         self.statements: list[str] = []
         #: the statement sent and not yet answered (where an interrupt caught the revision)
         self.running: str | None = None
+        self.open_after: list[bool | None] = []
         self.recording = False
 
     def clear(self) -> None:
         self.statements = []
         self.running = None
+        self.open_after = []
         self.recording = True
 
     def stop(self) -> None:
@@ -212,6 +246,7 @@ class _StatementLog:
         if self.recording:
             self.statements.append(statement)
             self.running = None
+            self.open_after.append(self.rules.transaction_open(conn.connection.dbapi_connection))
 
     @contextmanager
     def listening(self) -> Iterator[None]:
@@ -233,14 +268,22 @@ def _failure(
     log: _StatementLog,
 ) -> str:
     """One line: which revision, which statement, the error, where the database is."""
-    from schemadiff.chain.failure import Failure, describe, planned_statements
+    from schemadiff.chain.failure import Failure, describe, kept_statements, planned_statements
 
     statement = getattr(exc, "statement", None)
     ran = tuple(log.statements)
     planned = planned_statements(conn.dialect, table, item.fn)
     rows_now = None if transactional else _rows_now(conn, table)
+    kept = None if transactional else kept_statements(ran, log.open_after)
     failure = Failure(
-        item.step, exc, transactional, ran, statement if statement else None, planned, rows_now
+        item.step,
+        exc,
+        transactional,
+        ran,
+        statement if statement else None,
+        planned,
+        rows_now,
+        kept,
     )
     return describe(failure)
 

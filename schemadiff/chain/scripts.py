@@ -19,6 +19,7 @@ from pathlib import Path
 
 from schemadiff.chain.script_head import head_of, scan_head
 from schemadiff.errors import RevisionError
+from schemadiff.settings.usercode import read_source
 
 _FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
 _CREATE_DATE = re.compile(r"^\s*Create Date:\s*(?P<date>.+?)\s*$", re.MULTILINE)
@@ -72,9 +73,9 @@ def load_scripts(directory: Path, *, quick: bool = False) -> list[Script]:
 def parse_script(path: Path, *, quick: bool = False) -> Script:
     """Read one revision file's identifiers without running it."""
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RevisionError(f"cannot read revision file {path}: {exc}") from exc
+        source = read_source(path)
+    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+        raise RevisionError(f"cannot read revision file {path}: {exc}; fix the file") from exc
     return parse_source(source, path, quick=quick)
 
 

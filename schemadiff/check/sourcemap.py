@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from schemadiff.settings.usercode import read_source
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
@@ -326,6 +328,6 @@ def _parse(file: str) -> ast.Module | None:
 @lru_cache(maxsize=256)
 def _parse_version(file: str, mtime_ns: int, size: int) -> ast.Module | None:
     try:
-        return ast.parse(Path(file).read_text(encoding="utf-8"), filename=file)
+        return ast.parse(read_source(Path(file)), filename=file)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None

@@ -32,6 +32,7 @@ from schemadiff.diff.rewrite import apply_renames
 from schemadiff.ops import AddColumn, Op, qualified
 from schemadiff.perf import gc_paused
 from schemadiff.settings.plugins import PluginError, callable_name, entry_point_comparators
+from schemadiff.settings.usercode import UserCodeExited, exited_message
 from schemadiff.snapshot.model import Snapshot, Table
 
 
@@ -127,6 +128,10 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
         produced = list(result) if result is not None else []
     except PluginError:
         raise
+    except SystemExit as exc:  # a generator's sys.exit() runs while it is iterated
+        raise UserCodeExited(
+            exited_message(f"comparator {name} exited while running", exc)
+        ) from exc
     except Exception as exc:
         raise PluginError(
             f"comparator {name} failed: {type(exc).__name__}: {exc} (use --debug for a traceback)"
@@ -142,12 +147,22 @@ def _run_plugin(name: str, fn: Callable[..., Any], ctx: CompareContext) -> list[
 
 def source_notices(db: Snapshot, models: Snapshot) -> list[Notice]:
     """What the sources themselves could not see, as "not compared" notices (the reports add
-    the "not compared:" label; snapshot files of earlier versions still carry it in the note)."""
-    return [
+    the "not compared:" label; snapshot files of earlier versions still carry it in the note),
+    and what they warn about."""
+    notices = [
         Notice("not_compared", note.removeprefix("not compared: "))
         for s in (db, models)
         for note in s.not_compared
     ]
+    # warnings (names the server will not keep) about tables the filters left in
+    kept = {t.key for s in (db, models) for t in s.tables}
+    notices += [
+        Notice("warning", w.message, w.schema, w.table)
+        for s in (db, models)
+        for w in s.warnings
+        if w.table is None or (w.schema, w.table) in kept
+    ]
+    return notices
 
 
 def backfill_notices(ops: Iterable[Op]) -> list[Notice]:

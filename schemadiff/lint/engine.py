@@ -19,6 +19,7 @@ from schemadiff.lint.actions import Action, from_call, sql_text
 from schemadiff.lint.rules import RULES, Finding, Hit
 from schemadiff.lint.sqlstmt import sql_actions
 from schemadiff.lint.state import EnumTypes, RevisionContext
+from schemadiff.settings.usercode import read_source
 
 Check = Callable[[Action, RevisionContext], Iterable[Hit]]
 #: table rules are skipped for tables the same revision created (no rows, no running code)
@@ -67,7 +68,7 @@ def _lint_script(
     script: Script, dialect: str | None, enums: EnumTypes
 ) -> Iterator[tuple[OpCall, Hit, ScriptCalls]]:
     try:
-        source = script.path.read_text(encoding="utf-8")
+        source = read_source(script.path)
         parsed = read_calls(source, str(script.path))
     except (OSError, UnicodeDecodeError, SyntaxError) as exc:
         raise RevisionError(f"cannot read revision file {script.path}: {exc}") from exc

@@ -86,7 +86,17 @@ def batch_block(ops: Sequence[O.Op], ctx: RenderContext, copy_from: Table | None
         body += comment(op, ctx) + render_op(target, ctx, "batch_op")
     if all(isinstance(op, O.AlterTableOptions) for op in ops):
         body += Code(("pass",))  # the rebuild itself is the change
-    return Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+    block = Code((head, *("    " + line for line in body.lines)), body.imports | imports)
+    if first.table is None or first.schema:
+        return block
+    guard = rules_for(ctx.dialect).rebuild_guard(first.table, ctx.objects)
+    if guard is None:
+        return block
+    return Code(
+        (f"with {guard.call}:", *("    " + line for line in block.lines)),
+        block.imports | guard.imports,
+        frozenset({guard.helpers}),
+    )
 
 
 def _name_dropped_checks(ops: Sequence[O.Op], table: Table) -> tuple[list[O.Op], Table]:

@@ -53,6 +53,6 @@ def render_bodies(
     after = dict(before)
     for op in upgrade_ops:
         apply_in_place(after, op)
-    up_ctx = RenderContext(result.dialect, enums, batch, before)
-    down_ctx = RenderContext(result.dialect, enums, batch, after)
+    up_ctx = RenderContext(result.dialect, enums, batch, before, db.uncompared)
+    down_ctx = RenderContext(result.dialect, enums, batch, after, db.uncompared)
     return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

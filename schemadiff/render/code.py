@@ -10,6 +10,7 @@ from schemadiff import ops as O
 from schemadiff.backends.base import SqlText
 from schemadiff.render.python_types import SA
 from schemadiff.snapshot.model import (
+    DbObject,
     Enum,
     Table,
     TableKey,
@@ -28,17 +29,24 @@ class RenderContext:
     #: the tables as they are before the ops run: batch blocks then carry the table's definition
     #: (``copy_from``) instead of reflecting it, so scripts also work offline (``--sql``)
     tables: Mapping[TableKey, Table] | None = None
+    #: the database's uncompared objects (views, triggers...) when the script is written
+    objects: tuple[DbObject, ...] = ()
 
 
 @dataclass(frozen=True)
 class Code:
-    """Lines of Python (already indented relative to the function body) and their imports."""
+    """Lines of Python (already indented relative to the function body), their imports, and
+    module-level helper code they call (functions a script carries, as it imports nothing
+    from schemadiff)."""
 
     lines: tuple[str, ...] = ()
     imports: frozenset[str] = frozenset()
+    helpers: frozenset[str] = frozenset()
 
     def __add__(self, other: Code) -> Code:
-        return Code(self.lines + other.lines, self.imports | other.imports)
+        return Code(
+            self.lines + other.lines, self.imports | other.imports, self.helpers | other.helpers
+        )
 
 
 def kw(name: str, value: object) -> str:

@@ -40,4 +40,5 @@ def render_ops(ops: Sequence[O.Op], ctx: RenderContext) -> Code:
     lines = tuple(line for part in parts for line in part.lines)
     if not lines:
         return Code(("pass",))
-    return Code(lines, frozenset().union(*(part.imports for part in parts)))
+    imports = frozenset().union(*(part.imports for part in parts))
+    return Code(lines, imports, frozenset().union(*(part.helpers for part in parts)))

@@ -95,9 +95,10 @@ def _fill(
     from mako.template import Template  # alembic's own dependency
 
     imports = sorted((upgrade.imports | downgrade.imports) - _BASE_IMPORTS)
+    imports += _helpers(upgrade, downgrade)
     return str(
         Template(template or DEFAULT_TEMPLATE).render_unicode(
-            message=header.message,
+            message=docstring_safe(header.message),
             up_revision=header.rev_id,
             down_revision=_unwrap(header.down_revision),
             branch_labels=_unwrap(header.branch_labels),
@@ -109,6 +110,26 @@ def _fill(
             downgrades=marks[1] if marks else _indent(downgrade.lines),
         )
     )
+
+
+def docstring_safe(message: str) -> str:
+    """``message`` escaped so that, put inside the template's ``\"\"\"...\"\"\"`` docstring,
+    the file parses and the docstring reads back as ``message``: backslashes doubled, a ``"``
+    escaped where it could end the string (before another ``"`` or at the end), and control
+    characters other than newline and tab written as escapes (a file cannot hold them as-is)."""
+    out = []
+    for i, char in enumerate(message):
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"' and (i + 1 == len(message) or message[i + 1] == '"'):
+            out.append('\\"')
+        elif char not in "\n\t" and (ord(char) < 32 or ord(char) == 127):
+            out.append(f"\\x{ord(char):02x}")
+        elif 0xD800 <= ord(char) <= 0xDFFF:  # an undecodable byte of the command line
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _put_body(text: str, mark: str, body: Code) -> str | None:
@@ -131,10 +152,17 @@ def _put_body(text: str, mark: str, body: Code) -> str | None:
 def render_functions(upgrade: Code, downgrade: Code) -> str:
     """Just the imports and the two functions (``diff --format python``), black-formatted."""
     imports = sorted(upgrade.imports | downgrade.imports | _BASE_IMPORTS)
+    imports += _helpers(upgrade, downgrade)
     text = "\n".join(imports) + "\n\n\n"
     text += "def upgrade() -> None:\n    " + _indent(upgrade.lines) + "\n\n\n"
     text += "def downgrade() -> None:\n    " + _indent(downgrade.lines) + "\n"
     return format_python(text)
+
+
+def _helpers(upgrade: Code, downgrade: Code) -> list[str]:
+    """Module-level helper code, after the imports (in the template's ``imports`` slot: the
+    only one at module level)."""
+    return [f"\n\n{text}" for text in sorted(upgrade.helpers | downgrade.helpers)]
 
 
 def _unwrap(value: str | Sequence[str] | None) -> str | tuple[str, ...] | None:

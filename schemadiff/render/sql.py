@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from schemadiff.backends.base import OfflineTarget
 from schemadiff.backends.registry import rules_for
+from schemadiff.render import batch_order
 from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 
@@ -18,6 +19,7 @@ from schemadiff.render.script import RevisionHeader, render_script
 def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) -> str:
     """The SQL statements of one script body (``upgrade`` direction) for ``dialect``, compiled
     for ``target``'s SQLAlchemy dialect when it names one, its header comment first."""
+    batch_order.install()
     header = RevisionHeader("offline", "offline", None, "")
     source = render_script(header, body, Code(("pass",)))
     module = types.ModuleType("schemadiff_offline")

@@ -190,25 +190,52 @@ def _find_toml(base: Path, explicit: Path | None) -> tuple[Path | None, dict[str
     """The TOML file to read, the table holding our keys, and a label for messages."""
     if explicit is not None and explicit.suffix != ".ini":
         data = _read_toml(explicit)
-        section = data.get("tool", {}).get("schemadiff") if isinstance(data, dict) else None
-        if isinstance(section, dict):
+        section = _tool_section(explicit, data)
+        if section is not None:
             return explicit, section, f"{explicit.name} [tool.schemadiff]"
         return explicit, data, explicit.name
     own = base / "schemadiff.toml"
     if own.is_file():
         data = _read_toml(own)
-        section = data.get("tool", {}).get("schemadiff")
-        if isinstance(section, dict):
+        section = _tool_section(own, data)
+        if section is not None:
             return own, section, "schemadiff.toml [tool.schemadiff]"
         return own, data, "schemadiff.toml"
     pyproject = base / "pyproject.toml"
     if pyproject.is_file():
-        section = _read_toml(pyproject).get("tool", {}).get("schemadiff")
+        section = _tool_section(pyproject, _read_toml(pyproject))
         if section is not None:
-            if not isinstance(section, dict):
-                raise ConfigError("pyproject.toml: [tool.schemadiff] must be a table")
             return pyproject, section, "pyproject.toml [tool.schemadiff]"
     return None, {}, ""
+
+
+def _tool_section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """``[tool.schemadiff]`` of a TOML file (None when absent); a ``tool`` or ``tool.schemadiff``
+    that is not a table is an error naming the file."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(
+            f"{path.name}: 'tool' must be a table (it is {_toml_type(tool)}); schemadiff reads "
+            "its settings from [tool.schemadiff]: fix or remove the 'tool' key"
+        )
+    section = tool.get("schemadiff")
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(
+            f"{path.name}: [tool.schemadiff] must be a table (it is {_toml_type(section)}); "
+            "write the settings under a [tool.schemadiff] header, one 'key = value' a line"
+        )
+    return section
+
+
+def _toml_type(value: object) -> str:
+    """The TOML name of a value's type with its article, for messages."""
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
+    names[list] = "an array"
+    return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -216,7 +243,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name} is not valid TOML ({exc}); fix the file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path.name} is not UTF-8 text (byte {exc.start}); TOML files are UTF-8: save it so"
+        ) from exc
+    except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 

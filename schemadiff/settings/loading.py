@@ -7,12 +7,12 @@ reference and what to do.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from schemadiff.errors import ConfigError, MetadataError
+from schemadiff.settings.usercode import UserCodeExited, import_user_module
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -64,8 +64,9 @@ def _cwd_importable() -> None:
 
 
 def _import_module(name: str, ref: str, setting: str) -> Any:
+    role = "models module" if setting == "metadata" else f"{setting} module"
     try:
-        return importlib.import_module(name)
+        return import_user_module(name, role)
     except ModuleNotFoundError as exc:
         if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
             raise MetadataError(
@@ -73,6 +74,8 @@ def _import_module(name: str, ref: str, setting: str) -> Any:
                 f"directory that contains it, or fix the {setting} setting"
             ) from exc
         raise MetadataError(_failed_import(name, exc)) from exc
+    except UserCodeExited:
+        raise
     except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing
         raise MetadataError(_failed_import(name, exc)) from exc
 

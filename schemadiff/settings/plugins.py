@@ -11,7 +11,6 @@ package registers one in its ``pyproject.toml``::
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from importlib import metadata
 from typing import Any
 
 from schemadiff.errors import SchemadiffError
+from schemadiff.settings.usercode import UserCodeExited, exited_message, guarded, import_user_module
 
 ENTRY_POINT_GROUP = "schemadiff.comparators"
 
@@ -48,12 +48,12 @@ def load_callable(spec: str, what: str = "value") -> Callable[..., Any]:
             ) from None
     if not callable(obj):
         raise PluginError(f"{what} {spec!r}: {attr!r} is a {type(obj).__name__}, not a function")
-    return obj
+    return guarded(obj, f"{what} {spec!r}")
 
 
 def _import(module_name: str, spec: str, what: str) -> Any:
     try:
-        return importlib.import_module(module_name)
+        return import_user_module(module_name, f"{what} module")
     except ModuleNotFoundError as exc:
         cwd = os.getcwd()
         top = module_name.split(".")[0]
@@ -61,6 +61,8 @@ def _import(module_name: str, spec: str, what: str) -> Any:
             sys.path.insert(0, cwd)
             return _import(module_name, spec, what)
         raise PluginError(f"{what} {spec!r}: cannot import module {module_name!r} ({exc})") from exc
+    except UserCodeExited:
+        raise
     except Exception as exc:  # the user's module raised while importing
         raise PluginError(
             f"{what} {spec!r}: importing {module_name!r} failed: {type(exc).__name__}: {exc}"
@@ -76,6 +78,9 @@ def entry_point_comparators() -> tuple[tuple[str, Callable[..., Any]], ...]:
     for (name, value), ep in sorted(found.items()):
         try:
             fn = ep.load()
+        except SystemExit as exc:
+            what = f"comparator plugin {name!r} ({value}) exited while being imported"
+            raise UserCodeExited(exited_message(what, exc)) from exc
         except Exception as exc:
             raise PluginError(
                 f"comparator plugin {name!r} ({value}) could not be loaded: "
@@ -83,7 +88,7 @@ def entry_point_comparators() -> tuple[tuple[str, Callable[..., Any]], ...]:
             ) from exc
         if not callable(fn):
             raise PluginError(f"comparator plugin {name!r} ({value}) is not callable")
-        out.append((name, fn))
+        out.append((name, guarded(fn, f"comparator plugin {name!r} ({value})")))
     return tuple(out)
 
 

@@ -37,16 +37,21 @@ def save(snapshot: Snapshot, path: str | Path) -> None:
 
 
 def loads(text: str) -> Snapshot:
+    """The snapshot in ``text``; anything else raises :class:`SnapshotFormatError` saying what
+    is wrong and where (``tables[0].name must be a string, got 5``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotFormatError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError:
+        message = "not a schemadiff snapshot (its JSON is nested too deeply)"
+        raise SnapshotFormatError(message) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SnapshotFormatError(f"not a schemadiff snapshot (expected format {FORMAT!r})")
     data = dict(data)
     data.pop("format")
     try:
-        return _build(Snapshot, data)
+        return _build(Snapshot, data, "snapshot")
     except (TypeError, KeyError, ValueError) as exc:
         raise SnapshotFormatError(f"malformed snapshot: {exc}") from exc
 
@@ -55,12 +60,38 @@ def load(path: str | Path) -> Snapshot:
     return loads(Path(path).read_text(encoding="utf-8"))
 
 
+def load_file(path: str) -> Snapshot:
+    """The snapshot in file ``path`` (a ``--db`` value); every failure is a
+    :class:`~schemadiff.errors.SnapshotError` naming the file and what to do."""
+    from schemadiff.errors import SnapshotError
+
+    if not Path(path).is_file():
+        raise SnapshotError(f"snapshot file {path!r} not found; check the --db path")
+    try:
+        return load(path)
+    except SnapshotFormatError as exc:
+        raise SnapshotError(f"{path}: {exc}; create it with 'schemadiff snapshot -o FILE'") from exc
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(
+            f"{path}: not a schemadiff snapshot (not UTF-8 text: byte {exc.start}); create it "
+            "with 'schemadiff snapshot -o FILE'"
+        ) from exc
+    except OSError as exc:
+        raise SnapshotError(f"cannot read snapshot file {path!r}: {exc.strerror}") from exc
+
+
 def is_snapshot_file(target: str) -> bool:
     """True when ``target`` (a ``--db`` value) names an existing JSON snapshot file."""
     return target.endswith(".json") and Path(target).is_file()
 
 
-def _build(tp: Any, value: Any) -> Any:
+#: JSON type names of the scalar field types, for messages
+_SCALARS: dict[type, str] = {str: "a string", int: "an integer", bool: "true or false"}
+
+
+def _build(tp: Any, value: Any, where: str) -> Any:
+    """``value`` (parsed JSON) as an instance of ``tp``, every field's type checked, so a
+    malformed file fails here with the field's path and never later in a comparator."""
     if value is None:
         return None
     origin = typing.get_origin(tp)
@@ -68,17 +99,40 @@ def _build(tp: Any, value: Any) -> Any:
         for arg in typing.get_args(tp):
             if arg is type(None):
                 continue
-            return _build(arg, value)
+            return _build(arg, value, where)
     if origin is tuple:
+        if not isinstance(value, list):
+            raise ValueError(f"{where} must be a list, got {_json_type(value)}")
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in value)
-        return tuple(_build(a, v) for a, v in zip(args, value, strict=True))
+            return tuple(_build(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        if len(args) != len(value):
+            raise ValueError(f"{where} must have {len(args)} items, got {len(value)}")
+        return tuple(
+            _build(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
     if is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ValueError(f"{where} must be an object, got {_json_type(value)}")
         hints = typing.get_type_hints(tp)
         kwargs = {}
         for f in fields(tp):
             if f.name in value:
-                kwargs[f.name] = _build(hints[f.name], value[f.name])
+                kwargs[f.name] = _build(hints[f.name], value[f.name], f"{where}.{f.name}")
         return tp(**kwargs)  # type: ignore[operator]
+    expected = _SCALARS.get(tp)
+    if expected is not None:
+        exact = isinstance(value, bool) if tp is bool else not isinstance(value, bool)
+        if not (isinstance(value, tp) and exact):
+            raise ValueError(f"{where} must be {expected}, got {_json_type(value)}")
     return value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    return "a list" if isinstance(value, list) else "an object"

@@ -244,6 +244,9 @@ class DbObject:
     name: str
     schema: str | None = None
     table: str | None = None
+    #: the CREATE statement, where the source reads it (SQLite's views and triggers: a table
+    #: rebuild's offline SQL creates them again); not compared, not in a saved snapshot
+    definition: str | None = field(default=None, compare=False, metadata={"json": False})
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.schema or "", self.kind, self.name, self.table or "")
@@ -252,6 +255,15 @@ class DbObject:
         name = f"{self.schema}.{self.name}" if self.schema else self.name
         on = f" on {self.table}" if self.table and self.kind in ("index", "trigger") else ""
         return f"{self.kind} {name}{on}"
+
+
+@dataclass(frozen=True)
+class SourceWarning:
+    """A warning a source found, and the table it is about (its key in the snapshot)."""
+
+    message: str
+    schema: str | None = None
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +290,9 @@ class Snapshot:
     undecided: tuple[tuple[str | None, str, str], ...] = field(
         default=(), compare=False, metadata={"json": False}
     )
+    #: what the models ask for that the server will not keep as written (a name PostgreSQL
+    #: cuts, one MariaDB refuses): warnings for generation time. Models side only, not saved.
+    warnings: tuple[SourceWarning, ...] = field(default=(), compare=False, metadata={"json": False})
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

@@ -15,7 +15,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex
-from sqlalchemy.sql.elements import False_, Null, TextClause, True_
+from sqlalchemy.sql.elements import False_, Null, TextClause, True_, _truncated_label
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.schema import (
     CheckConstraint as SACheck,
@@ -45,6 +45,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     sort_tables,
 )
+from schemadiff.sources.stored_names import store_names
 
 
 @without_gc
@@ -71,7 +72,8 @@ def inspect_metadata(
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
     )
-    return rules.adjust_metadata_snapshot(snapshot)
+    # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
+    return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)
 
 
 class _Builder:
@@ -128,6 +130,11 @@ class _Builder:
         if isinstance(name, str) and len(name) <= self.short_name:
             # what SQLAlchemy returns for a name it need not truncate: a plain, quoted or
             # convention-made (``conv``) name as it is (not-yet-named constraints are no str)
+            return str(name)
+        if isinstance(name, str) and not isinstance(name, _truncated_label):
+            # a long name the model spells out: SQLAlchemy would raise IdentifierError here
+            # (and in create_all); kept as written, :func:`store_names` makes it the name the
+            # server stores or warns that the server refuses it
             return str(name)
         name = self.preparer.format_constraint(constraint, _alembic_quote=False)
         return str(name) if name is not None else None

@@ -226,7 +226,7 @@ def _snapshot_dialect(path: Path) -> str:
     """The dialect a snapshot file was taken from (its chain must replay on that backend)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return "sqlite"  # unreadable: 'check' is where the file itself is reported
     dialect = data.get("dialect") if isinstance(data, dict) else None
     return dialect if isinstance(dialect, str) else "sqlite"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemadiff.chain.calls import BatchTarget, OpCall, op_calls, string
+from schemadiff.settings.usercode import read_source
 
 #: the whole table, not one column of it
 TABLE = "*"
@@ -64,7 +65,7 @@ class Touch:
 def touches(path: Path) -> tuple[Touch, ...]:
     """The tables and columns ``upgrade()`` of the revision file changes (unreadable: none)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = ast.parse(read_source(path), filename=str(path))
     except (OSError, UnicodeDecodeError, SyntaxError):
         return ()  # the chain loader reports unreadable files
     return tuple(_dedupe(touches_of(upgrade_calls(tree))))

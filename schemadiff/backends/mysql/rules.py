@@ -37,6 +37,7 @@ from schemadiff.backends.base import (
     python_type_hint,
     release_lock,
 )
+from schemadiff.backends.mysql import names as mysql_names
 from schemadiff.backends.mysql.fk_alter import keys_around_column_changes
 from schemadiff.backends.mysql.fk_indexes import mark_foreign_keys
 from schemadiff.backends.mysql.flavour import choose_flavour
@@ -151,6 +152,12 @@ class MysqlRules(DialectRules):
 
     def canonical_type(self, text: str) -> ColumnType:
         return canonical_type(text)
+
+    def identifier_problem(
+        self, kind: str, name: str, dialect: Dialect | None = None
+    ) -> str | None:
+        """Names the server refuses (see :mod:`.mysql_names`); it never cuts one."""
+        return mysql_names.identifier_problem(kind, name)
 
     def canonical_expression(self, text: str) -> str:
         return mysql_canonical_sql(text)

@@ -36,6 +36,7 @@ from schemadiff.backends.base import (
 )
 from schemadiff.backends.postgresql.casts import plan_type_change, quote_ident
 from schemadiff.backends.postgresql.identity import canonical_identity, resolved
+from schemadiff.backends.postgresql.names import clip_identifier, name_limit, truncation_warning
 from schemadiff.backends.postgresql.serial import add_serial, drop_serial
 from schemadiff.snapshot.model import (
     Column,
@@ -171,6 +172,15 @@ class PostgresqlRules(DialectRules):
             impl = copy.copy(impl)
             impl.collation = None  # type: ignore[attr-defined]
         return self.canonical_type(dialect.type_compiler_instance.process(impl)).sql
+
+    def stored_identifier(self, name: str, dialect: Dialect | None = None) -> str:
+        """Cut to the server's identifier limit in bytes (see :mod:`.postgresql_names`)."""
+        return clip_identifier(name, name_limit(dialect))
+
+    def identifier_problem(
+        self, kind: str, name: str, dialect: Dialect | None = None
+    ) -> str | None:
+        return truncation_warning(kind, name, name_limit(dialect))
 
     def metadata_type(self, type_: sa.types.TypeEngine, dialect: Dialect) -> ColumnType:
         default = getattr(dialect, "default_schema_name", None) or _FALLBACK_SCHEMA

@@ -69,7 +69,7 @@ def read_catalog(conn: Connection) -> Catalog:
             catalog.index_sql[name] = sql
         elif kind in ("view", "trigger"):
             catalog.uncompared.append(
-                DbObject(kind, name, None, table if kind == "trigger" else None)
+                DbObject(kind, name, None, table if kind == "trigger" else None, sql)
             )
         elif kind == "table" and not name.startswith("sqlite_"):
             if (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):

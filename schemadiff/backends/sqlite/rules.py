@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from schemadiff.backends.base import DialectRules, SqlText, own_options, wait_for
+from schemadiff.backends.base import DialectRules, RebuildGuard, SqlText, own_options, wait_for
+from schemadiff.backends.sqlite.rebuild import (
+    HELPER_IMPORTS,
+    KEEPER,
+    helper_source,
+    sqlite_dependents,
+)
 from schemadiff.canonical import literals
 from schemadiff.canonical.literals import Family
 from schemadiff.canonical.typeorder import is_widening
@@ -88,6 +94,26 @@ class SqliteRules(DialectRules):
             return
         with _file_lock(Path(f"{path}.schemadiff-lock"), timeout, on_wait):
             yield
+
+    def rebuild_guard(self, table: str, objects: Sequence[DbObject]) -> RebuildGuard:
+        """Every rebuild runs inside ``keep_triggers_and_views`` (see
+        :mod:`schemadiff.backends.sqlite.rebuild`), whatever the table had when the script was
+        written: the database may have more by the time it runs. The views and triggers it had
+        are listed for ``--sql``, which cannot read them."""
+        rows = [
+            (o.kind, o.name, o.table, o.definition)
+            for o in objects
+            if o.kind in ("view", "trigger") and o.schema is None and o.definition
+        ]
+        written = sqlite_dependents(table, rows)
+        args = repr(table) + (f", {written!r}" if written else "")
+        return RebuildGuard(f"{KEEPER}({args})", helper_source(), HELPER_IMPORTS)
+
+    def transaction_open(self, dbapi_connection: Any) -> bool | None:
+        """pysqlite runs DDL outside a transaction (each statement commits) until a statement
+        that changes rows opens one; ``in_transaction`` says which."""
+        value = getattr(dbapi_connection, "in_transaction", None)
+        return None if value is None else bool(value)
 
     def index_expression_sql(self, text: str) -> str:
         """As written: SQLite's grammar takes any expression, and it keeps the DDL text

@@ -136,7 +136,7 @@ def _dialect(option: str | None, settings: Settings) -> str | None:
     from schemadiff.snapshot import io as snapshot_io
 
     if "://" not in url and snapshot_io.is_snapshot_file(url):
-        name = snapshot_io.load(url).dialect
+        name = snapshot_io.load_file(url).dialect
     else:
         from schemadiff.backends.connect import parse_url
 
