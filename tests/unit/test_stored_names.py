@@ -9,7 +9,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from schemadiff.backends.mysql.names import identifier_problem
 from schemadiff.backends.postgresql.names import clip_identifier, truncation_warning
-from schemadiff.dialects import rules_for
+from schemadiff.backends.registry import rules_for
 from schemadiff.sources.metadata import inspect_metadata
 
 
