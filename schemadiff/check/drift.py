@@ -203,7 +203,7 @@ def _legs(
 ) -> list[tuple[str, tuple[Op, ...]]]:
     """The three legs' ops: database -> S_R, S_R -> S_H, S_H -> models."""
     from schemadiff.diff.engine import compute_diff
-    from schemadiff.pipeline import restrict_to_covered, compare_options
+    from schemadiff.pipeline import compare_options, restrict_to_covered
     from schemadiff.sources.metadata import inspect_metadata
 
     at_rows, at_heads = chain_states(project, rows, server, target.snapshot.dialect, target)

@@ -87,7 +87,7 @@ def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps)
     """``--db A --against B``: B (a database or snapshot) is the wanted state; no models."""
     from schemadiff.check.drift import unclassified
     from schemadiff.diff.engine import compute_diff
-    from schemadiff.pipeline import restrict_to_covered, compare_options, reflect_target
+    from schemadiff.pipeline import compare_options, reflect_target, restrict_to_covered
 
     current = reflect_target(settings, None)
     wanted = reflect_target(replace(settings, url=options.against), None)
