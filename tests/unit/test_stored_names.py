@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from schemadiff.dialects import rules_for
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from schemadiff.backends.mysql.names import identifier_problem
 from schemadiff.backends.postgresql.names import clip_identifier, truncation_warning
-from schemadiff.dialects import rules_for
 from schemadiff.sources.metadata import inspect_metadata
 
 
