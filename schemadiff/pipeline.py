@@ -183,7 +183,7 @@ def compare(
     with gc_paused(), progress("Reflecting the database") as shown:
         target, models = reflect_with_models(settings, metadata, versions=versions)
         db = target.snapshot
-        compared, skipped = _restrict(models, target.covered)
+        compared, skipped = restrict_to_covered(models, target.covered)
         options = compare_options(settings, metadata, renames)
         if questioner is not None:
             options = replace(options, questioner=shown.before_prompt(questioner))
@@ -248,7 +248,9 @@ def parse_rename_column(value: str) -> RenameColumn:
     return m["schema"], m["table"], m["old"], m["new"]
 
 
-def _restrict(models: Snapshot, covered: frozenset[str]) -> tuple[Snapshot, tuple[Notice, ...]]:
+def restrict_to_covered(
+    models: Snapshot, covered: frozenset[str]
+) -> tuple[Snapshot, tuple[Notice, ...]]:
     """Drop model tables in schemas the target does not cover, with a "not compared" notice."""
     from schemadiff.diff.result import Notice
 

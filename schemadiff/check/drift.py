@@ -203,13 +203,13 @@ def _legs(
 ) -> list[tuple[str, tuple[Op, ...]]]:
     """The three legs' ops: database -> S_R, S_R -> S_H, S_H -> models."""
     from schemadiff.diff.engine import compute_diff
-    from schemadiff.pipeline import _restrict, compare_options
+    from schemadiff.pipeline import compare_options, restrict_to_covered
     from schemadiff.sources.metadata import inspect_metadata
 
     at_rows, at_heads = chain_states(project, rows, server, target.snapshot.dialect, target)
     if models is None:
         models = inspect_metadata(metadata, target.dialect, target.snapshot.default_schema)
-    wanted, _ = _restrict(models, target.covered)
+    wanted, _ = restrict_to_covered(models, target.covered)
     options = compare_options(settings, metadata)
     return [
         (OUT_OF_BAND, _ops(compute_diff(target.snapshot, at_rows, options))),

@@ -87,7 +87,7 @@ def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps)
     """``--db A --against B``: B (a database or snapshot) is the wanted state; no models."""
     from schemadiff.check.drift import unclassified
     from schemadiff.diff.engine import compute_diff
-    from schemadiff.pipeline import _restrict, compare_options, reflect_target
+    from schemadiff.pipeline import compare_options, reflect_target, restrict_to_covered
 
     current = reflect_target(settings, None)
     wanted = reflect_target(replace(settings, url=options.against), None)
@@ -97,7 +97,7 @@ def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps)
             f"{wanted.snapshot.dialect} one ({current.label} --against {wanted.label}); "
             "compare databases of the same kind"
         )
-    snapshot, skipped = _restrict(wanted.snapshot, current.covered)
+    snapshot, skipped = restrict_to_covered(wanted.snapshot, current.covered)
     compare = compare_options(settings, None, options.renames)
     shown.step("Comparing")
     result = compute_diff(current.snapshot, snapshot, compare)

@@ -22,6 +22,25 @@ def apply_op(tables: Mapping[TableKey, Table], op: O.Op) -> dict[TableKey, Table
     return out
 
 
+#: ops that add, drop or rename whole tables (handled by :func:`apply_in_place` itself)
+WHOLE_TABLES: tuple[type[O.Op], ...] = (O.CreateTable, O.DropTable, O.RenameTable)
+#: ops that change no table definition: nothing to simulate
+NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
+    O.CreateSchema,
+    O.DropSchema,
+    O.CreateEnum,
+    O.DropEnum,
+    O.AddEnumValue,
+    O.ReplaceEnum,
+    O.ExecuteSQL,
+)
+
+
+def simulates(op_type: type[O.Op]) -> bool:
+    """True when the simulator knows what ``op_type`` does to the tables (if anything)."""
+    return op_type in _TABLE_CHANGES or op_type in WHOLE_TABLES or op_type in NO_TABLE_CHANGE
+
+
 def apply_in_place(out: dict[TableKey, Table], op: O.Op) -> None:
     """Like :func:`apply_op`, updating ``out`` itself (a caller stepping through thousands of
     ops would otherwise copy the whole dict at each)."""

@@ -1,11 +1,19 @@
-"""Ops on table constraints: primary keys, unique constraints, foreign keys, check constraints."""
+"""Ops on table constraints: primary keys, unique constraints, foreign keys, check constraints.
+
+Every kind comes as an add and a drop that mirror each other: one generic :class:`ConstraintOp`
+carries the table and the constraint, names the op after the constraint and reverses into its
+mirror; a family base per kind says how the constraint reads in a description.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
 from schemadiff.ops.base import Op, Phase, qualified
 from schemadiff.snapshot.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+
+C = TypeVar("C", PrimaryKey, UniqueConstraint, ForeignKey, CheckConstraint)
 
 
 def _cols(columns: tuple[str, ...]) -> str:
@@ -13,167 +21,127 @@ def _cols(columns: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True)
-class AddPrimaryKey(Op):
+class ConstraintOp(Op, Generic[C]):
+    """Add or drop one constraint of a table."""
+
+    schema_name: str | None
+    table_name: str
+    constraint: C
+
+    #: "add" or "drop", the first word of the description
+    verb: ClassVar[str]
+    #: the op that undoes this one (the add of a drop, the drop of an add)
+    mirror: ClassVar[type[ConstraintOp[Any]]]
+
+    @property
+    def name(self) -> str | None:
+        return self.constraint.name
+
+    @property
+    def target(self) -> str:
+        return qualified(self.schema_name, self.table_name)
+
+    def reverse(self) -> Op:
+        return self.mirror(self.schema_name, self.table_name, self.constraint)
+
+    def describe(self) -> str:
+        return f"{self.verb} {self.subject()}"
+
+    def subject(self) -> str:
+        """The constraint as the description names it (after the verb)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PrimaryKeyOp(ConstraintOp[PrimaryKey]):
+    def subject(self) -> str:
+        return f"primary key {_cols(self.constraint.columns)} on {self.target}"
+
+
+@dataclass(frozen=True)
+class UniqueConstraintOp(ConstraintOp[UniqueConstraint]):
+    def subject(self) -> str:
+        label = f" {self.constraint.name}" if self.constraint.name else ""
+        nulls = " NULLS NOT DISTINCT" if self.constraint.nulls_not_distinct else ""
+        return f"unique constraint{label} {_cols(self.constraint.columns)}{nulls} on {self.target}"
+
+
+@dataclass(frozen=True)
+class ForeignKeyOp(ConstraintOp[ForeignKey]):
+    def subject(self) -> str:
+        return f"foreign key {_fk_text(self.schema_name, self.table_name, self.constraint)}"
+
+
+@dataclass(frozen=True)
+class CheckConstraintOp(ConstraintOp[CheckConstraint]):
+    def subject(self) -> str:
+        label = f" {self.constraint.name}" if self.constraint.name else ""
+        return f"check constraint{label} on {self.target}: {self.constraint.sqltext}"
+
+
+@dataclass(frozen=True)
+class AddPrimaryKey(PrimaryKeyOp):
     kind = "add_primary_key"
     phase = Phase.ADD_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: PrimaryKey
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return DropPrimaryKey(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        target = qualified(self.schema_name, self.table_name)
-        return f"add primary key {_cols(self.constraint.columns)} on {target}"
+    verb = "add"
 
 
 @dataclass(frozen=True)
-class DropPrimaryKey(Op):
+class DropPrimaryKey(PrimaryKeyOp):
     kind = "drop_primary_key"
     phase = Phase.DROP_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: PrimaryKey
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return AddPrimaryKey(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        target = qualified(self.schema_name, self.table_name)
-        return f"drop primary key {_cols(self.constraint.columns)} on {target}"
+    verb = "drop"
 
 
 @dataclass(frozen=True)
-class AddUniqueConstraint(Op):
+class AddUniqueConstraint(UniqueConstraintOp):
     kind = "add_unique_constraint"
     phase = Phase.ADD_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: UniqueConstraint
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return DropUniqueConstraint(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        label = f" {self.constraint.name}" if self.constraint.name else ""
-        target = qualified(self.schema_name, self.table_name)
-        nulls = " NULLS NOT DISTINCT" if self.constraint.nulls_not_distinct else ""
-        return f"add unique constraint{label} {_cols(self.constraint.columns)}{nulls} on {target}"
+    verb = "add"
 
 
 @dataclass(frozen=True)
-class DropUniqueConstraint(Op):
+class DropUniqueConstraint(UniqueConstraintOp):
     kind = "drop_unique_constraint"
     phase = Phase.DROP_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: UniqueConstraint
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return AddUniqueConstraint(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        label = f" {self.constraint.name}" if self.constraint.name else ""
-        target = qualified(self.schema_name, self.table_name)
-        nulls = " NULLS NOT DISTINCT" if self.constraint.nulls_not_distinct else ""
-        return f"drop unique constraint{label} {_cols(self.constraint.columns)}{nulls} on {target}"
+    verb = "drop"
 
 
 @dataclass(frozen=True)
-class AddForeignKey(Op):
+class AddForeignKey(ForeignKeyOp):
     kind = "add_foreign_key"
     phase = Phase.ADD_FOREIGN_KEY
-    schema_name: str | None
-    table_name: str
-    constraint: ForeignKey
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return DropForeignKey(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        return f"add foreign key {_fk_text(self.schema_name, self.table_name, self.constraint)}"
+    verb = "add"
 
 
 @dataclass(frozen=True)
-class DropForeignKey(Op):
+class DropForeignKey(ForeignKeyOp):
     kind = "drop_foreign_key"
     phase = Phase.DROP_FOREIGN_KEY
-    schema_name: str | None
-    table_name: str
-    constraint: ForeignKey
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return AddForeignKey(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        return f"drop foreign key {_fk_text(self.schema_name, self.table_name, self.constraint)}"
+    verb = "drop"
 
 
 @dataclass(frozen=True)
-class AddCheckConstraint(Op):
+class AddCheckConstraint(CheckConstraintOp):
     kind = "add_check_constraint"
     phase = Phase.ADD_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: CheckConstraint
-
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
-
-    def reverse(self) -> Op:
-        return DropCheckConstraint(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        label = f" {self.constraint.name}" if self.constraint.name else ""
-        target = qualified(self.schema_name, self.table_name)
-        return f"add check constraint{label} on {target}: {self.constraint.sqltext}"
+    verb = "add"
 
 
 @dataclass(frozen=True)
-class DropCheckConstraint(Op):
+class DropCheckConstraint(CheckConstraintOp):
     kind = "drop_check_constraint"
     phase = Phase.DROP_CONSTRAINT
-    schema_name: str | None
-    table_name: str
-    constraint: CheckConstraint
+    verb = "drop"
 
-    @property
-    def name(self) -> str | None:
-        return self.constraint.name
 
-    def reverse(self) -> Op:
-        return AddCheckConstraint(self.schema_name, self.table_name, self.constraint)
-
-    def describe(self) -> str:
-        label = f" {self.constraint.name}" if self.constraint.name else ""
-        target = qualified(self.schema_name, self.table_name)
-        return f"drop check constraint{label} on {target}: {self.constraint.sqltext}"
+for _add, _drop in (
+    (AddPrimaryKey, DropPrimaryKey),
+    (AddUniqueConstraint, DropUniqueConstraint),
+    (AddForeignKey, DropForeignKey),
+    (AddCheckConstraint, DropCheckConstraint),
+):
+    _add.mirror, _drop.mirror = _drop, _add
 
 
 def _fk_text(schema: str | None, table: str, fk: ForeignKey) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli.options import MetadataOpt
 from schemadiff.cli.runner import cli_settings
 
 if TYPE_CHECKING:
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
 
 Db = Annotated[
     str | None, typer.Option("--db", metavar="URL", help="Database URL.", show_default=False)
-]
-Metadata = Annotated[
-    str | None,
-    typer.Option(
-        "--metadata",
-        metavar="MOD:ATTR",
-        help="The models' MetaData as MODULE:ATTR.",
-        show_default=False,
-    ),
 ]
 LockWait = Annotated[
     float | None,
@@ -119,7 +111,7 @@ def revision(
         bool, typer.Option("--allow-empty", help="Write a file even with nothing to change.")
     ] = False,
     db: Db = None,
-    metadata: Metadata = None,
+    metadata: MetadataOpt = None,
 ) -> None:
     """Write a new revision file (empty, or --autogenerate from the models)."""
     from schemadiff.chain.revision import RevisionRequest, revision_header, write_revision

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from schemadiff.cli.options import MetadataOpt
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -38,15 +40,7 @@ def verify(
             show_default=False,
         ),
     ] = None,
-    metadata: Annotated[
-        str | None,
-        typer.Option(
-            "--metadata",
-            metavar="MOD:ATTR",
-            help="The models' MetaData as MODULE:ATTR.",
-            show_default=False,
-        ),
-    ] = None,
+    metadata: MetadataOpt = None,
 ) -> None:
     """Check the migration chain before a merge (exit 1 if a check fails).
 
