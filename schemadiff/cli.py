@@ -1,9 +1,9 @@
 """The ``schemadiff`` command line (typer): ``diff``, ``check`` and ``snapshot``.
 
-Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration or connection
-error. Errors are one ``error: ...`` line on stderr, without a traceback unless ``--debug``, and
-never show a password. SQLAlchemy, drivers and the engine are imported inside the commands so that
-``schemadiff --help`` stays fast.
+Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration, connection
+or output error (:mod:`schemadiff.cli_output`). Errors are one ``error: ...`` line on stderr,
+without a traceback unless ``--debug``, and never show a password. SQLAlchemy, drivers and the
+engine are imported inside the commands so that ``schemadiff --help`` stays fast.
 """
 
 from __future__ import annotations
