@@ -39,6 +39,11 @@ class SnapshotError(SchemadiffError):
     """A snapshot file could not be read or written."""
 
 
+class OutputError(SchemadiffError):
+    """Output could not be written in full (disk full, file too large, I/O error): the command
+    fails even when its verdict was known, since what it printed or saved is incomplete."""
+
+
 class RevisionError(SchemadiffError):
     """The revision chain or a revision argument is wrong: unknown or ambiguous id, several heads
     without a target, a cycle or dangling ``down_revision``, a script that does not parse."""

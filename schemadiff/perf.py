@@ -72,10 +72,8 @@ def spare_final_collection() -> None:
     snapshots; about 0.4 s at 1,000 tables), which frees nothing the ending process needs.
     Freezing moves those objects out of the collector's reach; the operating system reclaims
     the memory. Only for a process that is about to end: a long-lived one (the pytest plugin, a
-    library caller) would keep its cyclic garbage."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing left to write to
-            pass
+    library caller) would keep its cyclic garbage.
+
+    Call it only once the output is flushed and its errors counted in the exit code
+    (:func:`schemadiff.cli.output.settle`): nothing here may swallow a failed write."""
     gc.freeze()

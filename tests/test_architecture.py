@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "schemadiff"
 
 #: lowest first; a module belongs to the longest prefix listed
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "perf", "steps"),
+    ("errors", "perf", "steps", "atomic"),
     ("canonical",),
     ("snapshot",),
     ("backends", "ops", "chain.versions"),

@@ -30,10 +30,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from schemadiff import atomic
+from schemadiff.errors import OutputError
 
 Key = tuple[str, str, str]  # (kind, dialect, text)
 
@@ -85,12 +87,10 @@ class PersistentMemo:
                 if len(merged) > _LIMIT:
                     merged = dict(self._computed)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(merged, out, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, path)
+                text = json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
+                atomic.write_text(path, text, sync=False)  # a cache: no fsync, no tmp left
                 _remove_stale(path)
-            except OSError:
+            except (OSError, OutputError):
                 return
 
     def _load(self) -> dict[str, str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from schemadiff.atomic import write_text, write_tree
 from schemadiff.chain.env_template import ALEMBIC_INI, ENV_PY
 from schemadiff.chain.project import TEMPLATE_NAME
 from schemadiff.chain.scripts import versions_dir
@@ -21,7 +23,8 @@ class InitResult:
 
 def init_project(directory: Path, cwd: Path | None = None) -> InitResult:
     """Write ``DIR/versions/``, ``DIR/script.py.mako``, ``DIR/env.py`` and, if there is none,
-    ``alembic.ini`` in the current directory pointing at ``DIR``."""
+    ``alembic.ini`` in the current directory pointing at ``DIR``: all of them or, when a write
+    fails, none (a half-made ``DIR`` would make the next ``init`` refuse it)."""
     base = cwd or Path.cwd()
     target = directory if directory.is_absolute() else base / directory
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -29,19 +32,23 @@ def init_project(directory: Path, cwd: Path | None = None) -> InitResult:
             f"{directory} already exists and is not an empty directory; pick a new directory "
             "(an existing Alembic project needs no init: schemadiff uses it as it is)"
         )
-    files = {
-        target / TEMPLATE_NAME: DEFAULT_TEMPLATE,
-        target / "env.py": ENV_PY,
-    }
+    files = {TEMPLATE_NAME: DEFAULT_TEMPLATE, "env.py": ENV_PY}
+    versions = versions_dir(target)
     ini = base / "alembic.ini"
     existing = ini if ini.exists() else None
+    was_there = target.exists()
+    write_tree(target, files, (versions.relative_to(target).as_posix(),))
+    written = (versions, *(target / name for name in files))
     if existing is None:
-        files[ini] = ALEMBIC_INI.format(script_location=_ini_location(target, base))
-    versions_dir(target).mkdir(parents=True, exist_ok=True)
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
-    written = (versions_dir(target), *files)
-    return InitResult(tuple(written), existing)
+        try:
+            write_text(ini, ALEMBIC_INI.format(script_location=_ini_location(target, base)))
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)  # all or nothing: ours, filled just now
+            if was_there:
+                target.mkdir()  # the empty folder the user had made
+            raise
+        written = (*written, ini)
+    return InitResult(written, existing)
 
 
 def _ini_location(target: Path, base: Path) -> str:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from schemadiff.atomic import write_text
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.project import Project
 from schemadiff.chain.targets import resolve_destination, resolve_revision
-from schemadiff.errors import RevisionError, UsageError
+from schemadiff.errors import OutputError, RevisionError, UsageError
 from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader, render_script
 
@@ -137,10 +138,11 @@ def write_revision(
     path = project.versions / f"{header.rev_id}_{slug(header.message)}.py"
     if path.exists():
         raise RevisionError(f"{path} already exists; choose another --rev-id or message")
-    project.versions.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        project.versions.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"could not write {project.versions}: {exc.strerror or exc}") from exc
+    write_text(path, text)  # all or nothing: a half-written script would break the chain
     return path
 
 

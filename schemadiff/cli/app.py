@@ -1,9 +1,9 @@
 """The ``schemadiff`` command line (typer): ``diff``, ``check`` and ``snapshot``.
 
-Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration or connection
-error. Errors are one ``error: ...`` line on stderr, without a traceback unless ``--debug``, and
-never show a password. SQLAlchemy, drivers and the engine are imported inside the commands so that
-``schemadiff --help`` stays fast.
+Exit codes: 0 success / no differences, 1 differences found, 2 usage, configuration, connection
+or output error (:mod:`schemadiff.cli.output`). Errors are one ``error: ...`` line on stderr,
+without a traceback unless ``--debug``, and never show a password. SQLAlchemy, drivers and the
+engine are imported inside the commands so that ``schemadiff --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -120,7 +120,6 @@ def snapshot(
     schema: SchemaOpt = None,
 ) -> None:
     """Save the database's schema as a JSON snapshot (usable later as --db FILE)."""
-    from schemadiff.errors import SnapshotError
     from schemadiff.pipeline import snapshot_target
     from schemadiff.report.text import make_console
     from schemadiff.snapshot import io as snapshot_io
@@ -130,10 +129,7 @@ def snapshot(
     if output == "-":
         sys.stdout.write(snapshot_io.dumps(target.snapshot))
         return
-    try:
-        snapshot_io.save(target.snapshot, output)
-    except OSError as exc:
-        raise SnapshotError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    snapshot_io.save(target.snapshot, output)  # all or nothing; OutputError names the file
     n = len(target.snapshot.tables)
     summary = f"wrote {output} ({n} table{'' if n == 1 else 's'}, {target.label})"
     make_console().print(summary, markup=False)
@@ -207,9 +203,12 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: stdout is checked (:mod:`schemadiff.cli.output`), and the
+    exit code is final (stdout flushed, write errors counted) before the shutdown shortcut."""
+    from schemadiff.cli import output as cli_output
     from schemadiff.perf import spare_final_collection
 
+    cli_output.install()
     code = run()
     spare_final_collection()
     sys.exit(code)

@@ -1,8 +1,8 @@
 """Running the typer app so that every failure is one scrubbed ``error:`` line and an exit code.
 
-Exit code 2 for usage, configuration, connection and unexpected errors; tracebacks only with
-``--debug``; library warnings become one ``warning:`` line each. Nothing printed here can contain
-a password (:func:`schemadiff.backends.connect.scrub`).
+Exit code 2 for usage, configuration, connection, output and unexpected errors; tracebacks only
+with ``--debug``; library warnings become one ``warning:`` line each. Nothing printed here can
+contain a password (:func:`schemadiff.backends.connect.scrub`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
+
+from schemadiff.cli.output import StdoutLost, settle, stderr_line
 
 if TYPE_CHECKING:
     from schemadiff.settings.config import Settings
@@ -33,14 +35,6 @@ class _State:
 STATE = _State()
 
 
-def stderr_line(line: str) -> None:
-    """One line on stderr: whitespace collapsed (messages stay one line), secrets scrubbed."""
-    from schemadiff.backends.connect import scrub
-
-    sys.stderr.write(scrub(" ".join(line.split())) + "\n")
-    sys.stderr.flush()
-
-
 def cli_settings(**overrides: Any) -> Settings:
     """Merged settings for a command: the global ``--config`` / ``-n`` (from :data:`STATE`), the
     command's options as ``overrides``; config warnings go to stderr at once, and the engines
@@ -56,7 +50,12 @@ def cli_settings(**overrides: Any) -> Settings:
 
 
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
-    """Run ``app`` and return its exit code (errors printed, never raised)."""
+    """Run ``app`` and return its exit code (errors printed, never raised). The code is settled
+    last, after stdout is flushed: a write that failed wins over the command's verdict."""
+    return settle(_run_command(app, argv))
+
+
+def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--debug" in args[: args.index("--") if "--" in args else len(args)]:
         args.remove("--debug")  # accepted anywhere, not only before the command
@@ -80,6 +79,8 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         return int(getattr(exc, "exit_code", 2))
     except interrupts:
         return _interrupted()
+    except StdoutLost:
+        return 2  # settle() says why (or that the reader went away, which is no error)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clear line
         return _report(exc)
     finally:

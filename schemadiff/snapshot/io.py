@@ -9,6 +9,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from schemadiff import atomic
 from schemadiff.snapshot.jsonable import to_jsonable
 from schemadiff.snapshot.model import Snapshot
 
@@ -29,11 +30,9 @@ def dumps(snapshot: Snapshot) -> str:
 
 
 def save(snapshot: Snapshot, path: str | Path) -> None:
-    """Write atomically: a partly written snapshot never replaces a good one."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(snapshot), encoding="utf-8")
-    tmp.replace(path)
+    """Write atomically: a partly written snapshot never replaces a good one, nor stays behind
+    (:class:`schemadiff.errors.OutputError` when the file cannot be written in full)."""
+    atomic.write_text(path, dumps(snapshot))
 
 
 def loads(text: str) -> Snapshot:
