@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
@@ -24,7 +24,7 @@ from sqlalchemy.sql.compiler import IdentifierPreparer
 from schemadiff.canonical import literals
 from schemadiff.canonical.literals import Family
 from schemadiff.canonical.sqlexpr import canonical_index_sql, canonical_sql
-from schemadiff.errors import LockTimeout, lock_timeout_message
+from schemadiff.errors import LockTimeout, UsageError, lock_timeout_message
 from schemadiff.ops import Op
 from schemadiff.snapshot.model import (
     Column,
@@ -333,6 +333,24 @@ class DialectRules:
         """Statements that follow ``op.rename_table`` (PostgreSQL renames SERIAL sequences)."""
         return ()
 
+    #: A server where ``verify`` and drift replays may create (and drop) a scratch database.
+    scratch_server: ClassVar[bool] = False
+    #: The database to connect to for ``CREATE DATABASE`` (PostgreSQL's ``postgres``; None: the
+    #: URL's own).
+    admin_database: ClassVar[str | None] = None
+
+    def drop_database_sql(self, name: str) -> str:
+        """Drop a scratch database, even while something is still connected where it can."""
+        return f"DROP DATABASE IF EXISTS {self.quote_identifier(name)}"
+
+    def read_only(self, conn: Connection) -> AbstractContextManager[None]:
+        """A transaction the server refuses to write in, for everything the block reads
+        (``check``, ``diff`` and ``snapshot`` may be pointed at production)."""
+        raise UsageError(
+            f"cannot open a read-only transaction on {self.name!r}; schemadiff only reads "
+            "PostgreSQL, MariaDB/MySQL and SQLite databases"
+        )
+
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         """Every object in the database by kind and name, in a few bulk catalog queries
         (``verify`` compares these sets around each revision)."""
@@ -560,9 +578,10 @@ def _python_type_hint(type_: sa.types.TypeEngine) -> tuple[str, tuple[str, ...]]
     item_type = getattr(type_, "item_type", None)
     if isinstance(item_type, sa.types.TypeEngine) and cls.__name__ == "ARRAY":
         inner, inner_imports = _python_type_hint(item_type)
-        prefix = "postgresql" if module.startswith("sqlalchemy.dialects.postgresql") else "sa"
+        dialect_array = module.startswith("sqlalchemy.dialects.postgresql")
+        prefix = "postgresql" if dialect_array else "sa"
         imports = {"import sqlalchemy as sa", *inner_imports}
-        if prefix == "postgresql":
+        if dialect_array:
             imports.add("from sqlalchemy.dialects import postgresql")
         return f"{prefix}.ARRAY({inner})", tuple(sorted(imports))
     text = _prefix_nested_types(repr(_without_own_check(type_)))

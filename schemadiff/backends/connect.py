@@ -273,8 +273,10 @@ def driver_message(exc: BaseException) -> str:
 def missing_sqlite_file(url: str | URL) -> bool:
     """True for a SQLite URL naming a file that does not exist (SQLite would silently create it;
     a typo would then compare against an empty database). In-memory and ``file:`` URIs never are."""
+    from schemadiff.backends.registry import rules_for
+
     parsed = parse_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if not rules_for(parsed.get_backend_name()).file_based:
         return False
     database = parsed.database or ""
     if database in ("", ":memory:") or database.startswith("file:") or "mode" in parsed.query:

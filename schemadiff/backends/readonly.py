@@ -9,7 +9,8 @@ write in, so a bug (ours, a plugin's, a driver's) cannot change the database:
 - SQLite: ``PRAGMA query_only = ON`` for the connection (writes fail), then ``BEGIN`` so that the
   reads see one consistent state.
 
-The transaction is always rolled back: there is nothing to commit.
+The transaction is always rolled back: there is nothing to commit. Each backend says how
+(:meth:`schemadiff.backends.base.DialectRules.read_only`, in its ``rules`` and ``admin`` modules).
 """
 
 from __future__ import annotations
@@ -18,82 +19,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from schemadiff.errors import UsageError
+from schemadiff.backends.registry import rules_for
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Connection
 
 
-class ReadOnlyUnsupported(UsageError):
-    """The backend has no way (known to us) to make a transaction read-only."""
-
-
 @contextmanager
 def read_only(conn: Connection) -> Iterator[Connection]:
-    """Run the block inside a read-only transaction on ``conn`` (rolled back on exit)."""
-    backend = conn.dialect.name
+    """Run the block inside a read-only transaction on ``conn`` (rolled back on exit); each
+    backend says how (:meth:`~schemadiff.backends.base.DialectRules.read_only`)."""
     if conn.in_transaction():
         conn.rollback()  # the mode must be set before the transaction's first query
-    if backend == "sqlite":
-        with _sqlite_query_only(conn):
-            yield conn
-        return
-    if backend in ("mysql", "mariadb"):
-        with _mysql_session_read_only(conn):
-            yield conn
-        return
-    with _transaction(conn, backend):
+    with rules_for(conn.dialect.name).read_only(conn):
         yield conn
 
 
 @contextmanager
-def _transaction(conn: Connection, backend: str) -> Iterator[None]:
+def read_only_transaction(conn: Connection, first_statement: str) -> Iterator[None]:
+    """A transaction whose first statement makes it read-only; always rolled back."""
     trans = conn.begin()
     try:
-        if backend == "postgresql":
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-        elif backend in ("mysql", "mariadb"):
-            conn.exec_driver_sql("START TRANSACTION READ ONLY")
-        else:
-            raise ReadOnlyUnsupported(
-                f"cannot open a read-only transaction on {backend!r}; schemadiff only reads "
-                "PostgreSQL, MariaDB/MySQL and SQLite databases"
-            )
+        conn.exec_driver_sql(first_statement)
         yield
     finally:
         if trans.is_active:
             trans.rollback()
-
-
-@contextmanager
-def _mysql_session_read_only(conn: Connection) -> Iterator[None]:
-    conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
-    conn.commit()  # end SQLAlchemy's autobegun transaction; nothing was written
-    try:
-        with _transaction(conn, "mysql"):
-            yield
-    finally:
-        conn.exec_driver_sql("SET SESSION TRANSACTION READ WRITE")
-        if conn.in_transaction():
-            conn.commit()
-
-
-@contextmanager
-def _sqlite_query_only(conn: Connection) -> Iterator[None]:
-    conn.exec_driver_sql("PRAGMA query_only = ON")
-    if conn.in_transaction():
-        conn.commit()  # SQLAlchemy's autobegin around the PRAGMA; nothing was written
-    trans = conn.begin()
-    try:
-        conn.exec_driver_sql("BEGIN")
-        yield
-    finally:
-        if trans.is_active:
-            trans.rollback()
-        conn.exec_driver_sql("PRAGMA query_only = OFF")
-        if conn.in_transaction():
-            conn.commit()
 
 
 def read_version_rows(conn: Connection, table: sa.Table) -> tuple[str, ...] | None:

@@ -14,7 +14,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from schemadiff.backends.base import DialectRules
 from schemadiff.backends.connect import create_engine, mask_url, parse_url
+from schemadiff.backends.registry import rules_for
 from schemadiff.errors import UsageError
 
 PREFIX = "schemadiff_scratch_"
@@ -28,7 +30,7 @@ def scratch_database(server_url: str | None, dialect: str = "sqlite") -> Iterato
     temporary SQLite file, which only suits chains whose scripts run on SQLite.
     """
     if server_url is None:
-        if dialect != "sqlite":
+        if not rules_for(dialect).file_based:
             raise UsageError(
                 f"replaying a {dialect} chain needs a scratch {dialect} server: set "
                 "scratch_url (a URL on a server where schemadiff may create and drop a database)"
@@ -38,21 +40,19 @@ def scratch_database(server_url: str | None, dialect: str = "sqlite") -> Iterato
         return
     url = parse_url(server_url)
     backend = url.get_backend_name()
-    if backend == "sqlite":
+    rules = rules_for(backend)
+    if rules.file_based:
         with tempfile.TemporaryDirectory(prefix=PREFIX) as folder:
             yield _sqlite_file(folder)
         return
-    if backend not in ("postgresql", "mysql", "mariadb"):
+    if not rules.scratch_server:
         raise UsageError(f"cannot create a scratch database on {backend!r} servers")
     name = PREFIX + uuid.uuid4().hex[:12]
-    _admin(server_url, backend, f"CREATE DATABASE {_quote(backend, name)}")
+    _admin(server_url, rules, f"CREATE DATABASE {rules.quote_identifier(name)}")
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        drop = f"DROP DATABASE IF EXISTS {_quote(backend, name)}"
-        if backend == "postgresql":
-            drop += " WITH (FORCE)"
-        _admin(server_url, backend, drop)
+        _admin(server_url, rules, rules.drop_database_sql(name))
 
 
 def _sqlite_file(folder: str) -> str:
@@ -62,16 +62,12 @@ def _sqlite_file(folder: str) -> str:
     return f"sqlite:///{path}"
 
 
-def _quote(backend: str, name: str) -> str:
-    return f'"{name}"' if backend == "postgresql" else f"`{name}`"
-
-
-def _admin(server_url: str, backend: str, statement: str) -> None:
+def _admin(server_url: str, rules: DialectRules, statement: str) -> None:
     import sqlalchemy as sa
 
     url = parse_url(server_url)
-    if backend == "postgresql":
-        url = url.set(database="postgres")
+    if rules.admin_database is not None:
+        url = url.set(database=rules.admin_database)
     engine = create_engine(url.render_as_string(hide_password=False))
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -22,7 +22,7 @@ import operator
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from typing import ClassVar
@@ -119,6 +119,13 @@ class MysqlRules(DialectRules):
         if index.using in ("fulltext", "spatial"):
             out.append(("mysql_prefix", index.using.upper()))
         return tuple(out)
+
+    scratch_server: ClassVar[bool] = True
+
+    def read_only(self, conn: Connection) -> AbstractContextManager[None]:
+        from schemadiff.backends.mysql.admin import session_read_only
+
+        return session_read_only(conn)
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.mysql.trace import trace_objects

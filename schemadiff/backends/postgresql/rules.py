@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import ClassVar
 
@@ -111,6 +111,17 @@ class PostgresqlRules(DialectRules):
             new_seq = quote_ident(f"{new}_{col}_seq"[:63])
             out.append(f"ALTER SEQUENCE IF EXISTS {prefix}{old_seq} RENAME TO {new_seq}")
         return tuple(out)
+
+    scratch_server: ClassVar[bool] = True
+    admin_database: ClassVar[str | None] = "postgres"
+
+    def drop_database_sql(self, name: str) -> str:
+        return f"DROP DATABASE IF EXISTS {self.quote_identifier(name)} WITH (FORCE)"
+
+    def read_only(self, conn: Connection) -> AbstractContextManager[None]:
+        from schemadiff.backends.readonly import read_only_transaction
+
+        return read_only_transaction(conn, "SET TRANSACTION READ ONLY")
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.postgresql.trace import trace_objects

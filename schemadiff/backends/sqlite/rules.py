@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +73,11 @@ class SqliteRules(DialectRules):
         if index.where:
             return (("sqlite_where", SqlText(index.raw_where or index.where)),)
         return ()
+
+    def read_only(self, conn: Connection) -> AbstractContextManager[None]:
+        from schemadiff.backends.sqlite.admin import query_only
+
+        return query_only(conn)
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         from schemadiff.backends.sqlite.trace import trace_objects
