@@ -191,10 +191,10 @@ def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:
     return render_functions(bodies.upgrade, bodies.downgrade)
 
 
-register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (chain_cli.py)
-register_check_command(app)  # check (check_cli.py)
-register_lint_command(app)  # lint (lint_cli.py)
-register_verify_command(app)  # verify (verify_cli.py)
+register_chain_commands(app)  # init, revision, upgrade, downgrade, ... (commands/chain.py)
+register_check_command(app)  # check (commands/check.py)
+register_lint_command(app)  # lint (commands/lint.py)
+register_verify_command(app)  # verify (commands/verify.py)
 
 
 def run(argv: list[str] | None = None) -> int:
