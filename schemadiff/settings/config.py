@@ -2,8 +2,9 @@
 
 Read in this order, later wins:
 
-1. ``alembic.ini`` in the current directory (``script_location``, ``sqlalchemy.url`` of
-   ``[alembic]``), so an existing Alembic project works without new configuration;
+1. Alembic's configuration, read through Alembic's own ``Config`` (``alembic.ini`` ``[alembic]``
+   and ``[tool.alembic]`` of ``pyproject.toml``; see :mod:`schemadiff.settings.alembic_config`),
+   so an existing Alembic project works without new configuration;
 2. ``--config FILE`` if given, else ``./schemadiff.toml`` (top-level keys), else
    ``[tool.schemadiff]`` of ``./pyproject.toml``; a named environment (``-n NAME``) from
    ``[tool.schemadiff.environments.NAME]`` overrides the base keys;
@@ -17,11 +18,9 @@ database, whose version table would then be read and written as the environment'
 
 from __future__ import annotations
 
-import configparser
 import difflib
 import importlib
 import os
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -29,6 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from schemadiff.errors import ConfigError
+from schemadiff.settings.alembic_config import (
+    DEFAULT_FILE_TEMPLATE,
+    DEFAULT_SLUG_LENGTH,
+    read_alembic_config,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -68,15 +72,42 @@ class Settings:
     environment: str | None = None
     #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
     sys_path: tuple[str, ...] = ()
+    # --- from Alembic's configuration only (alembic.ini [alembic] / [tool.alembic]) ---------
+    #: absolute folders holding revision files (empty: ``<script_location>/versions``)
+    version_locations: tuple[str, ...] = ()
+    recursive_version_locations: bool = False
+    file_template: str = DEFAULT_FILE_TEMPLATE
+    truncate_slug_length: int = DEFAULT_SLUG_LENGTH
+    timezone: str | None = None
+    #: read for completeness; running env.py during ``revision`` is not done here
+    revision_environment: bool = False
+    output_encoding: str = "utf-8"
+    #: Alembic's hook configurations (each with ``_hook_name``), run after writing a revision
+    post_write_hooks: tuple[Mapping[str, str], ...] = ()
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
+
+#: fields only Alembic's configuration sets (their meaning is Alembic's)
+_ALEMBIC_ONLY = frozenset(
+    {
+        "sys_path",
+        "version_locations",
+        "recursive_version_locations",
+        "file_template",
+        "truncate_slug_length",
+        "timezone",
+        "revision_environment",
+        "output_encoding",
+        "post_write_hooks",
+    }
+)
 
 #: keys a config file may set (everything but the bookkeeping fields)
 KEYS: tuple[str, ...] = tuple(
     f.name
     for f in fields(Settings)
-    if f.name not in ("environment", "sys_path", "sources", "warnings")
+    if f.name not in ("environment", "sources", "warnings") and f.name not in _ALEMBIC_ONLY
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
@@ -108,9 +139,7 @@ def load_settings(
         explicit = base / explicit
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file {explicit} not found; check the --config path")
-    ini = explicit if explicit is not None and explicit.suffix == ".ini" else base / "alembic.ini"
-    if ini.is_file():
-        layers.add(str(ini.name), _read_alembic_ini(ini, base))
+    _add_alembic(layers, base, explicit, env)
     toml_file, table, label = _find_toml(base, explicit)
     if toml_file is not None:
         layers.add_file(label, table, environment)
@@ -132,6 +161,39 @@ def load_settings(
         sources=tuple(layers.sources),
         warnings=tuple(layers.warnings),
     )
+
+
+def _add_alembic(
+    layers: _Layers, base: Path, explicit: Path | None, env: Mapping[str, str]
+) -> None:
+    """Layer 1: Alembic's configuration, found where ``alembic`` finds it (``--config`` naming an
+    .ini or a pyproject.toml, else ``$ALEMBIC_CONFIG``, else ./alembic.ini and ./pyproject.toml)."""
+    ini: Path | None = base / "alembic.ini"
+    toml: Path | None = base / "pyproject.toml"
+    chosen = env.get("ALEMBIC_CONFIG", "").strip()
+    if chosen:
+        path = base / chosen
+        if path.name == "pyproject.toml":
+            toml = path
+        else:
+            ini = path
+    if explicit is not None and explicit.suffix == ".ini":
+        ini = explicit
+    elif explicit is not None and explicit.name == "pyproject.toml":
+        toml = explicit
+    ini = ini if ini is not None and ini.is_file() else None
+    toml = toml if toml is not None and toml.is_file() and _has_tool_alembic(toml) else None
+    if ini is None and toml is None:
+        return
+    values = read_alembic_config(ini, toml, base)
+    parts = [ini.name] if ini is not None else []
+    parts += ["pyproject.toml [tool.alembic]"] if toml is not None else []
+    layers.add(" + ".join(parts), values)
+
+
+def _has_tool_alembic(path: Path) -> bool:
+    tool = _read_toml(path).get("tool")
+    return isinstance(tool, dict) and "alembic" in tool
 
 
 def environment_names(
@@ -249,61 +311,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
-
-
-def _read_alembic_ini(path: Path, cwd: Path) -> dict[str, Any]:
-    parser = configparser.ConfigParser(defaults={"here": str(path.parent.resolve())})
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"{path.name} is not a valid ini file ({first}); fix the file") from exc
-    if not parser.has_section("alembic"):
-        return {}
-    values: dict[str, Any] = {}
-    for ini_key, key in (("script_location", "script_location"), ("sqlalchemy.url", "url")):
-        value = _ini_value(path, parser, ini_key)
-        if value:
-            values[key] = value
-    prepend = _ini_value(path, parser, "prepend_sys_path")
-    separator = _ini_value(path, parser, "path_separator")
-    if prepend:
-        values["sys_path"] = tuple(str(cwd / p) for p in _split_paths(path, prepend, separator))
-    return values
-
-
-def _ini_value(path: Path, parser: configparser.ConfigParser, key: str) -> str:
-    """``[alembic] key`` read as Alembic reads it (``%%`` is ``%``, ``%(here)s`` the folder).
-
-    A bad ``%`` is reported without the value or configparser's text, which quotes the value
-    from that ``%`` on: in ``sqlalchemy.url`` that is the rest of a URL-encoded password."""
-    try:
-        return parser.get("alembic", key, fallback="").strip()
-    except configparser.InterpolationError as exc:
-        raise ConfigError(
-            f"{path.name}: [alembic] {key} has a '%' that is neither '%%' nor '%(name)s' "
-            "(Alembic reads this file with %-interpolation); write each '%' of the value as "
-            "'%%', e.g. a URL-encoded '@' in a password as '%%40'"
-        ) from exc
-    except configparser.Error as exc:
-        raise ConfigError(f"{path.name}: cannot read [alembic] {key}; fix the section") from exc
-
-
-#: alembic.ini ``path_separator`` values, as Alembic reads them
-_SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
-
-
-def _split_paths(path: Path, value: str, separator: str) -> list[str]:
-    """``prepend_sys_path`` split as Alembic does (relative entries start at the current
-    directory, as under ``alembic upgrade``)."""
-    if not separator:  # Alembic's legacy splitting
-        return [p for p in re.split(r", *| +|:", value) if p]
-    if separator not in _SEPARATORS:
-        raise ConfigError(
-            f"{path.name}: path_separator {separator!r} is not one of "
-            f"{', '.join(_SEPARATORS)}; fix the [alembic] section"
-        )
-    return [p.strip() for p in value.split(_SEPARATORS[separator]) if p.strip()]
 
 
 def _validate(label: str, raw: Mapping[str, Any], layers: _Layers) -> dict[str, Any]:
