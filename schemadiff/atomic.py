@@ -19,14 +19,14 @@ from pathlib import Path
 from schemadiff.errors import OutputError
 
 
-def write_text(path: str | Path, text: str, *, sync: bool = True) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically; :class:`OutputError` names ``path``.
+def write_text(path: str | Path, text: str, *, sync: bool = True, encoding: str = "utf-8") -> None:
+    """Write ``text`` (UTF-8 unless told) to ``path`` atomically; :class:`OutputError` names it.
     ``sync=False`` skips the fsync, for caches that may be lost but never be torn."""
     path = Path(path)
     with _failure_names(path):
         tmp = _temporary(path)
         try:
-            _write_synced(tmp, text, sync)
+            _write_synced(tmp, text, sync, encoding)
             os.replace(tmp, path)
         except BaseException:
             with suppress(OSError):
@@ -58,11 +58,11 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
 
 
-def _write_synced(path: Path, text: str, sync: bool) -> None:
+def _write_synced(path: Path, text: str, sync: bool, encoding: str = "utf-8") -> None:
     """Write and fsync: delayed errors (a full disk with delayed allocation, NFS) surface here,
     before the rename, instead of after it or never."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    with open(fd, "w", encoding="utf-8") as out:
+    with open(fd, "w", encoding=encoding) as out:
         out.write(text)
         out.flush()
         if sync:

@@ -92,10 +92,13 @@ class RevisionGraph:
         return f"{revision} ({', '.join(labels)})" if labels else revision
 
 
-def load_graph(directory: Path, *, quick: bool = False) -> RevisionGraph:
-    """Parse and check every revision file in ``directory`` (``quick``, for listings: from each
-    file's head when that is enough, see :func:`schemadiff.chain.scripts.parse_source`)."""
-    return build_graph(load_scripts(directory, quick=quick))
+def load_graph(
+    directories: Path | Sequence[Path], *, recursive: bool = False, quick: bool = False
+) -> RevisionGraph:
+    """Parse and check every revision file of the version locations (``quick``, for listings:
+    from each file's head when that is enough, see
+    :func:`schemadiff.chain.scripts.parse_source`)."""
+    return build_graph(load_scripts(directories, recursive=recursive, quick=quick))
 
 
 def build_graph(scripts: Sequence[Script]) -> RevisionGraph:

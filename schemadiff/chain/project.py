@@ -3,27 +3,52 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemadiff.chain.graph import RevisionGraph, load_graph
 from schemadiff.chain.scripts import versions_dir
 from schemadiff.errors import UsageError
+from schemadiff.settings.alembic_config import DEFAULT_FILE_TEMPLATE, DEFAULT_SLUG_LENGTH
 from schemadiff.settings.config import Settings
 
 TEMPLATE_NAME = "script.py.mako"
 
 
 @dataclass(frozen=True)
+class NewFiles:
+    """How new revision files are named, written and formatted (Alembic's keys)."""
+
+    file_template: str = DEFAULT_FILE_TEMPLATE
+    truncate_slug_length: int = DEFAULT_SLUG_LENGTH
+    timezone: str | None = None
+    output_encoding: str = "utf-8"
+    #: Alembic's ``post_write_hooks`` configurations, run in order after writing
+    hooks: tuple[Mapping[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Project:
-    """A migration environment: the script location, its versions folder, the version table."""
+    """A migration environment: the script location, its version locations, the version table."""
 
     script_location: Path
     version_table: str = "alembic_version"
+    #: Alembic's ``version_locations`` (absolute); empty: ``<script_location>/versions``
+    version_locations: tuple[Path, ...] = ()
+    #: Alembic's ``recursive_version_locations``: revision files in subfolders too
+    recursive: bool = False
+    new_files: NewFiles = field(default_factory=NewFiles)
+
+    @property
+    def locations(self) -> tuple[Path, ...]:
+        """Every folder revision files are read from, in the configured order."""
+        return self.version_locations or (versions_dir(self.script_location),)
 
     @property
     def versions(self) -> Path:
-        return versions_dir(self.script_location)
+        """The one version location (the first one when several are configured)."""
+        return self.locations[0]
 
     @property
     def template_path(self) -> Path:
@@ -35,7 +60,7 @@ class Project:
         return read_template(path) if path.is_file() else None
 
     def graph(self, *, quick: bool = False) -> RevisionGraph:
-        return load_graph(self.versions, quick=quick)
+        return load_graph(self.locations, recursive=self.recursive, quick=quick)
 
 
 #: Mako's magic encoding comment, on one of the template's first two lines (as Alembic reads it)
@@ -86,4 +111,16 @@ def project_from(settings: Settings, cwd: Path | None = None) -> Project:
             f"script_location {settings.script_location!r} is not a directory; create it with "
             f"'schemadiff init {settings.script_location}' or fix the setting"
         )
-    return Project(location, settings.version_table)
+    return Project(
+        location,
+        settings.version_table,
+        version_locations=tuple(Path(p) for p in settings.version_locations),
+        recursive=settings.recursive_version_locations,
+        new_files=NewFiles(
+            file_template=settings.file_template,
+            truncate_slug_length=settings.truncate_slug_length,
+            timezone=settings.timezone,
+            output_encoding=settings.output_encoding,
+            hooks=settings.post_write_hooks,
+        ),
+    )

@@ -6,16 +6,17 @@ the same bytes (the create date is then that instant in UTC).
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from schemadiff.atomic import write_text
 from schemadiff.chain.graph import RevisionGraph
+from schemadiff.chain.new_file import create_moment, file_name, version_folder
+from schemadiff.chain.post_write import run_hooks
 from schemadiff.chain.project import Project
 from schemadiff.chain.targets import resolve_destination, resolve_revision
 from schemadiff.errors import OutputError, RevisionError, UsageError
@@ -26,8 +27,6 @@ RESERVED = frozenset({"head", "heads", "base", "current"})
 _FORBIDDEN = re.compile(r"[\s@:,+\-'\"]")
 #: a revision id is also the start of its file name
 _REV_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.]*")
-_SLUG_WORD = re.compile(r"\w+")
-SLUG_LENGTH = 40
 MAX_REV_LENGTH = 32  # version_num is VARCHAR(32)
 
 
@@ -48,31 +47,11 @@ def new_rev_id() -> str:
     return uuid.uuid4().hex[-12:]
 
 
-def create_date(env: Mapping[str, str] | None = None) -> str:
-    """Now, or ``SOURCE_DATE_EPOCH`` (in UTC) when set, for reproducible files."""
-    env = os.environ if env is None else env
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return str(datetime.now())
-    try:
-        instant = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    except (ValueError, OverflowError, OSError) as exc:
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}"
-        ) from exc
-    return str(instant.replace(tzinfo=None))
-
-
-def slug(message: str) -> str:
-    """Alembic's file-name slug: the message's words, lowercased, joined by ``_``, cut at 40."""
-    text = "_".join(_SLUG_WORD.findall(message or "")).lower()
-    if len(text) > SLUG_LENGTH:
-        text = text[:SLUG_LENGTH].rsplit("_", 1)[0] + "_"
-    return text
-
-
-def revision_header(graph: RevisionGraph, request: RevisionRequest) -> RevisionHeader:
-    """Check the request against the chain and fill in the header's links."""
+def revision_header(
+    graph: RevisionGraph, request: RevisionRequest, zone: str | None = None
+) -> RevisionHeader:
+    """Check the request against the chain and fill in the header's links (``zone``: Alembic's
+    ``timezone`` for the create date)."""
     rev_id = check_rev_id(graph, request.rev_id) if request.rev_id else _fresh_id(graph)
     labels = tuple(check_label(graph, label) for label in request.branch_labels)
     depends = tuple(_dependency(graph, dep) for dep in request.depends_on)
@@ -80,7 +59,7 @@ def revision_header(graph: RevisionGraph, request: RevisionRequest) -> RevisionH
         message=request.message,
         rev_id=rev_id,
         down_revision=_down_revision(graph, request),
-        create_date=create_date(),
+        create_date=str(create_moment(zone)),
         branch_labels=labels or None,
         depends_on=depends or None,
     )
@@ -92,6 +71,7 @@ def merge_header(
     message: str,
     rev_id: str | None = None,
     branch_labels: Sequence[str] = (),
+    zone: str | None = None,
 ) -> RevisionHeader:
     """A merge revision joining ``revisions`` (``heads`` means every head)."""
     picked: list[str] = []
@@ -116,15 +96,24 @@ def merge_header(
         message=message,
         rev_id=check_rev_id(graph, rev_id) if rev_id else _fresh_id(graph),
         down_revision=graph.ordered(picked),
-        create_date=create_date(),
+        create_date=str(create_moment(zone)),
         branch_labels=tuple(check_label(graph, b) for b in branch_labels) or None,
     )
 
 
 def write_revision(
-    project: Project, header: RevisionHeader, upgrade: Code, downgrade: Code
+    project: Project,
+    graph: RevisionGraph,
+    header: RevisionHeader,
+    upgrade: Code,
+    downgrade: Code,
+    version_path: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Path:
-    """Render and write ``<rev>_<slug>.py`` into the versions folder; returns its path."""
+    """Render and write the file ``file_template`` names into the version location Alembic would
+    choose (see :mod:`schemadiff.chain.new_file`), then run the project's ``post_write_hooks``;
+    returns its path."""
+    folder = version_folder(project, graph, follows(header), version_path)
     template_path = project.template_path
     template = project.template()
     try:
@@ -135,15 +124,34 @@ def write_revision(
             f"cannot render the revision with {where}: {type(exc).__name__}: {exc}; fix the "
             "template (it gets Alembic's variables: message, up_revision, down_revision, ...)"
         ) from exc
-    path = project.versions / f"{header.rev_id}_{slug(header.message)}.py"
+    encoding = project.new_files.output_encoding
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            f"the revision holds {exc.object[exc.start : exc.end]!r}, which output_encoding "
+            f"{encoding!r} cannot write; change the message or set output_encoding = utf-8"
+        ) from None
+    moment = datetime.fromisoformat(header.create_date)
+    path = folder / file_name(project, header.rev_id, header.message, moment)
     if path.exists():
         raise RevisionError(f"{path} already exists; choose another --rev-id or message")
     try:
-        project.versions.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"could not write {project.versions}: {exc.strerror or exc}") from exc
-    write_text(path, text)  # all or nothing: a half-written script would break the chain
+        raise OutputError(f"could not write {path.parent}: {exc.strerror or exc}") from exc
+    write_text(path, text, encoding=encoding)  # all or nothing: a torn script breaks the chain
+    if project.new_files.hooks:
+        run_hooks(path, project.new_files.hooks, notice)
     return path
+
+
+def follows(header: RevisionHeader) -> tuple[str, ...]:
+    """The revisions a new file follows (its down revisions)."""
+    down = header.down_revision
+    if down is None:
+        return ()
+    return (down,) if isinstance(down, str) else tuple(down)
 
 
 def check_rev_id(graph: RevisionGraph, rev_id: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from schemadiff.settings.usercode import read_source
 _FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
 _CREATE_DATE = re.compile(r"^\s*Create Date:\s*(?P<date>.+?)\s*$", re.MULTILINE)
 #: what Alembic itself would load as a revision file (no editor backups like ``.#x.py``)
-_SOURCE_FILE = re.compile(r"^(?!\.#)(?!__init__\.py$).*\.py$")
+_SOURCE_FILE = re.compile(r"^(?!\.#|__init__).*\.py$")
 
 
 @dataclass(frozen=True)
@@ -55,19 +55,43 @@ def versions_dir(script_location: Path) -> Path:
     return script_location / "versions"
 
 
-def script_files(directory: Path) -> list[Path]:
-    """The revision files of ``directory`` in name order (so errors are reproducible)."""
+def script_files(directory: Path, *, recursive: bool = False) -> list[Path]:
+    """The revision files of ``directory`` in Alembic's order: name order within a folder, then
+    (``recursive``, Alembic's ``recursive_version_locations``) its subfolders in name order,
+    ``__pycache__`` skipped."""
     try:
         with os.scandir(directory) as entries:
-            names = [e.name for e in entries if _SOURCE_FILE.match(e.name) and e.is_file()]
+            listed = [(e.name, e.is_file(), e.is_dir()) for e in entries]
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [directory / name for name in sorted(names)]
+    files = [directory / n for n, is_file, _ in sorted(listed) if is_file and _SOURCE_FILE.match(n)]
+    if recursive:
+        for name, _, is_dir in sorted(listed):
+            if is_dir and not name.endswith("__pycache__"):
+                files.extend(script_files(directory / name, recursive=True))
+    return files
 
 
-def load_scripts(directory: Path, *, quick: bool = False) -> list[Script]:
-    """Parse every revision file of ``directory`` (``quick``: see :func:`parse_source`)."""
-    return [parse_script(path, quick=quick) for path in script_files(directory)]
+def location_files(directories: Sequence[Path], *, recursive: bool = False) -> list[Path]:
+    """Every revision file of the version locations, each file once (as Alembic loads them)."""
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for directory in directories:
+        for path in script_files(directory, recursive=recursive):
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append(path)
+    return out
+
+
+def load_scripts(
+    directories: Path | Sequence[Path], *, recursive: bool = False, quick: bool = False
+) -> list[Script]:
+    """Parse every revision file of the version locations (``quick``: see :func:`parse_source`)."""
+    folders = [directories] if isinstance(directories, Path) else list(directories)
+    files = location_files(folders, recursive=recursive)
+    return [parse_script(path, quick=quick) for path in files]
 
 
 def parse_script(path: Path, *, quick: bool = False) -> Script:

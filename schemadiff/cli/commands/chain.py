@@ -110,11 +110,25 @@ def revision(
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Write a file even with nothing to change.")
     ] = False,
+    version_path: Annotated[
+        str | None,
+        typer.Option(
+            "--version-path",
+            metavar="DIR",
+            help="Version location to write to (one of version_locations).",
+        ),
+    ] = None,
     db: Db = None,
     metadata: MetadataOpt = None,
 ) -> None:
     """Write a new revision file (empty, or --autogenerate from the models)."""
-    from schemadiff.chain.revision import RevisionRequest, revision_header, write_revision
+    from schemadiff.chain.new_file import version_folder
+    from schemadiff.chain.revision import (
+        RevisionRequest,
+        follows,
+        revision_header,
+        write_revision,
+    )
     from schemadiff.render.code import Code
 
     settings = cli_settings(url=db, metadata=metadata)
@@ -128,7 +142,9 @@ def revision(
         branch_labels=tuple(branch_label or ()),
         depends_on=tuple(depends_on or ()),
     )
-    header = revision_header(graph, request)  # checks links before the (slower) comparison
+    # checks links and the folder before the (slower) comparison
+    header = revision_header(graph, request, project.new_files.timezone)
+    version_folder(project, graph, follows(header), version_path)
     upgrade_code = downgrade_code = Code()
     console = _console()
     if autogenerate:
@@ -149,7 +165,9 @@ def revision(
             console.print("No changes detected")
             return
         upgrade_code, downgrade_code = found.upgrade, found.downgrade
-    path = write_revision(project, header, upgrade_code, downgrade_code)
+    path = write_revision(
+        project, graph, header, upgrade_code, downgrade_code, version_path, console.print
+    )
     console.print(f"wrote {_rel(path)}")
 
 
@@ -171,9 +189,12 @@ def merge(
     from schemadiff.render.code import Code
 
     project = _project(cli_settings())
-    header = merge_header(project.graph(), revisions, message, rev_id, branch_label or ())
-    path = write_revision(project, header, Code(), Code())
-    _console().print(f"wrote {_rel(path)}")
+    graph = project.graph()
+    zone = project.new_files.timezone
+    header = merge_header(graph, revisions, message, rev_id, branch_label or (), zone)
+    console = _console()
+    path = write_revision(project, graph, header, Code(), Code(), notice=console.print)
+    console.print(f"wrote {_rel(path)}")
 
 
 def upgrade(
