@@ -26,6 +26,8 @@ class NewFiles:
     output_encoding: str = "utf-8"
     #: Alembic's ``post_write_hooks`` configurations, run in order after writing
     hooks: tuple[Mapping[str, str], ...] = ()
+    #: the project's black/ruff line length, for our own layout
+    line_length: int = 88
 
 
 @dataclass(frozen=True)
@@ -122,5 +124,6 @@ def project_from(settings: Settings, cwd: Path | None = None) -> Project:
             timezone=settings.timezone,
             output_encoding=settings.output_encoding,
             hooks=settings.post_write_hooks,
+            line_length=settings.line_length,
         ),
     )

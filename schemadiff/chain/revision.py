@@ -117,7 +117,7 @@ def write_revision(
     template_path = project.template_path
     template = project.template()
     try:
-        text = render_script(header, upgrade, downgrade, template)
+        text = render_script(header, upgrade, downgrade, template, project.new_files.line_length)
     except Exception as exc:  # noqa: BLE001 - Mako reports template faults with many types
         where = template_path if template is not None else "the built-in template"
         raise UsageError(

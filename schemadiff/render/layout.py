@@ -5,7 +5,7 @@ black formats about 3,000 lines a second: an initial revision of 1,000 tables (5
 number and name arguments, lists, dicts, keyword arguments, comments, ``with`` blocks), for which
 black's algorithm reduces to a few rules, applied here exactly as black applies them:
 
-- a line that fits in 88 columns stays as it is;
+- a line that fits in 88 columns (or the project's black/ruff ``line-length``) stays as it is;
 - otherwise, inside brackets, it is split at its top-level commas, one item per line, with a
   trailing comma added;
 - otherwise it is split at its last bracket pair: head ``name(``, body indented, tail ``)``; the
@@ -59,9 +59,10 @@ class Tok:
         self.spaced = spaced
 
 
-def format_body(lines: Sequence[str], depth: int = 1) -> list[str]:
+def format_body(lines: Sequence[str], depth: int = 1, width: int = LINE_LENGTH) -> list[str]:
     """``lines`` (statements and comments, nested blocks indented by four spaces) laid out the
-    way black lays them out at ``depth`` levels of indentation."""
+    way black lays them out at ``depth`` levels of indentation, ``width`` columns (the project's
+    line length)."""
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -74,21 +75,21 @@ def format_body(lines: Sequence[str], depth: int = 1) -> list[str]:
             out.append(INDENT * level + text.rstrip())
         else:
             try:
-                out.extend(format_statement(text, level))
+                out.extend(format_statement(text, level, width))
             except Unsupported:
-                out.extend(_black_statement(text, level))
+                out.extend(_black_statement(text, level, width))
         i += 1
     return out
 
 
-def format_statement(text: str, level: int) -> list[str]:
+def format_statement(text: str, level: int, width: int = LINE_LENGTH) -> list[str]:
     """One statement at ``level``; raises :class:`Unsupported` outside the subset."""
     if not text.isascii():
         raise Unsupported("width of non-ASCII text")
     if text.startswith("with ") and text.endswith(":"):
         tokens = tokenize(text[5:-1])
         flat = "with " + render(tokens) + ":"
-        if len(INDENT * level + flat) > LINE_LENGTH or not _is_with_head(tokens):
+        if len(INDENT * level + flat) > width or not _is_with_head(tokens):
             raise Unsupported("long with statement")
         return [INDENT * level + flat]
     if text == "pass":
@@ -96,7 +97,7 @@ def format_statement(text: str, level: int) -> list[str]:
     tokens = tokenize(text)
     if not tokens or tokens[0].kind != "name" or tokens[-1].text not in _CLOSE:
         raise Unsupported("not a call statement")
-    return _lines(tokens, level, inside=False, explode=False)
+    return _lines(tokens, level, inside=False, explode=False, width=width)
 
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -203,27 +204,27 @@ def _space(prev: Tok, tok: Tok) -> bool:
 # --- black's splitting ---------------------------------------------------------------------------
 
 
-def _lines(tokens: list[Tok], level: int, inside: bool, explode: bool) -> list[str]:
+def _lines(tokens: list[Tok], level: int, inside: bool, explode: bool, width: int) -> list[str]:
     text = render(tokens)
-    if not explode and len(text) + 4 * level <= LINE_LENGTH:
+    if not explode and len(text) + 4 * level <= width:
         return [INDENT * level + text]
     if inside:
         items = _comma_split(tokens)
         if items is not None:
             out: list[str] = []
             for item in items:
-                out.extend(_lines(item, level, inside=True, explode=False))
+                out.extend(_lines(item, level, inside=True, explode=False, width=width))
             return out
     split = _right_hand_split(tokens)
     if split is None:
         return [INDENT * level + text]
     head, body, tail, atom = split
-    if len(render(head)) + 4 * level > LINE_LENGTH:
+    if len(render(head)) + 4 * level > width:
         raise Unsupported("long head (black would try other brackets)")
     return [
-        *_lines(head, level, inside=False, explode=False),
-        *_lines(body, level + 1, inside=True, explode=atom and _has_comma(body)),
-        *_lines(tail, level, inside=False, explode=False),
+        *_lines(head, level, inside=False, explode=False, width=width),
+        *_lines(body, level + 1, inside=True, explode=atom and _has_comma(body), width=width),
+        *_lines(tail, level, inside=False, explode=False, width=width),
     ]
 
 
@@ -305,13 +306,14 @@ def _has_comma(tokens: list[Tok]) -> bool:
 # --- black for the rest --------------------------------------------------------------------------
 
 
-def _black_statement(text: str, level: int) -> list[str]:
+def _black_statement(text: str, level: int, width: int = LINE_LENGTH) -> list[str]:
     """black on one statement, wrapped in ``level`` blocks so it is laid out at that depth."""
     import black
 
     wrappers = [INDENT * k + "if True:" for k in range(level)]
     is_block = text.endswith(":")
     body = [INDENT * level + text] + ([INDENT * (level + 1) + "pass"] if is_block else [])
-    formatted = black.format_str("\n".join([*wrappers, *body]) + "\n", mode=black.Mode())
+    mode = black.Mode(line_length=width)
+    formatted = black.format_str("\n".join([*wrappers, *body]) + "\n", mode=mode)
     lines = formatted.splitlines()[level:]
     return lines[:-1] if is_block else lines

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from schemadiff.perf import without_gc
 from schemadiff.render.code import Code
+from schemadiff.render.layout import LINE_LENGTH
 
 DEFAULT_TEMPLATE = '''"""${message}
 
@@ -59,22 +60,25 @@ def render_script(
     upgrade: Code,
     downgrade: Code,
     template: str | None = None,
+    line_length: int = LINE_LENGTH,
 ) -> str:
-    """The complete revision file text, black-formatted.
+    """The complete revision file text, black-formatted at ``line_length`` columns.
 
     black formats about 3,000 lines a second; past :data:`BLACK_BODY_LIMIT` body lines it
     formats only the template (with a placeholder for each body) and the bodies are laid out by
     :mod:`schemadiff.render.layout`, which writes what black would for the calls we render.
     """
     if len(upgrade.lines) + len(downgrade.lines) <= BLACK_BODY_LIMIT:
-        return format_python(_fill(header, upgrade, downgrade, template))
+        return format_python(_fill(header, upgrade, downgrade, template), line_length)
     marked = format_python(
-        _fill(header, upgrade, downgrade, template, (_UPGRADE_MARK, _DOWNGRADE_MARK))
+        _fill(header, upgrade, downgrade, template, (_UPGRADE_MARK, _DOWNGRADE_MARK)),
+        line_length,
     )
-    text = _put_body(marked, _UPGRADE_MARK, upgrade)
-    text = _put_body(text, _DOWNGRADE_MARK, downgrade) if text is not None else None
+    text = _put_body(marked, _UPGRADE_MARK, upgrade, line_length)
+    if text is not None:
+        text = _put_body(text, _DOWNGRADE_MARK, downgrade, line_length)
     if text is None:  # a template that hides the placeholders: black formats everything
-        return format_python(_fill(header, upgrade, downgrade, template))
+        return format_python(_fill(header, upgrade, downgrade, template), line_length)
     return text
 
 
@@ -132,7 +136,7 @@ def docstring_safe(message: str) -> str:
     return "".join(out)
 
 
-def _put_body(text: str, mark: str, body: Code) -> str | None:
+def _put_body(text: str, mark: str, body: Code, width: int) -> str | None:
     """Replace the placeholder line ``mark`` with the laid-out body (None if it is not there
     exactly once, alone on its line)."""
     from schemadiff.render.layout import format_body
@@ -145,7 +149,7 @@ def _put_body(text: str, mark: str, body: Code) -> str | None:
     indent = len(lines[index]) - len(lines[index].lstrip(" "))
     if indent % 4:
         return None
-    lines[index : index + 1] = format_body(body.lines, indent // 4)
+    lines[index : index + 1] = format_body(body.lines, indent // 4, width)
     return "\n".join(lines)
 
 
@@ -187,11 +191,11 @@ def _indent(lines: Sequence[str]) -> str:
     return "\n    ".join(lines)
 
 
-def format_python(text: str) -> str:
+def format_python(text: str, line_length: int = LINE_LENGTH) -> str:
     """Format with black's library API; a template black cannot parse is left as written."""
     import black
 
     try:
-        return black.format_str(text, mode=black.Mode())
+        return black.format_str(text, mode=black.Mode(line_length=line_length))
     except black.InvalidInput:
         return text

@@ -33,6 +33,7 @@ from schemadiff.settings.alembic_config import (
     DEFAULT_SLUG_LENGTH,
     read_alembic_config,
 )
+from schemadiff.settings.formatting import DEFAULT_LINE_LENGTH, line_length
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,6 +85,8 @@ class Settings:
     output_encoding: str = "utf-8"
     #: Alembic's hook configurations (each with ``_hook_name``), run after writing a revision
     post_write_hooks: tuple[Mapping[str, str], ...] = ()
+    #: the project's black/ruff ``line-length`` (pyproject.toml): revision files' width
+    line_length: int = DEFAULT_LINE_LENGTH
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -100,6 +103,7 @@ _ALEMBIC_ONLY = frozenset(
         "revision_environment",
         "output_encoding",
         "post_write_hooks",
+        "line_length",
     }
 )
 
@@ -140,6 +144,7 @@ def load_settings(
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file {explicit} not found; check the --config path")
     _add_alembic(layers, base, explicit, env)
+    _add_line_length(layers, base)
     toml_file, table, label = _find_toml(base, explicit)
     if toml_file is not None:
         layers.add_file(label, table, environment)
@@ -189,6 +194,15 @@ def _add_alembic(
     parts = [ini.name] if ini is not None else []
     parts += ["pyproject.toml [tool.alembic]"] if toml is not None else []
     layers.add(" + ".join(parts), values)
+
+
+def _add_line_length(layers: _Layers, base: Path) -> None:
+    """The formatter's width from ./pyproject.toml (no source label: it is not our setting)."""
+    pyproject = base / "pyproject.toml"
+    if pyproject.is_file():
+        width = line_length(_read_toml(pyproject))
+        if width != DEFAULT_LINE_LENGTH:
+            layers.values["line_length"] = width
 
 
 def _has_tool_alembic(path: Path) -> bool:

@@ -44,7 +44,7 @@ def set_ini(project: Path, **keys: str) -> None:
     for key, value in keys.items():
         line = re.compile(rf"^#? ?{re.escape(key)} = .*$", re.MULTILINE)
         if line.search(text):
-            text = line.sub(lambda _m, k=key, v=value: f"{k} = {v}", text, count=1)
+            text = line.sub(f"{key} = {value}".replace("\\", "\\\\"), text, count=1)
         else:
             text = text.replace("[alembic]\n", f"[alembic]\n{key} = {value}\n", 1)
     ini.write_text(text)
@@ -210,3 +210,18 @@ def test_bad_percent_in_tool_alembic_is_one_line(tmp_path: Path) -> None:
     assert run.code == 2
     [line] = run.err.strip().splitlines()
     assert "[tool.alembic] script_location" in line and "%%" in line
+
+
+@pytest.mark.parametrize("tool", ["black", "ruff"])
+def test_projects_line_length_without_hooks(tmp_path: Path, tool: str) -> None:
+    """No hook: the file is laid out at the project's own ``line-length``, so its formatter's
+    check passes on it."""
+    alembic(tmp_path, "init", "alembic")
+    mako = tmp_path / "alembic" / "script.py.mako"
+    mako.write_text(mako.read_text() + f"\n{LONG_LINE}\n")
+    (tmp_path / "pyproject.toml").write_text(f"[tool.{tool}]\nline-length = 79\n")
+    schemadiff(tmp_path, "revision", "-m", "narrow", "--rev-id", "r1")
+    [path] = (tmp_path / "alembic" / "versions").glob("r1_*.py")
+    assert SPLIT in path.read_text()
+    check = [sys.executable, "-m", "black", "--check", "-l", "79", str(path)]
+    assert subprocess.run(check, capture_output=True, check=False).returncode == 0

@@ -94,6 +94,28 @@ def test_layout_matches_black(
     assert by_layout == by_black
 
 
+@pytest.mark.parametrize("width", [60, 79, 100, 120])
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+def test_layout_matches_black_at_the_projects_line_length(
+    backend: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's black/ruff ``line-length``: the in-process layout still writes what black
+    writes at that width (a changed schema and a kitchen sink, both directions)."""
+    for before, after in (
+        (None, kitchen_sink(backend)),
+        (bench_schema(backend, 30), bench_schema(backend, 30, changed=True)),
+    ):
+        db, models = _as_database(_snapshot(before, backend)), _snapshot(after, backend)
+        result = compute_diff(db, models, CompareOptions(metadata=after, use_entry_points=False))
+        bodies = render_bodies(result, db, models)
+        monkeypatch.setattr(script, "BLACK_BODY_LIMIT", 10**9)
+        by_black = script.render_script(HEADER, bodies.upgrade, bodies.downgrade, None, width)
+        monkeypatch.setattr(script, "BLACK_BODY_LIMIT", -1)
+        by_layout = script.render_script(HEADER, bodies.upgrade, bodies.downgrade, None, width)
+        assert by_layout == by_black
+        assert by_black == black.format_str(by_black, mode=black.Mode(line_length=width))
+
+
 def test_unsupported_statements_go_to_black() -> None:
     lines = [
         "x = 1 + 2",
