@@ -101,6 +101,19 @@ def merge_header(
     )
 
 
+def merge_follows(graph: RevisionGraph, revisions: Sequence[str]) -> tuple[str, ...]:
+    """The merged revisions in Alembic's order (as given; ``heads`` in the order their files
+    are read), whose first one's folder receives the merge file."""
+    out: list[str] = []
+    for text in revisions:
+        picked = resolve_destination(graph, text)
+        if text.strip() == "heads":
+            heads = set(picked)
+            picked = tuple(rev for rev in graph.scripts if rev in heads)
+        out.extend(rev for rev in picked if rev not in out)
+    return tuple(out)
+
+
 def write_revision(
     project: Project,
     graph: RevisionGraph,
@@ -109,11 +122,14 @@ def write_revision(
     downgrade: Code,
     version_path: str | None = None,
     notice: Callable[[str], None] | None = None,
+    after: Sequence[str] | None = None,
 ) -> Path:
     """Render and write the file ``file_template`` names into the version location Alembic would
     choose (see :mod:`schemadiff.chain.new_file`), then run the project's ``post_write_hooks``;
-    returns its path."""
-    folder = version_folder(project, graph, follows(header), version_path)
+    returns its path. ``after``: the revisions followed, in the order that picks the folder
+    (default: the header's down revisions)."""
+    after = follows(header) if after is None else after
+    folder = version_folder(project, graph, after, version_path)
     template_path = project.template_path
     template = project.template()
     try:

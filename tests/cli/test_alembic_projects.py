@@ -6,6 +6,7 @@ formatted as ``alembic revision`` would."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -105,6 +106,17 @@ def test_revision_goes_where_alembic_puts_it(two_locations: Path) -> None:
     assert "wrote extra/" in wrote
     assert revs(schemadiff(project, "heads").out) == revs(alembic(project, "heads"))
     assert len(revs(alembic(project, "heads"))) == 4  # a, b's two heads, c
+
+
+def test_merge_goes_where_alembics_merge_goes(two_locations: Path, tmp_path: Path) -> None:
+    theirs = shutil.copytree(two_locations, tmp_path / "theirs")
+    ours = shutil.copytree(two_locations, tmp_path / "ours")
+    before = {p.relative_to(theirs) for p in theirs.rglob("*.py")}
+    alembic(theirs, "merge", "heads", "-m", "join")
+    [made] = {p.relative_to(theirs) for p in theirs.rglob("*.py")} - before
+    wrote = schemadiff(ours, "merge", "heads", "-m", "join").out
+    assert f"wrote {made.parent}/" in wrote, (made, wrote)
+    assert revs(alembic(ours, "heads")) == revs(schemadiff(ours, "heads").out)
 
 
 def test_pyproject_recursive_locations_give_alembics_answers(tmp_path: Path) -> None:

@@ -185,7 +185,7 @@ def merge(
     ] = None,
 ) -> None:
     """Write a merge revision joining several heads (e.g. 'merge heads -m "join"')."""
-    from schemadiff.chain.revision import merge_header, write_revision
+    from schemadiff.chain.revision import merge_follows, merge_header, write_revision
     from schemadiff.render.code import Code
 
     project = _project(cli_settings())
@@ -193,7 +193,8 @@ def merge(
     zone = project.new_files.timezone
     header = merge_header(graph, revisions, message, rev_id, branch_label or (), zone)
     console = _console()
-    path = write_revision(project, graph, header, Code(), Code(), notice=console.print)
+    after = merge_follows(graph, revisions)
+    path = write_revision(project, graph, header, Code(), Code(), notice=console.print, after=after)
     console.print(f"wrote {_rel(path)}")
 
 
