@@ -42,7 +42,7 @@ def read_alembic_config(ini: Path | None, toml: Path | None, cwd: Path) -> dict[
     location = read("script_location", lambda: config.get_alembic_option("script_location"))
     if location:
         values["script_location"] = str(_resolved(location, cwd, names, "script_location"))
-    url = read("sqlalchemy.url", lambda: config.get_main_option("sqlalchemy.url"))
+    url = read("sqlalchemy.url", lambda: _main_option(config, "sqlalchemy.url"))
     if url and url.strip():
         values["url"] = url.strip()
     prepend = read("prepend_sys_path", config.get_prepend_sys_paths_list)
@@ -133,6 +133,14 @@ class _Reader:
             raise ConfigError(
                 f"{self.names.ini} is not a valid ini file ({first}); fix the file"
             ) from None
+
+
+def _main_option(config: Config, key: str) -> str | None:
+    """``[alembic] key`` of the ini file (None without one: an ini holding only logging
+    sections is fine until env.py asks for the key)."""
+    if not config.file_config.has_section(config.config_ini_section):
+        return None
+    return config.get_main_option(key)
 
 
 def _boolean(config: Config, key: str) -> Callable[[], bool]:

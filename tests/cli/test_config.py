@@ -255,3 +255,65 @@ def test_single_string_where_a_list_is_expected(tmp_path: Path) -> None:
 def test_command_line_values_are_validated_too(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="the command line: 'metadata'"):
         load(tmp_path, overrides={"metadata": "models"})
+
+
+def test_alembic_keys_read_through_alembics_config(tmp_path: Path) -> None:
+    """Every key of issue 16 §1, as Alembic's Config reads it (%(here)s, %%, path_separator)."""
+    write(
+        tmp_path / "alembic.ini",
+        "[alembic]\nscript_location = %(here)s/m\npath_separator = ;\n"
+        "version_locations = %(here)s/v1;v2\nprepend_sys_path = src;.\n"
+        "recursive_version_locations = true\nfile_template = %%(year)d-%%(rev)s\n"
+        "truncate_slug_length = 12\ntimezone = utc\noutput_encoding = latin-1\n"
+        "revision_environment = true\nsqlalchemy.url = sqlite:///%(here)s/app.db\n\n"
+        "[post_write_hooks]\nhooks = black\nblack.type = console_scripts\n"
+        "black.entrypoint = black\n",
+    )
+    write(tmp_path / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    settings = load(tmp_path)
+    here = tmp_path.resolve().as_posix()
+    assert settings.script_location == f"{here}/m"
+    assert settings.url == f"sqlite:///{here}/app.db"
+    assert settings.version_locations == (f"{here}/v1", str(tmp_path / "v2"))
+    assert settings.sys_path == (str(tmp_path / "src"), str(tmp_path / "."))
+    assert settings.recursive_version_locations and settings.revision_environment
+    assert settings.file_template == "%(year)d-%(rev)s"
+    assert (settings.truncate_slug_length, settings.timezone) == (12, "UTC")
+    assert settings.output_encoding == "latin-1"
+    assert [h["_hook_name"] for h in settings.post_write_hooks] == ["black"]
+    assert settings.line_length == 100
+
+
+def test_tool_alembic_in_pyproject(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.alembic]\nscript_location = "%(here)s/m"\nversion_locations = ["a", "b"]\n'
+        '[[tool.alembic.post_write_hooks]]\nname = "ruff"\ntype = "module"\nmodule = "ruff"\n'
+        "[tool.black]\nline-length = 79\n",
+    )
+    settings = load(tmp_path)
+    assert settings.script_location == f"{tmp_path.resolve().as_posix()}/m"
+    assert settings.version_locations == (str(tmp_path / "a"), str(tmp_path / "b"))
+    assert settings.post_write_hooks[0]["module"] == "ruff"
+    assert settings.line_length == 79
+    assert settings.sources == ("pyproject.toml [tool.alembic]",)
+
+
+def test_ini_without_an_alembic_section_sets_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "alembic.ini", "[loggers]\nkeys = root\n")
+    assert load(tmp_path).url is None
+
+
+@pytest.mark.parametrize(
+    "line, says",
+    [
+        ("timezone = Mars/Olympus", "not a known time zone"),
+        ("path_separator = comma\nversion_locations = a", "path_separator"),
+        ("file_template = %%(nope)s", "file_template"),
+        ("output_encoding = klingon", "not a known encoding"),
+    ],
+)
+def test_bad_alembic_values_are_config_errors(tmp_path: Path, line: str, says: str) -> None:
+    write(tmp_path / "alembic.ini", f"[alembic]\nscript_location = m\n{line}\n")
+    with pytest.raises(ConfigError, match=says):
+        load(tmp_path)
