@@ -30,6 +30,8 @@ class _State:
     config: Path | None = None
     name: str | None = None
     debug: bool = False
+    #: ``-x KEY=VALUE`` arguments, for the project's env.py (``context.get_x_argument()``)
+    x: tuple[str, ...] = ()
 
 
 STATE = _State()
