@@ -68,7 +68,9 @@ class _Watch:
     lock_timeout: float
     runs: list[Run] = field(default_factory=list)
     step: Any = None
-    waited: bool = False
+    #: the version rows read before waiting for the lock (None: it was free at once)
+    seen: tuple[str, ...] | None = None
+    verb: str = "upgrade"
 
 
 def alembic_config(project: EnvProject, out: TextIO | None = None) -> Config:
@@ -101,7 +103,7 @@ def migrate(
     lock_timeout: float,
 ) -> list[Run]:
     """Upgrade or downgrade to ``target`` as ``alembic upgrade/downgrade`` does."""
-    watch = _Watch(say, notice, lock_timeout)
+    watch = _Watch(say, notice, lock_timeout, verb="upgrade" if upgrade else "downgrade")
     config = alembic_config(project)
     script = _script(config)
 
@@ -125,7 +127,7 @@ def stamp(
     lock_timeout: float,
 ) -> list[Run]:
     """Set the version table(s) env.py configures to ``targets`` without running scripts."""
-    watch = _Watch(None, notice, lock_timeout)
+    watch = _Watch(None, notice, lock_timeout, verb="stamp")
     config = alembic_config(project)
     script = _script(config)
 
@@ -267,7 +269,7 @@ def _held(ctx: MigrationContext, watch: _Watch, wanted: bool) -> Iterator[None]:
     table = versions.version_table(ctx.version_table, schema=ctx.version_table_schema)
 
     def waiting() -> None:
-        watch.waited = True
+        watch.seen = seen
         if watch.notice is not None:
             watch.notice(
                 "waiting for another upgrade, downgrade or stamp on this database to finish "
@@ -275,7 +277,10 @@ def _held(ctx: MigrationContext, watch: _Watch, wanted: bool) -> Iterator[None]:
             )
 
     rules = rules_for(conn.dialect.name)
+    watch.seen = None
     with conn.engine.connect() as lock_conn:
+        seen = versions.read_rows(lock_conn, table)  # to say later if it moved while we waited
+        lock_conn.rollback()
         with rules.migration_lock(lock_conn, versions.lock_key(table), watch.lock_timeout, waiting):
             yield
 
@@ -302,6 +307,11 @@ def _reported(
     line if it fails)."""
     run = Run(_where(context), _sorted(rev), _sorted(rev))
     watch.runs.append(run)
+    if watch.seen is not None and watch.seen != run.before and watch.notice is not None:
+        watch.notice(
+            f"the database moved from {_rows(watch.seen)} to {_rows(run.before)} while this "
+            f"{watch.verb} waited for another one to finish"
+        )
     for step in found:
         watch.step = step
         if watch.say is not None and hasattr(step, "revision"):
@@ -338,7 +348,9 @@ def _failed(ctx: MigrationContext, watch: _Watch, exc: BaseException) -> str:
             "statements of the revision that already ran stay (this database cannot roll back "
             f"DDL): check them; {where} says {_rows(run.after)}"
         )
-    return f"{verb} of revision {name} failed: {_error(exc)}; {state}"
+    statement = getattr(exc, "statement", None)
+    at = f" at statement {_short(str(statement))!r}" if statement else ""
+    return f"{verb} of revision {name} failed{at}: {_error(exc)}; {state}"
 
 
 def _interrupted(ctx: MigrationContext, watch: _Watch) -> str:
@@ -395,6 +407,11 @@ def _is_database_error(exc: BaseException) -> bool:
 
 def _first(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _short(statement: str) -> str:
+    flat = " ".join(statement.split())
+    return flat if len(flat) <= 120 else flat[:117] + "..."
 
 
 def _escaped(value: str) -> str:
