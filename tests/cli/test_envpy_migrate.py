@@ -377,7 +377,7 @@ while not pathlib.Path(os.environ['LOCK_TEST_DIR'], 'go').exists() and time.mono
 op.execute("UPDATE acct SET balance = balance + 10")"""
 
 
-def _start(project: Path, name: str) -> subprocess.Popen[str]:
+def _start(project: Path, name: str, *extra: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SCHEMADIFF_URL")}
     env |= {
         "LOCK_TEST_DIR": str(project),
@@ -386,7 +386,7 @@ def _start(project: Path, name: str) -> subprocess.Popen[str]:
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "schemadiff", "upgrade", "head"],
+        [sys.executable, "-m", "schemadiff", "upgrade", "head", *extra],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -428,3 +428,30 @@ def test_two_upgrades_through_env_py_apply_a_revision_once(
     assert "nothing to do: the database is at r2" in out2
     assert scalar(url, "SELECT balance FROM acct") == 10
     assert scalar(url, "SELECT version_num FROM my_versions") == "r2"
+
+
+def test_ctrl_c_during_a_revision_through_env_py(
+    tmp_path: Path, backend_url: Callable[[str], str]
+) -> None:
+    """Ctrl-C inside a revision: one line naming it and what may stay, exit 130, and the lock
+    released (the next upgrade runs at once)."""
+    url = backend_url("sqlite")
+    project = alembic_project(tmp_path / "p", url, "{'version_table': 'my_versions'}")
+    two_revisions(project, SLOW_R2)
+    assert schemadiff(project, "upgrade", "r1").code == 0
+    first = _start(project, "first")
+    _wait(lambda: (project / "started-first").exists() or first.poll() is not None, "r2")
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: interrupted during the upgrade of revision r2 (r2_rev.py): statements of it that "
+        "already ran stay (this database cannot roll back DDL); the version table said r1 before "
+        "it; run 'schemadiff current' to see where the database is"
+    ]
+    (project / "go").touch()
+    again = _start(project, "again", "--lock-timeout", "0")
+    _, err2 = again.communicate(timeout=60)
+    assert again.returncode == 0, err2
+    assert scalar(url, "SELECT balance FROM acct") == 10
