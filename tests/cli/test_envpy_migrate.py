@@ -160,6 +160,9 @@ def test_version_table_set_in_env_py_is_used(
     down = schemadiff(project, "downgrade", "r1")
     assert down.code == 0, down.err
     assert last_line(alembic(project, "current").out) == "r1"
+    ranged = schemadiff(project, "history", "-r", "current:")
+    assert ranged.code == 0, ranged.err
+    assert ranged.out.split() == alembic(project, "history", "-r", "current:").out.split()
     stamped = schemadiff(project, "stamp", "r2")
     assert stamped.code == 0, stamped.err
     assert "stamped: r1 -> r2" in stamped.out

@@ -252,7 +252,11 @@ def history(
         from schemadiff.chain.migrate import current_rows
         from schemadiff.pipeline import require_url
 
-        rows = current_rows(project, require_url(settings))
+        env = _env_project(settings, project)
+        if env is not None:
+            rows = _single_current(env)
+        else:
+            rows = current_rows(project, require_url(settings))
     if graph.has_branches and not verbose and not rev_range:
         _console().print(display.history_tree(graph))
         return
@@ -464,6 +468,20 @@ def _current_through_env(env: EnvProject, project: Project, verbose: bool) -> No
                     display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev)
                 )
             _out(text)
+
+
+def _single_current(env: EnvProject) -> tuple[str, ...]:
+    """The revisions env.py's one version table holds (a range needs one current revision)."""
+    from schemadiff.chain import envrun
+    from schemadiff.errors import UsageError
+
+    runs = envrun.current(env)
+    if len(runs) != 1:
+        raise UsageError(
+            f"env.py configured {len(runs)} version tables (e.g. one per tenant), so 'current' "
+            "in a range is ambiguous; give revision ids, or pick one with -x as env.py allows"
+        )
+    return runs[0].after
 
 
 def _print_runs(runs: list[Run]) -> None:
