@@ -262,9 +262,14 @@ def _guarded(env: Any, run: Callable[..., None], watch: _Watch, lock: bool) -> C
 def _held(ctx: MigrationContext, watch: _Watch, wanted: bool) -> Iterator[None]:
     """The backend's migration lock for the version table this context uses, on a second
     connection (env.py's may be inside its own transaction, which the lock must not end)."""
+    from sqlalchemy.pool import SingletonThreadPool, StaticPool
+
     conn = ctx.connection
     if not wanted or ctx.as_sql or conn is None:
         yield
+        return
+    if isinstance(conn.engine.pool, (SingletonThreadPool, StaticPool)):
+        yield  # one shared connection (an in-memory database): private to this process
         return
     table = versions.version_table(ctx.version_table, schema=ctx.version_table_schema)
 
