@@ -176,8 +176,43 @@ def _version_table(setting: str) -> sa.Table:
 
 def snapshot_target(settings: Settings) -> Target:
     """Reflect for ``snapshot``: configured schemas, else those the models name (if configured)."""
+    if uses_env_py(settings):
+        return _snapshot_through_env(settings)
     wants_models = settings.metadata is not None and settings.schemas is None
     return reflect_target(settings, require_metadata(settings) if wants_models else None)
+
+
+def _snapshot_through_env(settings: Settings) -> Target:
+    """``snapshot`` for a project with its own env.py: on its connection, the schemas its
+    ``include_schemas`` / models name (read-only, as :func:`compare_through_env`)."""
+    from schemadiff.backends.connect import mask_url
+    from schemadiff.settings.envpy import env_options, read_through_env
+
+    def work(context: Any, heads: tuple[str, ...]) -> Target:
+        conn = _env_connection(context)
+        env = env_options(context.opts)
+        metadata = None
+        if settings.schemas is None:
+            metadata = require_metadata(settings) if settings.metadata else env.metadata
+        with progress("Reflecting the database"):
+            snapshot, _, schemas = reflect_on(
+                conn, settings, metadata, False, env.include_schemas, env.include_name
+            )
+        covered = frozenset(schemas) | frozenset(snapshot.schemas)
+        return Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+
+    return read_through_env(settings, work)
+
+
+def _env_connection(context: Any) -> sa.Connection:
+    """The connection env.py passed to ``configure()``; its offline path passes none."""
+    conn: sa.Connection | None = context.connection
+    if conn is None:
+        raise UsageError(
+            "env.py configured no connection (only a URL); schemadiff reads the database "
+            "through the connection env.py passes to context.configure(connection=...)"
+        )
+    return conn
 
 
 def wanted_schemas(
@@ -199,13 +234,16 @@ def compare(
     *,
     versions: bool = False,
     questioner: Any = None,
+    env_py: bool = True,
 ) -> Compared:
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
-    about possible renames (see :mod:`schemadiff.cli.questioner`); None only warns."""
+    about possible renames (see :mod:`schemadiff.cli.questioner`); None only warns. A project
+    with its own env.py is read through it unless ``env_py`` is False (a database schemadiff
+    made itself, which env.py's own engine would not reach)."""
     from schemadiff.diff.engine import compute_diff
     from schemadiff.perf import gc_paused
 
-    if uses_env_py(settings):
+    if env_py and uses_env_py(settings):
         return compare_through_env(settings, renames, questioner=questioner)
     metadata = require_metadata(settings)
     # one pause for the whole run: between its steps the collector would otherwise walk every
@@ -251,12 +289,7 @@ def compare_through_env(
     from schemadiff.settings.envpy import env_options, read_through_env
 
     def work(context: Any, heads: tuple[str, ...]) -> Compared:
-        conn = context.connection
-        if conn is None:
-            raise UsageError(
-                "env.py configured no connection (only a URL); schemadiff reads the database "
-                "through the connection env.py passes to context.configure(connection=...)"
-            )
+        conn = _env_connection(context)
         env = env_options(context.opts)
         effective, metadata = _env_settings(settings, env)
         with gc_paused(), progress("Reflecting the database") as shown:

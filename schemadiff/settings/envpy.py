@@ -27,6 +27,8 @@ from schemadiff.settings.config import Settings
 from schemadiff.settings.usercode import UserCodeExited, exited_message
 
 if TYPE_CHECKING:
+    import logging
+
     import sqlalchemy as sa
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -140,7 +142,7 @@ def read_through_env(
         raise _Captured
 
     try:
-        with read_only_sessions():
+        with read_only_sessions(), _quiet_alembic():
             run_env(config, migrations, dont_mutate=True)
     except _Captured:
         return found[0]
@@ -167,6 +169,27 @@ def _failure(env_path: Path, exc: Exception) -> str:
         )
     text = " ".join(str(exc).split()) or type(exc).__name__
     return scrub(f"{env_path} failed: {type(exc).__name__}: {text}"[:400])
+
+
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Without Alembic's INFO lines ("Context impl ...") that env.py's ``fileConfig`` turns on:
+    they describe migrations, which a read does not run, and would clutter the report (a filter
+    on the logger that writes them outlives ``fileConfig``)."""
+    import logging
+
+    logger = logging.getLogger("alembic.runtime.migration")
+    logger.addFilter(_warnings_only)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_warnings_only)
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    import logging
+
+    return record.levelno >= logging.WARNING
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ sa.Table(
 sa.Table(
     "audit", meta_b,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("note", sa.String(20)),
+    sa.Column("note", sa.String(20), server_default={default}),
 )
 """
 
@@ -57,10 +58,24 @@ def compare_type(context, inspected_column, metadata_column, inspected_type, met
     return None
 
 
+def compare_server_default(
+    context, inspected_column, metadata_column, inspected_default, metadata_default,
+    rendered_metadata_default,
+):
+    assert isinstance(inspected_column, sa.Column) and isinstance(metadata_column, sa.Column)
+    assert inspected_default is None or isinstance(inspected_default, str)
+    assert metadata_default is None or isinstance(metadata_default, sa.DefaultClause)
+    assert rendered_metadata_default is None or isinstance(rendered_metadata_default, str)
+    if metadata_column.name == "note":
+        return False  # this project never migrates the note's default
+    return None
+
+
 OPTIONS = dict(
     version_table="my_versions",
     include_object=include_object,
     compare_type=compare_type,
+    compare_server_default=compare_server_default,
 )
 """
 
@@ -79,7 +94,7 @@ def make_project(root: Path, url: str, before_configure: str = "") -> Path:
     text = ini.read_text()
     assert "sqlalchemy.url = driver://user:pass@localhost/dbname" in text
     ini.write_text(text.replace("driver://user:pass@localhost/dbname", url.replace("%", "%%")))
-    (root / "models.py").write_text(MODELS.format(length=50))
+    (root / "models.py").write_text(MODELS.format(length=50, default=None))
     env_py = root / "migrations" / "env.py"
     text = env_py.read_text()
     assert text.count("target_metadata = None") == 1
@@ -119,6 +134,7 @@ def test_alembic_project_through_env_py(tmp_path: Path, db_url: str) -> None:
 
     code, out, err = schemadiff(project, "diff")
     assert code == 1, err
+    assert err == ""  # no Alembic INFO lines from env.py's logging setup
     assert "users" in out and "audit" in out  # both MetaData of the list
     assert "legacy" not in out  # include_object leaves it out
 
@@ -148,8 +164,9 @@ def test_alembic_project_through_env_py(tmp_path: Path, db_url: str) -> None:
     code, out, err = schemadiff(project, "check")
     assert code == 0, out + err
 
-    # the Alembic-signature compare_type hook says a String length change is no change
-    (project / "models.py").write_text(MODELS.format(length=80))
+    # the Alembic-signature hooks say a String length change and the note's default are no
+    # change
+    (project / "models.py").write_text(MODELS.format(length=80, default="'x'"))
     code, out, err = schemadiff(project, "diff")
     assert code == 0, out + err
     code, out, err = schemadiff(project, "revision", "--autogenerate", "-m", "second")
@@ -165,3 +182,94 @@ def test_env_py_that_writes_is_refused(tmp_path: Path, db_url: str) -> None:
     assert len(lines) == 1 and "env.py" in lines[0] and "read-only" in lines[0], err
     assert "Traceback" not in err
     assert "sneaky" not in table_names(db_url)
+
+
+ENGINE_FROM_ENV = """
+import os
+from sqlalchemy import create_engine
+
+
+def engine_from_config(*args, **kwargs):
+    # the project's own engine: its URL is known to env.py only
+    return create_engine(os.environ["MY_APP_DB"])
+"""
+
+
+def test_env_py_with_its_own_engine(tmp_path: Path, db_url: str) -> None:
+    """env.py makes the engine from a variable only it reads (alembic.ini keeps the placeholder
+    URL): ``diff`` and ``snapshot`` read through env.py's connection."""
+    project = make_project(tmp_path, "driver://user:pass@localhost/dbname")
+    env_py = project / "migrations" / "env.py"
+    text = env_py.read_text()
+    env_py.write_text(text.replace("from sqlalchemy import engine_from_config\n", ENGINE_FROM_ENV))
+    create_legacy(db_url)
+    env = {"MY_APP_DB": db_url}
+
+    result = run_process(project, "snapshot", "-o", "-", env=env)
+    assert result.code == 0, result.err
+    assert '"legacy"' in result.out
+    result = run_process(project, "diff", env=env)
+    assert result.code == 1, result.err
+    assert "users" in result.out and "legacy" not in result.out
+
+
+SCHEMA_MODELS = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table("things", metadata, sa.Column("id", sa.Integer, primary_key=True), schema="extra")
+"""
+
+SCHEMA_HOOKS = """
+from models import metadata as target_metadata
+
+
+def include_name(name, type_, parent_names):
+    return not (type_ == "schema" and name == "other")
+
+
+OPTIONS = dict(
+    version_table="my_versions",
+    version_table_schema="extra",
+    include_schemas=True,
+    include_name=include_name,
+)
+"""
+
+
+def test_schemas_through_env_py(tmp_path: Path, backend_url: Callable[[str], str]) -> None:
+    """PostgreSQL: ``version_table_schema`` and ``include_schemas`` (every schema but those
+    ``include_name`` leaves out) from env.py."""
+    url = backend_url("postgresql")
+    project = make_project(tmp_path, url)
+    (project / "models.py").write_text(SCHEMA_MODELS)
+    env_py = project / "migrations" / "env.py"
+    env_py.write_text(env_py.read_text().replace(HOOKS, SCHEMA_HOOKS))
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in (
+            "CREATE SCHEMA extra",
+            "CREATE SCHEMA other",
+            "CREATE SCHEMA side",
+            "CREATE TABLE other.o1 (id INTEGER PRIMARY KEY)",
+        ):
+            conn.execute(sa.text(statement))
+    try:
+        code, out, err = schemadiff(project, "revision", "--autogenerate", "-m", "first")
+        assert code == 0, out + err
+        done = alembic(project, "upgrade", "head")
+        assert done.returncode == 0, done.stderr
+        checked = alembic(project, "check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        # extra.my_versions is the version table, other.o1 is left out by include_name
+        code, out, err = schemadiff(project, "diff")
+        assert code == 0, out + err
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE side.s1 (id INTEGER PRIMARY KEY)"))
+        code, out, err = schemadiff(project, "diff")
+        assert code == 1 and "s1" in out and "o1" not in out, out + err
+    finally:
+        with engine.begin() as conn:
+            for name in ("extra", "other", "side"):
+                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        engine.dispose()
