@@ -31,7 +31,7 @@ meta_b = sa.MetaData()
 sa.Table(
     "users", meta_a,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String({length}), nullable=False),
+    sa.Column("name", sa.String({length}), nullable=False),{extra}
 )
 sa.Table(
     "audit", meta_b,
@@ -76,6 +76,7 @@ OPTIONS = dict(
     include_object=include_object,
     compare_type=compare_type,
     compare_server_default=compare_server_default,
+    render_as_batch=True,
 )
 """
 
@@ -94,7 +95,7 @@ def make_project(root: Path, url: str, before_configure: str = "") -> Path:
     text = ini.read_text()
     assert "sqlalchemy.url = driver://user:pass@localhost/dbname" in text
     ini.write_text(text.replace("driver://user:pass@localhost/dbname", url.replace("%", "%%")))
-    (root / "models.py").write_text(MODELS.format(length=50, default=None))
+    (root / "models.py").write_text(MODELS.format(length=50, default=None, extra=""))
     env_py = root / "migrations" / "env.py"
     text = env_py.read_text()
     assert text.count("target_metadata = None") == 1
@@ -166,11 +167,23 @@ def test_alembic_project_through_env_py(tmp_path: Path, db_url: str) -> None:
 
     # the Alembic-signature hooks say a String length change and the note's default are no
     # change
-    (project / "models.py").write_text(MODELS.format(length=80, default="'x'"))
+    (project / "models.py").write_text(MODELS.format(length=80, default="'x'", extra=""))
     code, out, err = schemadiff(project, "diff")
     assert code == 0, out + err
     code, out, err = schemadiff(project, "revision", "--autogenerate", "-m", "second")
     assert code == 0 and "No changes detected" in out, out + err
+
+    # render_as_batch=True from env.py: a new column is added in a batch block
+    extra = '\n    sa.Column("email", sa.String(100)),'
+    (project / "models.py").write_text(MODELS.format(length=80, default="'x'", extra=extra))
+    code, out, err = schemadiff(project, "revision", "--autogenerate", "-m", "third")
+    assert code == 0, out + err
+    (script,) = (project / "migrations" / "versions").glob("*third*.py")
+    assert "batch_alter_table" in script.read_text()
+    done = alembic(project, "upgrade", "head")
+    assert done.returncode == 0, done.stderr
+    checked = alembic(project, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_env_py_that_writes_is_refused(tmp_path: Path, db_url: str) -> None:
