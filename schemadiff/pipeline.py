@@ -297,6 +297,10 @@ def compare_through_env(
                 conn, effective, metadata, True, env.include_schemas, env.include_name
             )
             assert models is not None
+            if env.user_module_prefix:
+                from schemadiff.render.user_types import with_user_module_prefix
+
+                models = with_user_module_prefix(models, env.user_module_prefix)
             covered = frozenset(schemas) | frozenset(snapshot.schemas)
             target = Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
             compared, skipped = restrict_to_covered(models, covered)
