@@ -286,3 +286,38 @@ def test_schemas_through_env_py(tmp_path: Path, backend_url: Callable[[str], str
             for name in ("extra", "other", "side"):
                 conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         engine.dispose()
+
+
+PREFIX_MODELS = """\
+import sqlalchemy as sa
+
+
+class Money(sa.types.TypeDecorator):
+    impl = sa.Integer
+    cache_ok = True
+
+
+meta_a = sa.MetaData()
+meta_b = sa.MetaData()
+sa.Table(
+    "prices", meta_a,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("amount", Money()),
+)
+"""
+
+
+def test_user_module_prefix_from_env_py(tmp_path: Path, backend_url: Callable[[str], str]) -> None:
+    project = make_project(tmp_path, backend_url("sqlite"))
+    (project / "models.py").write_text(PREFIX_MODELS)
+    env_py = project / "migrations" / "env.py"
+    env_py.write_text(
+        env_py.read_text().replace(
+            "OPTIONS = dict(", 'OPTIONS = dict(\n    user_module_prefix="models.",'
+        )
+    )
+    code, out, err = schemadiff(project, "revision", "--autogenerate", "-m", "prices")
+    assert code == 0, out + err
+    (script,) = (project / "migrations" / "versions").glob("*prices*.py")
+    body = script.read_text()
+    assert "models.Money()" in body and "import Money" not in body
