@@ -24,31 +24,46 @@ from schemadiff.snapshot.model import Column, Table
 
 
 class ReflectedColumns:
-    """Tables reflected on demand on a connection (env.py's), one ``sa.Table`` each."""
+    """Columns reflected on a connection (env.py's) as ``sa.Column`` objects of a ``sa.Table``,
+    the way Alembic hands them to its hooks: one bulk query per schema, asked for only when a
+    hook needs it (``Inspector.get_multi_columns``)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._inspector: Any = None
+        self._schemas: dict[str | None, dict[str, list[Any]]] = {}
         self._tables: dict[tuple[str | None, str], sa.Table | None] = {}
 
     def column(self, schema: str | None, table: str, name: str) -> sa.Column[Any] | None:
         key = (schema, table)
         if key not in self._tables:
-            self._tables[key] = self._reflect(schema, table)
+            self._tables[key] = self._table(schema, table)
         found = self._tables[key]
         return None if found is None else found.c.get(name)
 
-    def _reflect(self, schema: str | None, name: str) -> sa.Table | None:
-        from sqlalchemy.exc import NoSuchTableError
-
-        if self._inspector is None:
-            self._inspector = sa.inspect(self._conn)
-        table = sa.Table(name, sa.MetaData(), schema=schema)
-        try:
-            self._inspector.reflect_table(table, None, resolve_fks=False)
-        except NoSuchTableError:
+    def _table(self, schema: str | None, name: str) -> sa.Table | None:
+        if schema not in self._schemas:
+            if self._inspector is None:
+                self._inspector = sa.inspect(self._conn)
+            found = self._inspector.get_multi_columns(schema=schema)
+            self._schemas[schema] = {table: columns for (_, table), columns in found.items()}
+        described = self._schemas[schema].get(name)
+        if described is None:
             return None
-        return table
+        columns = [_column(d) for d in described]
+        return sa.Table(name, sa.MetaData(), *columns, schema=schema)
+
+
+def _column(described: dict[str, Any]) -> sa.Column[Any]:
+    """A ``sa.Column`` from the inspector's description, as ``Table`` reflection makes it."""
+    default = described.get("default")
+    return sa.Column(
+        described["name"],
+        described["type"],
+        nullable=described.get("nullable", True),
+        server_default=None if default is None else sa.DefaultClause(sa.text(str(default))),
+        comment=described.get("comment"),
+    )
 
 
 class AlembicHook:
