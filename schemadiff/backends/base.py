@@ -351,6 +351,10 @@ class DialectRules:
             "PostgreSQL, MariaDB/MySQL and SQLite databases"
         )
 
+    #: the statement that makes a whole session refuse writes (for connections a project's env.py
+    #: opens while ``diff``, ``check`` or ``snapshot`` run it); None: no such statement
+    read_only_session_sql: ClassVar[str | None] = None
+
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         """Every object in the database by kind and name, in a few bulk catalog queries
         (``verify`` compares these sets around each revision)."""

@@ -51,7 +51,9 @@ def _with_models(settings: Settings, name: str, options: CheckOptions, shown: St
     wants_versions = options.classify and bool(settings.script_location)
     compared = compare(settings, options.renames, versions=wants_versions)
     target, result = compared.target, compared.result
-    metadata = require_metadata(settings)
+    # the models compared: from the settings, or the target_metadata the project's env.py passes
+    metadata = compared.metadata if compared.metadata is not None else require_metadata(settings)
+    settings = compared.settings or settings
     drift = None
     if options.classify:
         shown.step("Classifying the changes (replaying the chain)")

@@ -168,6 +168,7 @@ def _compare(
 
     compared = compare(settings, (rename_table or (), rename_column or ()))
     result = compared.result
+    settings = compared.settings or settings  # with what the project's env.py configured
     if fmt == "json":
         from schemadiff.report.json_report import render_json
 

@@ -68,6 +68,8 @@ class Settings:
     environment: str | None = None
     #: alembic.ini's ``prepend_sys_path``, absolute: importable while revision scripts run
     sys_path: tuple[str, ...] = ()
+    #: the alembic.ini read (absolute), handed to the project's env.py as Alembic's Config
+    config_file: str | None = None
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -76,7 +78,7 @@ class Settings:
 KEYS: tuple[str, ...] = tuple(
     f.name
     for f in fields(Settings)
-    if f.name not in ("environment", "sys_path", "sources", "warnings")
+    if f.name not in ("environment", "sys_path", "config_file", "sources", "warnings")
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
@@ -128,6 +130,7 @@ def load_settings(
         layers.add("command line", _validate("the command line", given, layers))
     return replace(
         Settings(**layers.values),
+        config_file=str(ini.resolve()) if ini.is_file() else None,
         environment=environment,
         sources=tuple(layers.sources),
         warnings=tuple(layers.warnings),

@@ -122,6 +122,8 @@ class MysqlRules(DialectRules):
 
     scratch_server: ClassVar[bool] = True
 
+    read_only_session_sql: ClassVar[str | None] = "SET SESSION TRANSACTION READ ONLY"
+
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.mysql.admin import session_read_only
 

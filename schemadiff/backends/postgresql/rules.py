@@ -118,6 +118,10 @@ class PostgresqlRules(DialectRules):
     def drop_database_sql(self, name: str) -> str:
         return f"DROP DATABASE IF EXISTS {self.quote_identifier(name)} WITH (FORCE)"
 
+    read_only_session_sql: ClassVar[str | None] = (
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+    )
+
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.readonly import read_only_transaction
 

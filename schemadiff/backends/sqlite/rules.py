@@ -74,6 +74,8 @@ class SqliteRules(DialectRules):
             return (("sqlite_where", SqlText(index.raw_where or index.where)),)
         return ()
 
+    read_only_session_sql: ClassVar[str | None] = "PRAGMA query_only = ON"
+
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.sqlite.admin import query_only
 
