@@ -389,10 +389,10 @@ def _run_migration(
 def _env_project(settings: Settings, project: Project, tag: str | None = None) -> EnvProject | None:
     """The project's own env.py, with what it is run with; None: schemadiff's runner does the
     work (no env.py, or the one ``schemadiff init`` wrote)."""
-    from schemadiff.chain.envpy_detect import own_env_py
     from schemadiff.chain.envrun import EnvProject
+    from schemadiff.settings.envpy import foreign_env_py
 
-    env_py = own_env_py(project.script_location)
+    env_py = foreign_env_py(project.script_location)
     if env_py is None:
         return None
     here = Path.cwd()
