@@ -11,7 +11,7 @@ import importlib
 import sys
 import traceback
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -45,6 +45,7 @@ def cli_settings(**overrides: Any) -> Settings:
     from schemadiff.settings.config import load_settings
 
     settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
+    settings = replace(settings, x_arguments=STATE.x)
     timeouts.configure(settings.connect_timeout, settings.read_timeout)
     for warning in settings.warnings:
         stderr_line(f"warning: {warning}")

@@ -70,15 +70,19 @@ class Settings:
     sys_path: tuple[str, ...] = ()
     #: the alembic.ini read (absolute), handed to the project's env.py as Alembic's Config
     config_file: str | None = None
+    #: ``-x KEY=VALUE`` arguments for the project's env.py (``context.get_x_argument()``)
+    x_arguments: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
+_BOOKKEEPING = ("environment", "sys_path", "config_file", "x_arguments", "sources", "warnings")
 #: keys a config file may set (everything but the bookkeeping fields)
 KEYS: tuple[str, ...] = tuple(
     f.name
     for f in fields(Settings)
-    if f.name not in ("environment", "sys_path", "config_file", "sources", "warnings")
+    if f.name
+    not in ("environment", "sys_path", "config_file", "x_arguments", "sources", "warnings")
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}

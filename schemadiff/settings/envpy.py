@@ -133,7 +133,7 @@ def read_through_env(
     env.py is unwound after ``fn`` so that its transaction rolls back. ``context`` is Alembic's
     ``MigrationContext``: ``context.opts`` holds what env.py passed to ``configure()``,
     ``context.connection`` its connection (None when env.py ran its offline path)."""
-    config = alembic_config(settings, x_arguments)
+    config = alembic_config(settings, x_arguments or settings.x_arguments)
     env_path = foreign_env_py(settings.script_location) or Path("env.py")
     found: list[T] = []
 
