@@ -8,6 +8,7 @@ contain a password (:func:`schemadiff.backends.connect.scrub`).
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import traceback
 import warnings
@@ -62,6 +63,10 @@ def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
         args.insert(0, "--debug")
         STATE.debug = True
     warnings.showwarning = _show_warning
+    if not logging.getLogger().handlers:
+        # no logging configured: a driver's own log records (asyncmy logs each server warning
+        # of its SHOW WARNINGS) would reach stderr raw through logging's last resort
+        logging.getLogger().addHandler(logging.NullHandler())
     command = typer.main.get_command(app)
     usage_errors, interrupts = _framework_exceptions()
     from schemadiff import steps
