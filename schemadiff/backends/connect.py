@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
+from weakref import WeakKeyDictionary
 
 from schemadiff.backends import bridge
 from schemadiff.backends.timeouts import Timeouts, connect_args, connect_timeout_of, install
@@ -173,11 +174,14 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
             f"SQLite database file {parsed.database!r} does not exist ({masked}); check the path "
             "(relative paths start at the current directory)"
         )
+    given = parsed
     sibling = sync_sibling(parsed)
     if sibling is not None:
         _note(f"{parsed.drivername} URL: using the synchronous driver {sibling.drivername}")
         parsed = sibling
     engine = _new_engine(parsed, masked)
+    if sibling is not None:
+        _GIVEN[engine] = given
     if engine.dialect.is_async:
         if not bridge.available():
             engine.dispose()
@@ -190,6 +194,16 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
         )
     install(engine)
     return engine
+
+
+#: engine -> the URL the user gave, when it differs from the engine's (an async URL run on its
+#: synchronous sibling): messages name what the user wrote
+_GIVEN: WeakKeyDictionary[Engine, URL] = WeakKeyDictionary()
+
+
+def given_url(engine: Engine) -> URL:
+    """The URL ``engine`` was asked for (its own, unless an async URL got its sibling)."""
+    return _GIVEN.get(engine, engine.url)
 
 
 def sync_sibling(url: URL) -> URL | None:
@@ -258,12 +272,12 @@ def connect(engine: Engine) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except DBAPIError as exc:
-        raise ConnectionFailed(describe_connect_error(engine.url, exc)) from exc
+        raise ConnectionFailed(describe_connect_error(given_url(engine), exc)) from exc
     except Exception as exc:
         if not engine.dialect.is_async:
             raise
         # an async driver's connect errors reach us unwrapped (asyncpg's own, OSError, timeouts)
-        raise ConnectionFailed(describe_connect_error(engine.url, exc)) from exc
+        raise ConnectionFailed(describe_connect_error(given_url(engine), exc)) from exc
     with conn:
         yield conn
 

@@ -106,7 +106,8 @@ def test_every_command_on_an_async_url(
     )
     assert "create table users" in wrote.out
     run("upgrade", "head", "--db", url)
-    assert run("current", "--db", url).out == "r1 (head)\n"
+    from_env = run_process(project, "current", env={**(env or {}), "DATABASE_URL": url})
+    assert (from_env.code, from_env.out) == (0, "r1 (head)\n"), from_env.err
     assert run("diff", "--db", url, "--metadata", ref).err == ""
     assert run("check", "--db", url, "--metadata", ref).err == ""
     shot = run("--debug", "snapshot", "--db", url, "-o", str(project / "shot.json"))
@@ -121,3 +122,16 @@ def test_every_command_on_an_async_url(
     assert run("current", "--db", url).out == ""
     if backend != "sqlite":  # a scratch database on the async URL's server
         run("verify", "--scratch", url, "--metadata", ref)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["sibling", "no-sibling"])
+def test_a_failed_async_connection_is_one_masked_line(tmp_path: Path, hidden: bool) -> None:
+    env = _hidden_env(tmp_path) if hidden else None
+    url = "postgresql+asyncpg://app:s3cret-pw@127.0.0.1:9/app"  # the discard port: refused
+    result = run_process(tmp_path, "snapshot", "--db", url, "-o", "s.json", env=env)
+    assert result.code == 2
+    assert result.err.startswith(
+        "error: cannot connect to postgresql+asyncpg://app:***@127.0.0.1:9"
+    )
+    assert "the server is not reachable" in result.err and "s3cret" not in result.err
+    assert len(result.err.splitlines()) == 1 and not (tmp_path / "s.json").exists()

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from schemadiff.backends.connect import create_engine
+from schemadiff.backends import bridge
+from schemadiff.backends.connect import connect, create_engine
 from schemadiff.snapshot.model import Snapshot
 from schemadiff.sources import inspect_database
 
@@ -97,3 +98,20 @@ def test_async_drivers_reflect_the_same_with_the_same_statements(
             await engine.dispose()
 
     assert asyncio.run(through_run_sync()) == expected
+
+
+def test_asyncpg_options_keep_asyncpg(backend_url: Callable[[str], str]) -> None:
+    """A query option only asyncpg knows is not handed to psycopg: the URL keeps its driver, which
+    works inside :func:`schemadiff.backends.bridge.run` (the command line runs commands there)."""
+    url = _async_url(backend_url("postgresql"), "asyncpg") + "?prepared_statement_cache_size=0"
+    engine = create_engine(url)
+    assert engine.dialect.is_async
+
+    def reflect() -> Snapshot:
+        try:
+            with connect(engine) as conn:
+                return inspect_database(conn)
+        finally:
+            engine.dispose()
+
+    assert bridge.run(reflect).tables == ()
