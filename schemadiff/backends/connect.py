@@ -257,9 +257,17 @@ _notes: list[Callable[[str], None]] = []
 def notes_to(show: Callable[[str], None] | None) -> None:
     """Send the driver choices of :func:`create_engine` to ``show`` (None: to nowhere)."""
     _notes[:] = [show] if show is not None else []
+    _noted.clear()
+
+
+_noted: set[str] = set()
 
 
 def _note(text: str) -> None:
+    """Tell each choice once (a command may open several engines on one URL)."""
+    if text in _noted:
+        return
+    _noted.add(text)
     for show in _notes:
         show(text)
 
