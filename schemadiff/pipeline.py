@@ -120,7 +120,7 @@ def _reflect(
     finally:
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
-    label = mask_url(engine.url)
+    label = mask_url(url)  # as given (an async URL may run on its synchronous sibling)
     return Target(label, snapshot, engine.dialect, covered, rows), models
 
 

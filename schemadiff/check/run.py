@@ -80,8 +80,10 @@ def locate(
 ) -> tuple[tuple[Location | None, ...], Location | None]:
     """Where the models define what each change is about, and the models' file."""
     from schemadiff.check.sourcemap import SourceMap
+    from schemadiff.settings.loading import metadata_refs
 
-    source = SourceMap(metadata, settings.metadata)
+    refs = metadata_refs(settings.metadata or "")
+    source = SourceMap(metadata, refs[0] if refs else None)  # several: the first one's module
     return tuple(source.locate(op) for op in result.ops), source.fallback
 
 

@@ -335,10 +335,18 @@ def _shown(key: str, value: Any) -> str:
 
 def _coerce(label: str, key: str, value: Any) -> Any:
     where = f"{label}: {key!r}"
+    if key == "metadata" and isinstance(value, (list, tuple)):
+        # several MetaData, compared as one: kept as one comma-separated reference string
+        if not value or not all(isinstance(i, str) and i.strip() for i in value):
+            raise ConfigError(f"{where} must be a 'module:attribute' or a list of them")
+        value = ", ".join(i.strip() for i in value)
     if key in _STR_KEYS:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where} must be a non-empty string, got {_shown(key, value)}")
-        if key in _REFERENCE_KEYS:
+        if key == "metadata":
+            for ref in value.split(","):
+                _check_reference(where, ref.strip())
+        elif key in _REFERENCE_KEYS:
             _check_reference(where, value)
         return value.strip()
     if key in _LIST_KEYS:
