@@ -10,11 +10,13 @@ ever awaits and the loop is never created.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -33,8 +35,9 @@ def available() -> bool:
 
 def active() -> bool:
     """True inside :func:`run` or ``AsyncConnection.run_sync``: an async driver may await here."""
-    if not available():
-        return False
+    if not available() or "sqlalchemy" not in sys.modules:
+        return False  # nothing of SQLAlchemy's has run: no run_sync can be active (and the
+        # command line's start stays free of SQLAlchemy's import)
     from sqlalchemy.util.concurrency import in_greenlet
 
     return in_greenlet()
@@ -52,7 +55,10 @@ def run(fn: Callable[[], T]) -> T:
     try:
         result: Any = child.switch()
         while not child.dead:  # the child handed over an awaitable: run it, hand back the result
-            loop = loop or asyncio.new_event_loop()
+            if loop is None:
+                import asyncio
+
+                loop = asyncio.new_event_loop()
             try:
                 value = loop.run_until_complete(result)
             except BaseException:  # noqa: BLE001 - the child unwinds (closing its connections)
@@ -72,10 +78,11 @@ def _provider_class() -> Any:
     from greenlet import greenlet
 
     base: Any = greenlet
-    try:  # SQLAlchemy 2.0's class (gone in 2.1)
-        base = import_module("sqlalchemy.util._concurrency_py3k")._AsyncIoGreenlet
-    except (ImportError, AttributeError):
-        pass
+    if _sqlalchemy_version().startswith("2.0."):  # its own class (gone in 2.1)
+        try:
+            base = import_module("sqlalchemy.util._concurrency_py3k")._AsyncIoGreenlet
+        except (ImportError, AttributeError):
+            pass
 
     class Provider(base):
         def __init__(self, fn: Callable[[], Any], driver: Any) -> None:
@@ -85,3 +92,13 @@ def _provider_class() -> Any:
 
     setattr(Provider, PROVIDER, True)
     return Provider
+
+
+def _sqlalchemy_version() -> str:
+    """The installed SQLAlchemy's version, read without importing it (start-up stays cheap)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sqlalchemy")
+    except PackageNotFoundError:
+        return ""
