@@ -55,6 +55,9 @@ _PIP_NAMES = {
     "MySQLdb": "mysqlclient",
     "mysql": "mysql-connector-python",
 }
+#: the distribution to install: PyPI's ``schemadiff`` is an unrelated MySQL tool (the import name
+#: and the command stay ``schemadiff``; pyproject.toml's ``[project] name``)
+DISTRIBUTION = "schemadiff-sqlalchemy"
 _EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
 _EXTRAS["mariadb"] = _EXTRAS["mysql"]
 #: seconds to wait for a connection (the ``connect_timeout`` setting's default)
@@ -374,12 +377,12 @@ def _missing_driver_message(parsed: URL, masked: str, exc: ImportError) -> str:
     backend = parsed.get_backend_name()
     extra = _EXTRAS.get(backend)
     if extra is not None and module == extra[0]:
-        todo = f"pip install 'schemadiff[{extra[1]}]'"
+        todo = f"pip install '{DISTRIBUTION}[{extra[1]}]'"
     elif extra is not None:
         pip_name = _PIP_NAMES.get(module, module)
         todo = (
             f"pip install {pip_name}, or use {backend}+{extra[0]}:// with "
-            f"pip install 'schemadiff[{extra[1]}]'"
+            f"pip install '{DISTRIBUTION}[{extra[1]}]'"
         )
     else:
         todo = f"pip install {_PIP_NAMES.get(module, module)}"
