@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from schemadiff.diff.options import CompareOptions
     from schemadiff.diff.result import DiffResult, Notice
+    from schemadiff.settings.envpy import EnvOptions
     from schemadiff.snapshot.model import Snapshot
 
 RenameTable = tuple[str | None, str, str]
@@ -49,6 +50,10 @@ class Compared:
     #: schema the target does not cover; rendering needs its values)
     models: Snapshot
     result: DiffResult
+    #: the models compared (from the settings, or the target_metadata env.py passed)
+    metadata: sa.MetaData | None = None
+    #: the settings in effect (with what env.py passed to configure(): version table, batch)
+    settings: Settings | None = None
 
 
 def require_url(settings: Settings) -> str:
@@ -102,33 +107,56 @@ def _reflect(
             return _load_snapshot_file(url), None
     from schemadiff.backends.connect import connect, create_engine, mask_url
     from schemadiff.backends.readonly import read_only, read_version_rows
-    from schemadiff.sources import UnsupportedDialect, inspect_both, inspect_database
 
     engine = create_engine(url)
-    rows: tuple[str, ...] | None = None
-    models: Snapshot | None = None
     try:
         with progress("Connecting to the database") as shown, connect(engine) as conn:
             shown.step("Reflecting the database")
             with read_only(conn), shown.watch(conn):
-                default = conn.dialect.default_schema_name
-                if default is None and rules_for(conn.dialect.name).needs_current_schema:
-                    raise UsageError(_NO_SCHEMA.format(user=engine.url.username or "the user"))
-                schemas = wanted_schemas(settings, metadata, default)
-                try:
-                    if build_models and metadata is not None:
-                        snapshot, models = inspect_both(conn, schemas, metadata)
-                    else:
-                        snapshot = inspect_database(conn, schemas)
-                except UnsupportedDialect as exc:
-                    raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+                snapshot, models, schemas = reflect_on(conn, settings, metadata, build_models)
+                rows = None
                 if versions:
                     rows = read_version_rows(conn, _version_table(settings.version_table))
     finally:
         engine.dispose()
     covered = frozenset(schemas) | frozenset(snapshot.schemas)
-    label = mask_url(engine.url)
+    label = mask_url(url)  # as given (an async URL may run on its synchronous sibling)
     return Target(label, snapshot, engine.dialect, covered, rows), models
+
+
+def reflect_on(
+    conn: sa.Connection,
+    settings: Settings,
+    metadata: sa.MetaData | None,
+    build_models: bool,
+    include_schemas: bool = False,
+    include_name: Any = None,
+) -> tuple[Snapshot, Snapshot | None, list[str]]:
+    """Reflect on an open (read-only) connection: the database's snapshot, the models' one when
+    asked for, and the extra schemas reflected. ``include_schemas`` (Alembic's option): every
+    schema of the database, those ``include_name`` keeps."""
+    from schemadiff.sources import UnsupportedDialect, inspect_both, inspect_database
+
+    default = conn.dialect.default_schema_name
+    if default is None and rules_for(conn.dialect.name).needs_current_schema:
+        raise UsageError(_NO_SCHEMA.format(user=conn.engine.url.username or "the user"))
+    schemas = wanted_schemas(settings, metadata, default)
+    if include_schemas and settings.schemas is None:
+        import sqlalchemy as sa
+
+        every = set(sa.inspect(conn).get_schema_names()) - {"information_schema"}
+        if include_name is not None:
+            every = {n for n in every if include_name(n, "schema", {})}
+        schemas = sorted((every | set(schemas)) - {default})
+    models: Snapshot | None = None
+    try:
+        if build_models and metadata is not None:
+            snapshot, models = inspect_both(conn, schemas, metadata)
+        else:
+            snapshot = inspect_database(conn, schemas)
+    except UnsupportedDialect as exc:
+        raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+    return snapshot, models, schemas
 
 
 _NO_SCHEMA = (
@@ -148,8 +176,43 @@ def _version_table(setting: str) -> sa.Table:
 
 def snapshot_target(settings: Settings) -> Target:
     """Reflect for ``snapshot``: configured schemas, else those the models name (if configured)."""
+    if uses_env_py(settings):
+        return _snapshot_through_env(settings)
     wants_models = settings.metadata is not None and settings.schemas is None
     return reflect_target(settings, require_metadata(settings) if wants_models else None)
+
+
+def _snapshot_through_env(settings: Settings) -> Target:
+    """``snapshot`` for a project with its own env.py: on its connection, the schemas its
+    ``include_schemas`` / models name (read-only, as :func:`compare_through_env`)."""
+    from schemadiff.backends.connect import mask_url
+    from schemadiff.settings.envpy import env_options, read_through_env
+
+    def work(context: Any, heads: tuple[str, ...]) -> Target:
+        conn = _env_connection(context)
+        env = env_options(context.opts)
+        metadata = None
+        if settings.schemas is None:
+            metadata = require_metadata(settings) if settings.metadata else env.metadata
+        with progress("Reflecting the database"):
+            snapshot, _, schemas = reflect_on(
+                conn, settings, metadata, False, env.include_schemas, env.include_name
+            )
+        covered = frozenset(schemas) | frozenset(snapshot.schemas)
+        return Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+
+    return read_through_env(settings, work)
+
+
+def _env_connection(context: Any) -> sa.Connection:
+    """The connection env.py passed to ``configure()``; its offline path passes none."""
+    conn: sa.Connection | None = context.connection
+    if conn is None:
+        raise UsageError(
+            "env.py configured no connection (only a URL); schemadiff reads the database "
+            "through the connection env.py passes to context.configure(connection=...)"
+        )
+    return conn
 
 
 def wanted_schemas(
@@ -171,12 +234,17 @@ def compare(
     *,
     versions: bool = False,
     questioner: Any = None,
+    env_py: bool = True,
 ) -> Compared:
     """The whole ``diff`` pipeline: database (or snapshot) versus models. ``questioner`` asks
-    about possible renames (see :mod:`schemadiff.cli.questioner`); None only warns."""
+    about possible renames (see :mod:`schemadiff.cli.questioner`); None only warns. A project
+    with its own env.py is read through it unless ``env_py`` is False (a database schemadiff
+    made itself, which env.py's own engine would not reach)."""
     from schemadiff.diff.engine import compute_diff
     from schemadiff.perf import gc_paused
 
+    if env_py and uses_env_py(settings):
+        return compare_through_env(settings, renames, questioner=questioner)
     metadata = require_metadata(settings)
     # one pause for the whole run: between its steps the collector would otherwise walk every
     # snapshot and the models once more (about 25 ms at 1,000 tables)
@@ -191,7 +259,118 @@ def compare(
         result = compute_diff(db, compared, options)
     if skipped:
         result = replace(result, notices=tuple(result.notices) + skipped)
-    return Compared(target, models, result)
+    return Compared(target, models, result, metadata, settings)
+
+
+def uses_env_py(settings: Settings) -> bool:
+    """The project has an env.py of its own (not the one ``init`` writes) and the target is a
+    live database: read through env.py (:func:`compare_through_env`)."""
+    url = settings.url or ""
+    if "://" not in url and url.endswith(".json"):
+        return False
+    from schemadiff.settings.envpy import foreign_env_py
+
+    return foreign_env_py(settings.script_location) is not None
+
+
+def compare_through_env(
+    settings: Settings,
+    renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    *,
+    questioner: Any = None,
+) -> Compared:
+    """:func:`compare` for a project with its own env.py: run it (read-only, see
+    :func:`schemadiff.settings.envpy.read_through_env`) and, on the connection it hands to
+    ``configure()``, reflect and compare with what it configured. The version rows are those
+    Alembic read from env.py's version table."""
+    from schemadiff.backends.connect import mask_url
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.perf import gc_paused
+    from schemadiff.settings.envpy import env_options, read_through_env
+
+    def work(context: Any, heads: tuple[str, ...]) -> Compared:
+        conn = _env_connection(context)
+        env = env_options(context.opts)
+        effective, metadata = _env_settings(settings, env)
+        with gc_paused(), progress("Reflecting the database") as shown:
+            snapshot, models, schemas = reflect_on(
+                conn, effective, metadata, True, env.include_schemas, env.include_name
+            )
+            assert models is not None
+            if env.user_module_prefix:
+                from schemadiff.render.user_types import with_user_module_prefix
+
+                models = with_user_module_prefix(models, env.user_module_prefix)
+            covered = frozenset(schemas) | frozenset(snapshot.schemas)
+            target = Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+            compared, skipped = restrict_to_covered(models, covered)
+            options = _env_compare_options(effective, metadata, renames, env, context)
+            if questioner is not None:
+                options = replace(options, questioner=shown.before_prompt(questioner))
+            shown.step("Comparing")
+            result = compute_diff(snapshot, compared, options)
+        if skipped:
+            result = replace(result, notices=tuple(result.notices) + skipped)
+        return Compared(target, models, result, metadata, effective)
+
+    return read_through_env(settings, work)
+
+
+def _env_settings(settings: Settings, env: EnvOptions) -> tuple[Settings, sa.MetaData]:
+    """The settings with what env.py configured; schemadiff's own config still wins for the
+    models (``metadata`` / ``--metadata``)."""
+    if settings.metadata:
+        metadata = require_metadata(settings)
+    elif env.metadata is not None:
+        metadata = env.metadata
+    else:
+        raise UsageError(
+            "no models given; env.py passes no target_metadata to context.configure() (set it "
+            "there, or pass --metadata MODULE:ATTR)"
+        )
+    effective = replace(
+        settings,
+        version_table=env.version_table or settings.version_table,
+        render_as_batch=(
+            settings.render_as_batch if env.render_as_batch is None else env.render_as_batch
+        ),
+    )
+    return effective, metadata
+
+
+def _env_compare_options(
+    settings: Settings,
+    metadata: sa.MetaData,
+    renames: tuple[Sequence[str], Sequence[str]],
+    env: EnvOptions,
+    context: Any,
+) -> CompareOptions:
+    """Compare options from the settings, with env.py's filters and hooks where schemadiff's own
+    config sets none (env.py's hooks keep Alembic's signatures)."""
+    from schemadiff.comparators.alembic_hooks import AlembicHook, ReflectedColumns
+
+    options = compare_options(settings, metadata, renames)
+    reflected = ReflectedColumns(context.connection)
+
+    def hook(ours: bool | str, theirs: Any, kind: str) -> Any:
+        if isinstance(ours, str) or theirs is None:
+            return None
+        if isinstance(theirs, bool) or not callable(theirs):
+            return bool(theirs)
+        return AlembicHook(theirs, kind, context, metadata, reflected)
+
+    changes: dict[str, Any] = {}
+    compare_type = hook(settings.compare_type, env.compare_type, "type")
+    if compare_type is not None:
+        changes["compare_type"] = compare_type
+    default = hook(settings.compare_server_default, env.compare_server_default, "server_default")
+    if default is not None:
+        changes["compare_server_default"] = default
+    if settings.include_object is None and env.include_object is not None:
+        changes["include_object"] = env.include_object
+    if settings.include_name is None and env.include_name is not None:
+        changes["include_name"] = env.include_name
+    return replace(options, **changes)
 
 
 def compare_options(

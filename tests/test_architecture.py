@@ -21,7 +21,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "perf", "steps", "atomic"),
     ("canonical",),
     ("snapshot",),
-    ("backends", "ops", "chain.versions"),
+    # chain.env_template: the text ``init`` writes, which settings.envpy recognises as ours
+    ("backends", "ops", "chain.versions", "chain.env_template"),
     ("sources", "settings"),
     ("diff.options", "diff.result", "diff.ordering"),
     ("comparators",),

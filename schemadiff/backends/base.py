@@ -77,6 +77,16 @@ class OfflineTarget:
     header: str | None = None
 
 
+@dataclass(frozen=True)
+class SyncSibling:
+    """The synchronous driver an async URL can use instead: its SQLAlchemy driver name, the
+    module that must import, and whether it takes the async driver's URL query as it is."""
+
+    driver: str
+    module: str
+    same_query: bool
+
+
 class DialectRules:
     """Normalization rules for one backend. The base class is a sensible default for any
     SQL backend; subclasses override the hooks their catalog spells differently."""
@@ -104,6 +114,9 @@ class DialectRules:
     alembic_dialect: ClassVar[str] = "default"
     #: A database is a file (SQLite): scratch copies need no server.
     file_based: ClassVar[bool] = False
+    #: Async drivers -> their synchronous sibling (same dialect, same reflection statements),
+    #: used instead when it is installed (:func:`schemadiff.backends.connect.create_engine`).
+    sync_siblings: ClassVar[dict[str, SyncSibling]] = {}
     #: ``render_as_batch = "auto"`` turns batch mode on (SQLite rebuilds tables to alter them).
     batch_by_default: ClassVar[bool] = False
     #: A primary key carries its own name (MySQL's is always ``PRIMARY``).
@@ -350,6 +363,10 @@ class DialectRules:
             f"cannot open a read-only transaction on {self.name!r}; schemadiff only reads "
             "PostgreSQL, MariaDB/MySQL and SQLite databases"
         )
+
+    #: the statement that makes a whole session refuse writes (for connections a project's env.py
+    #: opens while ``diff``, ``check`` or ``snapshot`` run it); None: no such statement
+    read_only_session_sql: ClassVar[str | None] = None
 
     def trace_objects(self, conn: Connection) -> set[DbObject]:
         """Every object in the database by kind and name, in a few bulk catalog queries

@@ -9,12 +9,14 @@ it. :func:`mask_url` is the one way a URL is shown. Both run in linear time, wha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
+from weakref import WeakKeyDictionary
 
+from schemadiff.backends import bridge
 from schemadiff.backends.timeouts import Timeouts, connect_args, connect_timeout_of, install
 from schemadiff.errors import ConnectionFailed, DriverMissing, UsageError
 
@@ -53,6 +55,9 @@ _PIP_NAMES = {
     "MySQLdb": "mysqlclient",
     "mysql": "mysql-connector-python",
 }
+#: the distribution to install: PyPI's ``schemadiff`` is an unrelated MySQL tool (the import name
+#: and the command stay ``schemadiff``; pyproject.toml's ``[project] name``)
+DISTRIBUTION = "schemadiff-sqlalchemy"
 _EXTRAS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql")}
 _EXTRAS["mariadb"] = _EXTRAS["mysql"]
 #: seconds to wait for a connection (the ``connect_timeout`` setting's default)
@@ -158,20 +163,81 @@ def mask_url(url: str | URL) -> str:
 
 def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine:
     """An engine for ``url``; a missing driver is reported before connecting, and so is a missing
-    SQLite file unless ``create_sqlite_file`` (commands that write create it, as SQLite does)."""
-    import sqlalchemy as sa
-    from sqlalchemy.exc import NoSuchModuleError
+    SQLite file unless ``create_sqlite_file`` (commands that write create it, as SQLite does).
 
+    An async URL (``postgresql+asyncpg://``, ``sqlite+aiosqlite://``, ...) gets its synchronous
+    sibling driver when that is installed (:func:`sync_sibling`: the same dialect, so the same
+    statements, without an event loop); else the async driver itself, which works inside
+    :func:`schemadiff.backends.bridge.run` (the command line runs every command there) or
+    ``AsyncConnection.run_sync``."""
     parsed = parse_url(url)
     masked = mask_url(parsed)
-    backend = parsed.get_backend_name()
     if not create_sqlite_file and missing_sqlite_file(parsed):
         raise ConnectionFailed(
             f"SQLite database file {parsed.database!r} does not exist ({masked}); check the path "
             "(relative paths start at the current directory)"
         )
+    given = parsed
+    sibling = sync_sibling(parsed)
+    if sibling is not None:
+        _note(f"{parsed.drivername} URL: using the synchronous driver {sibling.drivername}")
+        parsed = sibling
+    engine = _new_engine(parsed, masked)
+    if sibling is not None:
+        _GIVEN[engine] = given
+    if engine.dialect.is_async:
+        if not bridge.available():
+            engine.dispose()
+            raise DriverMissing(
+                f"{parsed.drivername!r} is an async driver, which needs greenlet ({masked}); "
+                f"pip install 'sqlalchemy[asyncio]', or use a synchronous driver"
+            )
+        _note(
+            f"{parsed.drivername} URL: no synchronous sibling installed; using it through greenlet"
+        )
+    install(engine)
+    return engine
+
+
+#: engine -> the URL the user gave, when it differs from the engine's (an async URL run on its
+#: synchronous sibling): messages name what the user wrote
+_GIVEN: WeakKeyDictionary[Engine, URL] = WeakKeyDictionary()
+
+
+def given_url(engine: Engine) -> URL:
+    """The URL ``engine`` was asked for (its own, unless an async URL got its sibling)."""
+    return _GIVEN.get(engine, engine.url)
+
+
+def sync_sibling(url: URL) -> URL | None:
+    """``url`` with its async driver replaced by the synchronous sibling of the backend's rules
+    (asyncpg -> psycopg, aiosqlite -> pysqlite, aiomysql -> pymysql, ...), when that driver
+    is installed and takes the URL's query as it is; else None."""
+    from importlib import import_module
+
+    from schemadiff.backends.registry import rules_for
+
+    if "+" not in url.drivername:
+        return None  # the backend's default driver, never an async one
+    sibling = rules_for(url.get_backend_name()).sync_siblings.get(url.get_driver_name())
+    if sibling is None:
+        return None
+    if url.query and not sibling.same_query and set(url.query) - {"connect_timeout"}:
+        return None  # e.g. asyncpg's ?ssl=require means nothing to libpq: keep the driver
     try:
-        engine = sa.create_engine(parsed, connect_args=connect_args(parsed))
+        import_module(sibling.module)  # installed and importable (a broken install is not)
+    except ImportError:
+        return None
+    return url.set(drivername=f"{url.get_backend_name()}+{sibling.driver}")
+
+
+def _new_engine(parsed: URL, masked: str) -> Engine:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import NoSuchModuleError
+
+    backend = parsed.get_backend_name()
+    try:
+        return sa.create_engine(parsed, connect_args=connect_args(parsed))
     except NoSuchModuleError as exc:
         if backend == "postgres":  # Heroku-style DATABASE_URL
             raise DriverMissing(
@@ -184,14 +250,29 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
         ) from exc
     except ImportError as exc:
         raise DriverMissing(_missing_driver_message(parsed, masked, exc)) from exc
-    if engine.dialect.is_async:
-        engine.dispose()
-        raise UsageError(
-            f"{parsed.drivername!r} is an async driver; use a regular one, e.g. "
-            "postgresql+psycopg:// or mysql+pymysql://"
-        )
-    install(engine)
-    return engine
+
+
+#: where :func:`create_engine` says which driver an async URL got (the command line shows it
+#: with ``--debug``)
+_notes: list[Callable[[str], None]] = []
+
+
+def notes_to(show: Callable[[str], None] | None) -> None:
+    """Send the driver choices of :func:`create_engine` to ``show`` (None: to nowhere)."""
+    _notes[:] = [show] if show is not None else []
+    _noted.clear()
+
+
+_noted: set[str] = set()
+
+
+def _note(text: str) -> None:
+    """Tell each choice once (a command may open several engines on one URL)."""
+    if text in _noted:
+        return
+    _noted.add(text)
+    for show in _notes:
+        show(text)
 
 
 @contextmanager
@@ -202,7 +283,12 @@ def connect(engine: Engine) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except DBAPIError as exc:
-        raise ConnectionFailed(describe_connect_error(engine.url, exc)) from exc
+        raise ConnectionFailed(describe_connect_error(given_url(engine), exc)) from exc
+    except Exception as exc:
+        if not engine.dialect.is_async:
+            raise
+        # an async driver's connect errors reach us unwrapped (asyncpg's own, OSError, timeouts)
+        raise ConnectionFailed(describe_connect_error(given_url(engine), exc)) from exc
     with conn:
         yield conn
 
@@ -256,7 +342,9 @@ def _classify(low: str, user: str, timeout: float) -> tuple[str, str]:
             f"no answer from the server within {timeout:g} s (connect_timeout)",
             "check that a database server listens at that host and port, or raise connect_timeout",
         )
-    if any(s in low for s in ("refused", "can't connect", "timeout", "resolve")):
+    if any(
+        s in low for s in ("refused", "can't connect", "connect call failed", "timeout", "resolve")
+    ):
         return "the server is not reachable", "check that it is running and the host/port"
     return "connection failed", "check the URL and that the server accepts connections"
 
@@ -289,12 +377,12 @@ def _missing_driver_message(parsed: URL, masked: str, exc: ImportError) -> str:
     backend = parsed.get_backend_name()
     extra = _EXTRAS.get(backend)
     if extra is not None and module == extra[0]:
-        todo = f"pip install 'schemadiff[{extra[1]}]'"
+        todo = f"pip install '{DISTRIBUTION}[{extra[1]}]'"
     elif extra is not None:
         pip_name = _PIP_NAMES.get(module, module)
         todo = (
             f"pip install {pip_name}, or use {backend}+{extra[0]}:// with "
-            f"pip install 'schemadiff[{extra[1]}]'"
+            f"pip install '{DISTRIBUTION}[{extra[1]}]'"
         )
     else:
         todo = f"pip install {_PIP_NAMES.get(module, module)}"

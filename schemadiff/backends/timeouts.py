@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Engine
 
 #: libpq's drivers: ``connect_timeout`` bounds the whole connection attempt, nothing after it
-_LIBPQ = frozenset({"psycopg", "psycopg2", "psycopg2cffi"})
+_LIBPQ = frozenset({"psycopg", "psycopg_async", "psycopg2", "psycopg2cffi"})
+#: async drivers whose connect call takes a timeout covering the connection attempt (asyncpg:
+#: the whole handshake; aiomysql / asyncmy: the TCP connect), under these names
+_ASYNC_CONNECT = {"asyncpg": "timeout", "aiomysql": "connect_timeout", "asyncmy": "connect_timeout"}
 #: MySQL C-client drivers: ``connect_timeout`` bounds the connect and the handshake reads;
 #: ``read_timeout`` / ``write_timeout`` every later wait (whole seconds)
 _MYSQL_C = frozenset({"mysqldb", "mariadbconnector"})
@@ -76,6 +79,8 @@ def connect_args(url: URL) -> dict[str, Any]:
         # the handshake, so they start at the connect timeout and become the read timeout once
         # connected (see ``after_connect``)
         args = {"connect_timeout": connect, "read_timeout": connect, "write_timeout": connect}
+    elif driver in _ASYNC_CONNECT and connect:
+        args[_ASYNC_CONNECT[driver]] = connect
     elif driver in _MYSQL_C:
         args = {"connect_timeout": _whole(connect)} if connect else {}
         if read:

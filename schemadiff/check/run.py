@@ -51,7 +51,9 @@ def _with_models(settings: Settings, name: str, options: CheckOptions, shown: St
     wants_versions = options.classify and bool(settings.script_location)
     compared = compare(settings, options.renames, versions=wants_versions)
     target, result = compared.target, compared.result
-    metadata = require_metadata(settings)
+    # the models compared: from the settings, or the target_metadata the project's env.py passes
+    metadata = compared.metadata if compared.metadata is not None else require_metadata(settings)
+    settings = compared.settings or settings
     drift = None
     if options.classify:
         shown.step("Classifying the changes (replaying the chain)")
@@ -78,8 +80,10 @@ def locate(
 ) -> tuple[tuple[Location | None, ...], Location | None]:
     """Where the models define what each change is about, and the models' file."""
     from schemadiff.check.sourcemap import SourceMap
+    from schemadiff.settings.loading import metadata_refs
 
-    source = SourceMap(metadata, settings.metadata)
+    refs = metadata_refs(settings.metadata or "")
+    source = SourceMap(metadata, refs[0] if refs else None)  # several: the first one's module
     return tuple(source.locate(op) for op in result.ops), source.fallback
 
 

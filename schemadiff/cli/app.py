@@ -68,6 +68,7 @@ def _global(
     config: Annotated[
         Path | None,
         typer.Option(
+            "-c",
             "--config",
             metavar="PATH",
             help="Config file (TOML, or an alembic.ini).",
@@ -84,6 +85,15 @@ def _global(
             show_default=False,
         ),
     ] = None,
+    x_arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-x",
+            metavar="KEY=VALUE",
+            help="Argument for the project's env.py (context.get_x_argument()); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[
         bool,
@@ -92,6 +102,7 @@ def _global(
 ) -> None:
     """Compare a database with your SQLAlchemy models (and write migrations)."""
     STATE.config, STATE.name, STATE.debug = config, name, debug or STATE.debug
+    STATE.x = tuple(x_arg or ())
 
 
 @app.command()
@@ -157,6 +168,7 @@ def _compare(
 
     compared = compare(settings, (rename_table or (), rename_column or ()))
     result = compared.result
+    settings = compared.settings or settings  # with what the project's env.py configured
     if fmt == "json":
         from schemadiff.report.json_report import render_json
 

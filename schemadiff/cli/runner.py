@@ -8,10 +8,11 @@ contain a password (:func:`schemadiff.backends.connect.scrub`).
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import traceback
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -30,6 +31,8 @@ class _State:
     config: Path | None = None
     name: str | None = None
     debug: bool = False
+    #: ``-x KEY=VALUE`` arguments, for the project's env.py (``context.get_x_argument()``)
+    x: tuple[str, ...] = ()
 
 
 STATE = _State()
@@ -43,6 +46,7 @@ def cli_settings(**overrides: Any) -> Settings:
     from schemadiff.settings.config import load_settings
 
     settings = load_settings(config_path=STATE.config, environment=STATE.name, overrides=overrides)
+    settings = replace(settings, x_arguments=STATE.x)
     timeouts.configure(settings.connect_timeout, settings.read_timeout)
     for warning in settings.warnings:
         stderr_line(f"warning: {warning}")
@@ -62,14 +66,23 @@ def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
         args.insert(0, "--debug")
         STATE.debug = True
     warnings.showwarning = _show_warning
+    if not logging.getLogger().handlers:
+        # no logging configured: a driver's own log records (asyncmy logs each server warning
+        # of its SHOW WARNINGS) would reach stderr raw through logging's last resort
+        logging.getLogger().addHandler(logging.NullHandler())
     command = typer.main.get_command(app)
     usage_errors, interrupts = _framework_exceptions()
     from schemadiff import steps
+    from schemadiff.backends import bridge, connect
     from schemadiff.cli import progress
 
     steps.show_with(progress.progress)  # the library's slow steps get the progress line
+    connect.notes_to(_debug_note)
     try:
-        rv = command.main(args=args, prog_name="schemadiff", standalone_mode=False)
+        # in a greenlet async drivers can await from (a no-op for the synchronous ones)
+        rv = bridge.run(
+            lambda: command.main(args=args, prog_name="schemadiff", standalone_mode=False)
+        )
     except usage_errors as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]
@@ -85,9 +98,16 @@ def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
         return _report(exc)
     finally:
         steps.show_with(None)
+        connect.notes_to(None)
     if rv == INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130), returned as the code
         return _interrupted()
     return rv if isinstance(rv, int) else 0
+
+
+def _debug_note(text: str) -> None:
+    """A library note (which driver an async URL got), shown only with ``--debug``."""
+    if STATE.debug:
+        stderr_line(f"note: {text}")
 
 
 #: the exit code after Ctrl-C (128 + SIGINT); no command returns it otherwise

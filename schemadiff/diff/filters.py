@@ -135,9 +135,9 @@ class _Filters:
         return self.relation_name(table.schema, table.name)
 
     def relation_name(self, schema: str | None, name: str) -> bool:
-        if name == self.options.version_table:
-            return False
         qualified = f"{schema}.{name}" if schema else name
+        if self.options.version_table in (name, qualified):  # "[schema.]name"
+            return False
         if not self.glob_name(schema, name):
             return False
         parents = {"schema_name": schema, "schema_qualified_table_name": qualified}

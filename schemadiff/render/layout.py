@@ -12,8 +12,9 @@ black's algorithm reduces to a few rules, applied here exactly as black applies 
   body of a list/tuple/dict literal with several items is then always exploded one per line;
 - strings get black's quote preference (double quotes unless that needs more escapes).
 
+A ``with CALL [as name]:`` line follows the same rules, its tail being ``) as name:``.
 Anything outside that subset (a keyword, an operator, a non-ASCII character, a trailing comma
-before a bracket, a ``with`` line too long to stay whole) is handed to black itself, statement by
+before a bracket, another shape of ``with``) is handed to black itself, statement by
 statement, nested to the same depth so black sees what it would see in the whole file. A test
 checks that black leaves our output unchanged for every shape the renderers produce.
 """
@@ -87,17 +88,27 @@ def format_statement(text: str, level: int, width: int = LINE_LENGTH) -> list[st
     if not text.isascii():
         raise Unsupported("width of non-ASCII text")
     if text.startswith("with ") and text.endswith(":"):
-        tokens = tokenize(text[5:-1])
-        flat = "with " + render(tokens) + ":"
-        if len(INDENT * level + flat) > width or not _is_with_head(tokens):
-            raise Unsupported("long with statement")
-        return [INDENT * level + flat]
+        return _with_statement(tokenize(text[5:-1]), level, width)
     if text == "pass":
         return [INDENT * level + "pass"]
     tokens = tokenize(text)
     if not tokens or tokens[0].kind != "name" or tokens[-1].text not in _CLOSE:
         raise Unsupported("not a call statement")
     return _lines(tokens, level, inside=False, explode=False, width=width)
+
+
+def _with_statement(tokens: list[Tok], level: int, width: int) -> list[str]:
+    """``with CALL [as name]:`` laid out as black does: whole when it fits, else split at the
+    call's parentheses like any call statement, the tail being ``) as name:``."""
+    if not _is_with_head(tokens):
+        raise Unsupported("with statement of another shape")
+    tokens[0].spaced = " " + tokens[0].text
+    keyword = Tok("name", "with", spaced="with")
+    colon = Tok("op", ":", spaced=":")
+    lines = _lines([keyword, *tokens, colon], level, inside=False, explode=False, width=width)
+    if len(lines) == 1 and len(lines[0]) > width:
+        raise Unsupported("long with statement that black cannot split")
+    return lines
 
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -175,7 +186,30 @@ def _check_brackets(tokens: list[Tok]) -> None:
 
 
 def _is_with_head(tokens: list[Tok]) -> bool:
-    return len(tokens) >= 3 and tokens[-2].text == "as" and tokens[-1].kind == "name"
+    """``CALL as name`` (``op.batch_alter_table``) or a bare ``CALL`` (SQLite's
+    ``keep_triggers_and_views``): one context manager, which black leaves whole when it fits."""
+    if len(tokens) >= 3 and tokens[-2].text == "as" and tokens[-1].kind == "name":
+        tokens = tokens[:-2]
+    return _is_call(tokens)
+
+
+def _is_call(tokens: list[Tok]) -> bool:
+    """A dotted name called once, with no comma outside its parentheses."""
+    i = 0
+    while i + 1 < len(tokens) and tokens[i].kind == "name" and tokens[i + 1].text == ".":
+        i += 2
+    if i + 1 >= len(tokens) or tokens[i].kind != "name" or tokens[i + 1].text != "(":
+        return False
+    depth = 0
+    for index in range(i + 1, len(tokens)):
+        text = tokens[index].text
+        if text in _OPEN:
+            depth += 1
+        elif text in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return index == len(tokens) - 1
+    return False
 
 
 def render(tokens: Sequence[Tok]) -> str:

@@ -3,7 +3,7 @@ works unchanged) filled with rendered ops, then formatted by black in-process.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from schemadiff.perf import without_gc
@@ -64,26 +64,41 @@ def render_script(
 ) -> str:
     """The complete revision file text, black-formatted at ``line_length`` columns.
 
-    black formats about 3,000 lines a second; past :data:`BLACK_BODY_LIMIT` body lines it
+    black formats about 3,000 lines a second; past :data:`BLACK_BODY_LIMIT` characters of body it
     formats only the template (with a placeholder for each body) and the bodies are laid out by
     :mod:`schemadiff.render.layout`, which writes what black would for the calls we render.
     """
-    if len(upgrade.lines) + len(downgrade.lines) <= BLACK_BODY_LIMIT:
-        return format_python(_fill(header, upgrade, downgrade, template), line_length)
-    marked = format_python(
-        _fill(header, upgrade, downgrade, template, (_UPGRADE_MARK, _DOWNGRADE_MARK)),
+    return _format_large(
+        upgrade,
+        downgrade,
+        lambda marks: _fill(header, upgrade, downgrade, template, marks),
         line_length,
     )
+
+
+def _format_large(
+    upgrade: Code,
+    downgrade: Code,
+    fill: Callable[[tuple[str, str] | None], str],
+    line_length: int = LINE_LENGTH,
+) -> str:
+    """black over ``fill(None)`` (the text with both bodies) while the bodies are short; past
+    :data:`BLACK_BODY_LIMIT` black over ``fill(marks)`` only, with a placeholder line for each
+    body, which :mod:`schemadiff.render.layout` then lays out at ``line_length`` columns."""
+    if _size(upgrade) + _size(downgrade) <= BLACK_BODY_LIMIT:
+        return format_python(fill(None), line_length)
+    marked = format_python(fill((_UPGRADE_MARK, _DOWNGRADE_MARK)), line_length)
     text = _put_body(marked, _UPGRADE_MARK, upgrade, line_length)
     if text is not None:
         text = _put_body(text, _DOWNGRADE_MARK, downgrade, line_length)
     if text is None:  # a template that hides the placeholders: black formats everything
-        return format_python(_fill(header, upgrade, downgrade, template), line_length)
+        return format_python(fill(None), line_length)
     return text
 
 
-#: bodies longer than this (in rendered lines) are laid out without running black on them
-BLACK_BODY_LIMIT = 400
+#: bodies longer than this (in characters) are laid out without running black on them. In
+#: characters, not lines: one SQLite batch line (a ``copy_from`` table) becomes 50 lines
+BLACK_BODY_LIMIT = 10_000
 _UPGRADE_MARK = "__schemadiff_upgrade_body__"
 _DOWNGRADE_MARK = "__schemadiff_downgrade_body__"
 
@@ -136,6 +151,10 @@ def docstring_safe(message: str) -> str:
     return "".join(out)
 
 
+def _size(body: Code) -> int:
+    return sum(len(line) for line in body.lines)
+
+
 def _put_body(text: str, mark: str, body: Code, width: int) -> str | None:
     """Replace the placeholder line ``mark`` with the laid-out body (None if it is not there
     exactly once, alone on its line)."""
@@ -154,13 +173,19 @@ def _put_body(text: str, mark: str, body: Code, width: int) -> str | None:
 
 
 def render_functions(upgrade: Code, downgrade: Code) -> str:
-    """Just the imports and the two functions (``diff --format python``), black-formatted."""
+    """Just the imports and the two functions (``diff --format python``), black-formatted
+    (large bodies laid out in-process, as :func:`render_script` does)."""
     imports = sorted(upgrade.imports | downgrade.imports | _BASE_IMPORTS)
     imports += _helpers(upgrade, downgrade)
-    text = "\n".join(imports) + "\n\n\n"
-    text += "def upgrade() -> None:\n    " + _indent(upgrade.lines) + "\n\n\n"
-    text += "def downgrade() -> None:\n    " + _indent(downgrade.lines) + "\n"
-    return format_python(text)
+
+    def fill(marks: tuple[str, str] | None) -> str:
+        up = marks[0] if marks else _indent(upgrade.lines)
+        down = marks[1] if marks else _indent(downgrade.lines)
+        text = "\n".join(imports) + "\n\n\n"
+        text += "def upgrade() -> None:\n    " + up + "\n\n\n"
+        return text + "def downgrade() -> None:\n    " + down + "\n"
+
+    return _format_large(upgrade, downgrade, fill)
 
 
 def _helpers(upgrade: Code, downgrade: Code) -> list[str]:

@@ -87,6 +87,12 @@ class Settings:
     post_write_hooks: tuple[Mapping[str, str], ...] = ()
     #: the project's black/ruff ``line-length`` (pyproject.toml): revision files' width
     line_length: int = DEFAULT_LINE_LENGTH
+    #: the alembic.ini read (absolute), handed to the project's env.py as Alembic's Config
+    config_file: str | None = None
+    #: the pyproject.toml whose ``[tool.alembic]`` was read (absolute), for the same Config
+    alembic_toml_file: str | None = None
+    #: ``-x KEY=VALUE`` arguments for the project's env.py (``context.get_x_argument()``)
+    x_arguments: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -107,11 +113,17 @@ _ALEMBIC_ONLY = frozenset(
     }
 )
 
+_BOOKKEEPING = (
+    "environment",
+    "config_file",
+    "alembic_toml_file",
+    "x_arguments",
+    "sources",
+    "warnings",
+)
 #: keys a config file may set (everything but the bookkeeping fields)
 KEYS: tuple[str, ...] = tuple(
-    f.name
-    for f in fields(Settings)
-    if f.name not in ("environment", "sources", "warnings") and f.name not in _ALEMBIC_ONLY
+    f.name for f in fields(Settings) if f.name not in _BOOKKEEPING and f.name not in _ALEMBIC_ONLY
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
@@ -143,7 +155,7 @@ def load_settings(
         explicit = base / explicit
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file {explicit} not found; check the --config path")
-    _add_alembic(layers, base, explicit, env)
+    ini, alembic_toml = _add_alembic(layers, base, explicit, env)
     _add_line_length(layers, base)
     toml_file, table, label = _find_toml(base, explicit)
     if toml_file is not None:
@@ -162,6 +174,8 @@ def load_settings(
         layers.add("command line", _validate("the command line", given, layers))
     return replace(
         Settings(**layers.values),
+        config_file=str(ini.resolve()) if ini is not None else None,
+        alembic_toml_file=str(alembic_toml.resolve()) if alembic_toml is not None else None,
         environment=environment,
         sources=tuple(layers.sources),
         warnings=tuple(layers.warnings),
@@ -170,9 +184,11 @@ def load_settings(
 
 def _add_alembic(
     layers: _Layers, base: Path, explicit: Path | None, env: Mapping[str, str]
-) -> None:
+) -> tuple[Path | None, Path | None]:
     """Layer 1: Alembic's configuration, found where ``alembic`` finds it (``--config`` naming an
-    .ini or a pyproject.toml, else ``$ALEMBIC_CONFIG``, else ./alembic.ini and ./pyproject.toml)."""
+    .ini or a pyproject.toml, else ``$ALEMBIC_CONFIG``, else ./alembic.ini and ./pyproject.toml).
+    Returns the alembic.ini and pyproject.toml read (None: none), which env.py gets as Alembic's
+    Config."""
     ini: Path | None = base / "alembic.ini"
     toml: Path | None = base / "pyproject.toml"
     chosen = env.get("ALEMBIC_CONFIG", "").strip()
@@ -189,11 +205,12 @@ def _add_alembic(
     ini = ini if ini is not None and ini.is_file() else None
     toml = toml if toml is not None and toml.is_file() and _has_tool_alembic(toml) else None
     if ini is None and toml is None:
-        return
+        return None, None
     values = read_alembic_config(ini, toml, base)
     parts = [ini.name] if ini is not None else []
     parts += ["pyproject.toml [tool.alembic]"] if toml is not None else []
     layers.add(" + ".join(parts), values)
+    return ini, toml
 
 
 def _add_line_length(layers: _Layers, base: Path) -> None:
@@ -349,10 +366,18 @@ def _shown(key: str, value: Any) -> str:
 
 def _coerce(label: str, key: str, value: Any) -> Any:
     where = f"{label}: {key!r}"
+    if key == "metadata" and isinstance(value, (list, tuple)):
+        # several MetaData, compared as one: kept as one comma-separated reference string
+        if not value or not all(isinstance(i, str) and i.strip() for i in value):
+            raise ConfigError(f"{where} must be a 'module:attribute' or a list of them")
+        value = ", ".join(i.strip() for i in value)
     if key in _STR_KEYS:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where} must be a non-empty string, got {_shown(key, value)}")
-        if key in _REFERENCE_KEYS:
+        if key == "metadata":
+            for ref in value.split(","):
+                _check_reference(where, ref.strip())
+        elif key in _REFERENCE_KEYS:
             _check_reference(where, value)
         return value.strip()
     if key in _LIST_KEYS:

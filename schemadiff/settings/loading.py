@@ -41,8 +41,49 @@ def import_reference(ref: str, setting: str) -> Any:
     return obj
 
 
-def load_metadata(ref: str) -> sa.MetaData:
-    """The MetaData named by ``ref``; a declarative Base (anything with a ``.metadata``) works."""
+def metadata_refs(value: str) -> list[str]:
+    """The references of a ``metadata`` setting: one, or several separated by commas."""
+    return [ref.strip() for ref in value.split(",") if ref.strip()]
+
+
+def load_metadata(value: str) -> sa.MetaData:
+    """The MetaData named by ``value``; a declarative Base (anything with a ``.metadata``) works.
+    Several references (``"app.models:Base.metadata, audit.models:metadata"``) give one MetaData
+    holding the tables of all (:func:`merge_metadata`)."""
+    refs = metadata_refs(value)
+    if len(refs) == 1:
+        return _load_one(refs[0])
+    return merge_metadata([(ref, _load_one(ref)) for ref in refs])
+
+
+def merge_metadata(named: list[tuple[str, sa.MetaData]]) -> sa.MetaData:
+    """One MetaData with the tables of each (the same Table objects, so each keeps its own
+    MetaData's naming convention and foreign keys); a table name in two of them is an error."""
+    import sqlalchemy as sa
+
+    merged = sa.MetaData()
+    owner: dict[str, str] = {}
+    seen: set[int] = set()
+    for ref, metadata in named:
+        if id(metadata) in seen:
+            continue  # the same MetaData named twice (e.g. Base and Base.metadata)
+        seen.add(id(metadata))
+        # SQLAlchemy 2.1 keeps types created with metadata=... (named enums) on the MetaData
+        if isinstance(getattr(metadata, "_objects", None), set):
+            merged._objects |= metadata._objects
+        for key, table in metadata.tables.items():
+            if key in owner:
+                raise MetadataError(
+                    f"table {key!r} is in two of the models' MetaData ({owner[key]!r} and "
+                    f"{ref!r}); a table must belong to one of them: fix the metadata setting "
+                    "or rename one table"
+                )
+            owner[key] = ref
+            merged._add_table(table.name, table.schema, table)  # keeps the Table object itself
+    return merged
+
+
+def _load_one(ref: str) -> sa.MetaData:
     import sqlalchemy as sa
 
     obj = import_reference(ref, "metadata")

@@ -81,7 +81,7 @@ CASES = {
         # psycopg2 is not in the test extras (pg8000 is: tests/test_connect_drivers.py)
         ("diff", "--db", f"postgresql+psycopg2://app:{PASSWORD}@localhost/app", *META),
         "pip install psycopg2-binary, or use postgresql+psycopg:// with pip install "
-        "'schemadiff[postgresql]'",
+        "'schemadiff-sqlalchemy[postgresql]'",
     ),
     "unparsable url": Case(("diff", "--db", "not a url", *META), "cannot parse database URL"),
     "missing sqlite file": Case(

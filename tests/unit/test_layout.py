@@ -21,8 +21,9 @@ from fixtures.cases import all_cases
 from fixtures.kitchen_sink import build as kitchen_sink
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
-from schemadiff.render import script
+from schemadiff.render import layout, script
 from schemadiff.render.bodies import render_bodies
+from schemadiff.render.code import Code
 from schemadiff.render.layout import format_body
 from schemadiff.render.quotes import normalize_quotes
 from schemadiff.snapshot.model import Snapshot
@@ -89,9 +90,60 @@ def test_layout_matches_black(
     bodies = render_bodies(result, db, models)
     monkeypatch.setattr(script, "BLACK_BODY_LIMIT", 10**9)
     by_black = script.render_script(HEADER, bodies.upgrade, bodies.downgrade)
+    functions_by_black = script.render_functions(bodies.upgrade, bodies.downgrade)
     monkeypatch.setattr(script, "BLACK_BODY_LIMIT", -1)
     by_layout = script.render_script(HEADER, bodies.upgrade, bodies.downgrade)
     assert by_layout == by_black
+    # diff --format python: the same two functions, laid out the same way
+    functions_by_layout = script.render_functions(bodies.upgrade, bodies.downgrade)
+    assert functions_by_layout == functions_by_black
+
+
+def _sqlite_bench_change() -> tuple[Code, Code]:
+    """The bodies of an 80-table SQLite change: batch blocks with ``copy_from`` tables inside
+    ``keep_triggers_and_views`` blocks."""
+    db = _snapshot(bench_schema("sqlite", 80), "sqlite")
+    after = bench_schema("sqlite", 80, changed=True)
+    models = _snapshot(after, "sqlite")
+    result = compute_diff(db, models, CompareOptions(metadata=after, use_entry_points=False))
+    bodies = render_bodies(result, db, models)
+    return bodies.upgrade, bodies.downgrade
+
+
+def test_batch_blocks_are_laid_out_without_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's rebuild blocks (``with keep_triggers_and_views(...):`` and a ``with
+    op.batch_alter_table(..., copy_from=sa.Table(...)) as batch_op:`` too long for one line)
+    are in the layout's subset: black on each of them cost 0.1 s a block at 1,000 tables."""
+    upgrade, downgrade = _sqlite_bench_change()
+    assert any(line.startswith("with keep_triggers_and_views(") for line in upgrade.lines)
+    assert any("copy_from=" in line for line in upgrade.lines)
+
+    def no_black(text: str, level: int) -> list[str]:
+        raise AssertionError(f"went to black: {text[:80]}")
+
+    monkeypatch.setattr(layout, "_black_statement", no_black)
+    for lines in (upgrade, downgrade):
+        format_body(lines.lines, 1)
+
+
+def test_large_python_diff_runs_black_on_the_skeleton_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``diff --format python`` lays out large bodies in-process, as ``revision`` does: black
+    sees the imports and the two function heads, never the bodies."""
+    upgrade, downgrade = _sqlite_bench_change()
+    assert len("".join(upgrade.lines + downgrade.lines)) > script.BLACK_BODY_LIMIT
+    seen: list[str] = []
+    real = script.format_python
+
+    def recording(text: str) -> str:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(script, "format_python", recording)
+    text = script.render_functions(upgrade, downgrade)
+    assert "batch_alter_table" in text
+    assert seen and not any("batch_alter_table" in black_input for black_input in seen)
 
 
 @pytest.mark.parametrize("width", [60, 79, 100, 120])

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Dialect
 from schemadiff.backends.base import (
     DialectRules,
     OfflineTarget,
+    SyncSibling,
     own_options,
     python_type_hint,
     release_lock,
@@ -77,6 +78,10 @@ _MEMO_LIMIT = 65536
 
 class MysqlRules(DialectRules):
     name: ClassVar[str] = "mysql"
+    sync_siblings: ClassVar[dict[str, SyncSibling]] = {
+        "aiomysql": SyncSibling("pymysql", "pymysql", same_query=True),  # PyMySQL underneath
+        "asyncmy": SyncSibling("pymysql", "pymysql", same_query=False),
+    }
     family: ClassVar[str] = "mysql"
     alembic_dialect: ClassVar[str] = "mysql"
     names_primary_keys: ClassVar[bool] = False
@@ -121,6 +126,8 @@ class MysqlRules(DialectRules):
         return tuple(out)
 
     scratch_server: ClassVar[bool] = True
+
+    read_only_session_sql: ClassVar[str | None] = "SET SESSION TRANSACTION READ ONLY"
 
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.mysql.admin import session_read_only

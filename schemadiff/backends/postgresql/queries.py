@@ -48,6 +48,8 @@ ORDER BY n.nspname, c.relname
 
 # Default and identity come from scalar subqueries run only for the columns that have one
 # (faster than outer joins, as SQLAlchemy found too).
+# "char" catalog columns are selected as text: drivers return "char" differently (asyncpg as
+# bytes, and the empty one as b"\\x00"), text the same everywhere.
 _COLUMNS = """
 SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
   a.attnotnull,
@@ -63,8 +65,8 @@ SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.att
   a.attidentity = 'a',
   d.description,
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname::text END,
-  t.typtype, tn.nspname::text, t.typname::text,
-  et.typtype, etn.nspname::text, et.typname::text,
+  t.typtype::text, tn.nspname::text, t.typname::text,
+  et.typtype::text, etn.nspname::text, et.typname::text,
   CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END,
   t.typnotnull, t.typdefault
 FROM pg_catalog.pg_attribute a
@@ -83,13 +85,13 @@ ORDER BY a.attrelid, a.attnum
 """
 
 _CONSTRAINTS = f"""
-SELECT cn.conrelid, cn.conname::text, cn.contype,
+SELECT cn.conrelid, cn.conname::text, cn.contype::text,
   cn.conkey, rn.nspname::text, rc.relname::text,
   CASE WHEN cn.contype = 'f' THEN
     ARRAY(SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a
                   WHERE a.attrelid = cn.confrelid AND a.attnum = k.attnum)
           FROM unnest(cn.confkey) WITH ORDINALITY AS k(attnum, ord) ORDER BY k.ord) END,
-  cn.confupdtype, cn.confdeltype, cn.condeferrable, cn.condeferred,
+  cn.confupdtype::text, cn.confdeltype::text, cn.condeferrable, cn.condeferred,
   CASE WHEN cn.contype = 'c' THEN pg_catalog.pg_get_constraintdef(cn.oid, true) END,
   {{nulls_not_distinct}}
 FROM pg_catalog.pg_constraint cn
@@ -235,7 +237,7 @@ def fetch_catalog(conn: Connection, schemas: Sequence[str]) -> CatalogRows:
     for oid, schema, name, comment in _run(conn, _TABLES, params):
         keys[oid] = (schema, name)
         tables[(schema, name)] = comment
-    generated = "a.attgenerated" if version >= (12,) else "''"
+    generated = "a.attgenerated::text" if version >= (12,) else "''"
     columns_sql = _COLUMNS.format(generated=generated, where=_TABLES_WHERE)
     key_count = "ix.indnkeyatts" if version >= (11,) else "ix.indnatts"
     nulls = version >= (15,)

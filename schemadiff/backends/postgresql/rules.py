@@ -25,6 +25,7 @@ from sqlalchemy.sql.sqltypes import Emulated
 from schemadiff.backends.base import (
     DialectRules,
     SqlText,
+    SyncSibling,
     TypeChange,
     dialect_key,
     memoized,
@@ -69,6 +70,11 @@ _TRAILING_NAME = re.compile(r"^(.*?\S)\s*\b([A-Za-z_][A-Za-z0-9_]*)$", re.DOTALL
 
 class PostgresqlRules(DialectRules):
     name: ClassVar[str] = "postgresql"
+    sync_siblings: ClassVar[dict[str, SyncSibling]] = {
+        "psycopg_async": SyncSibling("psycopg", "psycopg", same_query=True),
+        # asyncpg's query keys (ssl=, prepared_statement_cache_size=) are not libpq's
+        "asyncpg": SyncSibling("psycopg", "psycopg", same_query=False),
+    }
     family: ClassVar[str] = "postgresql"
     alembic_dialect: ClassVar[str] = "postgresql"
     needs_current_schema: ClassVar[bool] = True
@@ -117,6 +123,10 @@ class PostgresqlRules(DialectRules):
 
     def drop_database_sql(self, name: str) -> str:
         return f"DROP DATABASE IF EXISTS {self.quote_identifier(name)} WITH (FORCE)"
+
+    read_only_session_sql: ClassVar[str | None] = (
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+    )
 
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.readonly import read_only_transaction

@@ -23,7 +23,14 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.compiler import DDLCompiler
 
-from schemadiff.backends.base import DialectRules, RebuildGuard, SqlText, own_options, wait_for
+from schemadiff.backends.base import (
+    DialectRules,
+    RebuildGuard,
+    SqlText,
+    SyncSibling,
+    own_options,
+    wait_for,
+)
 from schemadiff.backends.sqlite.rebuild import (
     HELPER_IMPORTS,
     KEEPER,
@@ -60,6 +67,9 @@ _TEXT_AFFINITY = Family(literals.STRING)
 
 class SqliteRules(DialectRules):
     name: ClassVar[str] = "sqlite"
+    sync_siblings: ClassVar[dict[str, SyncSibling]] = {
+        "aiosqlite": SyncSibling("pysqlite", "sqlite3", same_query=True),  # sqlite3 underneath
+    }
     family: ClassVar[str] = "sqlite"
     alembic_dialect: ClassVar[str] = "sqlite"
     file_based: ClassVar[bool] = True
@@ -73,6 +83,8 @@ class SqliteRules(DialectRules):
         if index.where:
             return (("sqlite_where", SqlText(index.raw_where or index.where)),)
         return ()
+
+    read_only_session_sql: ClassVar[str | None] = "PRAGMA query_only = ON"
 
     def read_only(self, conn: Connection) -> AbstractContextManager[None]:
         from schemadiff.backends.sqlite.admin import query_only

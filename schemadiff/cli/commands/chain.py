@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from schemadiff.cli.options import MetadataOpt
-from schemadiff.cli.runner import cli_settings
+from schemadiff.cli.runner import STATE, cli_settings
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from schemadiff.chain.envrun import EnvProject, Run
     from schemadiff.chain.plan import Step
     from schemadiff.chain.project import Project
     from schemadiff.settings.config import Settings
@@ -37,6 +38,15 @@ LockWait = Annotated[
 Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show full details.")]
 Sql = Annotated[
     bool, typer.Option("--sql", help="Print the SQL instead of running it (offline mode).")
+]
+Tag = Annotated[
+    str | None,
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Tag for the project's env.py (context.get_tag_argument()).",
+        show_default=False,
+    ),
 ]
 
 
@@ -203,9 +213,10 @@ def upgrade(
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
+    tag: Tag = None,
 ) -> None:
     """Apply revisions up to TARGET (default: head)."""
-    _migrate(target, sql, db, upgrade=True, lock_timeout=lock_timeout)
+    _migrate(target, sql, db, upgrade=True, lock_timeout=lock_timeout, tag=tag)
 
 
 def downgrade(
@@ -213,9 +224,10 @@ def downgrade(
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
+    tag: Tag = None,
 ) -> None:
     """Undo revisions down to TARGET."""
-    _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout)
+    _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout, tag=tag)
 
 
 def current(verbose: Verbose = False, db: Db = None) -> None:
@@ -227,6 +239,10 @@ def current(verbose: Verbose = False, db: Db = None) -> None:
 
     settings = cli_settings(url=db)
     project = _project(settings)
+    env = _env_project(settings, project)
+    if env is not None:
+        _current_through_env(env, project, verbose)
+        return
     url = require_url(settings)
     rows = migrate.current_rows(project, url)
     graph = project.graph()
@@ -258,7 +274,11 @@ def history(
         from schemadiff.chain.migrate import current_rows
         from schemadiff.pipeline import require_url
 
-        rows = current_rows(project, require_url(settings))
+        env = _env_project(settings, project)
+        if env is not None:
+            rows = _single_current(env)
+        else:
+            rows = current_rows(project, require_url(settings))
     if graph.has_branches and not verbose and not rev_range:
         _console().print(display.history_tree(graph))
         return
@@ -305,6 +325,7 @@ def stamp(
     ] = False,
     db: Db = None,
     lock_timeout: LockWait = None,
+    tag: Tag = None,
 ) -> None:
     """Record TARGET in the version table without running any script."""
     from schemadiff.chain import migrate
@@ -312,6 +333,10 @@ def stamp(
 
     settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
+    env = _env_project(settings, project, tag)
+    if env is not None:
+        _stamp_through_env(env, target, purge, settings.lock_timeout)
+        return
     before, after = migrate.stamp(
         project,
         require_url(settings),
@@ -327,13 +352,23 @@ def stamp(
 
 
 def _migrate(
-    target: str, sql: bool, db: str | None, upgrade: bool, lock_timeout: float | None
+    target: str,
+    sql: bool,
+    db: str | None,
+    upgrade: bool,
+    lock_timeout: float | None,
+    tag: str | None = None,
 ) -> None:
     from schemadiff.chain.runner import importable
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
+    env = _env_project(settings, project, tag)
+    if env is not None:
+        with importable(settings.sys_path):
+            _migrate_through_env(env, target, sql, upgrade, settings.lock_timeout)
+        return
     url = require_url(settings)
     with importable(settings.sys_path):
         _run_migration(project, url, target, sql, upgrade, settings)
@@ -371,6 +406,123 @@ def _run_migration(
         console.print(f"nothing to do: the database is at {migrate.describe_rows(plan.rows_after)}")
     else:
         console.print(f"the database is now at {migrate.describe_rows(plan.rows_after)}")
+
+
+def _env_project(settings: Settings, project: Project, tag: str | None = None) -> EnvProject | None:
+    """The project's own env.py, with what it is run with; None: schemadiff's runner does the
+    work (no env.py, or the one ``schemadiff init`` wrote)."""
+    from schemadiff.chain.envrun import EnvProject
+    from schemadiff.settings.envpy import foreign_env_py
+
+    env_py = foreign_env_py(project.script_location)
+    if env_py is None:
+        return None
+    here = Path.cwd()
+    given = STATE.config
+    if given is not None and not given.is_absolute():
+        given = here / given
+    ini = given if given is not None and given.suffix == ".ini" else here / "alembic.ini"
+    pyproject = here / "pyproject.toml"
+    toml = pyproject if pyproject.is_file() and "[tool.alembic" in pyproject.read_text() else None
+    return EnvProject(
+        env_py=env_py,
+        script_location=project.script_location,
+        config_file=ini if ini.is_file() else None,
+        toml_file=toml,
+        url=settings.url,
+        x=STATE.x,
+        tag=tag,
+    )
+
+
+def _migrate_through_env(
+    env: EnvProject, target: str, sql: bool, upgrade: bool, lock_timeout: float
+) -> None:
+    from schemadiff.chain import envrun, migrate
+    from schemadiff.errors import InterruptReported, MigrationInterrupted
+
+    migrate.check_direction(target, upgrade)
+    if sql:
+        envrun.offline(env, target, upgrade, sys.stdout)
+        sys.stdout.flush()
+        return
+    console = _console()
+    try:
+        runs = envrun.migrate(
+            env,
+            target,
+            upgrade,
+            say=console.print,
+            notice=console.print,
+            lock_timeout=lock_timeout,
+        )
+    except MigrationInterrupted as exc:
+        raise InterruptReported(str(exc)) from exc
+    _print_runs(runs)
+
+
+def _stamp_through_env(env: EnvProject, target: str, purge: bool, lock_timeout: float) -> None:
+    from schemadiff.chain import envrun
+
+    runs = envrun.stamp(env, [target], purge, notice=_console().print, lock_timeout=lock_timeout)
+    for run in runs:
+        _console().print(
+            f"stamped{_run_place(run, runs)}: {_rows(run.before)} -> {_rows(run.after)}"
+        )
+
+
+def _current_through_env(env: EnvProject, project: Project, verbose: bool) -> None:
+    from schemadiff.chain import envrun
+    from schemadiff.report import history as display
+
+    runs = envrun.current(env)
+    graph = project.graph()
+    for run in runs:
+        if len(runs) > 1 or verbose:
+            _out(f"Current revision(s) for {run.where}:")
+        if not run.after:
+            _err(f"no revision applied ({run.where} is at base)")
+        for rev in run.after:
+            known = rev in graph.scripts
+            text = rev
+            if known:
+                text = (
+                    display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev)
+                )
+            _out(text)
+
+
+def _single_current(env: EnvProject) -> tuple[str, ...]:
+    """The revisions env.py's one version table holds (a range needs one current revision)."""
+    from schemadiff.chain import envrun
+    from schemadiff.errors import UsageError
+
+    runs = envrun.current(env)
+    if len(runs) != 1:
+        raise UsageError(
+            f"env.py configured {len(runs)} version tables (e.g. one per tenant), so 'current' "
+            "in a range is ambiguous; give revision ids, or pick one with -x as env.py allows"
+        )
+    return runs[0].after
+
+
+def _print_runs(runs: list[Run]) -> None:
+    console = _console()
+    for run in runs:
+        place = _run_place(run, runs)
+        if not run.steps:
+            console.print(f"nothing to do{place}: the database is at {_rows(run.after)}")
+        else:
+            console.print(f"the database{place} is now at {_rows(run.after)}")
+
+
+def _run_place(run: Run, runs: list[Run]) -> str:
+    """Where a run happened, when env.py made several (a tenant loop)."""
+    return f" ({run.where})" if len(runs) > 1 else ""
+
+
+def _rows(rows: tuple[str, ...]) -> str:
+    return ", ".join(rows) if rows else "base"
 
 
 def _needs_database(end: str) -> bool:
