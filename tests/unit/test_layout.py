@@ -136,9 +136,9 @@ def test_large_python_diff_runs_black_on_the_skeleton_only(
     seen: list[str] = []
     real = script.format_python
 
-    def recording(text: str) -> str:
+    def recording(text: str, *width: int) -> str:
         seen.append(text)
-        return real(text)
+        return real(text, *width)
 
     monkeypatch.setattr(script, "format_python", recording)
     text = script.render_functions(upgrade, downgrade)
