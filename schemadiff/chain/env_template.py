@@ -1,9 +1,15 @@
-"""Files ``schemadiff init`` writes besides the script template: an Alembic ``env.py`` that runs
-the same chain under plain ``alembic`` (same URL, same version table), and an ``alembic.ini``."""
+"""Files ``schemadiff init -t NAME`` writes besides the script template (the templates of
+``alembic init -t NAME``): an Alembic ``env.py`` that runs the same chain under plain ``alembic``
+(same URL, same version table), an ``alembic.ini``, and for the pyproject templates a
+``[tool.alembic]`` section. Every env.py starts with :data:`MARK`, by which schemadiff knows its
+own."""
 
 from __future__ import annotations
 
-ENV_PY = '''"""Alembic environment written by `schemadiff init`.
+#: the first line of every env.py schemadiff writes
+MARK = "Alembic environment written by `schemadiff init`."
+
+_DOC = f'''"""{MARK}
 
 Plain `alembic upgrade head` runs the same chain as `schemadiff upgrade head`: the database URL
 and the version table are found the way schemadiff finds them (alembic.ini, then
@@ -11,14 +17,9 @@ and the version table are found the way schemadiff finds them (alembic.ini, then
 `alembic -x name=ENV ...` picks a named environment; `alembic -x url=URL ...` overrides the URL.
 schemadiff writes the migrations itself, so Alembic's autogenerate is not used here.
 """
+'''
 
-import os
-from logging.config import fileConfig
-from pathlib import Path
-
-from alembic import context
-from sqlalchemy import create_engine, pool
-
+_SETTINGS = '''
 config = context.config
 if config.config_file_name is not None and config.file_config.has_section("loggers"):
     fileConfig(config.config_file_name)
@@ -64,7 +65,29 @@ def run_migrations_offline():
     )
     with context.begin_transaction():
         context.run_migrations()
+'''
 
+_MAIN = """
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
+"""
+
+#: env.py of the ``generic`` and ``pyproject`` templates: a synchronous engine
+ENV_PY = (
+    _DOC
+    + """
+import os
+from logging.config import fileConfig
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+"""
+    + _SETTINGS
+    + """
 
 def run_migrations_online():
     url, table, schema = _settings()
@@ -74,13 +97,45 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+"""
+    + _MAIN
+)
+
+#: env.py of the ``async`` and ``pyproject_async`` templates: an async engine (e.g.
+#: ``postgresql+asyncpg://``, ``sqlite+aiosqlite://``), the migrations run through ``run_sync``
+ASYNC_ENV_PY = (
+    _DOC
+    + """
+import asyncio
+import os
+from logging.config import fileConfig
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy import pool
+from sqlalchemy.ext.asyncio import create_async_engine
+"""
+    + _SETTINGS
+    + """
+
+def _run_sync(connection, table, schema):
+    context.configure(connection=connection, **_options(table, schema))
+    with context.begin_transaction():
+        context.run_migrations()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
-'''
+async def _run_async(url, table, schema):
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    async with engine.connect() as connection:
+        await connection.run_sync(_run_sync, table, schema)
+    await engine.dispose()
+
+
+def run_migrations_online():
+    asyncio.run(_run_async(*_settings()))
+"""
+    + _MAIN
+)
 
 ALEMBIC_INI = """# Written by `schemadiff init`; plain `alembic` reads it too.
 # The database URL: set sqlalchemy.url here, url in [tool.schemadiff] of pyproject.toml,
@@ -125,4 +180,18 @@ formatter = generic
 [formatter_generic]
 format = %(levelname)-5.5s [%(name)s] %(message)s
 datefmt = %H:%M:%S
+"""
+
+#: alembic.ini of the pyproject templates: only the URL and logging (the rest is in
+#: pyproject.toml's [tool.alembic], as Alembic's own pyproject templates have it)
+PYPROJECT_INI = ALEMBIC_INI.replace(
+    "script_location = {script_location}\nprepend_sys_path = .\npath_separator = os\n", ""
+).replace("; plain `alembic` reads it too.", "; the rest is in pyproject.toml [tool.alembic].")
+
+#: the section the pyproject templates add to pyproject.toml
+PYPROJECT_TOML = """
+[tool.alembic]
+# Written by `schemadiff init`; Alembic and schemadiff read it.
+script_location = '{script_location}'
+prepend_sys_path = ["."]
 """

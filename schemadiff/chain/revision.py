@@ -29,13 +29,17 @@ _REV_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.]*")
 _SLUG_WORD = re.compile(r"\w+")
 SLUG_LENGTH = 40
 MAX_REV_LENGTH = 32  # version_num is VARCHAR(32)
+#: the docstring of a revision made without ``-m`` (its file name then has an empty slug), as
+#: Alembic writes it
+EMPTY_MESSAGE = "empty message"
 
 
 @dataclass(frozen=True)
 class RevisionRequest:
     """What ``revision`` was asked for (before checking it against the chain)."""
 
-    message: str
+    #: None without ``-m``: Alembic's "empty message" docstring and an empty file-name slug
+    message: str | None
     rev_id: str | None = None
     head: str | None = None
     splice: bool = False
@@ -77,7 +81,7 @@ def revision_header(graph: RevisionGraph, request: RevisionRequest) -> RevisionH
     labels = tuple(check_label(graph, label) for label in request.branch_labels)
     depends = tuple(_dependency(graph, dep) for dep in request.depends_on)
     return RevisionHeader(
-        message=request.message,
+        message=EMPTY_MESSAGE if request.message is None else request.message,
         rev_id=rev_id,
         down_revision=_down_revision(graph, request),
         create_date=create_date(),
@@ -89,7 +93,7 @@ def revision_header(graph: RevisionGraph, request: RevisionRequest) -> RevisionH
 def merge_header(
     graph: RevisionGraph,
     revisions: Sequence[str],
-    message: str,
+    message: str | None,
     rev_id: str | None = None,
     branch_labels: Sequence[str] = (),
 ) -> RevisionHeader:
@@ -113,7 +117,7 @@ def merge_header(
                 "of different branches"
             )
     return RevisionHeader(
-        message=message,
+        message=EMPTY_MESSAGE if message is None else message,
         rev_id=check_rev_id(graph, rev_id) if rev_id else _fresh_id(graph),
         down_revision=graph.ordered(picked),
         create_date=create_date(),
@@ -122,9 +126,15 @@ def merge_header(
 
 
 def write_revision(
-    project: Project, header: RevisionHeader, upgrade: Code, downgrade: Code
+    project: Project,
+    header: RevisionHeader,
+    upgrade: Code,
+    downgrade: Code,
+    message: str | None = "",
 ) -> Path:
-    """Render and write ``<rev>_<slug>.py`` into the versions folder; returns its path."""
+    """Render and write ``<rev>_<slug>.py`` into the versions folder; returns its path. The slug
+    comes from ``message`` as the user typed it (None: no ``-m``, an empty slug as in Alembic);
+    the default ``""`` means the header's message."""
     template_path = project.template_path
     template = project.template()
     try:
@@ -135,7 +145,8 @@ def write_revision(
             f"cannot render the revision with {where}: {type(exc).__name__}: {exc}; fix the "
             "template (it gets Alembic's variables: message, up_revision, down_revision, ...)"
         ) from exc
-    path = project.versions / f"{header.rev_id}_{slug(header.message)}.py"
+    typed = header.message if message == "" else message
+    path = project.versions / f"{header.rev_id}_{slug(typed or '')}.py"
     if path.exists():
         raise RevisionError(f"{path} already exists; choose another --rev-id or message")
     try:

@@ -43,21 +43,34 @@ Sql = Annotated[
 def register(app: typer.Typer) -> None:
     """Add the migration commands to ``app``."""
     commands = (init, revision, merge, upgrade, downgrade, current, history, heads, branches)
-    for fn in (*commands, show, stamp):
+    for fn in (*commands, show, stamp, edit):
         # ``downgrade -1`` (and a mistaken ``upgrade -1``): a step is an argument, not an
         # unknown option; migrate.check_direction says which way each may go
         settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
         app.command(context_settings=settings)(fn)
+    app.command("ensure_version")(ensure_version)  # Alembic's names, with underscores
+    app.command("list_templates")(list_templates)
 
 
 # --- commands --------------------------------------------------------------------------------
 
 
-def init(directory: Annotated[Path, typer.Argument(help="Folder for the migrations.")]) -> None:
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the migrations.")],
+    template: Annotated[
+        str,
+        typer.Option(
+            "-t",
+            "--template",
+            metavar="NAME",
+            help="generic, async, pyproject or pyproject_async (see list_templates).",
+        ),
+    ] = "generic",
+) -> None:
     """Create a migration environment (versions/, script.py.mako, env.py, alembic.ini)."""
     from schemadiff.chain.init import init_project
 
-    result = init_project(directory)
+    result = init_project(directory, template=template)
     console = _console()
     for path in result.written:
         console.print(f"wrote {_rel(path)}")
@@ -66,12 +79,20 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder for the migratio
             f"note: {_rel(result.existing_ini)} exists and was left as it is; point its "
             f"script_location at {directory} if it should use this folder"
         )
+    if result.existing_toml is not None:
+        console.print(
+            f"note: {_rel(result.existing_toml)} already has a [tool.alembic] section, left as "
+            f"it is; point its script_location at {directory} if it should use this folder"
+        )
 
 
 def revision(
     message: Annotated[
-        str, typer.Option("-m", "--message", metavar="MSG", help="What the revision does.")
-    ],
+        str | None,
+        typer.Option(
+            "-m", "--message", metavar="MSG", help="What the revision does.", show_default=False
+        ),
+    ] = None,
     autogenerate: Annotated[
         bool, typer.Option("--autogenerate", help="Compare the database with the models.")
     ] = False,
@@ -149,15 +170,18 @@ def revision(
             console.print("No changes detected")
             return
         upgrade_code, downgrade_code = found.upgrade, found.downgrade
-    path = write_revision(project, header, upgrade_code, downgrade_code)
+    path = write_revision(project, header, upgrade_code, downgrade_code, message)
     console.print(f"wrote {_rel(path)}")
 
 
 def merge(
     revisions: Annotated[list[str], typer.Argument(help="Revisions to join, or 'heads'.")],
     message: Annotated[
-        str, typer.Option("-m", "--message", metavar="MSG", help="What the merge is.")
-    ],
+        str | None,
+        typer.Option(
+            "-m", "--message", metavar="MSG", help="What the merge is.", show_default=False
+        ),
+    ] = None,
     rev_id: Annotated[
         str | None, typer.Option("--rev-id", metavar="ID", help="Revision id.")
     ] = None,
@@ -172,7 +196,7 @@ def merge(
 
     project = _project(cli_settings())
     header = merge_header(project.graph(), revisions, message, rev_id, branch_label or ())
-    path = write_revision(project, header, Code(), Code())
+    path = write_revision(project, header, Code(), Code(), message)
     _console().print(f"wrote {_rel(path)}")
 
 
@@ -196,10 +220,20 @@ def downgrade(
     _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout)
 
 
-def current(verbose: Verbose = False, db: Db = None) -> None:
+def current(
+    verbose: Verbose = False,
+    check_heads: Annotated[
+        bool,
+        typer.Option(
+            "--check-heads", help="Fail (exit 1) unless the database is at every head revision."
+        ),
+    ] = False,
+    db: Db = None,
+) -> None:
     """Show the revision(s) the database is at."""
     from schemadiff.backends.connect import mask_url
     from schemadiff.chain import migrate
+    from schemadiff.errors import NotAtHeads
     from schemadiff.pipeline import require_url
     from schemadiff.report import history as display
 
@@ -210,6 +244,11 @@ def current(verbose: Verbose = False, db: Db = None) -> None:
     graph = project.graph()
     if verbose:
         _out(f"Current revision(s) for {mask_url(url)}:")
+    if check_heads and set(rows) != set(graph.heads):
+        raise NotAtHeads(
+            f"Database is not on all head revisions (it is at {migrate.describe_rows(rows)}, "
+            f"the heads are {migrate.describe_rows(graph.heads)}); run 'schemadiff upgrade heads'"
+        )
     if not rows:
         _err("no revision applied (the database is at base)")
     for rev in rows:
@@ -222,6 +261,12 @@ def history(
         typer.Option("-r", "--rev-range", metavar="A:B", help="A:B, A: or :B.", show_default=False),
     ] = None,
     verbose: Verbose = False,
+    indicate_current: Annotated[
+        bool,
+        typer.Option(
+            "-i", "--indicate-current", help="Mark the database's revision(s) with (current)."
+        ),
+    ] = False,
     db: Db = None,
 ) -> None:
     """List the revisions, newest first (a tree when the chain has branches)."""
@@ -232,24 +277,40 @@ def history(
     project = _project(settings)
     graph = project.graph(quick=True)  # heads of files only: fast on long chains
     rows: tuple[str, ...] = ()
-    if rev_range and any(_needs_database(end) for end in rev_range.split(":")):
+    if indicate_current or (rev_range and any(_needs_database(e) for e in rev_range.split(":"))):
         from schemadiff.chain.migrate import current_rows
         from schemadiff.pipeline import require_url
 
         rows = current_rows(project, require_url(settings))
+    marked = rows if indicate_current else ()
     if graph.has_branches and not verbose and not rev_range:
-        _console().print(display.history_tree(graph))
+        _console().print(display.history_tree(graph, marked))
         return
     for rev in targets.history_revisions(graph, rev_range, rows):
-        _out(display.verbose_block(graph, rev) if verbose else display.short_line(graph, rev))
+        if verbose:
+            _out(display.verbose_block(graph, rev, marked))
+        else:
+            _out(display.short_line(graph, rev, marked))
 
 
-def heads(verbose: Verbose = False) -> None:
+def heads(
+    verbose: Verbose = False,
+    resolve_dependencies: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-dependencies",
+            help="Treat depends_on like down_revision: leave out heads others depend on.",
+        ),
+    ] = False,
+) -> None:
     """Show the head revision(s) of the chain."""
     from schemadiff.report import history as display
 
     graph = _project(cli_settings()).graph(quick=True)
-    for rev in graph.heads:
+    shown = graph.heads
+    if resolve_dependencies:
+        shown = tuple(rev for rev in shown if not graph.children[rev])
+    for rev in shown:
         _out(display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev))
 
 
@@ -277,7 +338,11 @@ def show(rev: Annotated[str, typer.Argument(help="A revision id, label or 'head'
 
 
 def stamp(
-    target: Annotated[str, typer.Argument(help="Revision to record (head, an id, base).")],
+    targets: Annotated[
+        list[str],
+        typer.Argument(help="Revision(s) to record (head, an id, base; FROM:TO with --sql)."),
+    ],
+    sql: Sql = False,
     purge: Annotated[
         bool, typer.Option("--purge", help="Clear the version table first (even unknown ids).")
     ] = False,
@@ -286,19 +351,80 @@ def stamp(
 ) -> None:
     """Record TARGET in the version table without running any script."""
     from schemadiff.chain import migrate
+    from schemadiff.errors import UsageError
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
+    url = require_url(settings)
+    if sql:
+        if purge:
+            raise UsageError("stamp --purge cannot be used with --sql; leave out one of them")
+        migrate.offline_stamp(project, url, targets, sys.stdout, settings.mysql_flavour)
+        sys.stdout.flush()
+        return
     before, after = migrate.stamp(
         project,
-        require_url(settings),
-        target,
+        url,
+        targets,
         purge,
         lock_timeout=settings.lock_timeout,
         notice=_console().print,
     )
     _console().print(f"stamped: {migrate.describe_rows(before)} -> {migrate.describe_rows(after)}")
+
+
+def ensure_version(sql: Sql = False, db: Db = None) -> None:
+    """Create the version table if it does not exist yet."""
+    from schemadiff.chain import migrate
+    from schemadiff.pipeline import require_url
+
+    settings = cli_settings(url=db)
+    project = _project(settings)
+    url = require_url(settings)
+    if sql:
+        migrate.offline_ensure_version(project, url, sys.stdout, settings.mysql_flavour)
+        sys.stdout.flush()
+        return
+    created = migrate.ensure_version(project, url)
+    state = "created" if created else "already exists"
+    _console().print(f"version table {project.version_table} {state}")
+
+
+def edit(
+    rev: Annotated[str, typer.Argument(help="Revision to open: an id, label, head or current.")],
+    db: Db = None,
+) -> None:
+    """Open revision file(s) in $EDITOR (or $VISUAL)."""
+    from schemadiff.chain.edit import open_in_editor
+    from schemadiff.chain.targets import resolve_destination
+
+    settings = cli_settings(url=db)
+    project = _project(settings)
+    graph = project.graph()
+    if rev.strip() == "current":
+        from schemadiff.chain.migrate import current_rows
+        from schemadiff.pipeline import require_url
+
+        found = current_rows(project, require_url(settings))
+        if not found:
+            from schemadiff.errors import RevisionError
+
+            raise RevisionError("the database has no current revision (it is at base)")
+    else:
+        found = resolve_destination(graph, rev)
+    open_in_editor([graph.scripts[r].path for r in found], rev)
+
+
+def list_templates() -> None:
+    """List the templates 'init -t NAME' can write."""
+    from schemadiff.chain.init import TEMPLATES
+
+    lines = ["Available templates:", ""]
+    lines += [f"{name} - {template.description}" for name, template in TEMPLATES.items()]
+    lines += ["", "Templates are used via the 'init' command, e.g.:", ""]
+    lines.append("  schemadiff init --template generic ./migrations")
+    _out("\n".join(lines))
 
 
 # --- helpers ---------------------------------------------------------------------------------
