@@ -13,24 +13,30 @@ if TYPE_CHECKING:
 
 
 def tags(graph: RevisionGraph, rev: str, current: Iterable[str] = ()) -> str:
-    """`` (label) (head) (branchpoint) (mergepoint) (current)`` as they apply."""
+    """`` (label) (head) (current) (branchpoint) (mergepoint)`` as they apply, in Alembic's
+    order; a head other revisions depend on is an ``(effective head)``, as Alembic marks it."""
     script = graph.scripts[rev]
     out = f" ({', '.join(script.branch_labels)})" if script.branch_labels else ""
-    if not graph.down_children[rev]:
+    if not graph.children[rev]:
         out += " (head)"
+    elif not graph.down_children[rev]:
+        out += " (effective head)"
+    if rev in set(current):
+        out += " (current)"
     if len(graph.down_children[rev]) > 1:
         out += " (branchpoint)"
     if script.is_merge:
         out += " (mergepoint)"
-    if rev in set(current):
-        out += " (current)"
     return out
 
 
 def short_line(graph: RevisionGraph, rev: str, current: Iterable[str] = ()) -> str:
-    """``parents -> rev (tags), message`` (``<base>`` for a base)."""
+    """``parents (dependencies) -> rev (tags), message`` (``<base>`` for a base), as Alembic's
+    ``history`` prints it."""
     script = graph.scripts[rev]
     parents = ", ".join(script.down_revisions) or "<base>"
+    if script.depends_on:
+        parents += f" ({', '.join(script.depends_on)})"
     return f"{parents} -> {rev}{tags(graph, rev, current)}, {script.message}"
 
 
