@@ -157,7 +157,7 @@ def test_heads_resolve_dependencies_matches_alembic(project: Path) -> None:
     write_rev(versions(project), "b1", labels=("two",), depends="a1")
     url = sqlite_url(project)
     plain_ours, plain_theirs = both(project, url, "heads")
-    assert plain_ours.out == plain_theirs.out == "a1 (one) (head)\nb1 (two) (head)\n"
+    assert plain_ours.out == plain_theirs.out == "a1 (one) (effective head)\nb1 (two) (head)\n"
     ours, theirs = both(project, url, "heads", "--resolve-dependencies")
     assert ours.code == 0 == theirs.code, ours.err
     assert ours.out == theirs.out == "b1 (two) (head)\n"
