@@ -12,6 +12,9 @@ from schemadiff.chain.env_template import (
     ALEMBIC_INI,
     ASYNC_ENV_PY,
     ENV_PY,
+    MULTIDB_ENV_PY,
+    MULTIDB_INI,
+    MULTIDB_SCRIPT,
     PYPROJECT_INI,
     PYPROJECT_TOML,
 )
@@ -30,6 +33,7 @@ class Template:
     env_py: str
     ini: str
     pyproject: str | None = None
+    script: str = DEFAULT_TEMPLATE
 
 
 #: the templates, with Alembic's names and descriptions (``list_templates``)
@@ -37,6 +41,12 @@ TEMPLATES: dict[str, Template] = {
     "generic": Template("Generic single-database configuration.", ENV_PY, ALEMBIC_INI),
     "async": Template(
         "Generic single-database configuration with an async dbapi.", ASYNC_ENV_PY, ALEMBIC_INI
+    ),
+    "multidb": Template(
+        "Rudimentary multi-database configuration.",
+        MULTIDB_ENV_PY,
+        MULTIDB_INI,
+        script=MULTIDB_SCRIPT,
     ),
     "pyproject": Template(
         "pyproject configuration, based on the generic configuration.",
@@ -75,7 +85,7 @@ def init_project(directory: Path, cwd: Path | None = None, template: str = DEFAU
         )
     toml = base / "pyproject.toml"
     toml_before = _read_toml(toml) if chosen.pyproject is not None else None
-    files = {TEMPLATE_NAME: DEFAULT_TEMPLATE, "env.py": chosen.env_py}
+    files = {TEMPLATE_NAME: chosen.script, "env.py": chosen.env_py}
     versions = versions_dir(target)
     ini = base / "alembic.ini"
     existing = ini if ini.exists() else None

@@ -97,3 +97,33 @@ def test_unknown_template_is_one_line(tmp_path: Path) -> None:
     assert result.code == 2 and len(result.err.splitlines()) == 1
     assert "no template 'nope'" in result.err and "generic" in result.err
     assert not (tmp_path / "migrations").exists() and not (tmp_path / "alembic.ini").exists()
+
+
+def test_multidb_template_migrates_each_database_under_alembic(tmp_path: Path) -> None:
+    assert run_process(tmp_path, "init", "-t", "multidb", "migrations").code == 0
+    assert "databases = engine1, engine2" in (tmp_path / "alembic.ini").read_text()
+    made = run_process(tmp_path, "revision", "-m", "one", "--rev-id", "r1")
+    assert made.code == 0, made.err
+    script = tmp_path / "migrations" / "versions" / "r1_one.py"
+    text = script.read_text()
+    assert "def upgrade(engine_name):" in text and "def downgrade_engine2():" in text
+    for name in ("engine1", "engine2"):
+        create, _ = table_ops(f"t_{name}")
+        text = text.replace(
+            f"def upgrade_{name}():\n    pass", f"def upgrade_{name}():\n    {create}"
+        )
+    script.write_text(text)
+    urls = {name: f"sqlite:///{tmp_path / name}.db" for name in ("engine1", "engine2")}
+    env = {"ENGINE1_URL": urls["engine1"], "ENGINE2_URL": urls["engine2"]}
+    up = run_alembic(tmp_path, "upgrade", "head", env=env)
+    assert up.code == 0, up.err
+    for name, url in urls.items():
+        assert version_rows(url) == ["r1"]
+        assert table_names(url) == {"alembic_version", f"t_{name}"}
+    assert run_process(tmp_path, "heads").out == run_alembic(tmp_path, "heads").out == "r1 (head)\n"
+    theirs = run_alembic(tmp_path, "revision", "-m", "two", "--rev-id", "r2")
+    assert theirs.code == 0, theirs.err
+    assert (
+        "def upgrade_engine1():"
+        in next((tmp_path / "migrations" / "versions").glob("r2_*")).read_text()
+    )

@@ -63,7 +63,7 @@ def init(
             "-t",
             "--template",
             metavar="NAME",
-            help="generic, async, pyproject or pyproject_async (see list_templates).",
+            help="generic, async, multidb, pyproject or pyproject_async (see list_templates).",
         ),
     ] = "generic",
 ) -> None:
