@@ -291,25 +291,26 @@ else:
 MULTIDB_NAMES = ("engine1", "engine2")
 
 #: alembic.ini of the multidb template: the databases and a section per database
-MULTIDB_INI = ALEMBIC_INI.replace(
-    "path_separator = os\n",
-    "path_separator = os\n# the databases; each has a [NAME] section below (or NAME_URL)\n"
-    f"databases = {', '.join(MULTIDB_NAMES)}\n",
-).replace(
-    "# sqlalchemy.url = postgresql+psycopg://user:password@localhost/dbname\n", ""
-).replace(
-    "\n[loggers]",
-    "".join(
-        f"\n[{name}]\n# sqlalchemy.url = postgresql+psycopg://user:password@localhost/{name}\n"
-        for name in MULTIDB_NAMES
+MULTIDB_INI = (
+    ALEMBIC_INI.replace(
+        "path_separator = os\n",
+        "path_separator = os\n# the databases; each has a [NAME] section below (or NAME_URL)\n"
+        f"databases = {', '.join(MULTIDB_NAMES)}\n",
     )
-    + "\n[loggers]",
+    .replace("# sqlalchemy.url = postgresql+psycopg://user:password@localhost/dbname\n", "")
+    .replace(
+        "\n[loggers]",
+        "".join(
+            f"\n[{name}]\n# sqlalchemy.url = postgresql+psycopg://user:password@localhost/{name}\n"
+            for name in MULTIDB_NAMES
+        )
+        + "\n[loggers]",
+    )
 )
 
 #: script.py.mako of the multidb template: ``upgrade(engine_name)`` calls the section of that
 #: database (the names are written in at init; add a pair with each new database)
-MULTIDB_SCRIPT = (
-    '''"""${message}
+MULTIDB_SCRIPT = '''"""${message}
 
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
@@ -335,9 +336,8 @@ def downgrade(engine_name):
     globals()["downgrade_%s" % engine_name]()
 
 ## one upgrade_NAME() / downgrade_NAME() pair per database in alembic.ini's `databases`
-'''
-    + "".join(
-        f'''
+''' + "".join(
+    f'''
 
 def upgrade_{name}():
     ${{context.get("{name}_upgrades", "pass")}}
@@ -346,6 +346,5 @@ def upgrade_{name}():
 def downgrade_{name}():
     ${{context.get("{name}_downgrades", "pass")}}
 '''
-        for name in MULTIDB_NAMES
-    )
+    for name in MULTIDB_NAMES
 )

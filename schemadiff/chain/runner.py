@@ -73,8 +73,31 @@ def load_steps(plan: Plan) -> list[Loaded]:
         fn = getattr(module, name, None)
         if not callable(fn):
             raise RevisionError(f"{step.script.path} has no {name}() function; add one")
+        _check_takes_no_arguments(step, name, fn)
         out.append(Loaded(step, fn))
     return out
+
+
+def _check_takes_no_arguments(step: Step, name: str, fn: Callable[..., Any]) -> None:
+    """A revision whose function needs arguments (``upgrade(engine_name)`` of Alembic's multidb
+    template) is called by its env.py, once per database: say so before anything runs."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # a builtin or an odd callable: let the call decide
+        return
+    needed = [
+        p.name
+        for p in params
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    if needed:
+        raise RevisionError(
+            f"{step.script.path.name}: {name}({', '.join(needed)}) needs arguments its env.py "
+            "passes (a multi-database revision); run it with 'alembic "
+            f"{'upgrade' if step.upgrade else 'downgrade'}', which runs that env.py"
+        )
 
 
 def import_script(script: Script) -> ModuleType:

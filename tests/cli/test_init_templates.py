@@ -127,3 +127,13 @@ def test_multidb_template_migrates_each_database_under_alembic(tmp_path: Path) -
         "def upgrade_engine1():"
         in next((tmp_path / "migrations" / "versions").glob("r2_*")).read_text()
     )
+
+
+def test_multidb_revision_under_schemadiff_says_to_use_its_env_py(tmp_path: Path) -> None:
+    assert run_process(tmp_path, "init", "-t", "multidb", "migrations").code == 0
+    assert run_process(tmp_path, "revision", "-m", "one", "--rev-id", "r1").code == 0
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    result = run_process(tmp_path, "upgrade", "head", env={"DATABASE_URL": url})
+    assert result.code == 2 and len(result.err.splitlines()) == 1, result.err
+    assert "upgrade(engine_name) needs arguments" in result.err and "alembic upgrade" in result.err
+    assert version_rows(url) == []
