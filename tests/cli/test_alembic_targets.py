@@ -114,3 +114,25 @@ def test_bad_branch_targets_are_one_line(project: Path, target: str) -> None:
     result = run_cli(["upgrade", target, "--db", f"sqlite:///{project / 'db.sqlite'}"], project)
     assert result.code == 2 and len(result.err.splitlines()) == 1, result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("start", "targets"),
+    [((), ("b2", "c1")), (("b3", "c2"), ("left@b1",)), (("b3",), ("c1", "d2")), (("b3",), ("a1",))],
+)
+def test_stamp_leaves_the_rows_alembic_leaves(
+    project: Path, monkeypatch: pytest.MonkeyPatch, start: tuple[str, ...], targets: tuple[str, ...]
+) -> None:
+    rows = {}
+    monkeypatch.chdir(project)
+    for who in ("alembic", "schemadiff"):
+        url = f"sqlite:///{project / who}.db"
+        monkeypatch.setenv("DATABASE_URL", url)
+        command.stamp(_alembic(project), list(start) or "base")
+        if who == "alembic":
+            command.stamp(_alembic(project), list(targets))
+        else:
+            result = run_cli(["stamp", *targets], project)
+            assert result.code == 0, result.err
+        rows[who] = sorted(version_rows(url))
+    assert rows["schemadiff"] == rows["alembic"]
