@@ -201,7 +201,9 @@ def merge(
 
 
 def upgrade(
-    target: Annotated[str, typer.Argument(help="head, heads, an id, +N, LABEL@head.")] = "head",
+    target: Annotated[
+        str, typer.Argument(help="head, heads, an id, +N, REV+N, LABEL@head, LABEL@+N.")
+    ] = "head",
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
@@ -211,7 +213,9 @@ def upgrade(
 
 
 def downgrade(
-    target: Annotated[str, typer.Argument(help="-N, base, or an id (FROM:TO with --sql).")],
+    target: Annotated[
+        str, typer.Argument(help="-N, base, an id, LABEL@-N, LABEL@base (FROM:TO with --sql).")
+    ],
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
