@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli.commands.chain_admin import register as register_admin
 from schemadiff.cli.options import MetadataOpt
 from schemadiff.cli.runner import cli_settings
 
@@ -43,13 +44,12 @@ Sql = Annotated[
 def register(app: typer.Typer) -> None:
     """Add the migration commands to ``app``."""
     commands = (init, revision, merge, upgrade, downgrade, current, history, heads, branches)
-    for fn in (*commands, show, stamp, edit):
+    for fn in (*commands, show, stamp):
         # ``downgrade -1`` (and a mistaken ``upgrade -1``): a step is an argument, not an
         # unknown option; migrate.check_direction says which way each may go
         settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
         app.command(context_settings=settings)(fn)
-    app.command("ensure_version")(ensure_version)  # Alembic's names, with underscores
-    app.command("list_templates")(list_templates)
+    register_admin(app)  # edit, ensure_version, list_templates (commands/chain_admin.py)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -376,59 +376,6 @@ def stamp(
         notice=_console().print,
     )
     _console().print(f"stamped: {migrate.describe_rows(before)} -> {migrate.describe_rows(after)}")
-
-
-def ensure_version(sql: Sql = False, db: Db = None) -> None:
-    """Create the version table if it does not exist yet."""
-    from schemadiff.chain import migrate
-    from schemadiff.pipeline import require_url
-
-    settings = cli_settings(url=db)
-    project = _project(settings)
-    url = require_url(settings)
-    if sql:
-        migrate.offline_ensure_version(project, url, sys.stdout, settings.mysql_flavour)
-        sys.stdout.flush()
-        return
-    created = migrate.ensure_version(project, url)
-    state = "created" if created else "already exists"
-    _console().print(f"version table {project.version_table} {state}")
-
-
-def edit(
-    rev: Annotated[str, typer.Argument(help="Revision to open: an id, label, head or current.")],
-    db: Db = None,
-) -> None:
-    """Open revision file(s) in $EDITOR (or $VISUAL)."""
-    from schemadiff.chain.edit import open_in_editor
-    from schemadiff.chain.targets import resolve_destination
-
-    settings = cli_settings(url=db)
-    project = _project(settings)
-    graph = project.graph()
-    if rev.strip() == "current":
-        from schemadiff.chain.migrate import current_rows
-        from schemadiff.pipeline import require_url
-
-        found = current_rows(project, require_url(settings))
-        if not found:
-            from schemadiff.errors import RevisionError
-
-            raise RevisionError("the database has no current revision (it is at base)")
-    else:
-        found = resolve_destination(graph, rev)
-    open_in_editor([graph.scripts[r].path for r in found], rev)
-
-
-def list_templates() -> None:
-    """List the templates 'init -t NAME' can write."""
-    from schemadiff.chain.init import TEMPLATES
-
-    lines = ["Available templates:", ""]
-    lines += [f"{name} - {template.description}" for name, template in TEMPLATES.items()]
-    lines += ["", "Templates are used via the 'init' command, e.g.:", ""]
-    lines.append("  schemadiff init --template generic ./migrations")
-    _out("\n".join(lines))
 
 
 # --- helpers ---------------------------------------------------------------------------------
