@@ -49,6 +49,12 @@ class RevisionError(SchemadiffError):
     without a target, a cycle or dangling ``down_revision``, a script that does not parse."""
 
 
+class NotAtHeads(SchemadiffError):
+    """``current --check-heads``: the database is not at every head (a failed check, exit 1)."""
+
+    exit_code = 1
+
+
 class MigrationFailed(SchemadiffError):
     """A revision's ``upgrade()`` / ``downgrade()`` failed; the message says where the database
     was left."""

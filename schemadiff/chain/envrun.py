@@ -185,6 +185,35 @@ def offline(project: EnvProject, spec: str, upgrade: bool, out: TextIO) -> None:
     )
 
 
+def offline_stamp(project: EnvProject, targets: Sequence[str], out: TextIO) -> None:
+    """``stamp --sql [FROM:]TO``: what ``alembic stamp --sql`` prints, env.py's offline branch
+    deciding the dialect and the version table."""
+    start = None
+    wanted = list(targets)
+    if len(wanted) == 1 and ":" in wanted[0]:
+        start, _, wanted[0] = wanted[0].rpartition(":")
+    elif any(":" in t for t in wanted):
+        raise UsageError("stamp --sql takes FROM:TO with one target only; give one FROM:TO")
+    watch = _Watch(None, None, 0.0)
+    config = alembic_config(project, out)
+    script = _script(config)
+
+    def steps(rev: Any, context: MigrationContext) -> Any:
+        return script._stamp_revs(tuple(wanted), rev)
+
+    _run(
+        project,
+        config,
+        script,
+        watch,
+        fn=steps,
+        as_sql=True,
+        starting_rev=start or None,
+        destination_rev=tuple(wanted),
+        tag=project.tag,
+    )
+
+
 # --- running env.py --------------------------------------------------------------------------
 
 

@@ -7,20 +7,27 @@ and refuses one (a typo must not read as "at base")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff.backends.base import OfflineTarget
 from schemadiff.backends.connect import connect, create_engine, mask_url, parse_url, server_version
 from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.plan import Plan, check_rows, downgrade_plan, stamp_rows, upgrade_plan
 from schemadiff.chain.project import Project
-from schemadiff.chain.runner import StepCallback, run_offline, run_online
+from schemadiff.chain.runner import (
+    StepCallback,
+    create_table_offline,
+    run_offline,
+    run_online,
+    stamp_offline,
+)
 from schemadiff.chain.targets import resolve_destination
 from schemadiff.errors import MigrationFailed, UsageError
 from schemadiff.settings.config import Settings
@@ -86,14 +93,14 @@ def migrate(
 def stamp(
     project: Project,
     url: str,
-    target: str,
+    targets: Sequence[str],
     purge: bool,
     *,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     notice: Notice | None = None,
 ) -> tuple[tuple[str, ...], ...]:
-    """Set the version table to ``target`` without running scripts (under the migration lock,
-    as ``migrate``); returns (before, after)."""
+    """Set the version table to ``targets`` (one per branch) without running scripts (under the
+    migration lock, as ``migrate``); returns (before, after)."""
     graph = project.graph()
     table = _table(project)
     engine = create_engine(url, create_sqlite_file=True)
@@ -102,7 +109,9 @@ def stamp(
             found = versions.read_rows(conn, table)
             where = f"the database {mask_url(url)}"
             rows = () if purge else check_rows(graph, found, where)
-            after = stamp_rows(graph, rows, target)
+            after = rows
+            for target in targets:
+                after = stamp_rows(graph, after, target)
             if conn.in_transaction():
                 conn.commit()
             try:
@@ -162,12 +171,64 @@ def offline(
     rows = graph.version_rows(graph.ancestors(start))
     plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
     parsed = _offline_url(url)
-    backend = parsed.get_backend_name()
-    dialect = rules_for(backend).offline_target(
-        flavour, backend, None, lambda: server_version(parsed)
-    )
-    run_offline(parsed, plan, _table(project), out, dialect)
+    run_offline(parsed, plan, _table(project), out, _offline_target(parsed, flavour))
     return plan
+
+
+def offline_stamp(
+    project: Project,
+    url: str,
+    specs: Sequence[str],
+    out: IO[str],
+    flavour: str | None = None,
+) -> tuple[str, ...]:
+    """``stamp --sql [FROM:]TO...``: print the version-table statements without connecting
+    (from base when no FROM is given, as Alembic does); returns the rows after."""
+    graph = project.graph()
+    starts = {spec.rpartition(":")[0] for spec in specs if ":" in spec}
+    if len(starts) > 1:
+        raise UsageError(
+            "stamp --sql takes one starting revision (FROM:TO); stamp each start separately"
+        )
+    start_text = starts.pop() if starts else ""
+    start = resolve_destination(graph, start_text) if start_text else ()
+    before = graph.version_rows(graph.ancestors(start))
+    after = before
+    for spec in specs:
+        after = stamp_rows(graph, after, spec.rpartition(":")[2])
+    parsed = _offline_url(url)
+    stamp_offline(parsed, _table(project), (before, after), out, _offline_target(parsed, flavour))
+    return after
+
+
+def ensure_version(project: Project, url: str) -> bool:
+    """Create the version table if it is missing; True when it was created."""
+    table = _table(project)
+    engine = create_engine(url, create_sqlite_file=True)
+    try:
+        with connect(engine) as conn:
+            existed = versions.has_version_table(conn, table)
+            if conn.in_transaction():
+                conn.commit()
+            if not existed:
+                with conn.begin():
+                    versions.ensure_table(conn, table)
+    finally:
+        engine.dispose()
+    return not existed
+
+
+def offline_ensure_version(
+    project: Project, url: str, out: IO[str], flavour: str | None = None
+) -> None:
+    """``ensure_version --sql``: print the version table's ``CREATE TABLE``."""
+    parsed = _offline_url(url)
+    create_table_offline(parsed, _table(project), out, _offline_target(parsed, flavour))
+
+
+def _offline_target(parsed: sa.URL, flavour: str | None) -> OfflineTarget:
+    backend = parsed.get_backend_name()
+    return rules_for(backend).offline_target(flavour, backend, None, lambda: server_version(parsed))
 
 
 _BARE_STEP = re.compile(r"\s*([+-])(\d+)\s*")

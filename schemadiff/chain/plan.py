@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.scripts import Script
-from schemadiff.chain.targets import resolve_destination
+from schemadiff.chain.targets import resolve_destination, resolve_target
 from schemadiff.errors import RevisionError
 
 
@@ -68,7 +68,8 @@ def upgrade_plan(graph: RevisionGraph, rows: tuple[str, ...], target: str) -> Pl
 
 def downgrade_plan(graph: RevisionGraph, rows: tuple[str, ...], target: str) -> Plan:
     """Undo every applied revision that builds on the target, children first."""
-    destination = resolve_destination(graph, target, rows)
+    found = resolve_target(graph, target, rows)
+    destination = found.revisions
     applied = graph.ancestors(rows)
     missing = [r for r in destination if r not in applied]
     if missing:
@@ -76,10 +77,34 @@ def downgrade_plan(graph: RevisionGraph, rows: tuple[str, ...], target: str) -> 
             f"cannot downgrade to {target!r}: {', '.join(missing)} is not applied (the database "
             f"is at {_rows_text(rows)}); use 'schemadiff upgrade' to go forward"
         )
-    keep = graph.ancestors(destination)
-    remove = (graph.descendants(destination) - keep) if destination else set(applied)
+    if found.branch is not None:
+        remove = _branch_removal(graph, destination, found.branch, target)
+    else:
+        keep = graph.ancestors(destination)
+        remove = (graph.descendants(destination) - keep) if destination else set(applied)
     undo = tuple(reversed(graph.ordered(remove & applied)))
     return _plan(graph, applied, undo, upgrade=False)
+
+
+def _branch_removal(
+    graph: RevisionGraph, destination: tuple[str, ...], branch: str, target: str
+) -> set[str]:
+    """What ``downgrade BRANCH@...`` undoes, as Alembic decides it: the revisions right above
+    the destination (the bases for ``BRANCH@base``), only those on the branch's way down when
+    there are several, and everything built on them."""
+    roots: set[str] = set()
+    for rev in destination:
+        roots.update(graph.down_children[rev])
+    if not destination:
+        roots = set(graph.bases)
+    if len(roots) > 1:
+        roots &= graph.branch_ancestors([branch])
+        if not roots:
+            raise RevisionError(
+                f"cannot downgrade to {target!r}: the branch of {graph.describe(branch)} does not "
+                "go through it; name a revision on that branch"
+            )
+    return graph.descendants(roots)
 
 
 def stamp_rows(graph: RevisionGraph, rows: tuple[str, ...], target: str) -> tuple[str, ...]:

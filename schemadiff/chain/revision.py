@@ -28,13 +28,17 @@ _FORBIDDEN = re.compile(r"[\s@:,+\-'\"]")
 #: a revision id is also the start of its file name
 _REV_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.]*")
 MAX_REV_LENGTH = 32  # version_num is VARCHAR(32)
+#: the docstring of a revision made without ``-m`` (its file name then has an empty slug), as
+#: Alembic writes it
+EMPTY_MESSAGE = "empty message"
 
 
 @dataclass(frozen=True)
 class RevisionRequest:
     """What ``revision`` was asked for (before checking it against the chain)."""
 
-    message: str
+    #: None without ``-m``: Alembic's "empty message" docstring and an empty file-name slug
+    message: str | None
     rev_id: str | None = None
     head: str | None = None
     splice: bool = False
@@ -56,7 +60,7 @@ def revision_header(
     labels = tuple(check_label(graph, label) for label in request.branch_labels)
     depends = tuple(_dependency(graph, dep) for dep in request.depends_on)
     return RevisionHeader(
-        message=request.message,
+        message=EMPTY_MESSAGE if request.message is None else request.message,
         rev_id=rev_id,
         down_revision=_down_revision(graph, request),
         create_date=str(create_moment(zone)),
@@ -68,7 +72,7 @@ def revision_header(
 def merge_header(
     graph: RevisionGraph,
     revisions: Sequence[str],
-    message: str,
+    message: str | None,
     rev_id: str | None = None,
     branch_labels: Sequence[str] = (),
     zone: str | None = None,
@@ -93,7 +97,7 @@ def merge_header(
                 "of different branches"
             )
     return RevisionHeader(
-        message=message,
+        message=EMPTY_MESSAGE if message is None else message,
         rev_id=check_rev_id(graph, rev_id) if rev_id else _fresh_id(graph),
         down_revision=graph.ordered(picked),
         create_date=str(create_moment(zone)),
@@ -123,11 +127,13 @@ def write_revision(
     version_path: str | None = None,
     notice: Callable[[str], None] | None = None,
     after: Sequence[str] | None = None,
+    message: str | None = "",
 ) -> Path:
     """Render and write the file ``file_template`` names into the version location Alembic would
     choose (see :mod:`schemadiff.chain.new_file`), then run the project's ``post_write_hooks``;
     returns its path. ``after``: the revisions followed, in the order that picks the folder
-    (default: the header's down revisions)."""
+    (default: the header's down revisions). The slug comes from ``message`` as the user typed it
+    (None: no ``-m``, an empty slug as in Alembic); the default ``""`` means the header's."""
     after = follows(header) if after is None else after
     folder = version_folder(project, graph, after, version_path)
     template_path = project.template_path
@@ -149,7 +155,8 @@ def write_revision(
             f"{encoding!r} cannot write; change the message or set output_encoding = utf-8"
         ) from None
     moment = datetime.fromisoformat(header.create_date)
-    path = folder / file_name(project, header.rev_id, header.message, moment)
+    typed = header.message if message == "" else message
+    path = folder / file_name(project, header.rev_id, typed or "", moment)
     if path.exists():
         raise RevisionError(f"{path} already exists; choose another --rev-id or message")
     try:

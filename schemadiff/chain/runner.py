@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,6 +31,9 @@ from schemadiff.chain.scripts import Script
 from schemadiff.errors import MigrationFailed, MigrationInterrupted, RevisionError
 from schemadiff.render import batch_order
 from schemadiff.settings.usercode import UserCodeExited, exit_code_text, exited_message
+
+if TYPE_CHECKING:
+    from alembic.runtime.migration import MigrationContext
 
 StepCallback = Callable[[Step], None]
 
@@ -70,8 +73,31 @@ def load_steps(plan: Plan) -> list[Loaded]:
         fn = getattr(module, name, None)
         if not callable(fn):
             raise RevisionError(f"{step.script.path} has no {name}() function; add one")
+        _check_takes_no_arguments(step, name, fn)
         out.append(Loaded(step, fn))
     return out
+
+
+def _check_takes_no_arguments(step: Step, name: str, fn: Callable[..., Any]) -> None:
+    """A revision whose function needs arguments (``upgrade(engine_name)`` of Alembic's multidb
+    template) is called by its env.py, once per database: say so before anything runs."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # a builtin or an odd callable: let the call decide
+        return
+    needed = [
+        p.name
+        for p in params
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    if needed:
+        raise RevisionError(
+            f"{step.script.path.name}: {name}({', '.join(needed)}) needs arguments its env.py "
+            "passes (a multi-database revision); run it with 'alembic "
+            f"{'upgrade' if step.upgrade else 'downgrade'}', which runs that env.py"
+        )
 
 
 def import_script(script: Script) -> ModuleType:
@@ -162,16 +188,9 @@ def run_offline(
     """Print the plan's SQL (DDL and version-table statements) without connecting, compiled for
     ``target``'s dialect when it names one (else the URL's), its header comment first."""
     from alembic.operations import Operations
-    from alembic.runtime.migration import MigrationContext
 
     loaded = load_steps(plan)
-    opts = _opts(table) | {"as_sql": True, "output_buffer": out, "literal_binds": True}
-    if target is not None and target.header:
-        out.write(target.header + "\n\n")
-    if target is not None and target.dialect is not None:
-        ctx = MigrationContext.configure(dialect=target.dialect, opts=opts)
-    else:
-        ctx = MigrationContext.configure(url=url, dialect_opts={"paramstyle": "named"}, opts=opts)
+    ctx = _offline_context(url, table, out, target)
     with Operations.context(ctx):
         if loaded and loaded[0].step.upgrade and not plan.rows_before:
             assert ctx.connection is not None
@@ -188,6 +207,52 @@ def run_offline(
                     raise MigrationFailed(f"{direction} of revision {where} failed: {exc}") from exc
                 for stmt in versions.row_changes(table, step.rows_before, step.rows_after):
                     ctx.execute(stmt)
+
+
+def stamp_offline(
+    url: sa.URL,
+    table: sa.Table,
+    rows: tuple[tuple[str, ...], tuple[str, ...]],
+    out: IO[str],
+    target: OfflineTarget | None = None,
+) -> None:
+    """Print the version-table statements of ``stamp --sql`` (rows before, after), as Alembic
+    prints them: the ``CREATE TABLE`` first when starting from base (there is no table yet)."""
+    before, after = rows
+    if before == after:
+        return  # nothing to stamp: Alembic prints nothing either
+    ctx = _offline_context(url, table, out, target)
+    with ctx.begin_transaction(_per_migration=True):  # BEGIN first, around it all, as Alembic's
+        if not before:
+            assert ctx.connection is not None
+            table.create(ctx.connection)
+        out.write(f"-- Running stamp_revision {', '.join(before)} -> {', '.join(after)}\n\n")
+        for stmt in versions.row_changes(table, before, after):
+            ctx.execute(stmt)
+
+
+def create_table_offline(
+    url: sa.URL, table: sa.Table, out: IO[str], target: OfflineTarget | None = None
+) -> None:
+    """Print the version table's ``CREATE TABLE`` (``ensure_version --sql``)."""
+    ctx = _offline_context(url, table, out, target)
+    assert ctx.connection is not None
+    table.create(ctx.connection)  # outside a transaction, as Alembic prints it
+
+
+def _offline_context(
+    url: sa.URL, table: sa.Table, out: IO[str], target: OfflineTarget | None
+) -> MigrationContext:
+    """An as-SQL ``MigrationContext`` writing to ``out``, compiled for ``target``'s dialect when
+    it names one (else the URL's), after the target's header comment."""
+    from alembic.runtime.migration import MigrationContext
+
+    opts = _opts(table) | {"as_sql": True, "output_buffer": out, "literal_binds": True}
+    if target is not None and target.header:
+        out.write(target.header + "\n\n")
+    if target is not None and target.dialect is not None:
+        return MigrationContext.configure(dialect=target.dialect, opts=opts)
+    return MigrationContext.configure(url=url, dialect_opts={"paramstyle": "named"}, opts=opts)
 
 
 def _run_script_function(item: Loaded) -> None:

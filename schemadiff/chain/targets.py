@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from schemadiff.chain.graph import RevisionGraph
 from schemadiff.errors import RevisionError
 
-_RELATIVE = re.compile(r"^(?P<anchor>.*?)(?P<sign>[+-])(?P<n>\d+)$")
+#: ``[SYMBOL]+N`` / ``[SYMBOL]-N`` (Alembic's ``(\w+)?((?:\+|-)\d+)``, after any ``BRANCH@``)
+_RELATIVE = re.compile(r"(?P<anchor>\w*)(?P<sign>[+-])(?P<n>\d+)")
 _MAX_LISTED = 8
 
 
@@ -54,36 +56,152 @@ def resolve_destination(
 ) -> tuple[str, ...]:
     """Revision ids for a target; ``current`` (the database's version rows) anchors ``+N``/``-N``.
 
-    ``None`` for ``current`` means no database is involved (relative steps are then an error).
+    ``None`` for ``current`` means no database is involved (relative steps are then an error,
+    except ``LABEL@-N``, which then counts from the branch's head, as Alembic's does).
     """
+    return resolve_target(graph, text, current).revisions
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved target: its revisions (empty: base) and, for ``BRANCH@...``, the revision
+    that names the branch (a downgrade then stays on that branch, as Alembic's does)."""
+
+    revisions: tuple[str, ...]
+    branch: str | None = None
+
+
+def resolve_target(
+    graph: RevisionGraph, text: str, current: tuple[str, ...] | None = None
+) -> Target:
+    """Alembic's target grammar: ``base``, ``head``, ``heads``, an id or unique prefix, a label,
+    ``REV+N`` / ``REV-N`` / ``head-N``, ``+N`` / ``-N`` (from ``current``), and each of these
+    after ``BRANCH@`` (a branch label or a revision id): ``LABEL@head``, ``LABEL@base``,
+    ``LABEL@REV``, ``LABEL@+N``, ``LABEL@-N``, ``REV@+N``."""
     text = text.strip()
+    branch_text, at, rest = text.partition("@") if "@" in text else ("", "", text)
+    branch = _branch(graph, branch_text) if at else None
+    if not at and rest in ("base", "heads", "head"):
+        return Target(_symbol(graph, rest, None, text))
+    relative = _RELATIVE.fullmatch(rest)
+    if relative is None or _names_revision(graph, rest):
+        return Target(_absolute(graph, rest, branch, text), branch)
+    anchor, sign = relative["anchor"], relative["sign"]
+    steps = int(relative["n"]) * (1 if sign == "+" else -1)
+    if anchor:
+        starts = _symbol(graph, anchor, branch, text)
+        if len(starts) > 1:
+            raise RevisionError(f"{text!r} is ambiguous: {anchor!r} is {', '.join(starts)}")
+        start = starts[0] if starts else None
+    elif branch is not None:
+        start = _branch_start(graph, branch, current, steps, text)
+    else:
+        start = _anchor(graph, "", current, text)
+    return Target(step_from(graph, start, steps, text, branch), branch)
+
+
+def _symbol(graph: RevisionGraph, text: str, branch: str | None, whole: str) -> tuple[str, ...]:
+    """``base``, ``head``, ``heads`` or a revision, within ``branch`` when one is given."""
     if text == "base":
         return ()
     if text == "heads":
-        return graph.heads
+        heads = graph.heads
+        return heads if branch is None else tuple(h for h in heads if _shares(graph, h, branch))
     if text == "head":
-        return (single_head(graph),)
-    if "@" in text:
-        return (_branch_head(graph, text),)
-    relative = _RELATIVE.match(text)
-    if relative is None or _names_revision(graph, text):
+        if branch is None:
+            return (single_head(graph),)
+        return (_branch_head(graph, branch, whole),)
+    return (_in_branch(graph, resolve_revision(graph, text), branch, whole),)
+
+
+def _absolute(graph: RevisionGraph, text: str, branch: str | None, whole: str) -> tuple[str, ...]:
+    if branch is None:
         return (resolve_revision(graph, text),)
-    anchor, steps = relative["anchor"], int(relative["n"]) * (1 if relative["sign"] == "+" else -1)
-    start = _anchor(graph, anchor, current, text)
-    return step_from(graph, start, steps, text)
+    if not text:
+        raise RevisionError(f"unknown target {whole!r}; use LABEL@head, LABEL@base or LABEL@REV")
+    return _symbol(graph, text, branch, whole)
 
 
-def step_from(graph: RevisionGraph, start: str | None, steps: int, text: str) -> tuple[str, ...]:
-    """Walk ``steps`` along ``down_revision`` links from ``start`` (None = base)."""
+def _branch(graph: RevisionGraph, text: str) -> str:
+    """The revision naming a branch in ``BRANCH@...``: the one declaring that label, else the
+    revision with that id (or unique prefix), as Alembic resolves it."""
+    text = text.strip()
+    if text in graph.labels:
+        return graph.labels[text]
+    try:
+        return resolve_revision(graph, text)
+    except RevisionError:
+        raise RevisionError(
+            f"no such branch {text!r}: it is neither a branch label nor a revision; "
+            "'schemadiff branches' and 'schemadiff heads' list them"
+        ) from None
+
+
+def _shares(graph: RevisionGraph, rev: str, branch: str) -> bool:
+    """Alembic's lineage test: ``branch`` is ``rev``, above it or below it (down links only)."""
+    return branch in graph.branch_descendants([rev]) or branch in graph.branch_ancestors([rev])
+
+
+def _in_branch(graph: RevisionGraph, rev: str, branch: str | None, whole: str) -> str:
+    if branch is not None and not _shares(graph, rev, branch):
+        raise RevisionError(
+            f"{whole!r}: revision {rev} is not on the branch of {graph.describe(branch)}"
+        )
+    return rev
+
+
+def _branch_start(
+    graph: RevisionGraph,
+    branch: str,
+    current: tuple[str, ...] | None,
+    steps: int,
+    text: str,
+) -> str | None:
+    """Where ``BRANCH@+N`` / ``BRANCH@-N`` count from: the database's revision on that branch
+    (its newest applied revision there, or base), or without a database the branch's head."""
+    if current is None:
+        if steps > 0:
+            raise RevisionError(
+                f"{text!r} is relative to the database's revision; give an id instead"
+            )
+        return _branch_head(graph, branch, text)
+    on_branch = [r for r in current if _shares(graph, r, branch)]
+    if not on_branch:
+        applied = [r for r in graph.branch_ancestors(current) if _shares(graph, r, branch)]
+        below = {d for r in applied for d in graph.scripts[r].down_revisions}
+        on_branch = sorted(set(applied) - below)
+    if len(on_branch) > 1:
+        raise RevisionError(
+            f"{text!r} is ambiguous: the database is at several revisions on that branch "
+            f"({', '.join(on_branch)}); name the revision to start from, e.g. "
+            f"{on_branch[0]}{text.partition('@')[2]}"
+        )
+    return on_branch[0] if on_branch else None
+
+
+def step_from(
+    graph: RevisionGraph,
+    start: str | None,
+    steps: int,
+    text: str,
+    branch: str | None = None,
+) -> tuple[str, ...]:
+    """Walk ``steps`` along ``down_revision`` links from ``start`` (None = base); going up,
+    only through revisions on ``branch``'s lineage when one is given."""
     cur = start
     for taken in range(abs(steps)):
         left = abs(steps) - taken
-        cur = _up(graph, cur, text, left) if steps > 0 else _down(graph, cur, text, left)
+        if steps > 0:
+            cur = _up(graph, cur, text, left, branch)
+        else:
+            cur = _down(graph, cur, text, left)
     return () if cur is None else (cur,)
 
 
-def _up(graph: RevisionGraph, cur: str | None, text: str, left: int) -> str:
+def _up(graph: RevisionGraph, cur: str | None, text: str, left: int, branch: str | None) -> str:
     options = graph.bases if cur is None else graph.down_children[cur]
+    if branch is not None:
+        options = tuple(r for r in options if _shares(graph, r, branch))
     if not options:
         raise RevisionError(
             f"{text!r} goes {left} step(s) past the head {cur or '(empty chain)'}; "
@@ -114,12 +232,6 @@ def _down(graph: RevisionGraph, cur: str | None, text: str, left: int) -> str | 
 def _anchor(
     graph: RevisionGraph, anchor: str, current: tuple[str, ...] | None, text: str
 ) -> str | None:
-    if anchor:
-        if anchor == "base":
-            return None
-        if anchor in ("head", "heads"):
-            return single_head(graph)
-        return resolve_revision(graph, anchor)
     if current is None:
         raise RevisionError(f"{text!r} is relative to the database's revision; give an id instead")
     if len(current) > 1:
@@ -130,14 +242,9 @@ def _anchor(
     return current[0] if current else None
 
 
-def _branch_head(graph: RevisionGraph, text: str) -> str:
-    """``LABEL@head`` / ``REV@head``: the head of the branch holding that revision."""
-    anchor, _, what = text.partition("@")
-    if what != "head":
-        raise RevisionError(f"unknown target {text!r}; use LABEL@head or REV@head")
-    start = resolve_revision(graph, anchor)
-    descendants = graph.branch_descendants([start])
-    heads = [h for h in graph.heads if h in descendants]
+def _branch_head(graph: RevisionGraph, branch: str, text: str) -> str:
+    """``LABEL@head`` / ``REV@head``: the one head on the branch holding that revision."""
+    heads = [h for h in graph.heads if _shares(graph, h, branch)]
     if len(heads) != 1:
         raise RevisionError(
             f"{text!r} is ambiguous: the branch splits into heads {', '.join(heads)}; "

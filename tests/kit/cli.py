@@ -67,3 +67,20 @@ def run_process(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Res
         timeout=120,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_alembic(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """The installed ``alembic`` command (``python -m alembic ARGS``) in ``cwd``, with the same
+    environment as :func:`run_process`, to compare its answers with schemadiff's."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SCHEMADIFF_URL", "DATABASE_URL")}
+    clean.update({"NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
+    clean.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "alembic", *args],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from schemadiff.cli.commands.chain_admin import register as register_admin
 from schemadiff.cli.options import MetadataOpt
 from schemadiff.cli.runner import STATE, cli_settings
 
@@ -58,16 +60,28 @@ def register(app: typer.Typer) -> None:
         # unknown option; migrate.check_direction says which way each may go
         settings = {"ignore_unknown_options": True} if fn in (upgrade, downgrade) else None
         app.command(context_settings=settings)(fn)
+    register_admin(app)  # edit, ensure_version, list_templates (commands/chain_admin.py)
 
 
 # --- commands --------------------------------------------------------------------------------
 
 
-def init(directory: Annotated[Path, typer.Argument(help="Folder for the migrations.")]) -> None:
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the migrations.")],
+    template: Annotated[
+        str,
+        typer.Option(
+            "-t",
+            "--template",
+            metavar="NAME",
+            help="generic, async, multidb, pyproject or pyproject_async (see list_templates).",
+        ),
+    ] = "generic",
+) -> None:
     """Create a migration environment (versions/, script.py.mako, env.py, alembic.ini)."""
     from schemadiff.chain.init import init_project
 
-    result = init_project(directory)
+    result = init_project(directory, template=template)
     console = _console()
     for path in result.written:
         console.print(f"wrote {_rel(path)}")
@@ -76,12 +90,20 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder for the migratio
             f"note: {_rel(result.existing_ini)} exists and was left as it is; point its "
             f"script_location at {directory} if it should use this folder"
         )
+    if result.existing_toml is not None:
+        console.print(
+            f"note: {_rel(result.existing_toml)} already has a [tool.alembic] section, left as "
+            f"it is; point its script_location at {directory} if it should use this folder"
+        )
 
 
 def revision(
     message: Annotated[
-        str, typer.Option("-m", "--message", metavar="MSG", help="What the revision does.")
-    ],
+        str | None,
+        typer.Option(
+            "-m", "--message", metavar="MSG", help="What the revision does.", show_default=False
+        ),
+    ] = None,
     autogenerate: Annotated[
         bool, typer.Option("--autogenerate", help="Compare the database with the models.")
     ] = False,
@@ -176,7 +198,14 @@ def revision(
             return
         upgrade_code, downgrade_code = found.upgrade, found.downgrade
     path = write_revision(
-        project, graph, header, upgrade_code, downgrade_code, version_path, console.print
+        project,
+        graph,
+        header,
+        upgrade_code,
+        downgrade_code,
+        version_path,
+        console.print,
+        message=message,
     )
     console.print(f"wrote {_rel(path)}")
 
@@ -184,8 +213,11 @@ def revision(
 def merge(
     revisions: Annotated[list[str], typer.Argument(help="Revisions to join, or 'heads'.")],
     message: Annotated[
-        str, typer.Option("-m", "--message", metavar="MSG", help="What the merge is.")
-    ],
+        str | None,
+        typer.Option(
+            "-m", "--message", metavar="MSG", help="What the merge is.", show_default=False
+        ),
+    ] = None,
     rev_id: Annotated[
         str | None, typer.Option("--rev-id", metavar="ID", help="Revision id.")
     ] = None,
@@ -204,12 +236,16 @@ def merge(
     header = merge_header(graph, revisions, message, rev_id, branch_label or (), zone)
     console = _console()
     after = merge_follows(graph, revisions)
-    path = write_revision(project, graph, header, Code(), Code(), notice=console.print, after=after)
+    path = write_revision(
+        project, graph, header, Code(), Code(), notice=console.print, after=after, message=message
+    )
     console.print(f"wrote {_rel(path)}")
 
 
 def upgrade(
-    target: Annotated[str, typer.Argument(help="head, heads, an id, +N, LABEL@head.")] = "head",
+    target: Annotated[
+        str, typer.Argument(help="head, heads, an id, +N, REV+N, LABEL@head, LABEL@+N.")
+    ] = "head",
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
@@ -220,7 +256,9 @@ def upgrade(
 
 
 def downgrade(
-    target: Annotated[str, typer.Argument(help="-N, base, or an id (FROM:TO with --sql).")],
+    target: Annotated[
+        str, typer.Argument(help="-N, base, an id, LABEL@-N, LABEL@base (FROM:TO with --sql).")
+    ],
     sql: Sql = False,
     db: Db = None,
     lock_timeout: LockWait = None,
@@ -230,10 +268,20 @@ def downgrade(
     _migrate(target, sql, db, upgrade=False, lock_timeout=lock_timeout, tag=tag)
 
 
-def current(verbose: Verbose = False, db: Db = None) -> None:
+def current(
+    verbose: Verbose = False,
+    check_heads: Annotated[
+        bool,
+        typer.Option(
+            "--check-heads", help="Fail (exit 1) unless the database is at every head revision."
+        ),
+    ] = False,
+    db: Db = None,
+) -> None:
     """Show the revision(s) the database is at."""
     from schemadiff.backends.connect import mask_url
     from schemadiff.chain import migrate
+    from schemadiff.errors import NotAtHeads
     from schemadiff.pipeline import require_url
     from schemadiff.report import history as display
 
@@ -248,6 +296,11 @@ def current(verbose: Verbose = False, db: Db = None) -> None:
     graph = project.graph()
     if verbose:
         _out(f"Current revision(s) for {mask_url(url)}:")
+    if check_heads and set(rows) != set(graph.heads):
+        raise NotAtHeads(
+            f"Database is not on all head revisions (it is at {migrate.describe_rows(rows)}, "
+            f"the heads are {migrate.describe_rows(graph.heads)}); run 'schemadiff upgrade heads'"
+        )
     if not rows:
         _err("no revision applied (the database is at base)")
     for rev in rows:
@@ -260,6 +313,12 @@ def history(
         typer.Option("-r", "--rev-range", metavar="A:B", help="A:B, A: or :B.", show_default=False),
     ] = None,
     verbose: Verbose = False,
+    indicate_current: Annotated[
+        bool,
+        typer.Option(
+            "-i", "--indicate-current", help="Mark the database's revision(s) with (current)."
+        ),
+    ] = False,
     db: Db = None,
 ) -> None:
     """List the revisions, newest first (a tree when the chain has branches)."""
@@ -270,7 +329,7 @@ def history(
     project = _project(settings)
     graph = project.graph(quick=True)  # heads of files only: fast on long chains
     rows: tuple[str, ...] = ()
-    if rev_range and any(_needs_database(end) for end in rev_range.split(":")):
+    if indicate_current or (rev_range and any(_needs_database(e) for e in rev_range.split(":"))):
         from schemadiff.chain.migrate import current_rows
         from schemadiff.pipeline import require_url
 
@@ -279,19 +338,35 @@ def history(
             rows = _single_current(env)
         else:
             rows = current_rows(project, require_url(settings))
+    marked = rows if indicate_current else ()
     if graph.has_branches and not verbose and not rev_range:
-        _console().print(display.history_tree(graph))
+        _console().print(display.history_tree(graph, marked))
         return
     for rev in targets.history_revisions(graph, rev_range, rows):
-        _out(display.verbose_block(graph, rev) if verbose else display.short_line(graph, rev))
+        if verbose:
+            _out(display.verbose_block(graph, rev, marked))
+        else:
+            _out(display.short_line(graph, rev, marked))
 
 
-def heads(verbose: Verbose = False) -> None:
+def heads(
+    verbose: Verbose = False,
+    resolve_dependencies: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-dependencies",
+            help="Treat depends_on like down_revision: leave out heads others depend on.",
+        ),
+    ] = False,
+) -> None:
     """Show the head revision(s) of the chain."""
     from schemadiff.report import history as display
 
     graph = _project(cli_settings()).graph(quick=True)
-    for rev in graph.heads:
+    shown = graph.heads
+    if resolve_dependencies:
+        shown = tuple(rev for rev in shown if not graph.children[rev])
+    for rev in shown:
         _out(display.verbose_block(graph, rev) if verbose else display.head_line(graph, rev))
 
 
@@ -319,7 +394,11 @@ def show(rev: Annotated[str, typer.Argument(help="A revision id, label or 'head'
 
 
 def stamp(
-    target: Annotated[str, typer.Argument(help="Revision to record (head, an id, base).")],
+    targets: Annotated[
+        list[str],
+        typer.Argument(help="Revision(s) to record (head, an id, base; FROM:TO with --sql)."),
+    ],
+    sql: Sql = False,
     purge: Annotated[
         bool, typer.Option("--purge", help="Clear the version table first (even unknown ids).")
     ] = False,
@@ -329,18 +408,34 @@ def stamp(
 ) -> None:
     """Record TARGET in the version table without running any script."""
     from schemadiff.chain import migrate
+    from schemadiff.errors import UsageError
     from schemadiff.pipeline import require_url
 
     settings = cli_settings(url=db, lock_timeout=lock_timeout)
     project = _project(settings)
     env = _env_project(settings, project, tag)
+    if env is not None and sql:
+        from schemadiff.chain import envrun
+
+        if purge:
+            raise UsageError("stamp --purge cannot be used with --sql; leave out one of them")
+        envrun.offline_stamp(env, targets, sys.stdout)
+        sys.stdout.flush()
+        return
     if env is not None:
-        _stamp_through_env(env, target, purge, settings.lock_timeout)
+        _stamp_through_env(env, targets, purge, settings.lock_timeout)
+        return
+    url = require_url(settings)
+    if sql:
+        if purge:
+            raise UsageError("stamp --purge cannot be used with --sql; leave out one of them")
+        migrate.offline_stamp(project, url, targets, sys.stdout, settings.mysql_flavour)
+        sys.stdout.flush()
         return
     before, after = migrate.stamp(
         project,
-        require_url(settings),
-        target,
+        url,
+        targets,
         purge,
         lock_timeout=settings.lock_timeout,
         notice=_console().print,
@@ -461,10 +556,14 @@ def _migrate_through_env(
     _print_runs(runs)
 
 
-def _stamp_through_env(env: EnvProject, target: str, purge: bool, lock_timeout: float) -> None:
+def _stamp_through_env(
+    env: EnvProject, targets: Sequence[str], purge: bool, lock_timeout: float
+) -> None:
     from schemadiff.chain import envrun
 
-    runs = envrun.stamp(env, [target], purge, notice=_console().print, lock_timeout=lock_timeout)
+    runs = envrun.stamp(
+        env, list(targets), purge, notice=_console().print, lock_timeout=lock_timeout
+    )
     for run in runs:
         _console().print(
             f"stamped{_run_place(run, runs)}: {_rows(run.before)} -> {_rows(run.after)}"
