@@ -251,6 +251,8 @@ def _run(
     except (SchemadiffError, MigrationInterrupted):
         raise
     except SystemExit as exc:
+        if isinstance(exc.code, str):  # env.py stopping with its own message (a missing URL)
+            raise UsageError(f"{project.env_py} stopped: {_first(exc)}") from exc
         raise UserCodeExited(exited_message(f"{project.env_py} exited", exc)) from exc
     except CommandError as exc:
         raise UsageError(f"{_first(exc)} (Alembic, running {project.env_py})") from exc

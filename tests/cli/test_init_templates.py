@@ -16,11 +16,11 @@ TEMPLATES = ("generic", "async", "pyproject", "pyproject_async")
 
 
 def _urls(project: Path, template: str) -> tuple[str, str]:
-    """(URL for alembic, URL for schemadiff) of one SQLite file: the async templates' env.py
-    gets the aiosqlite driver."""
+    """(URL for the commands, URL the test reads back with) of one SQLite file: the async
+    templates' env.py gets the aiosqlite driver, under alembic and schemadiff alike."""
     path = project / "app.db"
-    alembic_url = f"sqlite+aiosqlite:///{path}" if "async" in template else f"sqlite:///{path}"
-    return alembic_url, f"sqlite:///{path}"
+    given = f"sqlite+aiosqlite:///{path}" if "async" in template else f"sqlite:///{path}"
+    return given, f"sqlite:///{path}"
 
 
 def _init(tmp_path: Path, template: str) -> Path:
@@ -65,14 +65,14 @@ def test_template_runs_under_schemadiff_and_alembic_agrees(tmp_path: Path, templ
     alembic_url, url = _urls(project, template)
     made = run_process(project, "revision", "-m", "second", "--rev-id", "r2")
     assert made.code == 0, made.err
-    up = run_process(project, "upgrade", "head", env={"DATABASE_URL": url})
+    up = run_process(project, "upgrade", "head", env={"DATABASE_URL": alembic_url})
     assert up.code == 0, up.err
     assert version_rows(url) == ["r2"] and "t" in table_names(url)
     current = run_alembic(project, "current", env={"DATABASE_URL": alembic_url})
     assert current.code == 0 and current.out == "r2 (head)\n", current.err
     down = run_alembic(project, "downgrade", "base", env={"DATABASE_URL": alembic_url})
     assert down.code == 0, down.err
-    assert run_process(project, "current", env={"DATABASE_URL": url}).out == ""
+    assert run_process(project, "current", env={"DATABASE_URL": alembic_url}).out == ""
 
 
 def test_pyproject_template_adds_its_section_once(tmp_path: Path) -> None:
@@ -125,11 +125,18 @@ def test_multidb_template_migrates_each_database_under_alembic(tmp_path: Path) -
     )
 
 
-def test_multidb_revision_under_schemadiff_says_to_use_its_env_py(tmp_path: Path) -> None:
+def test_multidb_template_migrates_each_database_under_schemadiff(tmp_path: Path) -> None:
+    """The multidb env.py is the project's own: schemadiff runs it, so each database is
+    migrated as under alembic; without the URLs env.py's own message is the one line."""
     assert run_process(tmp_path, "init", "-t", "multidb", "migrations").code == 0
     assert run_process(tmp_path, "revision", "-m", "one", "--rev-id", "r1").code == 0
-    url = f"sqlite:///{tmp_path / 'one.db'}"
-    result = run_process(tmp_path, "upgrade", "head", env={"DATABASE_URL": url})
-    assert result.code == 2 and len(result.err.splitlines()) == 1, result.err
-    assert "upgrade(engine_name) needs arguments" in result.err and "alembic upgrade" in result.err
-    assert version_rows(url) == []
+    missing = run_process(tmp_path, "upgrade", "head")
+    assert missing.code == 2 and len(missing.err.splitlines()) == 1, missing.err
+    assert "env.py stopped" in missing.err and "ENGINE1_URL" in missing.err, missing.err
+    urls = {name: f"sqlite:///{tmp_path / name}.db" for name in ("engine1", "engine2")}
+    env = {"ENGINE1_URL": urls["engine1"], "ENGINE2_URL": urls["engine2"]}
+    up = run_process(tmp_path, "upgrade", "head", env=env)
+    assert up.code == 0, up.err
+    for url in urls.values():
+        assert version_rows(url) == ["r1"]
+    assert run_alembic(tmp_path, "current", env=env).code == 0
