@@ -64,3 +64,24 @@ def progress(label: str) -> Iterator[Steps]:
         return
     with _display(label) as shown:
         yield shown
+
+
+#: where the library's notes go (which driver an async URL got); the command line shows them
+#: with ``--debug``
+_notes: list[Callable[[str], None]] = []
+_noted: set[str] = set()
+
+
+def notes_to(show: Callable[[str], None] | None) -> None:
+    """Send the library's notes to ``show`` (None: to nowhere)."""
+    _notes[:] = [show] if show is not None else []
+    _noted.clear()
+
+
+def note(text: str) -> None:
+    """Tell ``text`` once (a command may open several engines on one URL)."""
+    if text in _noted:
+        return
+    _noted.add(text)
+    for show in _notes:
+        show(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def _provider_class() -> Any:
     from greenlet import greenlet
 
     base: Any = greenlet
-    if _sqlalchemy_version().startswith("2.0."):  # its own class (gone in 2.1)
+    if _sqlalchemy_20():  # its own class (gone in 2.1)
         try:
             base = import_module("sqlalchemy.util._concurrency_py3k")._AsyncIoGreenlet
         except (ImportError, AttributeError):
@@ -94,11 +95,12 @@ def _provider_class() -> Any:
     return Provider
 
 
-def _sqlalchemy_version() -> str:
-    """The installed SQLAlchemy's version, read without importing it (start-up stays cheap)."""
-    from importlib.metadata import PackageNotFoundError, version
+def _sqlalchemy_20() -> bool:
+    """SQLAlchemy 2.0 (its own greenlet class) rather than 2.1, found without importing it or
+    reading package metadata (both would slow every command's start)."""
+    from importlib.util import find_spec
 
-    try:
-        return version("sqlalchemy")
-    except PackageNotFoundError:
-        return ""
+    spec = find_spec("sqlalchemy")
+    if spec is None or spec.origin is None:
+        return False
+    return (Path(spec.origin).parent / "util" / "_concurrency_py3k.py").is_file()

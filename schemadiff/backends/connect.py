@@ -9,7 +9,7 @@ it. :func:`mask_url` is the one way a URL is shown. Both run in linear time, wha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 from schemadiff.backends import bridge
 from schemadiff.backends.timeouts import Timeouts, connect_args, connect_timeout_of, install
 from schemadiff.errors import ConnectionFailed, DriverMissing, UsageError
+from schemadiff.steps import note
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
@@ -180,7 +181,7 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
     given = parsed
     sibling = sync_sibling(parsed)
     if sibling is not None:
-        _note(f"{parsed.drivername} URL: using the synchronous driver {sibling.drivername}")
+        note(f"{parsed.drivername} URL: using the synchronous driver {sibling.drivername}")
         parsed = sibling
     engine = _new_engine(parsed, masked)
     if sibling is not None:
@@ -192,7 +193,7 @@ def create_engine(url: str | URL, *, create_sqlite_file: bool = False) -> Engine
                 f"{parsed.drivername!r} is an async driver, which needs greenlet ({masked}); "
                 f"pip install 'sqlalchemy[asyncio]', or use a synchronous driver"
             )
-        _note(
+        note(
             f"{parsed.drivername} URL: no synchronous sibling installed; using it through greenlet"
         )
     install(engine)
@@ -250,29 +251,6 @@ def _new_engine(parsed: URL, masked: str) -> Engine:
         ) from exc
     except ImportError as exc:
         raise DriverMissing(_missing_driver_message(parsed, masked, exc)) from exc
-
-
-#: where :func:`create_engine` says which driver an async URL got (the command line shows it
-#: with ``--debug``)
-_notes: list[Callable[[str], None]] = []
-
-
-def notes_to(show: Callable[[str], None] | None) -> None:
-    """Send the driver choices of :func:`create_engine` to ``show`` (None: to nowhere)."""
-    _notes[:] = [show] if show is not None else []
-    _noted.clear()
-
-
-_noted: set[str] = set()
-
-
-def _note(text: str) -> None:
-    """Tell each choice once (a command may open several engines on one URL)."""
-    if text in _noted:
-        return
-    _noted.add(text)
-    for show in _notes:
-        show(text)
 
 
 @contextmanager

@@ -73,11 +73,11 @@ def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
     command = typer.main.get_command(app)
     usage_errors, interrupts = _framework_exceptions()
     from schemadiff import steps
-    from schemadiff.backends import bridge, connect
+    from schemadiff.backends import bridge
     from schemadiff.cli import progress
 
     steps.show_with(progress.progress)  # the library's slow steps get the progress line
-    connect.notes_to(_debug_note)
+    steps.notes_to(_debug_note)
     try:
         # in a greenlet async drivers can await from (a no-op for the synchronous ones)
         rv = bridge.run(
@@ -98,7 +98,7 @@ def _run_command(app: typer.Typer, argv: list[str] | None) -> int:
         return _report(exc)
     finally:
         steps.show_with(None)
-        connect.notes_to(None)
+        steps.notes_to(None)
     if rv == INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130), returned as the code
         return _interrupted()
     return rv if isinstance(rv, int) else 0
