@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
@@ -32,6 +32,24 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 Say = Callable[[str], None]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _keeps_sys_path(fn: F) -> F:
+    """Run ``fn`` with :func:`~schemadiff.settings.envpy.sys_path_kept` (Alembic prepends
+    ``prepend_sys_path`` for the whole process)."""
+    from functools import wraps
+
+    from schemadiff.settings.envpy import sys_path_kept
+
+    @wraps(fn)
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        with sys_path_kept():
+            return fn(*args, **kwargs)
+
+    return cast(F, kept)
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ def alembic_config(project: EnvProject, out: TextIO | None = None) -> Config:
     )
 
 
+@_keeps_sys_path
 def migrate(
     project: EnvProject,
     target: str,
@@ -111,6 +130,7 @@ def migrate(
     return watch.runs
 
 
+@_keeps_sys_path
 def stamp(
     project: EnvProject,
     targets: Sequence[str],
@@ -140,6 +160,7 @@ def stamp(
     return watch.runs
 
 
+@_keeps_sys_path
 def current(project: EnvProject) -> list[Run]:
     """The revisions in the version table(s) env.py configures (nothing written)."""
     watch = _Watch(None, None, 0.0)
@@ -154,6 +175,7 @@ def current(project: EnvProject) -> list[Run]:
     return watch.runs
 
 
+@_keeps_sys_path
 def offline(project: EnvProject, spec: str, upgrade: bool, out: TextIO) -> None:
     """``--sql``: what ``alembic upgrade/downgrade --sql [FROM:]TO`` prints, env.py's offline
     branch deciding the dialect, version table and options."""
@@ -185,6 +207,7 @@ def offline(project: EnvProject, spec: str, upgrade: bool, out: TextIO) -> None:
     )
 
 
+@_keeps_sys_path
 def offline_stamp(project: EnvProject, targets: Sequence[str], out: TextIO) -> None:
     """``stamp --sql [FROM:]TO``: what ``alembic stamp --sql`` prints, env.py's offline branch
     deciding the dialect and the version table."""

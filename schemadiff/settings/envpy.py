@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,16 +130,29 @@ def run_env(
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
+    with sys_path_kept():
+        try:
+            script = ScriptDirectory.from_config(config)
+        except CommandError as exc:
+            raise UsageError(f"{exc}; check script_location") from exc
+        env_path = Path(script.dir) / "env.py"
+        try:
+            with EnvironmentContext(config, script, fn=fn, as_sql=as_sql, **kwargs):
+                script.run_env()
+        except SystemExit as exc:
+            raise UserCodeExited(exited_message(f"{env_path} exited", exc)) from exc
+
+
+@contextmanager
+def sys_path_kept() -> Iterator[None]:
+    """``sys.path`` as it was, after the block: Alembic's ``ScriptDirectory.from_config`` puts
+    ``prepend_sys_path`` first for the rest of the process (right for one command; in-process
+    callers such as the pytest plugin get their path back)."""
+    saved = list(sys.path)
     try:
-        script = ScriptDirectory.from_config(config)
-    except CommandError as exc:
-        raise UsageError(f"{exc}; check script_location") from exc
-    env_path = Path(script.dir) / "env.py"
-    try:
-        with EnvironmentContext(config, script, fn=fn, as_sql=as_sql, **kwargs):
-            script.run_env()
-    except SystemExit as exc:
-        raise UserCodeExited(exited_message(f"{env_path} exited", exc)) from exc
+        yield
+    finally:
+        sys.path[:] = saved
 
 
 class _Captured(BaseException):
