@@ -4,6 +4,7 @@ whenever the head alone cannot tell. No database."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,10 +95,13 @@ def test_alembic_style_heads_read_fast_and_exactly(down: str, labels: str, depen
     assert fast(source)
 
 
-def test_real_alembic_output(tmp_path: Path) -> None:
+def test_real_alembic_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Files Alembic itself writes from its default ``script.py.mako`` (annotated identifiers),
     including a branch label, a dependency and a merge."""
     from alembic import command
+
+    # Alembic's commands put prepend_sys_path (".") first on sys.path for the whole process
+    monkeypatch.setattr(sys, "path", list(sys.path))
     from alembic.config import Config
 
     config = Config(str(tmp_path / "alembic.ini"))
