@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.kit.chain import write_rev
-from tests.kit.cli import ROOT, Result, run_process
+from tests.kit.cli import ROOT, Result, run_alembic, run_process
 
 pytestmark = pytest.mark.db
 
@@ -36,26 +36,11 @@ CREATE_ACCT = (
 )
 
 
-def alembic(project: Path, *args: str) -> Result:
-    """The installed ``alembic`` command, as a real process."""
-    env = {k: v for k, v in os.environ.items() if k not in ("SCHEMADIFF_URL", "DATABASE_URL")}
-    env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.run(
-        [sys.executable, "-m", "alembic", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
-
-
 def alembic_project(root: Path, url: str, extra: str = "{}") -> Path:
     """``alembic init migrations`` with ``sqlalchemy.url`` set and ``EXTRA`` (a dict
     expression) passed to both of env.py's ``context.configure()`` calls."""
     root.mkdir(parents=True, exist_ok=True)
-    made = alembic(root, "init", "migrations")
+    made = run_alembic(root, "init", "migrations")
     assert made.code == 0, made.err
     ini = root / "alembic.ini"
     text = ini.read_text()
@@ -153,20 +138,20 @@ def test_version_table_set_in_env_py_is_used(
     assert "alembic_version" not in table_names(url) | table_names(url, schema)
     assert "my_versions" in table_names(url, schema)
     ours = schemadiff(project, "current")
-    theirs = alembic(project, "current")
+    theirs = run_alembic(project, "current")
     assert ours.code == 0 and theirs.code == 0, (ours.err, theirs.err)
     assert last_line(ours.out) == last_line(theirs.out) == "r2 (head)"
 
     down = schemadiff(project, "downgrade", "r1")
     assert down.code == 0, down.err
-    assert last_line(alembic(project, "current").out) == "r1"
+    assert last_line(run_alembic(project, "current").out) == "r1"
     ranged = schemadiff(project, "history", "-r", "current:")
     assert ranged.code == 0, ranged.err
-    assert ranged.out.split() == alembic(project, "history", "-r", "current:").out.split()
+    assert ranged.out.split() == run_alembic(project, "history", "-r", "current:").out.split()
     stamped = schemadiff(project, "stamp", "r2")
     assert stamped.code == 0, stamped.err
     assert "stamped: r1 -> r2" in stamped.out
-    assert last_line(alembic(project, "current").out) == "r2 (head)"
+    assert last_line(run_alembic(project, "current").out) == "r2 (head)"
     assert scalar(url, "SELECT balance FROM acct") == 0  # stamp ran no script
 
 
@@ -208,7 +193,7 @@ def test_x_tag_and_c_reach_env_py(tmp_path: Path, backend_url: Callable[[str], s
     assert result.code == 0, result.err
     seen = json.loads((project / "seen.json").read_text())
     assert seen == {"x": {"tenant": "a", "mode": "fast"}, "tag": "t1"}
-    assert last_line(alembic(project, "-c", "other.ini", "current").out) == "r1"
+    assert last_line(run_alembic(project, "-c", "other.ini", "current").out) == "r1"
 
 
 # --- a tenant loop -------------------------------------------------------------------------------
@@ -320,12 +305,12 @@ def test_failing_revision_on_postgresql_is_one_line_and_rolled_back(
             "the revision was rolled back; the version table alembic_version stays at r1"
             in errors[0]
         )
-        assert last_line(alembic(project, "current").out) == "r1"
+        assert last_line(run_alembic(project, "current").out) == "r1"
         assert scalar(url, "SELECT balance FROM acct") == 0
     else:  # env.py's one transaction: nothing of this run stays
         assert "all of this run was rolled back" in errors[0]
         assert "acct" not in table_names(url)
-        assert alembic(project, "current").out.strip() == ""
+        assert run_alembic(project, "current").out.strip() == ""
 
 
 def test_failing_revision_on_mariadb_names_what_stays(
@@ -341,7 +326,7 @@ def test_failing_revision_on_mariadb_names_what_stays(
     assert errors[0].startswith("error: upgrade of revision r2 (r2_rev.py) failed at statement ")
     assert "cannot roll back DDL" in errors[0]
     assert "the version table my_versions says r1" in errors[0]
-    assert last_line(alembic(project, "current").out) == "r1"
+    assert last_line(run_alembic(project, "current").out) == "r1"
 
 
 # --- offline --sql -------------------------------------------------------------------------------
@@ -362,7 +347,7 @@ def test_offline_sql_matches_alembic(
     two_revisions(project)
     for args in (["upgrade", "head", "--sql"], ["downgrade", "r2:base", "--sql"]):
         ours = schemadiff(project, *args)
-        theirs = alembic(project, *args)
+        theirs = run_alembic(project, *args)
         assert ours.code == 0 and theirs.code == 0, (ours.err, theirs.err)
         assert _sql(ours.out) == _sql(theirs.out)
         assert "my_versions" in ours.out
