@@ -4,6 +4,7 @@ rows, ``schemadiff upgrade/downgrade TARGET`` leaves the same rows as ``alembic`
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ CASES = [
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SCHEMADIFF_URL", raising=False)
+    # Alembic's in-process commands put prepend_sys_path ('.') first for the whole process;
+    # the tests after these would then import from whatever directory they run in
+    monkeypatch.setattr(sys, "path", list(sys.path))
     assert run_cli(["init", "migrations"], tmp_path).code == 0
     for rev, down, labels in CHAIN:
         write_rev(tmp_path / "migrations" / "versions", rev, down, labels=labels)
