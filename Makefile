@@ -22,8 +22,11 @@ demo: $(STAMP)
 	  ../../$(BIN)/schemadiff diff; status=$$?; \
 	  echo; echo "(exit code $$status: 1 means differences were found)"
 
+# one worker per core: the tests wait on databases and processes as much as they compute
+PYTEST_WORKERS ?= auto
+
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-unit: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not db" $(PYTEST_ARGS)
