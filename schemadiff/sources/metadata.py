@@ -45,6 +45,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     sort_tables,
 )
+from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.stored_names import store_names
 
 
@@ -61,7 +62,9 @@ def inspect_metadata(
     """
     rules = rules_for(dialect.name)
     builder = _Builder(dialect, rules, default_schema)
-    tables = [builder.table(t) for t in metadata.sorted_tables]
+    sorted_tables = metadata.sorted_tables
+    tables = [builder.table(t) for t in sorted_tables]
+    builder.not_compared.extend(listener_notes(metadata, sorted_tables, dialect.name))
     schemas = sorted({t.schema for t in tables if t.schema})
     snapshot = Snapshot(
         dialect=rules.name,

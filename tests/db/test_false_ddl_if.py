@@ -98,3 +98,36 @@ def test_callable_that_needs_a_connection_is_not_compared(engine: Engine) -> Non
     assert described(result) == []
     notes = [n.message for n in result.notices if n.level == "not_compared"]
     assert any("ix_t_a" in n for n in notes), notes
+
+
+def test_ddl_run_by_event_listeners_is_not_compared(engine: Engine) -> None:
+    """DDL and functions attached with event.listen build things schemadiff cannot see: each is
+    listed; SQLAlchemy's own listeners (an Enum's type), CREATE SCHEMA (schemas are compared) and
+    DDL for another backend are not."""
+
+    def grant(target: Any, connection: Any, **kw: Any) -> None:
+        """A user's function listening on after_create."""
+
+    def models() -> sa.MetaData:
+        m = sa.MetaData()
+        t = sa.Table(
+            "t",
+            m,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("kind", sa.Enum("a", "b", name="t_kind")),
+        )
+        sa.event.listen(t, "after_create", sa.DDL("CREATE VIEW t_view AS SELECT id FROM t"))
+        sa.event.listen(m, "after_create", grant)
+        sa.event.listen(m, "before_create", sa.DDL("CREATE SCHEMA IF NOT EXISTS audit"))
+        sa.event.listen(m, "after_create", sa.DDL("SELECT 1").execute_if(dialect="nosuchdb"))
+        return m
+
+    result = diff(engine, models())  # the models' side lists them: nothing to create
+    notes = [n.message for n in result.notices if n.level == "not_compared"]
+    listed = [n for n in notes if "event.listen" in n]
+    assert sorted(listed) == [
+        "DDL 'CREATE VIEW t_view AS SELECT id FROM t' run at after_create of table t "
+        "(event.listen): schemadiff cannot see what it builds",
+        f"function {__name__}.test_ddl_run_by_event_listeners_is_not_compared.<locals>.grant "
+        "run at after_create of the MetaData (event.listen): schemadiff cannot see what it builds",
+    ], notes
