@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.kit.cli import Result, run_process
+from tests.kit.cli import one_error, run_process
 
 MODELS = """\
 import sqlalchemy as sa
@@ -25,17 +25,6 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
 """
-
-
-def one_error(result: Result, *expect: str) -> None:
-    assert result.code == 2, result
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), result.stderr
-    assert "unexpected" not in lines[0] and "please report" not in lines[0], result.stderr
-    for text in expect:
-        assert text in lines[0], result.stderr
-    assert "Traceback" not in result.stderr
 
 
 @pytest.fixture

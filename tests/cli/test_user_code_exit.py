@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.kit.chain import table_names, version_rows, write_rev
-from tests.kit.cli import Result, run_process
+from tests.kit.cli import one_error, run_process
 
 MODELS = """\
 import sqlalchemy as sa
@@ -29,17 +29,6 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
 """
-
-
-def one_error(result: Result, *expect: str) -> str:
-    assert result.code == 2, result
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), result.stderr
-    for text in expect:
-        assert text in lines[0], result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 @pytest.fixture

@@ -35,6 +35,20 @@ class Result:
         return self.stderr
 
 
+def one_error(result: Result, *expect: str) -> str:
+    """The result is bad input's contract: exit 2, one ``error:`` line holding every ``expect``
+    text, no traceback, not an "unexpected" error; returns the line."""
+    assert result.code == 2, result
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    assert "unexpected" not in lines[0] and "please report" not in lines[0], result.stderr
+    for text in expect:
+        assert text in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
 @contextlib.contextmanager
 def cwd(path: Path) -> Iterator[None]:
     old = Path.cwd()
