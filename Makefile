@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-unit lint typecheck fmt bench clean
+.PHONY: demo test test-sqlalchemy20 test-unit lint typecheck fmt bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ PYTEST_WORKERS ?= auto
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# the async bridge, unit and convergence tests on the oldest SQLAlchemy line we support (2.0.x)
+test-sqlalchemy20:
+	$(PYTHON) -m venv .venv-sa20
+	.venv-sa20/bin/pip install -q -e ".[postgresql,mysql,test]" "sqlalchemy~=2.0.0"
+	.venv-sa20/bin/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) \
+	  tests/unit tests/cli/test_async_urls.py tests/db/test_async_urls.py tests/db/test_convergence.py
 
 test-unit: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not db" $(PYTEST_ARGS)
