@@ -179,24 +179,63 @@ def revision(
     version_folder(project, graph, follows(header), version_path)
     upgrade_code = downgrade_code = Code()
     console = _console()
-    if autogenerate:
-        from schemadiff.chain.autogen import autogenerate as run_autogenerate
-        from schemadiff.cli.questioner import terminal_questioner
+    found = None
+    env_run: tuple[Any, tuple[str, ...]] | None = None  # env.py's MigrationContext and rows
+    with _revision_cmd_opts(request, autogenerate, version_path):
+        if autogenerate:
+            from schemadiff.chain.autogen import autogenerate as run_autogenerate
+            from schemadiff.cli.questioner import terminal_questioner
 
-        found = run_autogenerate(
-            settings,
-            project,
-            graph,
-            (rename_table or (), rename_column or ()),
-            questioner=terminal_questioner(),
-        )
-        for note in found.notes:
-            _err(note)
-        _print_changes(found.result)
-        if found.result.is_empty and not allow_empty:
-            console.print("No changes detected")
-            return
-        upgrade_code, downgrade_code = found.upgrade, found.downgrade
+            found = run_autogenerate(
+                settings,
+                project,
+                graph,
+                (rename_table or (), rename_column or ()),
+                questioner=terminal_questioner(),
+            )
+            for note in found.notes:
+                _err(note)
+            _print_changes(found.result)
+            if found.result.is_empty and not allow_empty:
+                console.print("No changes detected")
+                return
+            upgrade_code, downgrade_code = found.upgrade, found.downgrade
+            compared = found.compared
+            if compared is not None and compared.env_context is not None:
+                env_run = (compared.env_context, compared.target.version_rows or ())
+        elif settings.revision_environment and _own_env_py(settings):
+            from schemadiff.chain.directives import env_revision_context
+
+            env_run = env_revision_context(settings)
+        slug: str | None = message
+        if env_run is not None:
+            from schemadiff.chain.directives import directed_revision
+
+            directed = directed_revision(
+                *env_run,
+                graph,
+                request,
+                header,
+                version_path,
+                upgrade_code,
+                downgrade_code,
+                found,
+                settings,
+                project.new_files.timezone,
+            )
+            if directed is None:
+                console.print(
+                    "env.py's process_revision_directives removed the revision; nothing written"
+                )
+                return
+            if directed.note:
+                console.print(directed.note)
+            header, version_path, slug = (
+                directed.header,
+                directed.version_path,
+                directed.slug_message,
+            )
+            upgrade_code, downgrade_code = directed.upgrade, directed.downgrade
     path = write_revision(
         project,
         graph,
@@ -205,9 +244,37 @@ def revision(
         downgrade_code,
         version_path,
         console.print,
-        message=message,
+        message=slug,
     )
     console.print(f"wrote {_rel(path)}")
+
+
+def _own_env_py(settings: Settings) -> bool:
+    """The project has an env.py of its own (``revision_environment`` runs it)."""
+    from schemadiff.settings.envpy import foreign_env_py
+
+    return foreign_env_py(settings.script_location) is not None
+
+
+def _revision_cmd_opts(request: Any, autogenerate: bool, version_path: str | None) -> Any:
+    """``config.cmd_opts`` for env.py as ``alembic revision`` would give them."""
+    from alembic.command import revision as alembic_revision
+
+    from schemadiff.settings.envpy import command_options
+
+    labels = request.branch_labels
+    return command_options(
+        cmd=(alembic_revision, [], ["message", "autogenerate", "head", "rev_id"]),
+        message=request.message,
+        autogenerate=autogenerate,
+        sql=False,
+        head=request.head or "head",
+        splice=request.splice,
+        branch_label=labels[0] if len(labels) == 1 else (list(labels) or None),
+        version_path=version_path,
+        rev_id=request.rev_id,
+        depends_on=list(request.depends_on) or None,
+    )
 
 
 def merge(
