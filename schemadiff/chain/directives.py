@@ -190,7 +190,7 @@ def _indices(items: Sequence[Any], upgrade: bool, where: str) -> list[int]:
     for item in items:
         if not isinstance(item, SchemadiffOp):
             raise DirectivesError(
-                f"{where} put a {type(item).__name__} into the revision's ops; schemadiff "
+                f"{where} added an op of Alembic's ({type(item).__name__}); schemadiff "
                 "supports changing the header (rev_id, message, head, branch_label, "
                 "version_path, depends_on, imports), removing the revision and removing "
                 "changes, not Alembic op objects"

@@ -161,6 +161,7 @@ def revision(
         revision_header,
         write_revision,
     )
+    from schemadiff.errors import SchemadiffError
     from schemadiff.render.code import Code
 
     settings = cli_settings(url=db, metadata=metadata)
@@ -176,7 +177,13 @@ def revision(
     )
     # checks links and the folder before the (slower) comparison
     header = revision_header(graph, request, project.new_files.timezone)
-    version_folder(project, graph, follows(header), version_path)
+    try:
+        version_folder(project, graph, follows(header), version_path)
+    except SchemadiffError:
+        # env.py's process_revision_directives may still choose the version_path (writing
+        # checks the folder again)
+        if not ((autogenerate or settings.revision_environment) and _own_env_py(settings)):
+            raise
     upgrade_code = downgrade_code = Code()
     console = _console()
     found = None
@@ -297,10 +304,17 @@ def merge(
     from schemadiff.chain.revision import merge_follows, merge_header, write_revision
     from schemadiff.render.code import Code
 
-    project = _project(cli_settings())
+    settings = cli_settings()
+    project = _project(settings)
     graph = project.graph()
     zone = project.new_files.timezone
     header = merge_header(graph, revisions, message, rev_id, branch_label or (), zone)
+    if settings.revision_environment and _own_env_py(settings):
+        # as 'alembic merge': env.py runs (read-only); Alembic calls no
+        # process_revision_directives for a merge
+        from schemadiff.chain.directives import env_revision_context
+
+        env_revision_context(settings)
     console = _console()
     after = merge_follows(graph, revisions)
     path = write_revision(
