@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from tests.kit.chain import table_names
 from tests.kit.cli import Result, run_alembic, run_process
 
 pytestmark = pytest.mark.db
@@ -246,6 +248,8 @@ def test_removing_changes_from_both_directions(tmp_path: Path) -> None:
         ("    directives[0].rev_id = 'no way'\n", "--rev-id 'no way' is not usable"),
         ("    directives[0].head = 'nowhere'\n", "nowhere"),
         ("    raise ValueError('boom')\n", "failed: ValueError: boom"),
+        ("    directives[0].upgrade_ops.ops[0].table_name = 'x'\n", "changed an op in place"),
+        ("    directives[0].upgrade_ops.ops[0].columns\n", "has no 'columns'"),
     ],
 )
 def test_what_cannot_be_written_exactly_is_refused(tmp_path: Path, hook: str, says: str) -> None:
@@ -258,3 +262,49 @@ def test_what_cannot_be_written_exactly_is_refused(tmp_path: Path, hook: str, sa
     assert done.err.count("\n") == 1 and "Traceback" not in done.err, done.err
     assert "env.py's process_revision_directives" in done.err and says in done.err, done.err
     assert files(project) == set()
+
+
+#: an Alembic-style filter: never drop tables (the recreating op leaves the downgrade too), and
+#: checks the structure Alembic's autogenerate gives (column changes in a ModifyTableOps)
+NO_DROPS = """\
+from alembic.operations import ops
+
+
+def process_revision_directives(context, revision, directives):
+    script = directives[0]
+    (modify,) = [op for op in script.upgrade_ops.ops if isinstance(op, ops.ModifyTableOps)]
+    (add,) = [op for op in modify.ops if isinstance(op, ops.AddColumnOp)]
+    assert modify.table_name == "users" and isinstance(add, ops.AddColumnOp), modify.ops
+    assert add.column.name == "email" and add.table_name == "users"
+    script.upgrade_ops.ops = [
+        op for op in script.upgrade_ops.ops if not isinstance(op, ops.DropTableOp)
+    ]
+    script.downgrade_ops.ops = [
+        op for op in script.downgrade_ops.ops
+        if not (isinstance(op, ops.CreateTableOp) and op.table_name == "legacy")
+    ]
+"""
+
+
+def test_hooks_see_alembics_op_classes(tmp_path: Path, url: str) -> None:
+    project = make_project(tmp_path / "p", url, NO_DROPS)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE legacy (id INTEGER PRIMARY KEY)"))
+        conn.execute(sa.text("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
+    engine.dispose()
+    email = '    sa.Column("email", sa.String(100)),\n)\n'
+    (project / "models.py").write_text((MODELS + AUDIT).replace("\n)\n", "\n" + email, 1))
+    other = twin(project, tmp_path / "twin")
+    done = schemadiff(project, "revision", "--autogenerate", "-m", "no drops")
+    assert done.code == 0, done.err
+    assert "kept 2 of the 3 changes" in done.out, done.out
+    alembic(other, "revision", "--autogenerate", "-m", "no drops")
+    for made in (project, other):
+        (name,) = files(made)
+        text = (made / name).read_text()
+        assert "legacy" not in text and "audit" in text and "email" in text, text
+    alembic(project, "upgrade", "head")
+    assert {"legacy", "users", "audit"} <= table_names(url)
+    alembic(project, "downgrade", "base")
+    assert "audit" not in table_names(url)
