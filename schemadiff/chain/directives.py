@@ -148,10 +148,10 @@ def _leaf(index: int, op: Op, upgrade: bool, metadata: sa.MetaData | None) -> Sc
 
 
 def _fingerprint(leaf: SchemadiffOp) -> tuple[Any, ...]:
-    """What a hook could change in place on one op (``info`` is the hook's own)."""
+    """What a hook could change in place on one op."""
     out = []
     for key, value in sorted(leaf.__dict__.items()):
-        if key == "info":
+        if key in ("info", "_mutations"):  # the hook's own notes; a Rewriter's marks
             continue
         if key == "column":
             value = (value.name, repr(value.type), value.nullable, repr(value.server_default))

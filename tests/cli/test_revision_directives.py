@@ -234,6 +234,30 @@ def test_removing_changes_from_both_directions(tmp_path: Path) -> None:
     alembic(project, "downgrade", "base")
 
 
+REWRITER = """\
+    from alembic.autogenerate.rewriter import Rewriter
+    from alembic.operations import ops
+
+    writer = Rewriter()
+
+    @writer.rewrites(ops.CreateTableOp)
+    def create_table(context, revision, op):
+        assert op.table_name in ("users", "audit")
+"""
+RUN_REWRITER = "    writer(context, revision, directives)\n"
+
+
+def test_a_rewriter_that_changes_nothing_is_fine(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/app.db"
+    code = "def process_revision_directives(context, revision, directives):\n"
+    code += REWRITER + "        return op\n" + RUN_REWRITER
+    project = make_project(tmp_path / "p", url, code)
+    done = schemadiff(project, "revision", "--autogenerate", "-m", "x")
+    assert done.code == 0, done.err
+    (name,) = files(project)
+    assert 'op.create_table(\n        "users",' in (project / name).read_text()
+
+
 @pytest.mark.parametrize(
     ("hook", "says"),
     [
@@ -250,6 +274,10 @@ def test_removing_changes_from_both_directions(tmp_path: Path) -> None:
         ("    raise ValueError('boom')\n", "failed: ValueError: boom"),
         ("    directives[0].upgrade_ops.ops[0].table_name = 'x'\n", "changed an op in place"),
         ("    directives[0].upgrade_ops.ops[0].columns\n", "has no 'columns'"),
+        (
+            REWRITER + "        return [op, ops.ExecuteSQLOp('SELECT 1')]\n" + RUN_REWRITER,
+            "ExecuteSQLOp",
+        ),
     ],
 )
 def test_what_cannot_be_written_exactly_is_refused(tmp_path: Path, hook: str, says: str) -> None:
