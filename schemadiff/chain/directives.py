@@ -64,6 +64,11 @@ class SchemadiffOp(alembic_ops.MigrateOperation):
         return ("schemadiff", self.op.kind, self.op.describe())
 
     def reverse(self) -> SchemadiffOp:
+        # the op of the other direction handed to the hook, so that a hook may rebuild the
+        # downgrade with ``upgrade_ops.reverse()``
+        partner = self.__dict__.get("_partner")
+        if isinstance(partner, SchemadiffOp):
+            return partner
         return SchemadiffOp(self.index, self.op.reverse(), not self.upgrade)
 
     def __repr__(self) -> str:
@@ -151,7 +156,7 @@ def _fingerprint(leaf: SchemadiffOp) -> tuple[Any, ...]:
     """What a hook could change in place on one op."""
     out = []
     for key, value in sorted(leaf.__dict__.items()):
-        if key in ("info", "_mutations"):  # the hook's own notes; a Rewriter's marks
+        if key in ("info", "_mutations", "_partner"):  # the hook's notes; a Rewriter's marks
             continue
         if key == "column":
             value = (value.name, repr(value.type), value.nullable, repr(value.server_default))
@@ -242,8 +247,11 @@ class _Built:
         down = [
             _leaf(i, op.reverse(), False, metadata) for i, op in reversed(list(enumerate(changes)))
         ]
+        for a, b in zip(up, reversed(down), strict=True):
+            a.__dict__["_partner"], b.__dict__["_partner"] = b, a
         self.upgrade = alembic_ops.UpgradeOps(self._grouped(up))
         self.downgrade = alembic_ops.DowngradeOps(self._grouped(down))
+        self.leaves = up
         # held so that no object the hook drops is freed and its id() given to one it makes
         self.alive = (list(self.upgrade.ops), list(self.downgrade.ops), up, down)
 
@@ -279,6 +287,21 @@ class _Built:
                         "removing changes, not changing them"
                     )
                 out += self.indices(item.ops, upgrade, where)
+                continue
+            if type(item) is alembic_ops.ModifyTableOps:
+                # one the hook made of schemadiff's ops (``upgrade_ops.reverse()`` does): each
+                # of them must be about its table
+                found = self.indices(item.ops, upgrade, where)
+                if any(
+                    (self.leaves[i].op.table, self.leaves[i].op.schema)
+                    != (item.table_name, item.schema)
+                    for i in found
+                ):
+                    raise DirectivesError(
+                        f"{where} put a change into a ModifyTableOps of another table; "
+                        "schemadiff supports removing changes, not moving them"
+                    )
+                out += found
                 continue
             if not isinstance(item, SchemadiffOp) or id(item) not in self.prints:
                 raise DirectivesError(

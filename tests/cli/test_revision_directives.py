@@ -314,8 +314,23 @@ def process_revision_directives(context, revision, directives):
 """
 
 
-def test_hooks_see_alembics_op_classes(tmp_path: Path, url: str) -> None:
-    project = make_project(tmp_path / "p", url, NO_DROPS)
+#: the same filter, the downgrade rebuilt from what is left of the upgrade
+NO_DROPS_REVERSED = """\
+from alembic.operations import ops
+
+
+def process_revision_directives(context, revision, directives):
+    script = directives[0]
+    script.upgrade_ops.ops = [
+        op for op in script.upgrade_ops.ops if not isinstance(op, ops.DropTableOp)
+    ]
+    script.downgrade_ops = script.upgrade_ops.reverse()
+"""
+
+
+@pytest.mark.parametrize("hook", [NO_DROPS, NO_DROPS_REVERSED], ids=["filter", "reverse"])
+def test_hooks_see_alembics_op_classes(tmp_path: Path, url: str, hook: str) -> None:
+    project = make_project(tmp_path / "p", url, hook)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE legacy (id INTEGER PRIMARY KEY)"))
