@@ -33,6 +33,8 @@ from schemadiff.chain.graph import RevisionGraph
 from schemadiff.chain.revision import RevisionRequest, revision_header
 from schemadiff.errors import SchemadiffError, UsageError
 from schemadiff.ops.base import Op
+from schemadiff.ops.column_ops import AlterColumn
+from schemadiff.ops.index_ops import CreateIndex
 from schemadiff.render.code import Code
 from schemadiff.render.script import RevisionHeader
 from schemadiff.settings.usercode import UserCodeExited, exited_message
@@ -83,7 +85,7 @@ class SchemadiffOp(alembic_ops.MigrateOperation):
         raise AttributeError(
             f"{type(self).__name__} has no {name!r} (schemadiff's ops carry the names Alembic's "
             "have: table_name, schema, column_name, index_name, constraint_name; an added "
-            "column of the models its sa.Column)"
+            "column of the models its sa.Column; modify_nullable, existing_nullable, unique)"
         )
 
 
@@ -133,8 +135,14 @@ def _leaf(index: int, op: Op, upgrade: bool, metadata: sa.MetaData | None) -> Sc
     fields: dict[str, Any] = {"table_name": op.table, "schema": op.schema}
     if op.kind in ("drop_column", "alter_column"):
         fields["column_name"] = op.name
+    if isinstance(op, AlterColumn):
+        changed = "nullable" in op.changes
+        fields["modify_nullable"] = op.new.nullable if changed else None
+        fields["existing_nullable"] = op.old.nullable
     elif op.kind in ("create_index", "drop_index"):
         fields["index_name"] = op.name
+        if isinstance(op, CreateIndex):
+            fields["unique"] = op.index.unique
     elif op.kind in _CONSTRAINT_TYPE:
         fields["constraint_name"] = op.name
         fields["constraint_type"] = _CONSTRAINT_TYPE[op.kind]
