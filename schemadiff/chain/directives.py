@@ -115,6 +115,9 @@ _CONSTRAINT_TYPE = {
     "drop_check_constraint": "check",
     "drop_primary_key": "primary",
 }
+_ADD_CONSTRAINT = frozenset(
+    {"add_foreign_key", "add_unique_constraint", "add_check_constraint", "add_primary_key"}
+)
 _TYPED: dict[type[alembic_ops.MigrateOperation], type[SchemadiffOp]] = {}
 
 
@@ -146,7 +149,7 @@ def _leaf(index: int, op: Op, upgrade: bool, metadata: sa.MetaData | None) -> Sc
     elif op.kind in _CONSTRAINT_TYPE:
         fields["constraint_name"] = op.name
         fields["constraint_type"] = _CONSTRAINT_TYPE[op.kind]
-    elif op.kind.startswith("add_") and op.kind in _ALEMBIC_CLASS:
+    elif op.kind in _ADD_CONSTRAINT:
         fields["constraint_name"] = op.name
         if op.kind == "add_foreign_key":
             fields["source_table"] = fields.pop("table_name")

@@ -7,6 +7,7 @@ so the hook) for a plain ``revision`` too."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -304,6 +305,7 @@ def process_revision_directives(context, revision, directives):
     (add,) = [op for op in modify.ops if isinstance(op, ops.AddColumnOp)]
     assert modify.table_name == "users" and isinstance(add, ops.AddColumnOp), modify.ops
     assert add.column.name == "email" and add.table_name == "users"
+    assert not hasattr(add, "constraint_name")  # as on Alembic's AddColumnOp
     script.upgrade_ops.ops = [
         op for op in script.upgrade_ops.ops if not isinstance(op, ops.DropTableOp)
     ]
@@ -387,3 +389,73 @@ def test_alter_column_ops(tmp_path: Path) -> None:
     done = schemadiff(project, "revision", "--autogenerate", "-m", "x")
     assert done.code == 2 and "has no 'modify_type'" in done.err, done.err
     assert files(project) == set()
+
+
+#: writes what the hook sees: for each op (inside ModifyTableOps too), Alembic's class and names
+DUMP = """\
+import json
+
+from alembic.operations import ops
+
+NAMES = ("table_name", "source_table", "index_name", "constraint_name", "constraint_type", "unique")
+
+
+def walk(container):
+    for op in container.ops:
+        if isinstance(op, ops.ModifyTableOps):
+            yield from ([op.table_name, *item] for item in walk(op))
+            continue
+        base = next(c for c in type(op).__mro__ if c.__module__ == "alembic.operations.ops")
+        yield [base.__name__, {n: getattr(op, n) for n in NAMES if hasattr(op, n)}]
+
+
+def process_revision_directives(context, revision, directives):
+    script = directives[0]
+    seen = {"up": list(walk(script.upgrade_ops)), "down": list(walk(script.downgrade_ops))}
+    with open("seen.json", "w") as f:
+        json.dump(seen, f)
+"""
+
+
+def test_index_and_constraint_ops(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/app.db"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50))")
+        )
+        conn.execute(
+            sa.text("CREATE TABLE posts (id INTEGER NOT NULL PRIMARY KEY, user_id INTEGER)")
+        )
+    engine.dispose()
+    project = make_project(tmp_path / "p", url, DUMP)
+    models = MODELS.replace(
+        "sa.String(50)),", 'sa.String(50)),\n    sa.Index("ix_users_name", "name"),'
+    )
+    models += (
+        'sa.Table("posts", metadata, sa.Column("id", sa.Integer, primary_key=True),\n'
+        '    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_posts_user")))\n'
+    )
+    (project / "models.py").write_text(models)
+    done = schemadiff(project, "revision", "--autogenerate", "-m", "x")
+    assert done.code == 0, done.err
+    seen = json.loads((project / "seen.json").read_text())
+    index = {"table_name": "users", "index_name": "ix_users_name"}
+    fk = {"constraint_name": "fk_posts_user"}
+    foreign = {"constraint_type": "foreignkey"}
+    assert sorted(seen["up"]) == sorted(
+        [
+            ["posts", "CreateForeignKeyOp", {**fk, "source_table": "posts", **foreign}],
+            ["users", "CreateIndexOp", {**index, "unique": False}],
+        ]
+    )
+    assert sorted(seen["down"]) == sorted(
+        [
+            [
+                "posts",
+                "DropConstraintOp",
+                {**fk, "table_name": "posts", "constraint_type": "foreignkey"},
+            ],
+            ["users", "DropIndexOp", index],
+        ]
+    )
