@@ -432,8 +432,10 @@ def _names(value: Any, field: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, (list, tuple, set)) and all(isinstance(v, str) for v in value):
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return tuple(value)
+    if isinstance(value, (set, frozenset)) and all(isinstance(v, str) for v in value):
+        return tuple(sorted(value))  # a set has no order of its own: the file's is stable
     raise UsageError(f"it set {field} to {value!r}; a str or a list of str is needed")
 
 
