@@ -54,6 +54,9 @@ class Compared:
     metadata: sa.MetaData | None = None
     #: the settings in effect (with what env.py passed to configure(): version table, batch)
     settings: Settings | None = None
+    #: Alembic's MigrationContext of the env.py run that read the database (None: no env.py);
+    #: ``revision`` hands it to env.py's process_revision_directives
+    env_context: Any = None
 
 
 def require_url(settings: Settings) -> str:
@@ -311,7 +314,7 @@ def compare_through_env(
             result = compute_diff(snapshot, compared, options)
         if skipped:
             result = replace(result, notices=tuple(result.notices) + skipped)
-        return Compared(target, models, result, metadata, effective)
+        return Compared(target, models, result, metadata, effective, context)
 
     return read_through_env(settings, work)
 

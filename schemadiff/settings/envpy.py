@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -102,7 +103,7 @@ def project_config(
     config = Config(
         str(config_file) if config_file else None,
         output_buffer=output_buffer,
-        cmd_opts=Namespace(x=list(x_arguments) or None),
+        cmd_opts=Namespace(**{**(_COMMAND_OPTIONS.get() or {}), "x": list(x_arguments) or None}),
         **kwargs,
     )
     if script_location:
@@ -110,6 +111,23 @@ def project_config(
     if url and "://" in url:
         config.set_main_option("sqlalchemy.url", _escaped(url))
     return config
+
+
+#: the command's options as Alembic's argparse would give them (``config.cmd_opts``), for env.py
+#: code that reads them (``config.cmd_opts.autogenerate`` in a process_revision_directives)
+_COMMAND_OPTIONS: ContextVar[Mapping[str, Any] | None] = ContextVar(
+    "schemadiff_cmd_opts", default=None
+)
+
+
+@contextmanager
+def command_options(**options: Any) -> Iterator[None]:
+    """Within the block, the ``Config`` env.py gets has these ``cmd_opts`` (besides ``x``)."""
+    token = _COMMAND_OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _COMMAND_OPTIONS.reset(token)
 
 
 def _escaped(value: str) -> str:
