@@ -204,7 +204,7 @@ def _snapshot_through_env(settings: Settings) -> tuple[tuple[str | None, Target]
         return database_name(context.opts), target
 
     read = read_through_env(settings, work)
-    if not read.multidb:
+    if len(read.rounds) == 1:  # one database: one file, named as asked
         return ((None, read.rounds[0][1]),)
     return read.rounds
 

@@ -179,10 +179,6 @@ class EnvRead(Generic[T]):
     #: the Alembic ``Config`` env.py ran with (templates read it: ``config.get_main_option``)
     config: Config
 
-    @property
-    def multidb(self) -> bool:
-        return len(self.rounds) > 1
-
 
 def read_through_env(
     settings: Settings,

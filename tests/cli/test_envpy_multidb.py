@@ -188,6 +188,11 @@ def test_multidb_project(
     for url in urls.values():
         assert version_rows(url) == [] and not {"users", "audit"} & table_names(url)
 
+    # a plain revision renders the project's template too (Alembic's reads config's databases)
+    _ok(schemadiff("revision", "-m", "empty", "--rev-id", "r3"))
+    (script,) = (tmp_path / "migrations" / "versions").glob("r3_*.py")
+    assert "    pass\n" in _section(script.read_text(), "downgrade_engine2")
+
 
 def _ok_or_1(result: Result) -> Result:
     assert result.code in (0, 1), result.out + result.err
@@ -225,6 +230,15 @@ def test_database_without_target_metadata_is_not_compared(
     }
     check = run_process(tmp_path, "check", env=env)
     assert check.code == 1 and "NOT COMPARED" in check.out, check.out + check.err
+    sql = run_process(tmp_path, "diff", "--format", "sql", env=env)
+    assert sql.code == 1, sql.err
+    assert sql.out.startswith("-- database engine1\n") and "CREATE TABLE users" in sql.out
+    assert "-- database engine2: not compared (no target_metadata for engine2)" in sql.out
+    python = run_process(tmp_path, "diff", "--format", "python", env=env)
+    assert python.code == 1, python.err
+    compile(python.out, "diff.py", "exec")
+    assert '"users"' in _section(python.out, "upgrade_engine1")
+    assert "    pass\n" in _section(python.out, "upgrade_engine2")
 
     made = _ok(run_process(tmp_path, "revision", "--autogenerate", "-m", "one", env=env))
     assert "not compared: no target_metadata for engine2" in made.out
@@ -239,3 +253,43 @@ def test_database_without_target_metadata_is_not_compared(
     assert '"kept"' in (tmp_path / "schema.engine2.json").read_text()
     refused = run_process(tmp_path, "snapshot", "-o", "-", env=env)
     assert refused.code == 2 and "several databases" in refused.err
+
+
+SINGLE_MODELS = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table("things", metadata, sa.Column("id", sa.Integer, primary_key=True))
+"""
+
+
+def test_single_database_env_py_passes_template_args(
+    tmp_path: Path, backend_url: Callable[..., str]
+) -> None:
+    """``alembic init`` (generic): env.py's ``template_args`` reach the project's template, and
+    ``config`` is there too, as with ``alembic revision --autogenerate``."""
+    _ok(run_alembic(tmp_path, "init", "migrations"))
+    ini = tmp_path / "alembic.ini"
+    url = backend_url("sqlite")
+    ini.write_text(ini.read_text().replace("driver://user:pass@localhost/dbname", url))
+    (tmp_path / "models.py").write_text(SINGLE_MODELS)
+    env_py = tmp_path / "migrations" / "env.py"
+    text = env_py.read_text().replace(
+        "target_metadata = None", "from models import metadata as target_metadata"
+    )
+    online = "            connection=connection, target_metadata=target_metadata\n"
+    assert online in text
+    env_py.write_text(text.replace(online, online[:-1] + ', template_args={"owner": "ops"}\n'))
+    mako = tmp_path / "migrations" / "script.py.mako"
+    mako.write_text(
+        mako.read_text().replace(
+            "# revision identifiers",
+            "# owner: ${owner}, script: ${config.get_main_option('script_location')}\n\n"
+            "# revision identifiers",
+        )
+    )
+    _ok(run_process(tmp_path, "revision", "--autogenerate", "-m", "things", "--rev-id", "r1"))
+    text = next((tmp_path / "migrations" / "versions").glob("r1_*.py")).read_text()
+    assert "# owner: ops, script: " in text and '"things"' in text
+    _ok(run_alembic(tmp_path, "upgrade", "head"))
+    _ok(run_alembic(tmp_path, "check"))
