@@ -378,8 +378,8 @@ def compare_through_env(
         name = database_name(opts)
         label = mask_url(conn.engine.url)
         tokens = {
-            "upgrade_token": opts["upgrade_token"],
-            "downgrade_token": opts["downgrade_token"],
+            "upgrade_token": str(opts.get("upgrade_token", "upgrades")),
+            "downgrade_token": str(opts.get("downgrade_token", "downgrades")),
         }
         if name is not None:
             if settings.metadata:
