@@ -293,3 +293,25 @@ def test_single_database_env_py_passes_template_args(
     assert "# owner: ops, script: " in text and '"things"' in text
     _ok(run_alembic(tmp_path, "upgrade", "head"))
     _ok(run_alembic(tmp_path, "check"))
+
+
+def test_multidb_env_py_that_writes_is_refused(
+    tmp_path: Path, backend_url: Callable[..., str]
+) -> None:
+    """The read lets a multidb env.py run to its end, still read-only: a write of env.py's own
+    (here in the second database's round) fails in one line, and nothing reached either
+    database (no table, no version table)."""
+    urls = {name: backend_url("sqlite", i) for i, name in enumerate(NAMES)}
+    env = schemadiff_project(tmp_path, urls)
+    env_py = tmp_path / "migrations" / "env.py"
+    text = env_py.read_text()
+    log = '            logger.info("Migrating database %s", name)\n'
+    assert log in text
+    sneaky = '            if name == "engine2":\n'
+    sneaky += '                connection.exec_driver_sql("CREATE TABLE sneaky (id INTEGER)")\n'
+    env_py.write_text(text.replace(log, log + sneaky))
+    diff = run_process(tmp_path, "diff", env=env)
+    assert diff.code == 2, diff.out + diff.err
+    assert len(diff.err.strip().splitlines()) == 1 and "read-only" in diff.err, diff.err
+    for url in urls.values():
+        assert not {"sneaky", "alembic_version"} & table_names(url)
