@@ -5,8 +5,8 @@ and ``revision --autogenerate``; slow steps are named through :mod:`schemadiff.s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from schemadiff.backends.registry import rules_for
@@ -177,21 +177,22 @@ def _version_table(setting: str) -> sa.Table:
     return version_table(name, schema=schema if dot else None)
 
 
-def snapshot_target(settings: Settings) -> Target:
-    """Reflect for ``snapshot``: configured schemas, else those the models name (if configured)."""
+def snapshot_targets(settings: Settings) -> tuple[tuple[str | None, Target], ...]:
+    """Reflect for ``snapshot``: configured schemas, else those the models name (if configured).
+    One (None, target) pair; a multidb env.py gives one (database name, target) per database."""
     if uses_env_py(settings):
         return _snapshot_through_env(settings)
     wants_models = settings.metadata is not None and settings.schemas is None
-    return reflect_target(settings, require_metadata(settings) if wants_models else None)
+    return ((None, reflect_target(settings, require_metadata(settings) if wants_models else None)),)
 
 
-def _snapshot_through_env(settings: Settings) -> Target:
+def _snapshot_through_env(settings: Settings) -> tuple[tuple[str | None, Target], ...]:
     """``snapshot`` for a project with its own env.py: on its connection, the schemas its
     ``include_schemas`` / models name (read-only, as :func:`compare_through_env`)."""
     from schemadiff.backends.connect import mask_url
     from schemadiff.settings.envpy import env_options, read_through_env
 
-    def work(context: Any, heads: tuple[str, ...]) -> Target:
+    def work(context: Any, heads: tuple[str, ...]) -> tuple[str | None, Target]:
         conn = _env_connection(context)
         env = env_options(context.opts)
         metadata = None
@@ -202,9 +203,13 @@ def _snapshot_through_env(settings: Settings) -> Target:
                 conn, settings, metadata, False, env.include_schemas, env.include_name
             )
         covered = frozenset(schemas) | frozenset(snapshot.schemas)
-        return Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+        target = Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+        return database_name(context.opts), target
 
-    return read_through_env(settings, work)
+    read = read_through_env(settings, work)
+    if len(read.rounds) == 1:  # one database: one file, named as asked
+        return ((None, read.rounds[0][1]),)
+    return read.rounds
 
 
 def _env_connection(context: Any) -> sa.Connection:
@@ -247,7 +252,7 @@ def compare(
     from schemadiff.perf import gc_paused
 
     if env_py and uses_env_py(settings):
-        return compare_through_env(settings, renames, questioner=questioner)
+        return _only(compare_through_env(settings, renames, questioner=questioner))
     metadata = require_metadata(settings)
     # one pause for the whole run: between its steps the collector would otherwise walk every
     # snapshot and the models once more (about 25 ms at 1,000 tables)
@@ -265,6 +270,20 @@ def compare(
     return Compared(target, models, result, metadata, settings)
 
 
+def _only(found: Databases) -> Compared:
+    """The comparison of a single-database project; several databases are an error here (the
+    commands that cover each use :func:`compare_databases`), never a silently partial answer."""
+    if found.multidb:
+        names = ", ".join(str(d.name) for d in found.items)
+        raise UsageError(
+            f"env.py configures several databases ({names}); this command compares one "
+            "database (diff, check, snapshot and revision --autogenerate cover each)"
+        )
+    compared = found.items[0].compared
+    assert compared is not None
+    return compared
+
+
 def uses_env_py(settings: Settings) -> bool:
     """The project has an env.py of its own (not the one ``init`` writes) and the target is a
     live database: read through env.py (:func:`compare_through_env`)."""
@@ -276,47 +295,147 @@ def uses_env_py(settings: Settings) -> bool:
     return foreign_env_py(settings.script_location) is not None
 
 
+@dataclass(frozen=True)
+class Database:
+    """One database a project's env.py configures: Alembic's multidb template configures
+    several, each with its own ``upgrade_token`` (the template slot of its bodies)."""
+
+    #: the database's name (``upgrade_token`` without ``_upgrades``); None: the only one
+    name: str | None
+    #: what the database side is (masked URL)
+    label: str
+    #: None: env.py passes no target_metadata for this database, so it is not compared
+    compared: Compared | None
+    upgrade_token: str = "upgrades"
+    downgrade_token: str = "downgrades"
+    #: the revisions in its version table, as Alembic read them
+    heads: tuple[str, ...] = ()
+
+    @property
+    def skipped(self) -> str | None:
+        """Why it was not compared (None: it was)."""
+        return None if self.compared is not None else f"no target_metadata for {self.name}"
+
+
+@dataclass(frozen=True)
+class Databases:
+    """What :func:`compare_databases` compared: one :class:`Database`, or one per database of
+    a multidb env.py, with what the revision template gets besides the bodies."""
+
+    items: tuple[Database, ...]
+    #: env.py's ``context.configure(template_args={...})``
+    template_args: Mapping[str, Any] = field(default_factory=dict)
+    #: the Alembic ``Config`` env.py ran with (None: no env.py ran)
+    config: Any = None
+
+    @property
+    def multidb(self) -> bool:
+        return any(d.name is not None for d in self.items)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to change in any database (one not compared changes nothing)."""
+        return all(d.compared is None or d.compared.result.is_empty for d in self.items)
+
+
+def database_name(opts: Mapping[str, Any]) -> str | None:
+    """The database a ``configure()`` round is about: None for a single-database env.py
+    (``upgrade_token`` left at ``"upgrades"``), else the token without ``_upgrades``."""
+    token = str(opts.get("upgrade_token", "upgrades"))
+    return None if token == "upgrades" else token.removesuffix("_upgrades")
+
+
+def compare_databases(
+    settings: Settings,
+    renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    *,
+    versions: bool = False,
+    questioner: Any = None,
+) -> Databases:
+    """:func:`compare` for every database the project configures: through a multidb env.py,
+    each database on its own connection; otherwise the one database."""
+    if uses_env_py(settings):
+        return compare_through_env(settings, renames, questioner=questioner)
+    compared = compare(settings, renames, versions=versions, questioner=questioner, env_py=False)
+    rows = compared.target.version_rows or ()
+    return Databases((Database(None, compared.target.label, compared, heads=rows),))
+
+
 def compare_through_env(
     settings: Settings,
     renames: tuple[Sequence[str], Sequence[str]] = ((), ()),
     *,
     questioner: Any = None,
-) -> Compared:
+) -> Databases:
     """:func:`compare` for a project with its own env.py: run it (read-only, see
     :func:`schemadiff.settings.envpy.read_through_env`) and, on the connection it hands to
-    ``configure()``, reflect and compare with what it configured. The version rows are those
-    Alembic read from env.py's version table."""
+    ``configure()``, reflect and compare with what it configured; for a multidb env.py, each
+    database with its own target_metadata. The version rows are those Alembic read from
+    env.py's version table."""
+    from schemadiff.backends.connect import mask_url
+    from schemadiff.settings.envpy import read_through_env
+
+    def work(context: Any, heads: tuple[str, ...]) -> Database:
+        conn = _env_connection(context)
+        opts = context.opts
+        name = database_name(opts)
+        label = mask_url(conn.engine.url)
+        tokens = {
+            "upgrade_token": str(opts.get("upgrade_token", "upgrades")),
+            "downgrade_token": str(opts.get("downgrade_token", "downgrades")),
+        }
+        if name is not None:
+            if settings.metadata:
+                raise UsageError(
+                    f"env.py configures several databases ({name} and more); --metadata / the "
+                    "'metadata' setting names one set of models, so leave it out and pass each "
+                    "database's MetaData in env.py's target_metadata"
+                )
+            if opts.get("target_metadata") is None:
+                return Database(name, label, None, heads=heads, **tokens)
+        compared = _compare_on(settings, renames, questioner, context, heads)
+        return Database(name, label, compared, heads=heads, **tokens)
+
+    read = read_through_env(settings, work)
+    return Databases(read.rounds, read.template_args, read.config)
+
+
+def _compare_on(
+    settings: Settings,
+    renames: tuple[Sequence[str], Sequence[str]],
+    questioner: Any,
+    context: Any,
+    heads: tuple[str, ...],
+) -> Compared:
+    """Reflect and compare on the connection of one ``configure()`` round of env.py."""
     from schemadiff.backends.connect import mask_url
     from schemadiff.diff.engine import compute_diff
     from schemadiff.perf import gc_paused
-    from schemadiff.settings.envpy import env_options, read_through_env
+    from schemadiff.settings.envpy import env_options
 
-    def work(context: Any, heads: tuple[str, ...]) -> Compared:
-        conn = _env_connection(context)
-        env = env_options(context.opts)
-        effective, metadata = _env_settings(settings, env)
-        with gc_paused(), progress("Reflecting the database") as shown:
-            snapshot, models, schemas = reflect_on(
-                conn, effective, metadata, True, env.include_schemas, env.include_name
-            )
-            assert models is not None
-            if env.user_module_prefix:
-                from schemadiff.render.user_types import with_user_module_prefix
+    conn = _env_connection(context)
+    env = env_options(context.opts)
+    effective, metadata = _env_settings(settings, env)
+    with gc_paused(), progress("Reflecting the database") as shown:
+        snapshot, models, schemas = reflect_on(
+            conn, effective, metadata, True, env.include_schemas, env.include_name
+        )
+        assert models is not None
+        if env.user_module_prefix:
+            from schemadiff.render.user_types import with_user_module_prefix
 
-                models = with_user_module_prefix(models, env.user_module_prefix)
-            covered = frozenset(schemas) | frozenset(snapshot.schemas)
-            target = Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
-            compared, skipped = restrict_to_covered(models, covered)
-            options = _env_compare_options(effective, metadata, renames, env, context)
-            if questioner is not None:
-                options = replace(options, questioner=shown.before_prompt(questioner))
-            shown.step("Comparing")
-            result = compute_diff(snapshot, compared, options)
-        if skipped:
-            result = replace(result, notices=tuple(result.notices) + skipped)
-        return Compared(target, models, result, metadata, effective, context)
-
-    return read_through_env(settings, work)
+            models = with_user_module_prefix(models, env.user_module_prefix)
+        covered = frozenset(schemas) | frozenset(snapshot.schemas)
+        target = Target(mask_url(conn.engine.url), snapshot, conn.dialect, covered, heads)
+        compared, skipped = restrict_to_covered(models, covered)
+        options = _env_compare_options(effective, metadata, renames, env, context)
+        if questioner is not None:
+            options = replace(options, questioner=shown.before_prompt(questioner))
+        shown.step("Comparing")
+        result = compute_diff(snapshot, compared, options)
+    if skipped:
+        result = replace(result, notices=tuple(result.notices) + skipped)
+    return Compared(target, models, result, metadata, effective, context)
 
 
 def _env_settings(settings: Settings, env: EnvOptions) -> tuple[Settings, sa.MetaData]:

@@ -453,13 +453,25 @@ class ToWrite:
     note: str | None = None
 
 
-def env_revision_context(settings: Settings) -> tuple[MigrationContext, tuple[str, ...]]:
+def env_revision_context(
+    settings: Settings,
+) -> tuple[MigrationContext, tuple[str, ...]] | None:
     """Run env.py as Alembic's ``revision`` does with ``revision_environment = true`` (its
     ``context.configure()`` and ``run_migrations()``, read-only like every env.py run of
-    schemadiff): the ``MigrationContext`` it configured and the database's revisions."""
+    schemadiff): the ``MigrationContext`` it configured and the database's revisions (None for
+    a multidb env.py that passes no hook)."""
     from schemadiff.settings.envpy import read_through_env
 
-    return read_through_env(settings, lambda context, heads: (context, heads))
+    rounds = read_through_env(settings, lambda context, heads: (context, heads)).rounds
+    if len(rounds) == 1:
+        return rounds[0]
+    if any(context.opts.get("process_revision_directives") for context, _ in rounds):
+        raise UsageError(
+            "env.py passes process_revision_directives on a multidb project; schemadiff does "
+            "not run it on a revision over several databases yet (remove it, or use 'alembic "
+            "revision' for this revision)"
+        )
+    return None
 
 
 def directed_revision(

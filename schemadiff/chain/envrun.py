@@ -430,8 +430,13 @@ def _step_name(step: Any) -> str:
 
 
 def _where(ctx: MigrationContext) -> str:
+    """``the version table T``, and ``of NAME`` for a database of a multidb env.py (each
+    configured with its own ``upgrade_token``, ``NAME_upgrades``)."""
     schema = ctx.version_table_schema
     table = f"{schema}.{ctx.version_table}" if schema else ctx.version_table
+    token = str(ctx.opts.get("upgrade_token", "upgrades"))
+    if token != "upgrades":
+        return f"the version table {table} of {token.removesuffix('_upgrades')}"
     return f"the version table {table}"
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from schemadiff.atomic import write_text
 from schemadiff.chain.graph import RevisionGraph
@@ -128,18 +129,29 @@ def write_revision(
     notice: Callable[[str], None] | None = None,
     after: Sequence[str] | None = None,
     message: str | None = "",
+    template_args: Mapping[str, Any] | None = None,
+    sections: Mapping[str, Code] | None = None,
 ) -> Path:
     """Render and write the file ``file_template`` names into the version location Alembic would
     choose (see :mod:`schemadiff.chain.new_file`), then run the project's ``post_write_hooks``;
     returns its path. ``after``: the revisions followed, in the order that picks the folder
     (default: the header's down revisions). The slug comes from ``message`` as the user typed it
-    (None: no ``-m``, an empty slug as in Alembic); the default ``""`` means the header's."""
+    (None: no ``-m``, an empty slug as in Alembic); the default ``""`` means the header's.
+    ``template_args`` and ``sections``: see :func:`~schemadiff.render.script.render_script`."""
     after = follows(header) if after is None else after
     folder = version_folder(project, graph, after, version_path)
     template_path = project.template_path
     template = project.template()
     try:
-        text = render_script(header, upgrade, downgrade, template, project.new_files.line_length)
+        text = render_script(
+            header,
+            upgrade,
+            downgrade,
+            template,
+            project.new_files.line_length,
+            template_args,
+            sections,
+        )
     except Exception as exc:  # noqa: BLE001 - Mako reports template faults with many types
         where = template_path if template is not None else "the built-in template"
         raise UsageError(

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 MULTI_FORMAT = "schemadiff.check/1"
 OK, DRIFT, ERROR = "ok", "drift", "error"
+#: a database of a multidb env.py without target_metadata: neither checked nor failed
+NOT_COMPARED = "not_compared"
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,13 @@ class CheckReport:
     locations: tuple[Location | None, ...] = ()
     #: the models' file, for notices that name no table in the models
     models_file: Location | None = None
+    #: why this database was not compared (no target_metadata in a multidb env.py)
+    skipped: str | None = None
 
     @property
     def verdict(self) -> str:
+        if self.skipped is not None:
+            return NOT_COMPARED
         if self.result is None:
             return ERROR
         return OK if self.result.is_empty else DRIFT

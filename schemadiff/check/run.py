@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from schemadiff.backends.registry import rules_for
+from schemadiff.check.drift import unclassified
 from schemadiff.check.result import CheckReport
 from schemadiff.errors import SchemadiffError, UsageError
 from schemadiff.steps import Steps, progress
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from schemadiff.check.sourcemap import Location
     from schemadiff.diff.result import DiffResult
+    from schemadiff.pipeline import Compared
     from schemadiff.settings.config import Settings
 
 
@@ -31,25 +33,55 @@ class CheckOptions:
     locate: bool = False
 
 
-def check_target(settings: Settings, name: str, options: CheckOptions) -> CheckReport:
-    """Check one target; errors are raised (the caller decides whether they end the run).
-    A slow check shows one progress line on a terminal, erased before the report is printed.
-    The target's own connect and read timeouts apply (targets may come from environments)."""
+def check_target(settings: Settings, name: str, options: CheckOptions) -> list[CheckReport]:
+    """Check one target: one report, or one per database of a multidb env.py (named
+    ``NAME`` after the database, ``TARGET:NAME`` for a named target); errors are raised (the
+    caller decides whether they end the run). A slow check shows one progress line on a
+    terminal, erased before the report is printed. The target's own connect and read timeouts
+    apply (targets may come from environments)."""
     from schemadiff.backends import timeouts
 
     timeouts.configure(settings.connect_timeout, settings.read_timeout)
     with progress("Reflecting the database") as shown:
         if options.against is not None:
-            return _against(settings, name, options, shown)
+            return [_against(settings, name, options, shown)]
         return _with_models(settings, name, options, shown)
 
 
-def _with_models(settings: Settings, name: str, options: CheckOptions, shown: Steps) -> CheckReport:
-    from schemadiff.check.drift import classify
-    from schemadiff.pipeline import compare, require_metadata
+def _with_models(
+    settings: Settings, name: str, options: CheckOptions, shown: Steps
+) -> list[CheckReport]:
+    from schemadiff.pipeline import compare_databases
 
     wants_versions = options.classify and bool(settings.script_location)
-    compared = compare(settings, options.renames, versions=wants_versions)
+    found = compare_databases(settings, options.renames, versions=wants_versions)
+    if not found.multidb:
+        compared = found.items[0].compared
+        assert compared is not None
+        return [_report(settings, name, options, shown, compared)]
+    reports = []
+    for db in found.items:
+        label = str(db.name) if name == "database" else f"{name}:{db.name}"
+        if db.compared is None:
+            reports.append(CheckReport(label, db.label, skipped=db.skipped))
+            continue
+        # the chain's revisions run through env.py, a section per database: no replay here
+        why = "a multi-database chain is not replayed (its revisions run through env.py)"
+        multi = replace(options, classify=False)
+        report = _report(settings, label, multi, shown, db.compared)
+        if options.classify and report.result is not None and report.result.ops:
+            report = replace(report, drift=unclassified(report.result, why))
+        reports.append(report)
+    return reports
+
+
+def _report(
+    settings: Settings, name: str, options: CheckOptions, shown: Steps, compared: Compared
+) -> CheckReport:
+    """One database's report: drift labels, source locations."""
+    from schemadiff.check.drift import classify
+    from schemadiff.pipeline import require_metadata
+
     target, result = compared.target, compared.result
     # the models compared: from the settings, or the target_metadata the project's env.py passes
     metadata = compared.metadata if compared.metadata is not None else require_metadata(settings)

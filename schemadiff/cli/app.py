@@ -30,8 +30,7 @@ from schemadiff.cli.options import (
 from schemadiff.cli.runner import STATE, cli_settings, run_app
 
 if TYPE_CHECKING:
-    from schemadiff.diff.result import DiffResult
-    from schemadiff.pipeline import Compared
+    from schemadiff.pipeline import Compared, Databases
     from schemadiff.settings.config import Settings
 
 app = typer.Typer(
@@ -116,10 +115,10 @@ def diff(
     rename_column: RenameColumnOpt = None,
 ) -> None:
     """Show what differs between the database and the models (exit 1 if anything does)."""
-    result = _compare(
+    empty = _compare(
         output_format, db, metadata, schema, exclude_table, rename_table, rename_column
     )
-    raise typer.Exit(0 if result.is_empty else 1)
+    raise typer.Exit(0 if empty else 1)
 
 
 @app.command()
@@ -131,19 +130,35 @@ def snapshot(
     schema: SchemaOpt = None,
 ) -> None:
     """Save the database's schema as a JSON snapshot (usable later as --db FILE)."""
-    from schemadiff.pipeline import snapshot_target
+    from schemadiff.errors import UsageError
+    from schemadiff.pipeline import snapshot_targets
     from schemadiff.report.text import make_console
     from schemadiff.snapshot import io as snapshot_io
 
     settings = cli_settings(url=db, schemas=tuple(schema) if schema else None)
-    target = snapshot_target(settings)
-    if output == "-":
-        sys.stdout.write(snapshot_io.dumps(target.snapshot))
-        return
-    snapshot_io.save(target.snapshot, output)  # all or nothing; OutputError names the file
-    n = len(target.snapshot.tables)
-    summary = f"wrote {output} ({n} table{'' if n == 1 else 's'}, {target.label})"
-    make_console().print(summary, markup=False)
+    targets = snapshot_targets(settings)
+    if len(targets) > 1 and output == "-":
+        names = ", ".join(str(name) for name, _ in targets)
+        raise UsageError(
+            f"env.py configures several databases ({names}); pass -o FILE.json to write one "
+            "snapshot per database (FILE.NAME.json)"
+        )
+    for name, target in targets:
+        if output == "-":
+            sys.stdout.write(snapshot_io.dumps(target.snapshot))
+            return
+        path = output if name is None else _per_database(output, name)
+        snapshot_io.save(target.snapshot, path)  # all or nothing; OutputError names the file
+        n = len(target.snapshot.tables)
+        summary = f"wrote {path} ({n} table{'' if n == 1 else 's'}, {target.label})"
+        make_console().print(summary, markup=False)
+
+
+def _per_database(output: str, name: str) -> str:
+    """``schema.json`` -> ``schema.engine1.json``: one snapshot file per database."""
+    path = Path(output)
+    suffix = path.suffix or ".json"
+    return str(path.with_name(f"{path.stem if path.suffix else path.name}.{name}{suffix}"))
 
 
 def _compare(
@@ -154,8 +169,9 @@ def _compare(
     exclude_table: list[str] | None,
     rename_table: list[str] | None,
     rename_column: list[str] | None,
-) -> DiffResult:
-    """The body of ``diff``: returns the DiffResult after printing it."""
+) -> bool:
+    """The body of ``diff``: prints the report, returns whether nothing differs (in any
+    database of a multidb env.py)."""
     fmt = choose_format(output_format, DIFF_FORMATS)
     settings = cli_settings(
         url=db,
@@ -163,10 +179,15 @@ def _compare(
         schemas=tuple(schema) if schema else None,
         exclude_tables=tuple(exclude_table) if exclude_table else None,
     )
-    from schemadiff.pipeline import compare
+    from schemadiff.pipeline import compare_databases
     from schemadiff.report.text import make_console, render_text
 
-    compared = compare(settings, (rename_table or (), rename_column or ()))
+    found = compare_databases(settings, (rename_table or (), rename_column or ()))
+    if found.multidb:
+        _print_databases(fmt, settings, found)
+        return found.is_empty
+    compared = found.items[0].compared
+    assert compared is not None
     result = compared.result
     settings = compared.settings or settings  # with what the project's env.py configured
     if fmt == "json":
@@ -178,7 +199,47 @@ def _compare(
     else:
         label = compared.target.label
         render_text(result, make_console(), database=label, models=settings.metadata)
-    return result
+    return result.is_empty
+
+
+def _print_databases(fmt: str, settings: Settings, found: Databases) -> None:
+    """``diff`` of a multidb project: every database, a section each."""
+    if fmt == "json":
+        from schemadiff.report.json_report import databases_dict, dump
+
+        sys.stdout.write(dump(databases_dict(found)))
+    elif fmt in ("sql", "python"):
+        sys.stdout.write(_databases_migration_text(fmt, settings, found))
+    else:
+        from schemadiff.report.text import make_console, render_databases_text
+
+        render_databases_text(found, make_console())
+
+
+def _databases_migration_text(fmt: str, settings: Settings, found: Databases) -> str:
+    """``--format sql``: each database's SQL under a ``-- database NAME`` comment; ``python``:
+    an ``upgrade_NAME()`` / ``downgrade_NAME()`` pair per database (the multidb layout)."""
+    from schemadiff.render.bodies import render_bodies
+    from schemadiff.render.code import Code
+    from schemadiff.render.script import render_sections
+
+    sql: list[str] = []
+    sections: list[tuple[str, Code, Code]] = []
+    for db in found.items:
+        name = str(db.name)
+        compared = db.compared
+        if compared is None:
+            sql.append(f"-- database {name}: not compared ({db.skipped})\n")
+            sections.append((name, Code(), Code()))
+            continue
+        effective = compared.settings or settings
+        if fmt == "sql":
+            sql.append(f"-- database {name}\n" + _migration_text(fmt, effective, compared))
+            continue
+        result, snapshot = compared.result, compared.target.snapshot
+        bodies = render_bodies(result, snapshot, compared.models, effective.render_as_batch)
+        sections.append((name, bodies.upgrade, bodies.downgrade))
+    return "\n".join(sql) if fmt == "sql" else render_sections(sections)
 
 
 def _migration_text(fmt: str, settings: Settings, compared: Compared) -> str:

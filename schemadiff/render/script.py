@@ -3,8 +3,9 @@ works unchanged) filled with rendered ops, then formatted by black in-process.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from schemadiff.perf import without_gc
 from schemadiff.render.code import Code
@@ -61,17 +62,30 @@ def render_script(
     downgrade: Code,
     template: str | None = None,
     line_length: int = LINE_LENGTH,
+    template_args: Mapping[str, Any] | None = None,
+    sections: Mapping[str, Code] | None = None,
 ) -> str:
     """The complete revision file text, black-formatted at ``line_length`` columns.
 
     black formats about 3,000 lines a second; past :data:`BLACK_BODY_LIMIT` characters of body it
     formats only the template (with a placeholder for each body) and the bodies are laid out by
     :mod:`schemadiff.render.layout`, which writes what black would for the calls we render.
+
+    ``template_args`` are more template variables, as Alembic passes them (``config``, env.py's
+    ``context.configure(template_args=...)``); the standard ones win over them. ``sections``:
+    the bodies of a multidb revision by template token (``engine1_upgrades``, ...), each
+    rendered as its own variable; black then formats the whole file.
     """
+    if sections:
+        merged = Code()
+        for body in sections.values():
+            merged = merged + Code((), body.imports, body.helpers)
+        text = _fill(header, upgrade + merged, downgrade, template, None, template_args, sections)
+        return format_python(text, line_length)
     return _format_large(
         upgrade,
         downgrade,
-        lambda marks: _fill(header, upgrade, downgrade, template, marks),
+        lambda marks: _fill(header, upgrade, downgrade, template, marks, template_args),
         line_length,
     )
 
@@ -109,24 +123,32 @@ def _fill(
     downgrade: Code,
     template: str | None,
     marks: tuple[str, str] | None = None,
+    template_args: Mapping[str, Any] | None = None,
+    sections: Mapping[str, Code] | None = None,
 ) -> str:
     """The template filled in: with the bodies, or with a placeholder line for each."""
     from mako.template import Template  # alembic's own dependency
 
     imports = sorted((upgrade.imports | downgrade.imports) - _BASE_IMPORTS)
     imports += _helpers(upgrade, downgrade)
+    extra = dict(template_args or {})
+    for token, body in (sections or {}).items():
+        extra[token] = _indent(body.lines) if body.lines else "pass"
     return str(
         Template(template or DEFAULT_TEMPLATE).render_unicode(
-            message=docstring_safe(header.message),
-            up_revision=header.rev_id,
-            down_revision=_unwrap(header.down_revision),
-            branch_labels=_unwrap(header.branch_labels),
-            depends_on=_unwrap(header.depends_on),
-            create_date=header.create_date,
-            comma=_comma,
-            imports="\n".join(imports),
-            upgrades=marks[0] if marks else _indent(upgrade.lines),
-            downgrades=marks[1] if marks else _indent(downgrade.lines),
+            **{
+                **extra,
+                "message": docstring_safe(header.message),
+                "up_revision": header.rev_id,
+                "down_revision": _unwrap(header.down_revision),
+                "branch_labels": _unwrap(header.branch_labels),
+                "depends_on": _unwrap(header.depends_on),
+                "create_date": header.create_date,
+                "comma": _comma,
+                "imports": "\n".join(imports),
+                "upgrades": marks[0] if marks else _indent(upgrade.lines),
+                "downgrades": marks[1] if marks else _indent(downgrade.lines),
+            }
         )
     )
 
@@ -186,6 +208,22 @@ def render_functions(upgrade: Code, downgrade: Code) -> str:
         return text + "def downgrade() -> None:\n    " + down + "\n"
 
     return _format_large(upgrade, downgrade, fill)
+
+
+def render_sections(sections: Sequence[tuple[str, Code, Code]]) -> str:
+    """``diff --format python`` for several databases: the imports, then an
+    ``upgrade_NAME()`` / ``downgrade_NAME()`` pair per database (the functions of Alembic's
+    multidb template), black-formatted."""
+    merged = Code()
+    for _, up, down in sections:
+        merged = merged + Code((), up.imports | down.imports, up.helpers | down.helpers)
+    imports = sorted(merged.imports | _BASE_IMPORTS) + _helpers(merged, Code())
+    text = "\n".join(imports) + "\n"
+    for name, up, down in sections:
+        text += f"\n\ndef upgrade_{name}() -> None:\n    " + (_indent(up.lines) or "pass")
+        text += f"\n\n\ndef downgrade_{name}() -> None:\n    " + (_indent(down.lines) or "pass")
+        text += "\n"
+    return format_python(text)
 
 
 def _helpers(upgrade: Code, downgrade: Code) -> list[str]:

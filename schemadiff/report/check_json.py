@@ -67,7 +67,7 @@ def render_check_json(reports: list[CheckReport], multi: bool) -> str:
 
 def _target_json(report: CheckReport) -> dict[str, Any]:
     result = report.result
-    return {
+    out = {
         "target": report.name,
         "database": report.database,
         "verdict": report.verdict,
@@ -76,6 +76,9 @@ def _target_json(report: CheckReport) -> dict[str, Any]:
         "error": report.error,
         "report": report_json(report) if result is not None else None,
     }
+    if report.skipped is not None:  # a database of a multidb env.py without target_metadata
+        out["not_compared"] = report.skipped
+    return out
 
 
 def _list(rows: tuple[str, ...] | None) -> list[str] | None:

@@ -7,10 +7,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from schemadiff.check.result import DRIFT, ERROR, OK, CheckReport, counts_text
+from schemadiff.check.result import DRIFT, ERROR, NOT_COMPARED, OK, CheckReport, counts_text
 from schemadiff.report.text import change_line, notice_line, sort_notices
 
-_VERDICT_STYLE = {OK: "bold green", DRIFT: "bold red", ERROR: "bold magenta"}
+_VERDICT_STYLE = {
+    OK: "bold green",
+    DRIFT: "bold red",
+    ERROR: "bold magenta",
+    NOT_COMPARED: "magenta",
+}
 
 
 def render_check_text(report: CheckReport, console: Console) -> None:
@@ -33,6 +38,8 @@ def render_check_text(report: CheckReport, console: Console) -> None:
 def verdict_line(report: CheckReport) -> str:
     """``OK: <db> matches the models`` / ``DRIFT: <db> differs from the models: 3 changes``."""
     database = escape(report.database)
+    if report.skipped is not None:
+        return f"[magenta]NOT COMPARED[/]: {database}: {escape(report.skipped)}"
     if report.result is None:
         return f"[bold magenta]ERROR[/]: {database}: {escape(report.error or 'failed')}"
     wanted = escape(report.wanted)

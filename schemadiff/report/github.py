@@ -30,6 +30,8 @@ def render_github(reports: list[CheckReport], multi: bool) -> str:
 
 def _target_lines(report: CheckReport, prefix: str, root: str | None) -> list[str]:
     result = report.result
+    if report.skipped is not None:
+        return [command("warning", f"{prefix}{report.database} not compared: {report.skipped}")]
     if result is None:
         message = f"{prefix}{report.database} could not be checked: {report.error}"
         return [command("error", message)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.ops import Op
+from schemadiff.pipeline import Databases
 
 FORMAT = "schemadiff.diff/1"
 
@@ -23,6 +24,38 @@ def report_dict(result: DiffResult) -> dict[str, Any]:
         "changes": [change_dict(op) for op in result.ops],
         "summary": {"changes": len(result.ops), "destructive": result.destructive_count},
         "notices": [notice_dict(n) for n in result.notices],
+    }
+
+
+def databases_dict(databases: Databases) -> dict[str, Any]:
+    """A multidb project's report: the ``schemadiff.diff/1`` keys over every database (each
+    change and notice names its ``database``; ``dialect`` is null when they differ), and a
+    ``databases`` list with each database's own report (null when it was not compared)."""
+    changes: list[dict[str, Any]] = []
+    notices: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    dialects = set()
+    destructive = 0
+    for db in databases.items:
+        entry: dict[str, Any] = {"name": db.name, "database": db.label, "compared": True}
+        if db.compared is None:
+            entry.update(compared=False, note=db.skipped, report=None)
+            entries.append(entry)
+            continue
+        result = db.compared.result
+        dialects.add(result.dialect)
+        destructive += result.destructive_count
+        changes += [{**change_dict(op), "database": db.name} for op in result.ops]
+        notices += [{**notice_dict(n), "database": db.name} for n in result.notices]
+        entry.update(note=None, report=report_dict(result))
+        entries.append(entry)
+    return {
+        "format": FORMAT,
+        "dialect": dialects.pop() if len(dialects) == 1 else None,
+        "changes": changes,
+        "summary": {"changes": len(changes), "destructive": destructive},
+        "notices": notices,
+        "databases": entries,
     }
 
 

@@ -7,11 +7,11 @@ and one collapsible section per target that drifted or failed.
 
 from __future__ import annotations
 
-from schemadiff.check.result import DRIFT, ERROR, OK, CheckReport, counts_text
+from schemadiff.check.result import DRIFT, ERROR, NOT_COMPARED, OK, CheckReport, counts_text
 from schemadiff.diff.result import DiffResult
 from schemadiff.report.text import sort_notices
 
-_ICON = {OK: "✅", DRIFT: "❌", ERROR: "⚠️"}
+_ICON = {OK: "✅", DRIFT: "❌", ERROR: "⚠️", NOT_COMPARED: "➖"}
 _NOTICE = {"warning": "warning", "not_compared": "not compared", "info": "note"}
 
 
@@ -22,7 +22,9 @@ def render_markdown(reports: list[CheckReport], multi: bool) -> str:
 
 
 def _single(report: CheckReport) -> list[str]:
-    title = {OK: "no drift", DRIFT: "drift", ERROR: "failed"}[report.verdict]
+    title = {OK: "no drift", DRIFT: "drift", ERROR: "failed", NOT_COMPARED: "not compared"}[
+        report.verdict
+    ]
     lines = [f"### {_ICON[report.verdict]} schemadiff check: {title}", ""]
     return lines + _body(report)
 
@@ -56,6 +58,8 @@ def _multi(reports: list[CheckReport]) -> list[str]:
 
 def _body(report: CheckReport) -> list[str]:
     result = report.result
+    if report.skipped is not None:
+        return [f"{code(report.database)} not compared: {cell(report.skipped)}"]
     if result is None:
         return [f"{code(report.database)} could not be checked: {cell(report.error or '')}"]
     if result.is_empty:

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.ops import Op
+from schemadiff.pipeline import Databases
 
 #: notice level -> (label printed before the message, style)
 _LEVELS = {
@@ -43,6 +44,20 @@ def render_text(
     if result.notices:
         console.print()
     console.print(summary_line(result))
+
+
+def render_databases_text(databases: Databases, console: Console) -> None:
+    """The ``diff`` report of a multidb project: a section per database (its name, then the
+    one-database report), a database without target_metadata said so rather than compared."""
+    for i, db in enumerate(databases.items):
+        if i:
+            console.print()
+        console.print(f"[bold]== {escape(str(db.name))} ==[/]")
+        if db.compared is None:
+            console.print(f"[bold]database[/]  {escape(db.label)}")
+            console.print(notice_line(Notice("not_compared", str(db.skipped))))
+            continue
+        render_text(db.compared.result, console, database=db.label)
 
 
 def change_line(op: Op) -> str:

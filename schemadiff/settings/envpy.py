@@ -11,7 +11,9 @@
 - :func:`read_through_env`: ``diff``, ``check``, ``snapshot`` and ``revision --autogenerate``:
   every connection env.py opens refuses writes from its first statement, the function runs while
   env.py holds its connection (inside its ``run_migrations()``), then env.py is unwound so that
-  nothing is committed and no migration runs.
+  nothing is committed and no migration runs. A multidb env.py (a ``configure()`` /
+  ``run_migrations()`` round per database) runs to its end instead, the function once per
+  database.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 from schemadiff.errors import SchemadiffError, UsageError
 from schemadiff.settings.config import Settings
@@ -179,38 +181,75 @@ class _Captured(BaseException):
     an ``except Exception`` in env.py cannot swallow it)."""
 
 
+#: the ``upgrade_token`` of a single-database env.py (Alembic's default)
+DEFAULT_UPGRADE_TOKEN = "upgrades"
+
+
+@dataclass(frozen=True)
+class EnvRead(Generic[T]):
+    """What a read through env.py found: one result per ``configure()`` /
+    ``run_migrations()`` round (several for a multidb env.py, one per database), with what
+    Alembic would hand the revision template."""
+
+    rounds: tuple[T, ...]
+    #: env.py's ``context.configure(template_args={...})``, merged over the rounds
+    template_args: Mapping[str, Any]
+    #: the Alembic ``Config`` env.py ran with (templates read it: ``config.get_main_option``)
+    config: Config
+
+
 def read_through_env(
     settings: Settings,
     fn: Callable[[MigrationContext, tuple[str, ...]], T],
     x_arguments: Sequence[str] = (),
-) -> T:
+) -> EnvRead[T]:
     """Run env.py and ``fn(context, heads)`` while env.py holds its connection, without writing:
     no version table is created (``dont_mutate``), every connection env.py opens is read-only for
-    its whole session (a write in env.py fails at the server and is reported in one line), and
-    env.py is unwound after ``fn`` so that its transaction rolls back. ``context`` is Alembic's
-    ``MigrationContext``: ``context.opts`` holds what env.py passed to ``configure()``,
-    ``context.connection`` its connection (None when env.py ran its offline path)."""
+    its whole session (a write in env.py fails at the server and is reported in one line).
+    ``context`` is Alembic's ``MigrationContext``: ``context.opts`` holds what env.py passed to
+    ``configure()``, ``context.connection`` its connection (None when env.py ran its offline
+    path).
+
+    A single-database env.py (``upgrade_token`` left at ``"upgrades"``) is unwound after ``fn``
+    so that its transaction rolls back. A multidb one (each database configured with its own
+    ``upgrade_token``, as Alembic's multidb template does) runs to its end, ``fn`` once per
+    database with no step to run, so that every database is read; the transactions it then
+    commits hold no writes (the sessions are read-only)."""
     config = alembic_config(settings, x_arguments or settings.x_arguments)
     env_path = foreign_env_py(settings.script_location) or Path("env.py")
     found: list[T] = []
+    tokens: list[str] = []
+    template_args: dict[str, Any] = {}
 
     def migrations(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        token = str(context.opts.get("upgrade_token", DEFAULT_UPGRADE_TOKEN))
+        if token in tokens:
+            raise EnvPyError(
+                f"{env_path} configures upgrade_token={token!r} for two run_migrations() "
+                "calls; schemadiff reads one database per token (Alembic's multidb template "
+                "gives each its own, NAME_upgrades)"
+            )
+        tokens.append(token)
         found.append(fn(context, tuple(heads)))
-        raise _Captured
+        if tokens[0] == DEFAULT_UPGRADE_TOKEN:
+            raise _Captured
+        return []
 
     try:
         with read_only_sessions(), _quiet_alembic():
-            run_env(config, migrations, dont_mutate=True)
+            run_env(config, migrations, dont_mutate=True, template_args=template_args)
     except _Captured:
-        return found[0]
+        pass
     except SchemadiffError:
         raise
     except Exception as exc:
         raise EnvPyError(_failure(env_path, exc)) from exc
-    raise EnvPyError(
-        f"{env_path} did not call context.run_migrations(); schemadiff reads the database "
-        "through env.py's run_migrations_online() path (as Alembic's own 'check' does)"
-    )
+    if not found:
+        raise EnvPyError(
+            f"{env_path} did not call context.run_migrations(); schemadiff reads the database "
+            "through env.py's run_migrations_online() path (as Alembic's own 'check' does)"
+        )
+    return EnvRead(tuple(found), dict(template_args), config)
 
 
 def _failure(env_path: Path, exc: Exception) -> str:
@@ -235,12 +274,15 @@ def _quiet_alembic() -> Iterator[None]:
     on the logger that writes them outlives ``fileConfig``)."""
     import logging
 
-    logger = logging.getLogger("alembic.runtime.migration")
-    logger.addFilter(_warnings_only)
+    # alembic.env: the templates' env.py logger ("Migrating database engine1" of multidb)
+    loggers = [logging.getLogger(n) for n in ("alembic.runtime.migration", "alembic.env")]
+    for logger in loggers:
+        logger.addFilter(_warnings_only)
     try:
         yield
     finally:
-        logger.removeFilter(_warnings_only)
+        for logger in loggers:
+            logger.removeFilter(_warnings_only)
 
 
 def _warnings_only(record: logging.LogRecord) -> bool:

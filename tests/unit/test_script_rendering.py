@@ -117,3 +117,61 @@ def test_alter_forced_by_a_hook_renders_the_attribute() -> None:
     upgrade, downgrade = text.split("def downgrade")
     for body in (upgrade, downgrade):
         assert "server_default=sa.text(\"'original'\")" in body, body
+
+
+MULTIDB_TEMPLATE = '''<%!
+import re
+%>"""${message}"""
+from alembic import op
+import sqlalchemy as sa
+${imports if imports else ""}
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+# ${owner}
+<%
+    db_names = config.get_main_option("databases")
+%>
+% for db_name in re.split(r',\\s*', db_names):
+
+def upgrade_${db_name}():
+    ${context.get("%s_upgrades" % db_name, "pass")}
+
+
+def downgrade_${db_name}():
+    ${context.get("%s_downgrades" % db_name, "pass")}
+
+% endfor
+'''
+
+
+def test_multidb_sections_template_args_and_union_of_imports() -> None:
+    """Alembic's multidb layout: each database's bodies under its token, ``config`` and env.py's
+    ``template_args`` as variables, one import list for all, an empty body as ``pass``."""
+    from alembic.config import Config
+
+    from schemadiff.render.code import Code
+
+    config = Config()
+    config.set_main_option("databases", "one, two, three")
+    sections = {
+        "one_upgrades": Code(("op.execute('a')",), frozenset({"import decimal"})),
+        "one_downgrades": Code(),
+        "two_upgrades": Code(("op.execute('b')",), frozenset({"import uuid"})),
+        "two_downgrades": Code(("op.execute('c')",)),
+    }
+    text = render_script(
+        RevisionHeader("m", "r1", None, "2026-01-01"),
+        Code(),
+        Code(),
+        MULTIDB_TEMPLATE,
+        template_args={"config": config, "owner": "team-a", "message": "not this"},
+        sections=sections,
+    )
+    ast.parse(text)
+    assert '"""m"""' in text and "# team-a" in text
+    assert "import decimal\nimport uuid\n" in text
+    assert 'def upgrade_one():\n    op.execute("a")\n' in text
+    assert "def downgrade_one():\n    pass\n" in text
+    assert 'def downgrade_two():\n    op.execute("c")\n' in text
+    assert "def upgrade_three():\n    pass\n" in text  # no section: the template's default

@@ -104,6 +104,7 @@ def check(
     targets = _targets(db or [], all_environments, overrides)
     multi = len(targets) > 1 or all_environments
     reports = _run(targets, options, multi)
+    multi = multi or len(reports) > 1  # a multidb env.py: a report per database
     _emit(reports, fmt, multi)
     raise typer.Exit(exit_code(reports))
 
@@ -164,18 +165,20 @@ def _run(targets: list[Target], options: CheckOptions, multi: bool) -> list[Chec
         name, settings = targets[0]
         if isinstance(settings, Exception):
             raise settings
-        return [check_target(settings, name, options)]
+        return check_target(settings, name, options)
     from schemadiff.cli.progress import suppressed
 
     with _progress(len(targets)) as advance, suppressed():  # the bar owns the terminal
         reports = []
         for name, settings in targets:
             advance(name)
-            reports.append(_check_or_fail(name, settings, options))
+            reports.extend(_check_or_fail(name, settings, options))
     return reports
 
 
-def _check_or_fail(name: str, settings: Settings | Exception, options: CheckOptions) -> CheckReport:
+def _check_or_fail(
+    name: str, settings: Settings | Exception, options: CheckOptions
+) -> list[CheckReport]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from schemadiff.check.result import CheckReport
@@ -183,13 +186,13 @@ def _check_or_fail(name: str, settings: Settings | Exception, options: CheckOpti
     from schemadiff.errors import SchemadiffError
 
     if isinstance(settings, Exception):
-        return CheckReport(name, "(configuration error)", error=str(settings))
+        return [CheckReport(name, "(configuration error)", error=str(settings))]
     try:
         return check_target(settings, name, options)
     except (SchemadiffError, SQLAlchemyError, OSError) as exc:
         report = failed_target(settings, name, exc)
     stderr_line(f"error: target {name} ({report.database}): {report.error}")
-    return report
+    return [report]
 
 
 @contextmanager
