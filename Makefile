@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-sqlalchemy20 test-unit lint typecheck fmt bench clean
+.PHONY: demo test test-sqlalchemy20 test-unit lint typecheck fmt bench bench-envpy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ fmt: $(TEST_STAMP)
 # `$(BIN)/python -m bench.run` alone is the quick subset.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run --full $(BENCH_ARGS)
+
+# `revision --autogenerate` through an Alembic project's env.py against the fast path (whole
+# commands at 1,000 tables, every backend, interleaved; about 10 minutes).
+bench-envpy: $(TEST_STAMP)
+	$(BIN)/python -m bench.envpy $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from schemadiff.chain.graph import RevisionGraph
@@ -28,21 +29,29 @@ def needs_database(spec: str | None) -> bool:
     return bool(spec) and any(end.strip() == "current" for end in (spec or "").split(":"))
 
 
-def added_since(graph: RevisionGraph, versions: Path, ref: str) -> set[str]:
-    """Revisions whose file was added after ``ref``: committed since, staged, or not yet tracked."""
+def added_since(graph: RevisionGraph, locations: Sequence[Path], ref: str) -> set[str]:
+    """Revisions whose file was added after ``ref`` (committed since, staged, or not yet
+    tracked) in any of the version ``locations`` (Alembic's ``version_locations``; their
+    subfolders too, which matter when ``recursive_version_locations`` put their files in the
+    graph)."""
     if shutil.which("git") is None:
         raise UsageError("--since needs git, and git is not installed (or not on PATH)")
-    folder = versions.resolve()
-    if not folder.is_dir():
-        return set()
+    paths: set[Path] = set()
+    for folder in dict.fromkeys(location.resolve() for location in locations):
+        if folder.is_dir():
+            paths |= _added_in(folder, ref)
+    return {rev for rev, s in graph.scripts.items() if s.path.resolve() in paths}
+
+
+def _added_in(folder: Path, ref: str) -> set[Path]:
+    """Files under ``folder`` (at any depth) added since ``ref``, or not tracked yet."""
     not_repo = f"{folder} is not inside a git repository (--since compares with a git ref)"
     _git(folder, "rev-parse", "--is-inside-work-tree", fail=not_repo)
     unknown = f"unknown git ref {ref!r}; give a branch, tag or commit (e.g. --since origin/main)"
     _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", fail=unknown)
     added = _git(folder, "diff", "-z", "--name-only", "--relative", "--diff-filter=A", ref, "--")
     untracked = _git(folder, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
-    paths = {(folder / name).resolve() for name in (added + untracked).split("\0") if name}
-    return {rev for rev, s in graph.scripts.items() if s.path.resolve() in paths}
+    return {(folder / name).resolve() for name in (added + untracked).split("\0") if name}
 
 
 def _git(folder: Path, *args: str, fail: str = "") -> str:

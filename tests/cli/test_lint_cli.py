@@ -119,6 +119,43 @@ def test_since_git_ref_lints_only_added_revision_files(project: Path) -> None:
     assert "no revision file was added since HEAD" in report["notes"]
 
 
+def test_since_looks_in_every_version_location(project: Path) -> None:
+    """``version_locations`` with two folders, ``recursive_version_locations`` on, a SQLite
+    URL: files added since the ref count in each folder and in nested ones, not only in the
+    first (the default ``versions/``)."""
+    (project / "schemadiff.toml").unlink()
+    (project / "alembic.ini").write_text(
+        "[alembic]\n"
+        "script_location = %(here)s/migrations\n"
+        "path_separator = os\n"
+        "version_locations = %(here)s/migrations/versions:%(here)s/branches\n"
+        "recursive_version_locations = true\n"
+        "sqlalchemy.url = sqlite:///%(here)s/app.db\n"
+    )
+    v, branches = versions(project), project / "branches"
+    write_rev(v, "a1", upgrade="op.create_table('users', sa.Column('id', sa.Integer))")
+    write_rev(branches, "b2", "a1", upgrade="op.drop_table('old_stuff')")
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "first")
+    _git(project, "tag", "v1")
+    _, report = lint_json(project, "--since", "v1")
+    assert found(report) == [] and report["summary"]["revisions"] == 0
+    write_rev(branches / "nested" / "deeper", "c3", "b2", upgrade="op.drop_column('users', 'id')")
+    write_rev(v, "d4", "c3", upgrade="op.rename_table('users', 'people')")
+    _, report = lint_json(project, "--since", "v1")
+    assert found(report) == [("c3", "SD102"), ("d4", "SD401")]  # untracked, in both locations
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "second")
+    write_rev(branches / "nested", "e5", "d4", upgrade="op.drop_column('people', 'id')")
+    _, report = lint_json(project, "--since", "v1")
+    assert found(report) == [("c3", "SD102"), ("d4", "SD401"), ("e5", "SD102")]
+    _, report = lint_json(project, "--since", "HEAD")
+    assert found(report) == [("e5", "SD102")]  # the nested file added after the commit
+    _, report = lint_json(project)
+    assert found(report) == [("b2", "SD101"), ("c3", "SD102"), ("d4", "SD401"), ("e5", "SD102")]
+
+
 def test_since_outside_git_or_with_unknown_ref_is_bad_input(project: Path) -> None:
     chain(project)
     result = run_cli(["lint", "--since", "main"], project)

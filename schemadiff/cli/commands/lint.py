@@ -94,7 +94,7 @@ def lint(
     chosen = pick.by_range(graph, revs, current)
     notes: list[str] = []
     if since is not None:
-        chosen &= pick.added_since(graph, project.versions, since)
+        chosen &= pick.added_since(graph, project.locations, since)
         if not chosen:
             notes.append(f"no revision file was added since {since}")
     backend = _dialect(dialect, settings)
