@@ -45,6 +45,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     sort_tables,
 )
+from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.stored_names import store_names
 
 
@@ -69,6 +70,7 @@ def inspect_metadata(
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
+        sequences=model_sequences(metadata, dialect, rules, builder.schema),
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
     )
