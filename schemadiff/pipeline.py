@@ -223,6 +223,7 @@ def wanted_schemas(
         names = set(settings.schemas)
     elif metadata is not None:
         names = {t.schema for t in metadata.tables.values() if t.schema}
+        names |= {s.schema for s in metadata._sequences.values() if s.schema}
     else:
         names = set()
     return sorted(n for n in names if n and n != default)
@@ -434,6 +435,9 @@ def restrict_to_covered(
     from schemadiff.diff.result import Notice
 
     outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
+    sequences = tuple(s for s in models.sequences if s.schema is None or s.schema in covered)
+    if len(sequences) < len(models.sequences):
+        models = replace(models, sequences=sequences)
     if not outside:
         return models, ()
     keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)

@@ -150,6 +150,7 @@ class SequenceRules:
 
 
 def _owned_by(seq: sa.Sequence) -> str | None:
-    """``Sequence(..., info={"owned_by": "table.column"})``: PostgreSQL's ``OWNED BY``."""
+    """``seq.info["owned_by"] = "table.column"``: PostgreSQL's ``OWNED BY`` (``Sequence()``
+    takes no ``info=`` argument, but has the ``info`` dict of every schema item)."""
     value = seq.info.get("owned_by") if seq.info else None
     return str(value) if value else None

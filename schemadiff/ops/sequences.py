@@ -110,7 +110,9 @@ class AlterSequence(Op):
             for n in self.changed
         ]
         name = qualified(self.new.schema, self.new.name)
-        return f"alter sequence {name}: {', '.join(parts)}"
+        # START only says where RESTART goes back to: the next value handed out does not change
+        kept = " (current value kept)" if "start" in self.changed else ""
+        return f"alter sequence {name}: {', '.join(parts)}{kept}"
 
 
 def _shown(value: object) -> str:

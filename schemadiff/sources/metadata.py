@@ -63,14 +63,17 @@ def inspect_metadata(
     rules = rules_for(dialect.name)
     builder = _Builder(dialect, rules, default_schema)
     tables = [builder.table(t) for t in metadata.sorted_tables]
-    schemas = sorted({t.schema for t in tables if t.schema})
+    sequences = model_sequences(metadata, dialect, rules, builder.schema)
+    schemas = sorted(
+        {t.schema for t in tables if t.schema} | {s.schema for s in sequences if s.schema}
+    )
     snapshot = Snapshot(
         dialect=rules.name,
         default_schema=default_schema,
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
-        sequences=model_sequences(metadata, dialect, rules, builder.schema),
+        sequences=sequences,
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
     )
