@@ -112,7 +112,7 @@ class SequenceRules:
         parts = [f"CREATE SEQUENCE {self.qualified(seq)}"]
         for name in OPTIONS:
             value = getattr(seq, name)
-            if name == "increment" or value != getattr(base, name):
+            if value != (1 if name == "increment" else getattr(base, name)):
                 parts.append(self.option(name, value))
         return " ".join(p for p in parts if p)
 

@@ -230,3 +230,13 @@ def test_no_sequences_where_the_backend_has_none(dialect: Any) -> None:
     rules = rules_for(dialect.name)
     assert model_sequences(models, dialect, rules, lambda s: s) == ()
     assert inspect_metadata(models, dialect).sequences == ()
+
+
+def test_several_metadata_keep_their_standalone_sequences() -> None:
+    from schemadiff.settings.loading import merge_metadata
+
+    a, b = sa.MetaData(), sa.MetaData()
+    sa.Table("users", a, sa.Column("id", sa.Integer, primary_key=True))
+    numbers = sa.Sequence("numbers", metadata=b)
+    merged = merge_metadata([("a:metadata", a), ("b:metadata", b)])
+    assert merged._sequences == {"numbers": numbers}
