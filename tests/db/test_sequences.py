@@ -240,3 +240,20 @@ def test_several_metadata_keep_their_standalone_sequences() -> None:
     numbers = sa.Sequence("numbers", metadata=b)
     merged = merge_metadata([("a:metadata", a), ("b:metadata", b)])
     assert merged._sequences == {"numbers": numbers}
+
+
+def test_a_sequence_in_a_schema_not_covered_is_said_not_compared() -> None:
+    from schemadiff.pipeline import restrict_to_covered
+    from schemadiff.snapshot.model import Sequence, Snapshot
+
+    models = Snapshot(
+        "postgresql",
+        schemas=("audit", "billing"),
+        sequences=(Sequence("a"), Sequence("b", "audit"), Sequence("c", "billing")),
+    )
+    kept, notices = restrict_to_covered(models, frozenset({"audit"}))
+    assert [s.name for s in kept.sequences] == ["a", "b"]
+    assert [n.message for n in notices] == [
+        "sequences in schema 'billing': the database side does not cover that schema "
+        "(add it to 'schemas' or --schema)"
+    ]
