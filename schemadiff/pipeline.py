@@ -231,6 +231,7 @@ def wanted_schemas(
         names = set(settings.schemas)
     elif metadata is not None:
         names = {t.schema for t in metadata.tables.values() if t.schema}
+        names |= {s.schema for s in metadata._sequences.values() if s.schema}
     else:
         names = set()
     return sorted(n for n in names if n and n != default)
@@ -556,21 +557,27 @@ def restrict_to_covered(
     from schemadiff.diff.result import Notice
 
     outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
-    if not outside:
+    only_sequences = sorted(
+        {s.schema for s in models.sequences if s.schema and s.schema not in covered} - set(outside)
+    )
+    if not outside and not only_sequences:
         return models, ()
     keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)
     enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
+    sequences = tuple(s for s in models.sequences if s.schema is None or s.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     notices = tuple(
         Notice(
             "not_compared",
-            f"tables in schema {name!r}: the database side does not cover that schema "
+            f"{what} in schema {name!r}: the database side does not cover that schema "
             "(add it to 'schemas' or --schema)",
             schema=name,
         )
-        for name in outside
+        for what, names in (("tables", outside), ("sequences", only_sequences))
+        for name in names
     )
-    return replace(models, tables=keep, enums=enums, schemas=schemas), notices
+    models = replace(models, tables=keep, enums=enums, sequences=sequences, schemas=schemas)
+    return models, notices
 
 
 def _load_snapshot_file(path: str) -> Target:

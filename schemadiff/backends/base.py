@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.sql.compiler import IdentifierPreparer
 
+from schemadiff.backends.sequences import SequenceRules
 from schemadiff.canonical import literals
 from schemadiff.canonical.literals import Family
 from schemadiff.canonical.sqlexpr import canonical_index_sql, canonical_sql
@@ -108,6 +109,9 @@ class DialectRules:
             "autoincrement",
         }
     )
+    #: Standalone sequences' defaults and DDL (``features`` then has ``sequences``); None: the
+    #: backend has none.
+    sequences: ClassVar[SequenceRules | None] = None
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.
     family: ClassVar[str] = "default"
     #: The dialect name Alembic's ``Operations`` know this backend by (offline SQL, scripts).

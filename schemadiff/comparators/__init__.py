@@ -21,6 +21,7 @@ from schemadiff.comparators.foreign_keys import compare_foreign_keys
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.schemas import compare_schemas
+from schemadiff.comparators.sequences import compare_sequences
 from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
@@ -37,6 +38,7 @@ __all__ = [
 SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "schemas": compare_schemas,
     "enums": compare_enums,
+    "sequences": compare_sequences,
     "tables": compare_tables,
 }
 

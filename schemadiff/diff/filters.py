@@ -5,14 +5,18 @@
 - ``include_name(name, type_, parent_names)`` and
   ``include_object(object, name, type_, reflected, compare_to)`` with Alembic's signatures and
   ``type_`` strings (``"schema"``, ``"table"``, ``"column"``, ``"index"``, ``"unique_constraint"``,
-  ``"foreign_key_constraint"``, ``"check_constraint"``). ``object`` is the SQLAlchemy object
+  ``"foreign_key_constraint"``, ``"check_constraint"``, and ``"sequence"``, which Alembic never
+  passes since its autogenerate has no sequences; ``include_name`` gets ``parent_names``
+  ``{"schema_name": ...}`` for one). ``object`` is the SQLAlchemy object
   from ``options.metadata`` when the model has one, else the snapshot object (a
   :class:`schemadiff.snapshot.model.Table`, ``Column``, ``Index``...); ``reflected`` is True for
   objects only the database has; ``compare_to`` is the other side's object or None.
 
-The objects listed as not compared (``Snapshot.uncompared``: views, triggers, partitions...) are
-kept in the schemas kept, unless the table they hang off is excluded or, for a relation (a view,
-a sequence, a partition), an ``exclude_tables`` glob matches its own name.
+Sequences are kept in the schemas kept, unless an ``exclude_tables`` glob matches their name
+(like the other relations). The objects listed as not compared (``Snapshot.uncompared``: views,
+triggers, partitions...) are kept in the schemas kept, unless the table they hang off is
+excluded or, for a relation (a view, a partition), an ``exclude_tables`` glob matches its own
+name.
 
 Unlike Alembic, ``include_name`` is applied to the model side too, so excluding a name never turns
 into a spurious create. Columns, indexes and constraints are filtered in tables present on both
@@ -42,6 +46,7 @@ def apply_filters(
     f = _Filters(options, models.default_schema)
     schemas = {t.schema for s in (db, models) for t in s.tables}
     schemas |= {e.schema for s in (db, models) for e in s.enums}
+    schemas |= {q.schema for s in (db, models) for q in s.sequences}
     schemas |= {*db.schemas, *models.schemas, None}
     kept_schemas = {s for s in sorted(schemas, key=lambda x: x or "") if f.name(s, "schema", {})}
     db_tables = {t.key: t for t in db.tables if t.schema in kept_schemas and f.table_name(t)}
@@ -53,6 +58,7 @@ def apply_filters(
             model_tables.pop(key, None)
         elif d is not None and m is not None:
             db_tables[key], model_tables[key] = f.table_contents(d, m)
+    db, models = f.sequences(db, models, kept_schemas)
     return (
         _rebuild(db, db_tables, kept_schemas, f),
         _rebuild(models, model_tables, kept_schemas, f),
@@ -231,7 +237,45 @@ class _Filters:
         ]
         return tuple(keep_db), tuple(keep_model)
 
+    def sequences(
+        self, db: Snapshot, models: Snapshot, schemas: set[str | None]
+    ) -> tuple[Snapshot, Snapshot]:
+        """Both sides' sequences of the kept schemas, minus those an ``exclude_tables`` glob,
+        ``include_name`` or ``include_object`` (``type_="sequence"``) excludes."""
+        if not db.sequences and not models.sequences:
+            return db, models
+        db_map, model_map = db.sequence_map(), models.sequence_map()
+        kept: set[TableKey] = set()
+        for key in set(db_map) | set(model_map):
+            schema, name = key
+            d, m = db_map.get(key), model_map.get(key)
+            if (
+                schema in schemas
+                and self.glob_name(schema, name)
+                and self.name(name, "sequence", {"schema_name": schema})
+                and self.obj(d, m, name, "sequence", self.sa_sequence(key) if m else None)
+            ):
+                kept.add(key)
+        return (
+            replace(db, sequences=tuple(s for s in db.sequences if s.key in kept)),
+            replace(models, sequences=tuple(s for s in models.sequences if s.key in kept)),
+        )
+
     # --- SQLAlchemy lookups -------------------------------------------------------------------
+
+    def sa_sequence(self, key: TableKey) -> Any:
+        """The ``sa.Sequence`` of ``options.metadata`` keyed ``key`` (None: not found)."""
+        metadata = self.options.metadata
+        if metadata is None:
+            return None
+        schema, name = key
+        names = [f"{schema}.{name}" if schema else name]
+        if schema is None and self.default_schema:
+            names.append(f"{self.default_schema}.{name}")
+        for n in names:
+            if n in metadata._sequences:
+                return metadata._sequences[n]
+        return None
 
     def sa_table(self, table: Table) -> Any:
         metadata = self.options.metadata

@@ -1,10 +1,12 @@
-"""SD1xx: changes that lose data (a dropped table or column, a narrower type, enum values gone)."""
+"""SD1xx: changes that lose data (a dropped table or column, a narrower type, enum values gone,
+a dropped sequence)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from schemadiff.canonical.typeorder import is_widening
+from schemadiff.lint import sequences
 from schemadiff.lint.actions import Action
 from schemadiff.lint.rules import Hit
 from schemadiff.lint.state import RevisionContext
@@ -36,6 +38,8 @@ def check(action: Action, ctx: RevisionContext) -> Iterator[Hit]:
         yield from _type_change(action)
     elif action.kind == "create_enum":
         yield from _recreated_enum(action, ctx)
+    elif action.kind == "drop_sequence":
+        yield from sequences.check(action)
 
 
 def _type_change(action: Action) -> Iterator[Hit]:

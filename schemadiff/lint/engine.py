@@ -17,6 +17,7 @@ from schemadiff.errors import RevisionError
 from schemadiff.lint import compat, data, destructive, locking
 from schemadiff.lint.actions import Action, from_call, sql_text
 from schemadiff.lint.rules import RULES, Finding, Hit
+from schemadiff.lint.sequences import construct_actions
 from schemadiff.lint.sqlstmt import sql_actions
 from schemadiff.lint.state import EnumTypes, RevisionContext
 from schemadiff.settings.usercode import read_source
@@ -24,7 +25,9 @@ from schemadiff.settings.usercode import read_source
 Check = Callable[[Action, RevisionContext], Iterable[Hit]]
 #: table rules are skipped for tables the same revision created (no rows, no running code)
 _TABLE_CHECKS: tuple[Check, ...] = (destructive.check, data.check, locking.check, compat.check)
-_TABLE_FREE_KINDS = frozenset({"create_enum", "rename_enum", "drop_enum", "add_enum_value"})
+_TABLE_FREE_KINDS = frozenset(
+    {"create_enum", "rename_enum", "drop_enum", "add_enum_value", "drop_sequence"}
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def call_actions(call: OpCall, imports: Mapping[str, str], dialect: str | None) 
     """The actions of one call: the op itself, or each statement of ``op.execute``'s SQL."""
     if call.method == "execute":
         sql = sql_text(call.arg("sqltext"))
-        return sql_actions(sql, dialect) if sql else []
+        return sql_actions(sql, dialect) if sql else construct_actions(call.arg("sqltext"))
     action = from_call(call, imports, dialect)
     return [action] if action is not None else []
 

@@ -134,6 +134,8 @@ def _drop(node: exp.Drop) -> list[Action]:
         return [Action("drop_table", _table(t)[1], _table(t)[0], source="sql") for t in tables]
     if kind == "TYPE":
         return [Action("drop_enum", schema=_table(t)[0], name=_table(t)[1]) for t in tables]
+    if kind == "SEQUENCE":
+        return [Action("drop_sequence", schema=_table(t)[0], name=_table(t)[1]) for t in tables]
     return []
 
 

@@ -16,6 +16,7 @@ from schemadiff.ops.constraint_ops import (
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.schema_ops import CreateSchema, DropSchema
+from schemadiff.ops.sequences import AlterSequence, CreateSequence, DropSequence
 from schemadiff.ops.sql_ops import ExecuteSQL
 from schemadiff.ops.table_ops import (
     AlterTableComment,
@@ -35,11 +36,13 @@ __all__ = [
     "AddPrimaryKey",
     "AddUniqueConstraint",
     "AlterColumn",
+    "AlterSequence",
     "AlterTableComment",
     "AlterTableOptions",
     "CreateEnum",
     "CreateIndex",
     "CreateSchema",
+    "CreateSequence",
     "CreateTable",
     "DropAutoincrement",
     "DropCheckConstraint",
@@ -49,6 +52,7 @@ __all__ = [
     "DropIndex",
     "DropPrimaryKey",
     "DropSchema",
+    "DropSequence",
     "DropTable",
     "DropUniqueConstraint",
     "ExecuteSQL",

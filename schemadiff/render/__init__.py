@@ -14,5 +14,6 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     execute,
     indexes,
     schemas,
+    sequences,
     tables,
 )

@@ -385,4 +385,6 @@ def merged_metadata(value: Any) -> sa.MetaData | None:
                     "each table must belong to one"
                 )
             merged._add_table(table.name, table.schema, table)
+        for name, sequence in metadata._sequences.items():  # standalone sequences
+            merged._sequences.setdefault(name, sequence)
     return merged

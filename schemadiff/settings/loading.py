@@ -71,6 +71,9 @@ def merge_metadata(named: list[tuple[str, sa.MetaData]]) -> sa.MetaData:
         # SQLAlchemy 2.1 keeps types created with metadata=... (named enums) on the MetaData
         if isinstance(getattr(metadata, "_objects", None), set):
             merged._objects |= metadata._objects
+        # standalone sequences (Sequence(..., metadata=...)) are compared too
+        for name, sequence in metadata._sequences.items():
+            merged._sequences.setdefault(name, sequence)
         for key, table in metadata.tables.items():
             if key in owner:
                 raise MetadataError(

@@ -231,6 +231,32 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class Sequence:
+    """A standalone sequence (PostgreSQL, MariaDB 10.3+), every option filled in: the models'
+    side gets the backend's defaults for what ``sa.Sequence`` leaves out, so both sides compare
+    plain values. ``data_type`` is PostgreSQL's ``AS`` type (None where the backend has no choice);
+    ``owned_by`` is PostgreSQL's ``OWNED BY`` column as ``table.column`` (same schema)."""
+
+    name: str
+    schema: str | None = None
+    start: int = 1
+    increment: int = 1
+    minvalue: int = 1
+    maxvalue: int = 9223372036854775807
+    cycle: bool = False
+    cache: int = 1
+    data_type: str | None = None
+    owned_by: str | None = None
+    #: database side: SERIAL's own sequence (owned by a column whose default calls it), part of
+    #: that column; compared only when the models declare a sequence of its name
+    implicit: bool = field(default=False, compare=False)
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -281,6 +307,8 @@ class Snapshot:
     schemas: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     enums: tuple[Enum, ...] = ()
+    #: standalone sequences, where the backend compares them (``features`` has ``sequences``)
+    sequences: tuple[Sequence, ...] = ()
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
     uncompared: tuple[DbObject, ...] = ()
@@ -299,6 +327,9 @@ class Snapshot:
 
     def enum_map(self) -> dict[TableKey, Enum]:
         return {e.key: e for e in self.enums}
+
+    def sequence_map(self) -> dict[TableKey, Sequence]:
+        return {s.key: s for s in self.sequences}
 
 
 def sort_tables(tables: list[Table] | tuple[Table, ...]) -> tuple[Table, ...]:

@@ -46,6 +46,7 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.listeners import listener_notes
+from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.stored_names import store_names
 
 
@@ -65,13 +66,17 @@ def inspect_metadata(
     sorted_tables = metadata.sorted_tables
     tables = [builder.table(t) for t in sorted_tables]
     builder.not_compared.extend(listener_notes(metadata, sorted_tables, dialect.name))
-    schemas = sorted({t.schema for t in tables if t.schema})
+    sequences = model_sequences(metadata, dialect, rules, builder.schema)
+    schemas = sorted(
+        {t.schema for t in tables if t.schema} | {s.schema for s in sequences if s.schema}
+    )
     snapshot = Snapshot(
         dialect=rules.name,
         default_schema=default_schema,
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
+        sequences=sequences,
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
     )

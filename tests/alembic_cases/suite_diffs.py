@@ -137,9 +137,13 @@ _AUTOINC: list[tuple[str, tuple[tuple[str, dict[str, Any]], ...]]] = [
         ),
     ),
 ]
+#: on PostgreSQL these x columns are SERIAL: their sequence widens with them (AS bigint)
+_SERIAL_X = {"pk_implicit_true", "pk_explicit_true", "compositepk_explicit_true"}
 for _label, _columns in _AUTOINC:
     cases.add(
-        ["alter_column:type"],
+        {"*": ["alter_column:type"], "postgresql": ["alter_column:type", "alter_sequence"]}
+        if _label in _SERIAL_X
+        else ["alter_column:type"],
         backends=SUBTYPES,
         name=f"autoincrement_{_label}",
         source=(

@@ -93,6 +93,7 @@ def _models_pg() -> sa.MetaData:
     sa.Table(
         "things", metadata, sa.Column("id", sa.Integer, sa.Identity(always=True), primary_key=True)
     )
+    sa.Sequence("invoice_numbers", metadata=metadata)  # sequences are compared, not listed
     return metadata
 
 
@@ -105,7 +106,6 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
     assert set(db.uncompared) == {
         DbObject("view", "active_users"),
         DbObject("materialized view", "user_count"),
-        DbObject("sequence", "invoice_numbers"),  # SERIAL and identity sequences are columns'
         DbObject("function", "touch()"),
         DbObject("function", "on_ddl()"),
         DbObject("function", "add(a integer, b integer)"),
@@ -122,10 +122,16 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         DbObject("extension", "pg_stat_statements"),  # not its view
         DbObject("event trigger", "cov_ddl"),
     }
+    # compared; SERIAL's own sequence is its column's, identity sequences are not read at all
+    assert [(s.name, s.implicit) for s in db.sequences] == [
+        ("invoice_numbers", False),
+        ("posts_id_seq", True),
+        ("users_id_seq", True),
+    ]
     result = _diff(pg, metadata)
     assert result.ops == ()
     assert _coverage(result) == [
-        "1 view, 1 materialized view, 1 sequence, 4 functions, 1 procedure, 1 trigger, "
+        "1 view, 1 materialized view, 4 functions, 1 procedure, 1 trigger, "
         "1 event trigger, 1 rule, 1 policy, row-level security on 1 table, 1 domain, "
         "1 composite type, 1 range type, 2 extensions"
     ]
@@ -275,14 +281,14 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
         DbObject("event", "nightly"),
         DbObject("partitioning", "events", None, "events"),
     }
+    assert set(db.uncompared) == expected  # a MariaDB sequence is compared, not listed
+    assert [s.name for s in db.sequences] == (["invoice_numbers"] if mariadb else [])
     if mariadb:
-        expected.add(DbObject("sequence", "invoice_numbers"))
-    assert set(db.uncompared) == expected
+        sa.Sequence("invoice_numbers", metadata=metadata)
     result = _diff(my, metadata)
     assert result.ops == ()
-    sequence = "1 sequence, " if mariadb else ""
     assert _coverage(result) == [
-        f"1 view, {sequence}1 function, 1 procedure, 1 trigger, 1 event, partitioning of 1 table"
+        "1 view, 1 function, 1 procedure, 1 trigger, 1 event, partitioning of 1 table"
     ]
 
 

@@ -44,7 +44,41 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
         out["<enums>"] = sorted(
             (e["schema"], e["name"], tuple(e["labels"])) for e in insp.get_enums(schema="*")
         )
+    if conn.dialect.name == "postgresql" or getattr(conn.dialect, "is_mariadb", False):
+        out["<sequences>"] = _sequences(conn, insp, schemas)
     return out
+
+
+def _sequences(conn: Connection, insp: sa.Inspector, schemas: list[str | None]) -> list[Any]:
+    """Every sequence with its options (not its current value): PostgreSQL's ``pg_sequences``
+    view (with the owning column from ``pg_depend``), MariaDB's one-row sequence tables."""
+    out: list[Any] = []
+    for schema in schemas:
+        if schema is not None and schema not in insp.get_schema_names():
+            continue
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(
+                sa.text(
+                    "SELECT s.sequencename, s.data_type::text, s.start_value, s.increment_by,"
+                    " s.min_value, s.max_value, s.cycle, s.cache_size,"
+                    " (SELECT d.refobjid::regclass::text || '.' || d.refobjsubid FROM pg_depend d"
+                    "  WHERE d.objid = (quote_ident(s.schemaname) || '.' ||"
+                    "  quote_ident(s.sequencename))::regclass AND d.deptype IN ('a', 'i'))"
+                    " FROM pg_sequences s WHERE s.schemaname = coalesce(:s, current_schema())"
+                ),
+                {"s": schema},
+            )
+            out += [(schema, *row) for row in rows]
+            continue
+        for name in insp.get_sequence_names(schema=schema):
+            quoted = conn.dialect.identifier_preparer.quote
+            table = f"{quoted(schema)}.{quoted(name)}" if schema else quoted(name)
+            row = conn.exec_driver_sql(
+                "SELECT start_value, increment, minimum_value, maximum_value, cycle_option,"
+                f" cache_size FROM {table}"
+            ).one()
+            out.append((schema, name, *row))
+    return sorted(out, key=repr)
 
 
 def keep_declared_types(

@@ -58,9 +58,11 @@ def test_a_list_of_metadata_is_compared_as_one() -> None:
     a, b = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"}), sa.MetaData()
     users = sa.Table("users", a, sa.Column("id", sa.Integer, primary_key=True))
     audit = sa.Table("audit", b, sa.Column("id", sa.Integer), schema="log")
+    numbers = sa.Sequence("numbers", metadata=b, schema="log")
     merged = merged_metadata([a, b])
     assert merged is not None
     assert merged.tables["users"] is users and merged.tables["log.audit"] is audit
+    assert merged._sequences == {"log.numbers": numbers}  # standalone sequences come along
     assert users.metadata is a  # the table keeps its own naming convention
     assert merged_metadata([a]) is a and merged_metadata(None) is None
 

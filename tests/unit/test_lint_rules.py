@@ -78,6 +78,24 @@ CASES = [
         "postgresql",
     ),
     (
+        "SD105",  # what revision --autogenerate writes (PostgreSQL)
+        "op.execute('DROP SEQUENCE \"order_seq\"')",
+        "op.execute('ALTER SEQUENCE \"order_seq\" INCREMENT BY 5')",
+        "postgresql",
+    ),
+    (
+        "SD105",  # MariaDB
+        "op.execute('DROP SEQUENCE `audit`.`order_seq`')",
+        "op.execute('CREATE SEQUENCE `order_seq` INCREMENT BY 1')",
+        "mysql",
+    ),
+    (
+        "SD105",  # SQLAlchemy's construct
+        "op.execute(sa.schema.DropSequence(sa.Sequence('order_seq', schema='audit')))",
+        "op.execute(sa.schema.CreateSequence(sa.Sequence('order_seq', schema='audit')))",
+        None,
+    ),
+    (
         "SD201",
         "op.add_column('users', sa.Column('n', sa.Integer(), nullable=False))",
         "op.add_column('users', sa.Column('n', sa.Integer(), nullable=False, server_default='0'))",

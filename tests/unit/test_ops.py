@@ -13,6 +13,7 @@ from schemadiff.snapshot.model import (
     Enum,
     ForeignKey,
     PrimaryKey,
+    Sequence,
     UniqueConstraint,
 )
 from tests.kit.builders import col, index, table
@@ -20,6 +21,7 @@ from tests.kit.builders import col, index, table
 T = table("t", col("id"), col("name", "varchar(50)"))
 MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
+SEQ = Sequence("order_seq", "s", start=10, increment=5, data_type="bigint")
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -53,6 +55,9 @@ EVERY_OP: list[O.Op] = [
     O.CreateIndex(None, "t", index("ix", "name", "=lower(name)", unique=True, where="id > 0")),
     O.DropIndex(None, "t", index("ix", "name")),
     O.ExecuteSQL("GRANT x", "REVOKE x", "grant"),
+    O.CreateSequence(SEQ),
+    O.DropSequence(SEQ),
+    O.AlterSequence(SEQ, Sequence("order_seq", "s", start=20, cycle=True, owned_by="t.id")),
 ]
 
 
@@ -97,7 +102,9 @@ def test_destructive_flags() -> None:
         "drop_schema",
         "replace_enum",
         "alter_column",
+        "drop_sequence",  # its current value is lost
     } <= destructive
+    assert not O.AlterSequence(SEQ, SEQ).destructive
     assert not O.CreateTable(T).destructive
     assert not O.AddColumn(None, "t", col("c")).destructive
     widen = O.AlterColumn(None, "t", col("c", "varchar(10)"), col("c", "varchar(50)"))
@@ -131,6 +138,24 @@ def test_alter_column_describe_names_the_changes() -> None:
     assert (
         op.describe() == "alter column t.c: type varchar(50) -> varchar(10), nullable -> NOT NULL"
     )
+
+
+def test_alter_sequence_describes_the_changes() -> None:
+    new = Sequence("order_seq", "s", start=20, cycle=True, owned_by="t.id", data_type="bigint")
+    assert O.AlterSequence(SEQ, new).describe() == (
+        "alter sequence s.order_seq: start 10 -> 20, increment 5 -> 1, cycle false -> true, "
+        "owned by none -> t.id (current value kept)"
+    )
+
+
+def test_sequences_run_around_the_tables() -> None:
+    """Created before the tables whose defaults call them, dropped after, altered between the
+    columns added (an OWNED BY column must exist) and the columns dropped (dropping the owner
+    would drop the sequence)."""
+    P = O.Phase
+    assert P.CREATE_SEQUENCE < P.CREATE_TABLE < P.ADD_COLUMN < P.ALTER_SEQUENCE < P.DROP_COLUMN
+    assert P.DROP_TABLE < P.DROP_SEQUENCE < P.DROP_SCHEMA
+    assert P.CREATE_SCHEMA < P.CREATE_SEQUENCE
 
 
 def test_rename_reverse_marks_undo() -> None:

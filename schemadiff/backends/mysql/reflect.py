@@ -38,6 +38,7 @@ from schemadiff.backends.mysql.queries import (
 )
 from schemadiff.backends.mysql.rules import MysqlRules, is_plain_unique
 from schemadiff.backends.mysql.script_types import charset_of
+from schemadiff.backends.mysql.sequences import fetch_sequences, unqualified_calls
 from schemadiff.backends.mysql.types import base_of
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import literal_string
@@ -84,8 +85,18 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=notes,
         server_version=server.version,
-        uncompared=_uncompared(rows, server.database),
+        sequences=fetch_sequences(conn, _sequence_names(rows), server.database),
+        uncompared=tuple(o for o in _uncompared(rows, server.database) if o.kind != "sequence"),
     )
+
+
+def _sequence_names(rows: CatalogRows) -> list[tuple[str, str]]:
+    """(schema, name) of MariaDB's sequences, as the catalog's object rows list them."""
+    return [
+        (str(schema), str(name))
+        for kind, schema, name, _ in rows.positional().objects
+        if kind == "sequence"
+    ]
 
 
 def _uncompared(rows: CatalogRows, database: str) -> tuple[DbObject, ...]:
@@ -220,6 +231,8 @@ class _Assembler:
         extra = row[_C_EXTRA] or ""
         if value is not None and not self.server.is_mariadb:
             value = self.mysql_default(value, extra, base_of(ctype.sql))
+        elif value is not None:
+            value = unqualified_calls(value, self.server.database)
         on_update = _ON_UPDATE.search(extra)
         if on_update:
             return f"{value or 'NULL'} ON UPDATE {on_update.group(1)}"

@@ -48,7 +48,9 @@ from schemadiff.backends.mysql.script_types import (
     script_default,
     script_type,
 )
+from schemadiff.backends.mysql.sequences import MariadbSequences
 from schemadiff.backends.mysql.types import canonical_type
+from schemadiff.backends.sequences import SequenceRules
 from schemadiff.canonical import literals
 from schemadiff.canonical.memo import MEMO
 from schemadiff.errors import LockTimeout, lock_timeout_message
@@ -96,8 +98,11 @@ class MysqlRules(DialectRules):
             "schemas",
             "collation",
             "autoincrement",
+            "sequences",
         }
     )
+    #: MariaDB's (MySQL has none: SQLAlchemy creates none there, nothing is compared)
+    sequences: ClassVar[SequenceRules | None] = MariadbSequences()
 
     #: MySQL's BOOL is TINYINT(1): ``TRUE`` is 1, and a string reads as a number
     literal_families: ClassVar[dict[str, str]] = {

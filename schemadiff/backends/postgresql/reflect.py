@@ -3,8 +3,9 @@
 Four statements read every table of every requested schema
 (:mod:`schemadiff.backends.postgresql.queries`;
 a fifth names the operator classes when there is an index), plus the schema list, the enums, the
-objects no comparator covers (:mod:`.pg_objects`), and the owned-sequence query when some default
-calls ``nextval``: the count depends on neither the number of tables nor of schemas.
+objects no comparator covers (:mod:`.pg_objects`), the sequences (:mod:`.sequences`), and the
+owned-sequence query when some default calls ``nextval``: the count depends on neither the number
+of tables nor of schemas.
 Objects of the default schema are keyed ``schema=None``, like the metadata side.
 """
 
@@ -27,6 +28,7 @@ from schemadiff.backends.postgresql.queries import (
     fetch_owned_sequences,
 )
 from schemadiff.backends.postgresql.rules import PostgresqlRules
+from schemadiff.backends.postgresql.sequences import fetch_sequences
 from schemadiff.backends.registry import rules_for
 from schemadiff.snapshot.model import (
     Enum,
@@ -66,9 +68,11 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         schemas=tuple(extra),
         tables=sort_tables(tables),
         enums=_enums(raw_enums, default, {None, *extra}, tables),
+        sequences=fetch_sequences(conn, [default, *extra], default),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
-        uncompared=other.uncompared,
+        # sequences are compared (:mod:`.sequences`), no longer listed
+        uncompared=tuple(o for o in other.uncompared if o.kind != "sequence"),
     )
 
 

@@ -38,7 +38,9 @@ from schemadiff.backends.base import (
 from schemadiff.backends.postgresql.casts import plan_type_change, quote_ident
 from schemadiff.backends.postgresql.identity import canonical_identity, resolved
 from schemadiff.backends.postgresql.names import clip_identifier, name_limit, truncation_warning
+from schemadiff.backends.postgresql.sequences import PostgresqlSequences
 from schemadiff.backends.postgresql.serial import add_serial, drop_serial
+from schemadiff.backends.sequences import SequenceRules
 from schemadiff.snapshot.model import (
     Column,
     ColumnType,
@@ -70,6 +72,8 @@ _TRAILING_NAME = re.compile(r"^(.*?\S)\s*\b([A-Za-z_][A-Za-z0-9_]*)$", re.DOTALL
 
 class PostgresqlRules(DialectRules):
     name: ClassVar[str] = "postgresql"
+    features: ClassVar[frozenset[str]] = DialectRules.features | {"sequences"}
+    sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
         "psycopg_async": SyncSibling("psycopg", "psycopg", same_query=True),
         # asyncpg's query keys (ssl=, prepared_statement_cache_size=) are not libpq's
