@@ -438,6 +438,8 @@ def restrict_to_covered(
         return models, ()
     keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)
     enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
+    functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
+    triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     notices = tuple(
         Notice(
@@ -448,6 +450,7 @@ def restrict_to_covered(
         )
         for name in outside
     )
+    models = replace(models, functions=functions, triggers=triggers)
     return replace(models, tables=keep, enums=enums, schemas=schemas), notices
 
 

@@ -106,8 +106,13 @@ class DialectRules:
             "schemas",
             "collation",
             "autoincrement",
+            "functions",
+            "triggers",
         }
     )
+    #: The server keeps a trigger's text as written (SQLite, MySQL): compared as text with its
+    #: layout normalized; else (PostgreSQL) in the catalog's own spelling.
+    trigger_text_verbatim: ClassVar[bool] = False
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.
     family: ClassVar[str] = "default"
     #: The dialect name Alembic's ``Operations`` know this backend by (offline SQL, scripts).

@@ -18,11 +18,13 @@ from schemadiff.comparators.context import (
 )
 from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
+from schemadiff.comparators.functions import compare_functions
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.schemas import compare_schemas
 from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables
+from schemadiff.comparators.triggers import compare_triggers
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
 
 __all__ = [
@@ -38,6 +40,8 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "schemas": compare_schemas,
     "enums": compare_enums,
     "tables": compare_tables,
+    "functions": compare_functions,
+    "triggers": compare_triggers,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

@@ -29,6 +29,8 @@ FEATURE_LABELS = {
     "identity": "identity columns",
     "partial_indexes": "partial-index predicates",
     "schemas": "schemas",
+    "functions": "functions and procedures",
+    "triggers": "triggers",
 }
 
 

@@ -33,6 +33,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.AddEnumValue,
     O.ReplaceEnum,
     O.ExecuteSQL,
+    O.CreateFunction,
+    O.DropFunction,
+    O.ReplaceFunction,
+    O.CreateTrigger,
+    O.DropTrigger,
 )
 
 

@@ -15,6 +15,13 @@ from schemadiff.ops.constraint_ops import (
 )
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.routine_ops import (
+    CreateFunction,
+    CreateTrigger,
+    DropFunction,
+    DropTrigger,
+    ReplaceFunction,
+)
 from schemadiff.ops.schema_ops import CreateSchema, DropSchema
 from schemadiff.ops.sql_ops import ExecuteSQL
 from schemadiff.ops.table_ops import (
@@ -38,18 +45,22 @@ __all__ = [
     "AlterTableComment",
     "AlterTableOptions",
     "CreateEnum",
+    "CreateFunction",
     "CreateIndex",
     "CreateSchema",
     "CreateTable",
+    "CreateTrigger",
     "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
     "DropEnum",
     "DropForeignKey",
+    "DropFunction",
     "DropIndex",
     "DropPrimaryKey",
     "DropSchema",
     "DropTable",
+    "DropTrigger",
     "DropUniqueConstraint",
     "ExecuteSQL",
     "Op",
@@ -57,6 +68,7 @@ __all__ = [
     "RenameColumn",
     "RenameTable",
     "ReplaceEnum",
+    "ReplaceFunction",
     "qualified",
     "to_jsonable",
 ]

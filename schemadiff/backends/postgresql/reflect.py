@@ -26,6 +26,7 @@ from schemadiff.backends.postgresql.queries import (
     fetch_catalog,
     fetch_owned_sequences,
 )
+from schemadiff.backends.postgresql.routines import fetch_functions, fetch_triggers
 from schemadiff.backends.postgresql.rules import PostgresqlRules
 from schemadiff.backends.registry import rules_for
 from schemadiff.snapshot.model import (
@@ -69,6 +70,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
         uncompared=other.uncompared,
+        functions=fetch_functions(conn, [default, *extra], default),
+        triggers=fetch_triggers(conn, [default, *extra], default),
     )
 
 

@@ -1,0 +1,94 @@
+"""Functions, procedures and triggers: ``op.execute`` with the exact DDL, so scripts run under
+plain ``alembic upgrade`` and offline (``--sql``) alike."""
+
+from __future__ import annotations
+
+from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
+from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.registry import renders
+from schemadiff.snapshot.model import DbObject
+from schemadiff.snapshot.routines import Function, Trigger
+
+
+def _name(dialect: str, schema: str | None, name: str) -> str:
+    rules = rules_for(dialect)
+    return (rules.quote_identifier(schema) + "." if schema else "") + rules.quote_identifier(name)
+
+
+def _dollar_quote(body: str) -> str:
+    """``body`` between dollar quotes whose tag it does not contain."""
+    tag = "$function$"
+    n = 0
+    while tag in body:
+        n += 1
+        tag = f"$function{n}$"
+    return f"{tag}{body}{tag}"
+
+
+def create_function_sql(fn: Function, dialect: str, replace: bool = False) -> str:
+    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE name(args) ... AS $function$body$function$``."""
+    head = "CREATE OR REPLACE" if replace else "CREATE"
+    parts = [f"{head} {fn.kind.upper()} {_name(dialect, fn.schema, fn.name)}({fn.raw_args})"]
+    if fn.kind == "function":
+        parts.append(f"RETURNS {fn.returns or 'void'}")
+    parts.append(f"LANGUAGE {fn.language}")
+    if fn.kind == "function":
+        parts.append(fn.volatility.upper())
+        if fn.strict:
+            parts.append("STRICT")
+    if fn.security_definer:
+        parts.append("SECURITY DEFINER")
+    parts.append(f"AS {_dollar_quote(fn.raw_body)}")
+    return " ".join(parts)
+
+
+def drop_function_sql(fn: Function, dialect: str) -> str:
+    return f"DROP {fn.kind.upper()} {_name(dialect, fn.schema, fn.name)}({fn.args})"
+
+
+def drop_trigger_sql(trigger: Trigger, dialect: str) -> str:
+    """``DROP TRIGGER name ON table`` where triggers belong to their table (PostgreSQL),
+    ``DROP TRIGGER [schema.]name`` where they belong to the schema."""
+    rules = rules_for(dialect)
+    table = _name(dialect, trigger.schema, trigger.table)
+    if rules.trigger_text_verbatim:
+        return f"DROP TRIGGER {_name(dialect, trigger.schema, trigger.name)}"
+    return f"DROP TRIGGER {rules.quote_identifier(trigger.name)} ON {table}"
+
+
+def trigger_objects(triggers: tuple[Trigger, ...]) -> tuple[DbObject, ...]:
+    """Triggers as the render context's objects (SQLite's table rebuilds keep them)."""
+    return tuple(DbObject("trigger", t.name, t.schema, t.table, t.raw) for t in triggers)
+
+
+def _execute(sql: str) -> str:
+    return f"op.execute({sql!r})"
+
+
+@renders(O.CreateFunction)
+def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(create_function_sql(op.function, ctx.dialect)),))
+
+
+@renders(O.ReplaceFunction)
+def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(create_function_sql(op.new, ctx.dialect, replace=True)),))
+
+
+@renders(O.DropFunction)
+def _drop_function(op: O.DropFunction, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(drop_function_sql(op.function, ctx.dialect)),))
+
+
+@renders(O.CreateTrigger)
+def _create_trigger(op: O.CreateTrigger, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(op.trigger.raw),))
+
+
+@renders(O.DropTrigger)
+def _drop_trigger(op: O.DropTrigger, ctx: RenderContext, target: str) -> Code:
+    if op.with_table:
+        table = f"{op.trigger.schema}.{op.trigger.table}" if op.trigger.schema else op.trigger.table
+        return Code((f"# trigger {op.trigger.name} goes with table {table}",))
+    return Code((_execute(drop_trigger_sql(op.trigger, ctx.dialect)),))

@@ -1,0 +1,74 @@
+"""The models' functions, procedures and triggers: those declared with
+:mod:`schemadiff.objects`, in the compared form (:mod:`schemadiff.canonical.routines`)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from schemadiff.backends.base import DialectRules
+from schemadiff.canonical.routines import (
+    TriggerSyntaxError,
+    canonical_body,
+    canonical_returns,
+    canonical_trigger,
+    identity_args,
+    split_trigger,
+)
+from schemadiff.errors import UsageError
+from schemadiff.objects.functions import declared_functions
+from schemadiff.objects.triggers import declared_triggers
+from schemadiff.snapshot.routines import Function, Trigger
+
+
+def metadata_functions(metadata: sa.MetaData, default_schema: str | None) -> tuple[Function, ...]:
+    """Every declared function and procedure, sorted by key."""
+    out = []
+    for decl in declared_functions(metadata):
+        out.append(
+            Function(
+                name=decl.name,
+                args=identity_args(decl.args),
+                body=canonical_body(decl.body),
+                schema=None if decl.schema == default_schema else decl.schema,
+                kind=decl.kind,
+                returns=canonical_returns(decl.returns),
+                language=decl.language,
+                volatility=decl.volatility,
+                security_definer=decl.security_definer,
+                strict=decl.strict,
+                raw_args=decl.args,
+                raw_body=decl.body,
+            )
+        )
+    return tuple(sorted(out, key=function_sort_key))
+
+
+def function_sort_key(f: Function) -> tuple[str, str, str]:
+    return (f.schema or "", f.name, f.args)
+
+
+def trigger_sort_key(t: Trigger) -> tuple[str, str, str]:
+    return (t.schema or "", t.table, t.name)
+
+
+def metadata_triggers(
+    metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
+) -> tuple[Trigger, ...]:
+    """Every declared trigger, sorted by key; a UsageError naming one whose definition does not
+    start with its timing (BEFORE, AFTER, INSTEAD OF)."""
+    out = []
+    for decl in declared_triggers(metadata):
+        schema = None if decl.schema == default_schema else decl.schema
+        try:
+            definition, comparable = canonical_trigger(
+                decl.definition, rewritten=not rules.trigger_text_verbatim
+            )
+            head, tail = split_trigger(decl.definition)
+        except TriggerSyntaxError as exc:
+            raise UsageError(f"trigger {decl.name!r} on {decl.table!r}: {exc}") from None
+        table = (rules.quote_identifier(decl.schema) + "." if decl.schema else "") + (
+            rules.quote_identifier(decl.table)
+        )
+        raw = f"CREATE TRIGGER {rules.quote_identifier(decl.name)} {head} ON {table} {tail}"
+        out.append(Trigger(decl.name, decl.table, definition, schema, comparable, raw.strip()))
+    return tuple(sorted(out, key=trigger_sort_key))
