@@ -37,6 +37,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import RoutineKey, Trigger
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -113,6 +114,15 @@ class DialectRules:
     #: The server keeps a trigger's text as written (SQLite, MySQL): compared as text with its
     #: layout normalized; else (PostgreSQL) in the catalog's own spelling.
     trigger_text_verbatim: ClassVar[bool] = False
+
+    def settle_triggers(
+        self, conn: Connection, triggers: Sequence[Trigger], default: str
+    ) -> dict[RoutineKey, str | None]:
+        """The server's own spelling of each declared trigger (its whole CREATE statement), by
+        key, learnt without changing the database; None for one the server refused. Backends
+        that keep the text as written (or cannot ask) return nothing."""
+        return {}
+
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.
     family: ClassVar[str] = "default"
     #: The dialect name Alembic's ``Operations`` know this backend by (offline SQL, scripts).

@@ -219,7 +219,8 @@ _WHEN = re.compile(r"\bWHEN\s*\((.*)\)\s*(?=EXECUTE\b)", re.IGNORECASE | re.DOTA
 
 def canonical_pg_trigger_tail(tail: str) -> tuple[str, bool]:
     """PostgreSQL: the part after ``ON table`` as ``pg_get_triggerdef`` writes it, and whether
-    it is comparable (a ``WHEN`` condition is compared in its canonical SQL form)."""
+    that is certain: a ``WHEN`` condition is compared in its canonical SQL form, but only the
+    server's own rewrite of a declared one is sure to match the stored one."""
     text = collapse(tail)
     text = re.sub(r"(?i)\bEXECUTE\s+PROCEDURE\b", "EXECUTE FUNCTION", text)
     text = _LEVEL.sub(lambda m: f"FOR EACH {m[1].upper()}", text)
@@ -229,22 +230,19 @@ def canonical_pg_trigger_tail(tail: str) -> tuple[str, bool]:
         at = re.search(r"\b(WHEN|EXECUTE)\b", text)
         pos = at.start() if at else len(text)
         text = f"{text[:pos]}FOR EACH STATEMENT {text[pos:]}".strip()
-    comparable = True
     when = _WHEN.search(text)
     if when:
-        try:
-            condition = canonical_sql(when.group(1), "postgresql")
-        except Exception:  # noqa: BLE001 - anything sqlglot trips on: not comparable
-            condition, comparable = collapse(when.group(1)), False
+        condition = canonical_sql(when.group(1), "postgresql")
         text = f"{text[: when.start()]}WHEN ({condition}) {text[when.end() :]}"
     # the function call: no space before its parentheses, name unquoted where plain
     text = re.sub(r"EXECUTE FUNCTION\s+(\S+?)\s*\(", r"EXECUTE FUNCTION \1(", text)
-    return collapse(text), comparable
+    return collapse(text), when is None
 
 
 def canonical_trigger(text: str, rewritten: bool) -> tuple[str, bool]:
-    """The compared form of a trigger definition, and whether it is comparable. ``rewritten``:
-    the server keeps its own spelling (PostgreSQL), else the text as written."""
+    """The compared form of a trigger definition, and whether it is sure to be the server's
+    (see :func:`canonical_pg_trigger_tail`). ``rewritten``: the server keeps its own spelling
+    (PostgreSQL), else the text as written."""
     head, tail = split_trigger(text)
     head = canonical_trigger_head(head)
     if rewritten:

@@ -2,8 +2,10 @@
 
 Definitions compare in a canonical form (:mod:`schemadiff.canonical.routines`): the server's
 spelling on PostgreSQL (``pg_get_triggerdef``), the text as written elsewhere, layout
-normalized. A PostgreSQL ``WHEN`` condition sqlglot cannot read is listed as not compared when
-it differs. A trigger whose table is dropped goes with it (``DropTrigger.with_table``).
+normalized. A declared PostgreSQL ``WHEN`` condition is compared in the server's own rewrite of
+it (:func:`schemadiff.sources.routines.settle_triggers`); when the server could not be asked and
+the spellings differ, the trigger is listed as not compared. A trigger whose table is dropped
+goes with it (``DropTrigger.with_table``).
 
 Models that declare no trigger at all leave the database's alone (listed as not compared):
 declaring one opts the project in.
@@ -41,8 +43,8 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
         elif not (old[key].comparable and new[key].comparable):
             yield Notice(
                 "not_compared",
-                f"{old[key].describe()}: its WHEN condition could not be read, so it was not "
-                "compared",
+                f"{old[key].describe()}: its WHEN condition could not be compared with the "
+                "server's own spelling of it",
                 old[key].schema,
                 old[key].table,
             )

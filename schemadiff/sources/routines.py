@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from schemadiff.backends.base import DialectRules
+from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.routines import (
     TriggerSyntaxError,
     canonical_body,
@@ -17,6 +21,7 @@ from schemadiff.canonical.routines import (
 from schemadiff.errors import UsageError
 from schemadiff.objects.functions import declared_functions
 from schemadiff.objects.triggers import declared_triggers
+from schemadiff.snapshot.model import Snapshot
 from schemadiff.snapshot.routines import Function, Trigger
 
 
@@ -72,3 +77,39 @@ def metadata_triggers(
         raw = f"CREATE TRIGGER {rules.quote_identifier(decl.name)} {head} ON {table} {tail}"
         out.append(Trigger(decl.name, decl.table, definition, schema, comparable, raw.strip()))
     return tuple(sorted(out, key=trigger_sort_key))
+
+
+def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with each declared trigger whose compared form is not sure to be the
+    server's (a ``WHEN`` condition PostgreSQL rewrites) and differs from the database's
+    replaced by the server's own rewrite of it (asked without changing anything, see
+    ``DialectRules.settle_triggers``). Those the server could not be asked about stay unsure:
+    the comparator lists them as not compared when they differ."""
+    stored = {t.key: t for t in db.triggers}
+    pending = [
+        t
+        for t in models.triggers
+        if not t.comparable
+        and (old := stored.get(t.key)) is not None
+        and old.definition != t.definition
+    ]
+    if not pending:
+        return models
+    rules = rules_for(db.dialect)
+    try:
+        answers = rules.settle_triggers(conn, pending, db.default_schema or "")
+    except sa.exc.DBAPIError:
+        return models  # no second connection, no rights on temporary tables
+    if not answers:
+        return models
+    settled = []
+    for trigger in models.triggers:
+        answer = answers.get(trigger.key, "")
+        if answer == "":
+            settled.append(trigger)
+        elif answer is None:  # refused: not what the database runs
+            settled.append(replace(trigger, comparable=True))
+        else:
+            definition, _ = canonical_trigger(answer, rewritten=True)
+            settled.append(replace(trigger, definition=definition, comparable=True))
+    return replace(models, triggers=tuple(settled))

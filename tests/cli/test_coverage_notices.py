@@ -106,12 +106,6 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         DbObject("view", "active_users"),
         DbObject("materialized view", "user_count"),
         DbObject("sequence", "invoice_numbers"),  # SERIAL and identity sequences are columns'
-        DbObject("function", "touch()"),
-        DbObject("function", "on_ddl()"),
-        DbObject("function", "add(a integer, b integer)"),
-        DbObject("function", "add(a numeric, b numeric)"),
-        DbObject("procedure", "noop()"),
-        DbObject("trigger", "users_touch", None, "users"),  # not the foreign key's triggers
         DbObject("row-level security", "users", None, "users"),
         DbObject("policy", "own_rows", None, "users"),
         DbObject("rule", "keep_users", None, "users"),
@@ -122,6 +116,17 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         DbObject("extension", "pg_stat_statements"),  # not its view
         DbObject("event trigger", "cov_ddl"),
     }
+    # functions, procedures and triggers are reflected to be compared (not the foreign key's
+    # internal triggers, nor the functions of a range type or an extension)
+    assert [f.describe() for f in db.functions] == [
+        "function add(a integer, b integer)",
+        "function add(a numeric, b numeric)",
+        "procedure noop()",
+        "function on_ddl()",
+        "function touch()",
+    ]
+    assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
+    # models that declare none leave them alone: listed as not compared, as before
     result = _diff(pg, metadata)
     assert result.ops == ()
     assert _coverage(result) == [
@@ -299,12 +304,9 @@ def test_sqlite_lists_views_and_triggers(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE VIEW named AS SELECT name FROM users")
         conn.exec_driver_sql("CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END")
     db = inspect_database(engine)
-    assert db.uncompared == (
-        DbObject("trigger", "users_touch", None, "users"),
-        DbObject("view", "active_users"),
-        DbObject("view", "named"),
-    )
-    result = _diff(engine, metadata)
+    assert db.uncompared == (DbObject("view", "active_users"), DbObject("view", "named"))
+    assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
+    result = _diff(engine, metadata)  # no trigger declared: the database's are listed
     assert result.ops == ()
     assert _coverage(result) == ["2 views, 1 trigger"]
     engine.dispose()

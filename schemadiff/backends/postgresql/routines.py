@@ -21,8 +21,9 @@ from schemadiff.canonical.routines import (
     canonical_returns,
     canonical_trigger,
     identity_args,
+    split_trigger,
 )
-from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 _PROC = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_proc'", oid="p.oid")
 _CLASS = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")
@@ -89,15 +90,52 @@ def fetch_triggers(conn: Connection, schemas: Sequence[str], default: str) -> tu
     rows = conn.execute(sa.text(_TRIGGERS), {"schemas": list(schemas)})
     out = []
     for schema, table, name, definition in rows:
-        canonical, comparable = canonical_trigger(definition, rewritten=True)
+        canonical, _ = canonical_trigger(definition, rewritten=True)  # the server's own
         out.append(
-            Trigger(
-                name,
-                table,
-                canonical,
-                None if schema == default else schema,
-                comparable,
-                definition,
-            )
+            Trigger(name, table, canonical, None if schema == default else schema, True, definition)
         )
     return tuple(out)
+
+
+_PROBES = """
+SELECT c.relname::text, pg_catalog.pg_get_triggerdef(tg.oid)
+FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND NOT tg.tgisinternal
+  AND c.relname LIKE 'schemadiff\\_probe\\_%%'
+"""
+
+
+def settle_triggers(
+    conn: Connection, triggers: Sequence[Trigger], default: str
+) -> dict[RoutineKey, str | None]:
+    """The server's own ``pg_get_triggerdef`` of each declared trigger, learnt on a second
+    connection with the same search path (``conn`` is read-only), in one transaction that is
+    rolled back: each trigger made on a temporary copy of its table's columns (a savepoint
+    each, so one the server refuses does not stop the others). None: refused."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    out: dict[RoutineKey, str | None] = {}
+    probes: dict[str, RoutineKey] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        for i, trigger in enumerate(triggers):
+            name = f"schemadiff_probe_{i}"
+            source = ".".join(quote(part) for part in (trigger.schema or default, trigger.table))
+            head, tail = split_trigger(trigger.raw)
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (LIKE {source})")
+                    sql = f"CREATE TRIGGER {quote(trigger.name)} {head} ON pg_temp.{name} {tail}"
+                    probe.exec_driver_sql(sql.replace("%", "%%"))
+            except sa.exc.DBAPIError:
+                out[trigger.key] = None
+                continue
+            probes[name] = trigger.key
+        for name, definition in probe.exec_driver_sql(_PROBES):
+            if name in probes:
+                out[probes[name]] = definition
+        transaction.rollback()
+    return out
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
