@@ -180,9 +180,10 @@ class TriggerSyntaxError(ValueError):
     """A trigger definition we cannot split into its timing, events and the rest."""
 
 
-def split_trigger(text: str) -> tuple[str, str]:
+def split_trigger(text: str, keep_layout: bool = False) -> tuple[str, str]:
     """(timing and events, everything after ``ON table``) of a trigger definition, written with
-    or without its ``CREATE TRIGGER name`` head and its ``ON table``."""
+    or without its ``CREATE TRIGGER name`` head and its ``ON table``; ``keep_layout``: the
+    second part as written (a body's string literals keep their spaces), else collapsed."""
     text = _CREATE.sub("", text.strip(), count=1).strip().rstrip(";").strip()
     if not _TIMING.match(text):
         raise TriggerSyntaxError("a trigger starts with BEFORE, AFTER or INSTEAD OF")
@@ -191,7 +192,7 @@ def split_trigger(text: str) -> tuple[str, str]:
         head, tail = _ON_END.sub("", text), ""
     else:
         head, tail = text[: match.start()], text[match.end() :]
-    return collapse(head), collapse(tail)
+    return collapse(head), tail.strip() if keep_layout else collapse(tail)
 
 
 def canonical_trigger_head(head: str) -> str:

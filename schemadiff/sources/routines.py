@@ -68,7 +68,7 @@ def metadata_triggers(
             definition, comparable = canonical_trigger(
                 decl.definition, rewritten=not rules.trigger_text_verbatim
             )
-            head, tail = split_trigger(decl.definition)
+            head, tail = split_trigger(decl.definition, keep_layout=True)
         except TriggerSyntaxError as exc:
             raise UsageError(f"trigger {decl.name!r} on {decl.table!r}: {exc}") from None
         table = (rules.quote_identifier(decl.schema) + "." if decl.schema else "") + (

@@ -38,6 +38,7 @@ from schemadiff.backends.mysql.queries import (
 )
 from schemadiff.backends.mysql.rules import MysqlRules, is_plain_unique
 from schemadiff.backends.mysql.script_types import charset_of
+from schemadiff.backends.mysql.triggers import mysql_triggers
 from schemadiff.backends.mysql.types import base_of
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import literal_string
@@ -85,6 +86,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         not_compared=notes,
         server_version=server.version,
         uncompared=_uncompared(rows, server.database),
+        triggers=mysql_triggers(rows.positional().objects, server.database),
     )
 
 
@@ -94,7 +96,8 @@ def _uncompared(rows: CatalogRows, database: str) -> tuple[DbObject, ...]:
     positional = rows.positional()
     found = {
         DbObject(str(kind), str(name), schema, table)
-        for kind, schema, name, table in positional.objects
+        for kind, schema, name, table, _ in positional.objects
+        if kind != "trigger"  # compared (see .triggers)
     }
     found |= {
         DbObject("partitioning", row[_T_NAME], row[_T_SCHEMA], row[_T_NAME])

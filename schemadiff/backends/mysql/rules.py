@@ -96,8 +96,10 @@ class MysqlRules(DialectRules):
             "schemas",
             "collation",
             "autoincrement",
+            "triggers",
         }
     )
+    trigger_text_verbatim: ClassVar[bool] = True
 
     #: MySQL's BOOL is TINYINT(1): ``TRUE`` is 1, and a string reads as a number
     literal_families: ClassVar[dict[str, str]] = {
