@@ -267,3 +267,37 @@ def test_a_when_condition_is_settled_by_the_server_or_not_compared(
         "WHEN ((new.status)::text IS DISTINCT FROM ('closed')) EXECUTE FUNCTION touch_updated_at()",
     )
     assert diff(engine, metadata).ops == ()
+
+
+def test_sqlite_rebuild_keeps_declared_triggers(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A batch rebuild of a table drops its triggers with it: the script keeps them (online
+    and in ``--sql``), from the triggers schemadiff compares."""
+    engine = engine_for("sqlite")
+    build(engine, "sqlite", 2)
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_rebuild.py").write_text(
+        "import sqlalchemy as sa\n"
+        "from fixtures.routines import models\n\n"
+        "metadata = models('sqlite', 2)\n"
+        "metadata.tables['orders'].c.status.type = sa.String(50)\n"
+        "metadata.tables['orders'].c.status.nullable = False\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_rebuild:metadata"\nscript_location = "migrations"\n'
+    )
+    with engine.connect() as conn:
+        before = describe(conn, [None])["<triggers>"]
+    cli(folder, "init", "migrations")
+    cli(folder, "revision", "--autogenerate", "-m", "rebuild", "--rev-id", "0001")
+    offline = cli(folder, "upgrade", "head", "--sql")
+    assert offline.count("CREATE TRIGGER orders_") == 2, offline
+    cli(folder, "upgrade", "head")
+    with engine.connect() as conn:
+        assert describe(conn, [None])["<triggers>"] == before
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert describe(conn, [None])["<triggers>"] == before

@@ -179,3 +179,40 @@ def test_functions_declared_for_a_backend_without_them_are_not_compared() -> Non
         "functions and procedures: the mysql backend does not report them, so they were not "
         "compared"
     ]
+
+
+def test_real_alembic_utils_entities() -> None:
+    """alembic_utils' own PGFunction and PGTrigger (an optional import: installed for tests)."""
+    pg_function = pytest.importorskip("alembic_utils.pg_function")
+    pg_trigger = pytest.importorskip("alembic_utils.pg_trigger")
+    metadata = sa.MetaData()
+    fn = function_from_entity(
+        metadata,
+        pg_function.PGFunction(
+            schema="public",
+            signature="touch_updated_at()",
+            definition="RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        ),
+    )
+    assert (fn.name, fn.args, fn.returns, fn.language) == (
+        "touch_updated_at",
+        "",
+        "trigger",
+        "plpgsql",
+    )
+    trigger = trigger_from_entity(
+        metadata,
+        pg_trigger.PGTrigger(
+            schema="public",
+            signature="orders_touch",
+            on_entity="public.orders",
+            is_constraint=False,
+            definition="BEFORE UPDATE ON public.orders FOR EACH ROW "
+            "EXECUTE FUNCTION touch_updated_at()",
+        ),
+    )
+    assert (trigger.name, trigger.schema, trigger.table) == ("orders_touch", "public", "orders")
+    models = inspect_metadata(metadata, sa.create_engine("postgresql+psycopg://").dialect, "public")
+    [snap] = models.triggers
+    assert snap.schema is None  # the default schema, keyed like the reflected side
+    assert snap.definition == "BEFORE UPDATE FOR EACH ROW EXECUTE FUNCTION touch_updated_at()"
