@@ -54,8 +54,11 @@ def render_bodies(
     after = dict(before)
     for op in upgrade_ops:
         apply_in_place(after, op)
-    up_objects = (*db.uncompared, *trigger_objects(db.triggers))
-    down_objects = (*db.uncompared, *trigger_objects(models.triggers or db.triggers))
+    up_objects = (*db.uncompared, *trigger_objects(db.triggers, upgrade_ops))
+    down_objects = (
+        *db.uncompared,
+        *trigger_objects(models.triggers or db.triggers, downgrade_ops),
+    )
     up_ctx = RenderContext(result.dialect, enums, batch, before, up_objects)
     down_ctx = RenderContext(result.dialect, enums, batch, after, down_objects)
     return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

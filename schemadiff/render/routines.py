@@ -3,6 +3,8 @@ plain ``alembic upgrade`` and offline (``--sql``) alike."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
@@ -57,9 +59,17 @@ def drop_trigger_sql(trigger: Trigger, dialect: str) -> str:
     return f"DROP TRIGGER {rules.quote_identifier(trigger.name)} ON {table}"
 
 
-def trigger_objects(triggers: tuple[Trigger, ...]) -> tuple[DbObject, ...]:
-    """Triggers as the render context's objects (SQLite's table rebuilds keep them)."""
-    return tuple(DbObject("trigger", t.name, t.schema, t.table, t.raw) for t in triggers)
+def trigger_objects(
+    triggers: tuple[Trigger, ...], ops: Sequence[O.Op] = ()
+) -> tuple[DbObject, ...]:
+    """Triggers as the render context's objects (SQLite's table rebuilds keep them in
+    ``--sql``), without those ``ops`` drop first (the script creates them again itself)."""
+    dropped = {op.trigger.key for op in ops if isinstance(op, O.DropTrigger)}
+    return tuple(
+        DbObject("trigger", t.name, t.schema, t.table, t.raw)
+        for t in triggers
+        if t.key not in dropped
+    )
 
 
 def _execute(sql: str) -> str:

@@ -269,35 +269,58 @@ def test_a_when_condition_is_settled_by_the_server_or_not_compared(
     assert diff(engine, metadata).ops == ()
 
 
+@pytest.mark.parametrize("changed", [False, True], ids=["same", "changed"])
 def test_sqlite_rebuild_keeps_declared_triggers(
-    engine_for: Callable[..., Engine], tmp_path: Path
+    changed: bool, engine_for: Callable[..., Engine], tmp_path: Path
 ) -> None:
     """A batch rebuild of a table drops its triggers with it: the script keeps them (online
-    and in ``--sql``), from the triggers schemadiff compares."""
+    and in ``--sql``), from the triggers schemadiff compares; one the migration changes is
+    created once, by its own op."""
     engine = engine_for("sqlite")
     build(engine, "sqlite", 2)
     folder = tmp_path / "project"
     folder.mkdir()
-    (folder / "models_rebuild.py").write_text(
+    module = f"models_rebuild_{changed}"  # in-process runs keep imported modules by name
+    (folder / f"{module}.py").write_text(
         "import sqlalchemy as sa\n"
         "from fixtures.routines import models\n\n"
         "metadata = models('sqlite', 2)\n"
         "metadata.tables['orders'].c.status.type = sa.String(50)\n"
         "metadata.tables['orders'].c.status.nullable = False\n"
+        + (
+            "from schemadiff.objects import Trigger\n"
+            "Trigger(metadata, 'orders_log', 'orders', 'AFTER DELETE ON orders "
+            "BEGIN INSERT INTO audit (note) VALUES (OLD.id); END')\n"
+            if changed
+            else ""
+        )
     )
     url = engine.url.render_as_string(hide_password=False)
     (folder / "schemadiff.toml").write_text(
-        f'url = "{url}"\nmetadata = "models_rebuild:metadata"\nscript_location = "migrations"\n'
+        f'url = "{url}"\nmetadata = "{module}:metadata"\nscript_location = "migrations"\n'
     )
     with engine.connect() as conn:
         before = describe(conn, [None])["<triggers>"]
+    after = before
+    if changed:
+        after = [
+            (
+                t,
+                n,
+                "CREATE TRIGGER orders_log AFTER DELETE ON orders BEGIN INSERT INTO audit "
+                "(note) VALUES (OLD.id); END",
+            )
+            if n == "orders_log"
+            else (t, n, sql)
+            for t, n, sql in before
+        ]
     cli(folder, "init", "migrations")
     cli(folder, "revision", "--autogenerate", "-m", "rebuild", "--rev-id", "0001")
     offline = cli(folder, "upgrade", "head", "--sql")
     assert offline.count("CREATE TRIGGER orders_") == 2, offline
     cli(folder, "upgrade", "head")
     with engine.connect() as conn:
-        assert describe(conn, [None])["<triggers>"] == before
+        assert describe(conn, [None])["<triggers>"] == after
     cli(folder, "downgrade", "base")
     with engine.connect() as conn:
         assert describe(conn, [None])["<triggers>"] == before
