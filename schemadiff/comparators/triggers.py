@@ -32,9 +32,11 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
     old = {t.key: t for t in ctx.db.triggers}
     new = {t.key: t for t in ctx.models.triggers}
     kept_tables = {t.key for t in ctx.models.tables}
+    existing_tables = {t.key for t in ctx.db.tables}
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
-            yield CreateTrigger(new[key])
+            made = (new[key].schema, new[key].table) not in existing_tables
+            yield CreateTrigger(new[key], with_table=made)
         elif key not in new:
             gone = (old[key].schema, old[key].table) not in kept_tables
             yield DropTrigger(old[key], with_table=gone)

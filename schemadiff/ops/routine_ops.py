@@ -93,9 +93,13 @@ class ReplaceFunction(Op):
 
 @dataclass(frozen=True)
 class CreateTrigger(Op):
+    """Create a trigger. ``with_table``: its table is created in the same migration (so the
+    reverse, in the downgrade, goes with the table's drop)."""
+
     kind = "create_trigger"
     phase = Phase.CREATE_TRIGGER
     trigger: Trigger
+    with_table: bool = False
 
     @property
     def schema(self) -> str | None:
@@ -110,7 +114,7 @@ class CreateTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return DropTrigger(self.trigger)
+        return DropTrigger(self.trigger, self.with_table)
 
     def describe(self) -> str:
         return f"create {self.trigger.describe()}"
@@ -139,7 +143,7 @@ class DropTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return CreateTrigger(self.trigger)
+        return CreateTrigger(self.trigger, self.with_table)
 
     def describe(self) -> str:
         if self.with_table:

@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 
 from fixtures.routines import ddl, models
 from schemadiff.diff.engine import compute_diff
+from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.result import DiffResult
-from schemadiff.objects import Function, Trigger
+from schemadiff.objects import TRIGGERS_KEY, Function, Trigger, declared_triggers
 from schemadiff.sources import inspect_both, inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import run_cli
@@ -324,3 +325,26 @@ def test_sqlite_rebuild_keeps_declared_triggers(
     cli(folder, "downgrade", "base")
     with engine.connect() as conn:
         assert describe(conn, [None])["<triggers>"] == before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_renamed_table_keeps_its_triggers(
+    backend: str, engine_for: Callable[..., Engine]
+) -> None:
+    engine = engine_for(backend)
+    build(engine, backend, 2)
+    metadata = models(backend, 2)
+    orders = metadata.tables["orders"]
+    metadata.remove(orders)
+    renamed = orders.to_metadata(metadata, name="purchases")
+    renamed.info["renamed_from"] = "orders"
+    for trigger in declared_triggers(metadata):
+        trigger.table = "purchases"
+    metadata.info[TRIGGERS_KEY] = {
+        (t.schema, t.table, t.name): t for t in declared_triggers(metadata)
+    }
+    with engine.connect() as conn:
+        db, wanted = inspect_both(conn, [], metadata)
+    options = CompareOptions(rename_tables=((None, "orders", "purchases"),))
+    result = compute_diff(db, wanted, options)
+    assert [op.describe() for op in result.ops] == ["rename table orders to purchases"]

@@ -15,11 +15,14 @@ from schemadiff.snapshot.model import (
     PrimaryKey,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
 
 T = table("t", col("id"), col("name", "varchar(50)"))
 MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
+FUNCTION = Function("f", "a integer", "SELECT a", returns="integer", raw_args="a integer")
+TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -53,6 +56,11 @@ EVERY_OP: list[O.Op] = [
     O.CreateIndex(None, "t", index("ix", "name", "=lower(name)", unique=True, where="id > 0")),
     O.DropIndex(None, "t", index("ix", "name")),
     O.ExecuteSQL("GRANT x", "REVOKE x", "grant"),
+    O.CreateFunction(FUNCTION),
+    O.DropFunction(FUNCTION),
+    O.ReplaceFunction(FUNCTION, Function("f", "a integer", "SELECT a + 1", returns="integer")),
+    O.CreateTrigger(TRIGGER),
+    O.DropTrigger(TRIGGER, with_table=True),
 ]
 
 

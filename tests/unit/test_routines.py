@@ -146,7 +146,7 @@ def test_ops_reverse_and_render() -> None:
     trigger = TriggerSnap(
         "t", "orders", "AFTER INSERT", raw="CREATE TRIGGER t AFTER INSERT ON orders"
     )
-    assert O.DropTrigger(trigger, with_table=True).reverse() == O.CreateTrigger(trigger)
+    assert O.DropTrigger(trigger, with_table=True).reverse() == O.CreateTrigger(trigger, True)
     assert render_op(O.DropTrigger(trigger, with_table=True), ctx).lines == (
         "# trigger t goes with table orders",
     )
