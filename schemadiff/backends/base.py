@@ -37,7 +37,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.snapshot.routines import RoutineKey, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -121,6 +121,13 @@ class DialectRules:
         """The server's own spelling of each declared trigger (its whole CREATE statement), by
         key, learnt without changing the database; None for one the server refused. Backends
         that keep the text as written (or cannot ask) return nothing."""
+        return {}
+
+    def settle_functions(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, tuple[str, str | None] | None]:
+        """The server's own spelling of each declared function's identity arguments and result
+        type, by key, learnt without changing the database; None for one it refused."""
         return {}
 
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.

@@ -10,7 +10,7 @@ from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject
-from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.routines import Function, Trigger, function_ddl
 
 
 def _name(dialect: str, schema: str | None, name: str) -> str:
@@ -18,31 +18,9 @@ def _name(dialect: str, schema: str | None, name: str) -> str:
     return (rules.quote_identifier(schema) + "." if schema else "") + rules.quote_identifier(name)
 
 
-def _dollar_quote(body: str) -> str:
-    """``body`` between dollar quotes whose tag it does not contain."""
-    tag = "$function$"
-    n = 0
-    while tag in body:
-        n += 1
-        tag = f"$function{n}$"
-    return f"{tag}{body}{tag}"
-
-
 def create_function_sql(fn: Function, dialect: str, replace: bool = False) -> str:
-    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE name(args) ... AS $function$body$function$``."""
-    head = "CREATE OR REPLACE" if replace else "CREATE"
-    parts = [f"{head} {fn.kind.upper()} {_name(dialect, fn.schema, fn.name)}({fn.raw_args})"]
-    if fn.kind == "function":
-        parts.append(f"RETURNS {fn.returns or 'void'}")
-    parts.append(f"LANGUAGE {fn.language}")
-    if fn.kind == "function":
-        parts.append(fn.volatility.upper())
-        if fn.strict:
-            parts.append("STRICT")
-    if fn.security_definer:
-        parts.append("SECURITY DEFINER")
-    parts.append(f"AS {_dollar_quote(fn.raw_body)}")
-    return " ".join(parts)
+    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE ...`` (see :func:`function_ddl`)."""
+    return function_ddl(fn, rules_for(dialect).quote_identifier, replace)
 
 
 def drop_function_sql(fn: Function, dialect: str) -> str:

@@ -8,6 +8,7 @@ The ``raw_*`` fields are what a migration runs, never compared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: (schema, name, identity arguments) of a function; (schema, table, name) of a trigger
@@ -37,6 +38,8 @@ class Function:
     raw_args: str = field(default="", compare=False)
     #: the body as written, for CREATE
     raw_body: str = field(default="", compare=False)
+    #: the result type as written, for CREATE (None: ``returns``)
+    raw_returns: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> RoutineKey:
@@ -68,3 +71,32 @@ class Trigger:
     def describe(self) -> str:
         table = f"{self.schema}.{self.table}" if self.schema else self.table
         return f"trigger {self.name} on {table}"
+
+
+def _dollar_quote(body: str) -> str:
+    """``body`` between dollar quotes whose tag it does not contain."""
+    tag = "$function$"
+    n = 0
+    while tag in body:
+        n += 1
+        tag = f"$function{n}$"
+    return f"{tag}{body}{tag}"
+
+
+def function_ddl(fn: Function, quote: Callable[[str], str], replace: bool = False) -> str:
+    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE name(args) ... AS $function$body$function$``,
+    names quoted with ``quote``."""
+    head = "CREATE OR REPLACE" if replace else "CREATE"
+    name = (quote(fn.schema) + "." if fn.schema else "") + quote(fn.name)
+    parts = [f"{head} {fn.kind.upper()} {name}({fn.raw_args})"]
+    if fn.kind == "function":
+        parts.append(f"RETURNS {fn.raw_returns or fn.returns or 'void'}")
+    parts.append(f"LANGUAGE {fn.language}")
+    if fn.kind == "function":
+        parts.append(fn.volatility.upper())
+        if fn.strict:
+            parts.append("STRICT")
+    if fn.security_definer:
+        parts.append("SECURITY DEFINER")
+    parts.append(f"AS {_dollar_quote(fn.raw_body)}")
+    return " ".join(parts)

@@ -43,6 +43,7 @@ def metadata_functions(metadata: sa.MetaData, default_schema: str | None) -> tup
                 strict=decl.strict,
                 raw_args=decl.args,
                 raw_body=decl.body,
+                raw_returns=decl.returns,
             )
         )
     return tuple(sorted(out, key=function_sort_key))
@@ -113,3 +114,38 @@ def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapsho
             definition, _ = canonical_trigger(answer, rewritten=True)
             settled.append(replace(trigger, definition=definition, comparable=True))
     return replace(models, triggers=tuple(settled))
+
+
+def settle_functions(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with the signature (identity arguments, result type) of each declared
+    function that matches no database function by key, or differs in its result type, in the
+    server's own spelling (a type our canonical names do not know: a domain, a qualified
+    type), asked without changing anything (``DialectRules.settle_functions``). Where the
+    server cannot be asked, our spelling stays: the function reads as created or replaced."""
+    stored = {f.key: f for f in db.functions}
+    names = {(f.schema, f.name) for f in db.functions}
+    pending = [
+        f
+        for f in models.functions
+        if (old := stored.get(f.key)) is None
+        and (f.schema, f.name) in names
+        or old is not None
+        and old.returns != f.returns
+    ]
+    if not pending:
+        return models
+    try:
+        answers = rules_for(db.dialect).settle_functions(conn, pending)
+    except sa.exc.DBAPIError:
+        return models
+    settled = []
+    for function in models.functions:
+        answer = answers.get(function.key)
+        if answer is None:
+            settled.append(function)
+        else:
+            args, returns = answer
+            settled.append(
+                replace(function, args=identity_args(args), returns=canonical_returns(returns))
+            )
+    return replace(models, functions=tuple(sorted(settled, key=function_sort_key)))

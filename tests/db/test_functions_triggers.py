@@ -348,3 +348,32 @@ def test_a_renamed_table_keeps_its_triggers(
     options = CompareOptions(rename_tables=((None, "orders", "purchases"),))
     result = compute_diff(db, wanted, options)
     assert [op.describe() for op in result.ops] == ["rename table orders to purchases"]
+
+
+@pytest.mark.db
+def test_signatures_the_server_spells_its_own_way(engine_for: Callable[..., Engine]) -> None:
+    """Types our canonical names cannot know (a domain, written qualified) are settled by the
+    server (the function made again in a rolled-back transaction): no change."""
+    engine = engine_for("postgresql")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE DOMAIN positive AS integer CHECK (VALUE > 0)")
+        conn.exec_driver_sql(
+            "CREATE FUNCTION double_it(x positive) RETURNS positive LANGUAGE sql "
+            "AS 'SELECT (x * 2)::positive'"
+        )
+    metadata = sa.MetaData()
+    Function(
+        metadata,
+        "double_it",
+        "SELECT (x * 2)::positive",
+        args="x public.positive",
+        returns="public.positive",
+    )
+    assert diff(engine, metadata).ops == ()
+    with engine.connect() as conn:  # without the server to ask: our own spelling
+        db = inspect_database(conn, [])
+        wanted = inspect_metadata(metadata, conn.dialect, db.default_schema)
+    assert [op.describe() for op in compute_diff(db, wanted).ops] == [
+        "drop function double_it(x positive)",
+        "create function double_it(x public.positive)",
+    ]

@@ -11,10 +11,12 @@ of foreign keys) with ``pg_get_triggerdef``; those of partitions are their paren
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemadiff.backends.postgresql.casts import quote_ident
 from schemadiff.backends.postgresql.objects import INTERNAL_PROC, NOT_EXTENSION_MEMBER
 from schemadiff.canonical.routines import (
     canonical_body,
@@ -23,7 +25,7 @@ from schemadiff.canonical.routines import (
     identity_args,
     split_trigger,
 )
-from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 
 _PROC = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_proc'", oid="p.oid")
 _CLASS = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")
@@ -139,3 +141,42 @@ def settle_triggers(
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+_FUNCTION_PROBES = """
+SELECT p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid),
+       CASE WHEN {kind} = 'p' THEN NULL ELSE pg_catalog.pg_get_function_result(p.oid) END
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace = pg_catalog.pg_my_temp_schema() AND p.proname LIKE 'schemadiff\\_probe\\_%%'
+"""
+
+
+def settle_functions(
+    conn: Connection, functions: Sequence[Function]
+) -> dict[RoutineKey, tuple[str, str | None] | None]:
+    """The server's own spelling of each declared function's identity arguments and result
+    type, learnt like :func:`settle_triggers`: each function made again in the temporary
+    schema, in a transaction that is rolled back. None: refused."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    version = conn.dialect.server_version_info or (14,)
+    out: dict[RoutineKey, tuple[str, str | None] | None] = {}
+    probes: dict[str, RoutineKey] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        for i, function in enumerate(functions):
+            name = f"schemadiff_probe_{i}"
+            copy = replace(function, name=name, schema="pg_temp")
+            try:
+                with probe.begin_nested():
+                    sql = function_ddl(copy, quote_ident)
+                    probe.exec_driver_sql(sql.replace("%", "%%"))
+            except sa.exc.DBAPIError:
+                out[function.key] = None
+                continue
+            probes[name] = function.key
+        kind = "p.prokind" if version >= (11,) else "'f'"
+        for name, args, result in probe.exec_driver_sql(_FUNCTION_PROBES.format(kind=kind)):
+            if name in probes:
+                out[probes[name]] = (args or "", result)
+        transaction.rollback()
+    return out

@@ -51,7 +51,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.snapshot.routines import RoutineKey, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 #: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
 EnumSchemaOf = Callable[[str | None, str], str | None]
@@ -94,6 +94,14 @@ class PostgresqlRules(DialectRules):
         from schemadiff.backends.postgresql.routines import settle_triggers
 
         return settle_triggers(conn, triggers, default)
+
+    def settle_functions(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, tuple[str, str | None] | None]:
+        """See :func:`schemadiff.backends.postgresql.routines.settle_functions` (rolled back)."""
+        from schemadiff.backends.postgresql.routines import settle_functions
+
+        return settle_functions(conn, functions)
 
     # --- types ---------------------------------------------------------------------------
 
