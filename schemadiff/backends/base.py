@@ -37,7 +37,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
-from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -122,6 +122,21 @@ class DialectRules:
         key, learnt without changing the database; None for one the server refused. Backends
         that keep the text as written (or cannot ask) return nothing."""
         return {}
+
+    def canonical_function(self, function: Function) -> Function:
+        """A declared function in the compared form of this backend (its type names, its
+        characteristics); PostgreSQL's is built by the source itself."""
+        return function
+
+    def function_statements(self, function: Function, replace: bool = False) -> tuple[str, ...]:
+        """The statements that create (``replace``: or replace) ``function``."""
+        return (function_ddl(function, self.quote_identifier, replace),)
+
+    def drop_function_statement(self, function: Function) -> str:
+        name = (self.quote_identifier(function.schema) + "." if function.schema else "") + (
+            self.quote_identifier(function.name)
+        )
+        return f"DROP {function.kind.upper()} {name}({function.args})"
 
     def settle_functions(
         self, conn: Connection, functions: Sequence[Function]

@@ -11,6 +11,7 @@ object it created compare equal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from schemadiff.canonical.sqlexpr import canonical_sql
@@ -100,8 +101,11 @@ def canonical_type_name(text: str) -> str:
     return text + suffix
 
 
-def _split_arg(arg: str) -> tuple[str, str | None, str]:
-    """(mode, name or None, type) of one argument, its default removed."""
+def _split_arg(
+    arg: str, type_name: Callable[[str], str] = canonical_type_name
+) -> tuple[str, str | None, str]:
+    """(mode, name or None, type) of one argument, its default removed; ``type_name`` gives a
+    type's canonical spelling."""
     arg = re.split(r"\s+default\s+|\s*=\s*", arg, maxsplit=1, flags=re.IGNORECASE)[0].strip()
     words = arg.split(None, 1)
     mode = "in"
@@ -110,21 +114,34 @@ def _split_arg(arg: str) -> tuple[str, str | None, str]:
         arg = words[1]
     words = arg.split(None, 1)
     if len(words) == 1:
-        return mode, None, canonical_type_name(arg)
+        return mode, None, type_name(arg)
     whole = canonical_type_name(arg)
     if whole in _MULTIWORD or whole.removesuffix("[]") in _MULTIWORD:
-        return mode, None, whole
-    return mode, words[0], canonical_type_name(words[1])
+        return mode, None, type_name(arg)
+    return mode, words[0], type_name(words[1])
+
+
+def identity_args(
+    text: str, type_name: Callable[[str], str] | None = None, keep_out: bool = False
+) -> str:
+    """The identity arguments of an argument list (``pg_get_function_identity_arguments``'
+    form): OUT arguments (unless ``keep_out``) and defaults left out, ``IN`` implied, types
+    canonical (PostgreSQL's names, or ``type_name``'s)."""
+    if type_name is None and not keep_out:
+        return _pg_identity_args(text)
+    return _identity_args(text, type_name or canonical_type_name, keep_out)
 
 
 @lru_cache(maxsize=4096)
-def identity_args(text: str) -> str:
-    """The identity arguments of an argument list (``pg_get_function_identity_arguments``'
-    form): OUT arguments and defaults left out, ``IN`` implied, types canonical."""
+def _pg_identity_args(text: str) -> str:
+    return _identity_args(text, canonical_type_name, False)
+
+
+def _identity_args(text: str, type_name: Callable[[str], str], keep_out: bool) -> str:
     out = []
     for arg in split_top_level(text):
-        mode, name, type_ = _split_arg(arg)
-        if mode == "out":
+        mode, name, type_ = _split_arg(arg, type_name)
+        if mode == "out" and not keep_out:
             continue
         prefix = "" if mode == "in" else mode.upper() + " "
         out.append(prefix + (f"{name} {type_}" if name else type_))

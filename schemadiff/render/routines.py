@@ -10,21 +10,12 @@ from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject
-from schemadiff.snapshot.routines import Function, Trigger, function_ddl
+from schemadiff.snapshot.routines import Trigger
 
 
 def _name(dialect: str, schema: str | None, name: str) -> str:
     rules = rules_for(dialect)
     return (rules.quote_identifier(schema) + "." if schema else "") + rules.quote_identifier(name)
-
-
-def create_function_sql(fn: Function, dialect: str, replace: bool = False) -> str:
-    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE ...`` (see :func:`function_ddl`)."""
-    return function_ddl(fn, rules_for(dialect).quote_identifier, replace)
-
-
-def drop_function_sql(fn: Function, dialect: str) -> str:
-    return f"DROP {fn.kind.upper()} {_name(dialect, fn.schema, fn.name)}({fn.args})"
 
 
 def drop_trigger_sql(trigger: Trigger, dialect: str) -> str:
@@ -56,17 +47,19 @@ def _execute(sql: str) -> str:
 
 @renders(O.CreateFunction)
 def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(create_function_sql(op.function, ctx.dialect)),))
+    statements = rules_for(ctx.dialect).function_statements(op.function)
+    return Code(tuple(_execute(sql) for sql in statements))
 
 
 @renders(O.ReplaceFunction)
 def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(create_function_sql(op.new, ctx.dialect, replace=True)),))
+    statements = rules_for(ctx.dialect).function_statements(op.new, replace=True)
+    return Code(tuple(_execute(sql) for sql in statements))
 
 
 @renders(O.DropFunction)
 def _drop_function(op: O.DropFunction, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(drop_function_sql(op.function, ctx.dialect)),))
+    return Code((_execute(rules_for(ctx.dialect).drop_function_statement(op.function)),))
 
 
 @renders(O.CreateTrigger)

@@ -75,7 +75,7 @@ def inspect_metadata(
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
-        functions=metadata_functions(metadata, default_schema),
+        functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings

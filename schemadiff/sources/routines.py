@@ -25,27 +25,28 @@ from schemadiff.snapshot.model import Snapshot
 from schemadiff.snapshot.routines import Function, Trigger
 
 
-def metadata_functions(metadata: sa.MetaData, default_schema: str | None) -> tuple[Function, ...]:
-    """Every declared function and procedure, sorted by key."""
+def metadata_functions(
+    metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
+) -> tuple[Function, ...]:
+    """Every declared function and procedure, sorted by key, in ``rules``' compared form."""
     out = []
     for decl in declared_functions(metadata):
-        out.append(
-            Function(
-                name=decl.name,
-                args=identity_args(decl.args),
-                body=canonical_body(decl.body),
-                schema=None if decl.schema == default_schema else decl.schema,
-                kind=decl.kind,
-                returns=canonical_returns(decl.returns),
-                language=decl.language,
-                volatility=decl.volatility,
-                security_definer=decl.security_definer,
-                strict=decl.strict,
-                raw_args=decl.args,
-                raw_body=decl.body,
-                raw_returns=decl.returns,
-            )
+        function = Function(
+            name=decl.name,
+            args=identity_args(decl.args),
+            body=canonical_body(decl.body),
+            schema=None if decl.schema == default_schema else decl.schema,
+            kind=decl.kind,
+            returns=canonical_returns(decl.returns),
+            language=decl.language,
+            volatility=decl.volatility,
+            security_definer=decl.security_definer,
+            strict=decl.strict,
+            raw_args=decl.args,
+            raw_body=decl.body,
+            raw_returns=decl.returns,
         )
+        out.append(rules.canonical_function(function))
     return tuple(sorted(out, key=function_sort_key))
 
 

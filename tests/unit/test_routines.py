@@ -170,13 +170,13 @@ def test_snapshot_files_keep_functions_and_triggers() -> None:
 def test_functions_declared_for_a_backend_without_them_are_not_compared() -> None:
     metadata = sa.MetaData()
     Function(metadata, "f", "SELECT 1")
-    from sqlalchemy.dialects import mysql
+    from sqlalchemy.dialects import sqlite
 
-    models = inspect_metadata(metadata, mysql.dialect())
-    result = compute_diff(Snapshot("mysql"), models)
+    models = inspect_metadata(metadata, sqlite.dialect())
+    result = compute_diff(Snapshot("sqlite"), models)
     assert result.ops == ()
     assert [n.message for n in result.notices] == [
-        "functions and procedures: the mysql backend does not report them, so they were not "
+        "functions and procedures: the sqlite backend does not report them, so they were not "
         "compared"
     ]
 

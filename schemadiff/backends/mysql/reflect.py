@@ -36,6 +36,7 @@ from schemadiff.backends.mysql.queries import (
     fetch_catalog,
     server_info,
 )
+from schemadiff.backends.mysql.routines import mysql_functions
 from schemadiff.backends.mysql.rules import MysqlRules, is_plain_unique
 from schemadiff.backends.mysql.script_types import charset_of
 from schemadiff.backends.mysql.triggers import mysql_triggers
@@ -87,6 +88,9 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         server_version=server.version,
         uncompared=_uncompared(rows, server.database),
         triggers=mysql_triggers(rows.positional().objects, server.database),
+        functions=mysql_functions(
+            rows.positional().objects, server.database, lambda t: rules.canonical_type(t).sql
+        ),
     )
 
 
@@ -97,7 +101,7 @@ def _uncompared(rows: CatalogRows, database: str) -> tuple[DbObject, ...]:
     found = {
         DbObject(str(kind), str(name), schema, table)
         for kind, schema, name, table, _ in positional.objects
-        if kind != "trigger"  # compared (see .triggers)
+        if kind not in ("trigger", "function", "procedure")  # compared (.triggers, .routines)
     }
     found |= {
         DbObject("partitioning", row[_T_NAME], row[_T_SCHEMA], row[_T_NAME])
