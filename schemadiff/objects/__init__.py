@@ -15,7 +15,12 @@ from schemadiff.objects.triggers import (
     trigger_from_entity,
 )
 
+#: alembic_utils entity class name -> the converter that attaches it to a MetaData as one of
+#: ours (alembic_utils stays optional: entities are recognised by their class name)
+ENTITY_CONVERTERS = {"PGFunction": function_from_entity, "PGTrigger": trigger_from_entity}
+
 __all__ = [
+    "ENTITY_CONVERTERS",
     "FUNCTIONS_KEY",
     "TRIGGERS_KEY",
     "Function",

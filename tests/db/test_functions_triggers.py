@@ -377,3 +377,28 @@ def test_signatures_the_server_spells_its_own_way(engine_for: Callable[..., Engi
         "drop function double_it(x positive)",
         "create function double_it(x public.positive)",
     ]
+
+
+@pytest.mark.db
+def test_a_function_in_its_own_schema(engine_for: Callable[..., Engine], tmp_path: Path) -> None:
+    """A schema only a function names is reflected, created, and the diff is clean after."""
+    engine = engine_for("postgresql")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_util_schema.py").write_text(
+        "import sqlalchemy as sa\n"
+        "from schemadiff.objects import Function\n\n"
+        "metadata = sa.MetaData()\n"
+        "Function(metadata, 'answer', 'SELECT 42', returns='int', schema='util')\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_util_schema:metadata"\nscript_location = "m"\n'
+    )
+    cli(folder, "init", "m")
+    cli(folder, "revision", "--autogenerate", "-m", "util", "--rev-id", "0001")
+    cli(folder, "upgrade", "head")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT util.answer()").scalar() == 42
+    assert "no differences" in cli(folder, "diff")
+    cli(folder, "downgrade", "base")
