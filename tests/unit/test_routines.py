@@ -216,3 +216,18 @@ def test_real_alembic_utils_entities() -> None:
     [snap] = models.triggers
     assert snap.schema is None  # the default schema, keyed like the reflected side
     assert snap.definition == "BEFORE UPDATE FOR EACH ROW EXECUTE FUNCTION touch_updated_at()"
+
+
+def test_a_mysql_function_needs_a_result_type() -> None:
+    from sqlalchemy.dialects import mysql
+
+    from schemadiff.errors import UsageError
+
+    metadata = sa.MetaData()
+    Function(metadata, "f", "RETURN 1")
+    with pytest.raises(UsageError, match="a MySQL function needs a result type"):
+        inspect_metadata(metadata, mysql.dialect())
+    metadata = sa.MetaData()
+    Function(metadata, "f", "RETURN 1", args="a INT", returns="int(11)", volatility="stable")
+    [fn] = inspect_metadata(metadata, mysql.dialect()).functions
+    assert (fn.args, fn.returns, fn.volatility) == ("a integer", "integer", "volatile")

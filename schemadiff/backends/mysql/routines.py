@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from schemadiff.canonical.routines import canonical_body, identity_args
+from schemadiff.errors import UsageError
 from schemadiff.snapshot.routines import Function
 
 #: separators of the objects statement's routine definition (fields, parameters)
@@ -51,7 +52,10 @@ def mysql_functions(
 
 def canonical_function(fn: Function, canonical_type: Callable[[str], str]) -> Function:
     """``fn`` in the compared form: parameters and result in canonical types, ``IN`` implied,
-    deterministic or not, no strictness (MySQL has none)."""
+    deterministic or not, no strictness (MySQL has none). A declared function without a
+    result type (``returns`` left at ``void``) is refused: MySQL has no such type."""
+    if fn.kind == "function" and (fn.raw_returns or "void").lower() == "void":
+        raise UsageError(f"function {fn.name!r}: a MySQL function needs a result type (returns=)")
     return replace(
         fn,
         args=identity_args(fn.raw_args, canonical_type, keep_out=True),
