@@ -230,8 +230,11 @@ def wanted_schemas(
     if settings.schemas is not None:
         names = set(settings.schemas)
     elif metadata is not None:
+        from schemadiff.objects import declared_functions
+
         names = {t.schema for t in metadata.tables.values() if t.schema}
         names |= {s.schema for s in metadata._sequences.values() if s.schema}
+        names |= {f.schema for f in declared_functions(metadata) if f.schema}
     else:
         names = set()
     return sorted(n for n in names if n and n != default)
@@ -556,15 +559,18 @@ def restrict_to_covered(
     """Drop model tables in schemas the target does not cover, with a "not compared" notice."""
     from schemadiff.diff.result import Notice
 
+    models, skipped = _functions_covered(models, covered)
     outside = sorted({t.schema for t in models.tables if t.schema and t.schema not in covered})
     only_sequences = sorted(
         {s.schema for s in models.sequences if s.schema and s.schema not in covered} - set(outside)
     )
     if not outside and not only_sequences:
-        return models, ()
+        return models, skipped
     keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)
     enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
     sequences = tuple(s for s in models.sequences if s.schema is None or s.schema in covered)
+    functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
+    triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     notices = tuple(
         Notice(
@@ -576,8 +582,30 @@ def restrict_to_covered(
         for what, names in (("tables", outside), ("sequences", only_sequences))
         for name in names
     )
-    models = replace(models, tables=keep, enums=enums, sequences=sequences, schemas=schemas)
-    return models, notices
+    models = replace(models, functions=functions, triggers=triggers, sequences=sequences)
+    return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
+
+
+def _functions_covered(
+    models: Snapshot, covered: frozenset[str]
+) -> tuple[Snapshot, tuple[Notice, ...]]:
+    """Model functions in schemas the target does not cover taken out, with a notice each."""
+    from schemadiff.diff.result import Notice
+
+    outside = sorted({f.schema for f in models.functions if f.schema and f.schema not in covered})
+    if not outside:
+        return models, ()
+    kept = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
+    notices = tuple(
+        Notice(
+            "not_compared",
+            f"functions in schema {name!r}: the database side does not cover that schema "
+            "(add it to 'schemas' or --schema)",
+            schema=name,
+        )
+        for name in outside
+    )
+    return replace(models, functions=kept), notices
 
 
 def _load_snapshot_file(path: str) -> Target:

@@ -38,6 +38,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -107,11 +108,47 @@ class DialectRules:
             "schemas",
             "collation",
             "autoincrement",
+            "functions",
+            "triggers",
         }
     )
     #: Standalone sequences' defaults and DDL (``features`` then has ``sequences``); None: the
     #: backend has none.
     sequences: ClassVar[SequenceRules | None] = None
+    #: The server keeps a trigger's text as written (SQLite, MySQL): compared as text with its
+    #: layout normalized; else (PostgreSQL) in the catalog's own spelling.
+    trigger_text_verbatim: ClassVar[bool] = False
+
+    def settle_triggers(
+        self, conn: Connection, triggers: Sequence[Trigger], default: str
+    ) -> dict[RoutineKey, str | None]:
+        """The server's own spelling of each declared trigger (its whole CREATE statement), by
+        key, learnt without changing the database; None for one the server refused. Backends
+        that keep the text as written (or cannot ask) return nothing."""
+        return {}
+
+    def canonical_function(self, function: Function) -> Function:
+        """A declared function in the compared form of this backend (its type names, its
+        characteristics); PostgreSQL's is built by the source itself."""
+        return function
+
+    def function_statements(self, function: Function, replace: bool = False) -> tuple[str, ...]:
+        """The statements that create (``replace``: or replace) ``function``."""
+        return (function_ddl(function, self.quote_identifier, replace),)
+
+    def drop_function_statement(self, function: Function) -> str:
+        name = (self.quote_identifier(function.schema) + "." if function.schema else "") + (
+            self.quote_identifier(function.name)
+        )
+        return f"DROP {function.kind.upper()} {name}({function.args})"
+
+    def settle_functions(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, tuple[str, str | None] | None]:
+        """The server's own spelling of each declared function's identity arguments and result
+        type, by key, learnt without changing the database; None for one it refused."""
+        return {}
+
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.
     family: ClassVar[str] = "default"
     #: The dialect name Alembic's ``Operations`` know this backend by (offline SQL, scripts).

@@ -18,12 +18,14 @@ from schemadiff.comparators.context import (
 )
 from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
+from schemadiff.comparators.functions import compare_functions
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.schemas import compare_schemas
 from schemadiff.comparators.sequences import compare_sequences
 from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables
+from schemadiff.comparators.triggers import compare_triggers
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
 
 __all__ = [
@@ -40,6 +42,8 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "enums": compare_enums,
     "sequences": compare_sequences,
     "tables": compare_tables,
+    "functions": compare_functions,
+    "triggers": compare_triggers,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

@@ -30,6 +30,8 @@ FEATURE_LABELS = {
     "partial_indexes": "partial-index predicates",
     "schemas": "schemas",
     "sequences": "sequences",
+    "functions": "functions and procedures",
+    "triggers": "triggers",
 }
 
 

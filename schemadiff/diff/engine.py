@@ -22,7 +22,9 @@ from schemadiff.comparators import SNAPSHOT_COMPARATORS, TABLE_COMPARATORS
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.foreign_keys import same_foreign_key
+from schemadiff.comparators.functions import unmanaged_functions
 from schemadiff.comparators.tables import table_pairs
+from schemadiff.comparators.triggers import unmanaged_triggers
 from schemadiff.diff.filters import apply_filters
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.ordering import order_ops
@@ -62,7 +64,14 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
-    coverage = coverage_notice((*db.uncompared, *models.uncompared))  # both: --against
+    coverage = coverage_notice(  # both sides: --against
+        (
+            *db.uncompared,
+            *models.uncompared,
+            *unmanaged_functions(ctx.db, models),
+            *unmanaged_triggers(ctx.db, models),
+        )
+    )
     if coverage is not None:
         notices.append(coverage)
     notices += backfill_notices(ops)

@@ -32,6 +32,7 @@ from typing import Any
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey
+from schemadiff.snapshot.routines import Trigger
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
 _RELATION_KINDS = frozenset({"view", "materialized view", "sequence", "partition"})
@@ -47,6 +48,7 @@ def apply_filters(
     schemas = {t.schema for s in (db, models) for t in s.tables}
     schemas |= {e.schema for s in (db, models) for e in s.enums}
     schemas |= {q.schema for s in (db, models) for q in s.sequences}
+    schemas |= {f.schema for s in (db, models) for f in s.functions}
     schemas |= {*db.schemas, *models.schemas, None}
     kept_schemas = {s for s in sorted(schemas, key=lambda x: x or "") if f.name(s, "schema", {})}
     db_tables = {t.key: t for t in db.tables if t.schema in kept_schemas and f.table_name(t)}
@@ -105,6 +107,21 @@ def _rebuild(
         uncompared=tuple(
             o for o in snapshot.uncompared if o.schema in schemas and f.uncompared_object(o)
         ),
+        functions=tuple(x for x in snapshot.functions if x.schema in schemas),
+        triggers=_kept_triggers(snapshot, tables, schemas),
+    )
+
+
+def _kept_triggers(
+    snapshot: Snapshot, tables: dict[TableKey, Table], schemas: set[str | None]
+) -> tuple[Trigger, ...]:
+    """Triggers of the schemas kept, except those on a table the filters took out."""
+    known = {t.key for t in snapshot.tables}
+    return tuple(
+        t
+        for t in snapshot.triggers
+        if t.schema in schemas
+        and ((t.schema, t.table) in tables or (t.schema, t.table) not in known)
     )
 
 

@@ -53,7 +53,11 @@ def apply_renames(
             table = _rename_columns(table, mapping)
         fks = tuple(_follow_references(fk, table_map, column_map) for fk in table.foreign_keys)
         out.append(replace(table, foreign_keys=fks))
-    return replace(db, tables=sort_tables(out))
+    # a renamed table keeps its triggers (the servers move them with it)
+    triggers = tuple(
+        replace(t, table=table_map.get((t.schema, t.table), t.table)) for t in db.triggers
+    )
+    return replace(db, tables=sort_tables(out), triggers=triggers)
 
 
 def _follow_references(

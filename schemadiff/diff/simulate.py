@@ -36,6 +36,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateSequence,
     O.DropSequence,
     O.AlterSequence,
+    O.CreateFunction,
+    O.DropFunction,
+    O.ReplaceFunction,
+    O.CreateTrigger,
+    O.DropTrigger,
 )
 
 

@@ -15,6 +15,13 @@ from schemadiff.ops.constraint_ops import (
 )
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.routine_ops import (
+    CreateFunction,
+    CreateTrigger,
+    DropFunction,
+    DropTrigger,
+    ReplaceFunction,
+)
 from schemadiff.ops.schema_ops import CreateSchema, DropSchema
 from schemadiff.ops.sequences import AlterSequence, CreateSequence, DropSequence
 from schemadiff.ops.sql_ops import ExecuteSQL
@@ -40,20 +47,24 @@ __all__ = [
     "AlterTableComment",
     "AlterTableOptions",
     "CreateEnum",
+    "CreateFunction",
     "CreateIndex",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
+    "CreateTrigger",
     "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
     "DropEnum",
     "DropForeignKey",
+    "DropFunction",
     "DropIndex",
     "DropPrimaryKey",
     "DropSchema",
     "DropSequence",
     "DropTable",
+    "DropTrigger",
     "DropUniqueConstraint",
     "ExecuteSQL",
     "Op",
@@ -61,6 +72,7 @@ __all__ = [
     "RenameColumn",
     "RenameTable",
     "ReplaceEnum",
+    "ReplaceFunction",
     "qualified",
     "to_jsonable",
 ]

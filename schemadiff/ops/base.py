@@ -23,6 +23,8 @@ class Phase(IntEnum):
     phases (see ``RenameTable.undo``).
     """
 
+    DROP_TRIGGER = 2
+    DROP_FUNCTION = 4
     RENAME_TABLE = 5
     RENAME_COLUMN = 6
     CREATE_SCHEMA = 10
@@ -41,6 +43,8 @@ class Phase(IntEnum):
     ADD_AUTOINCREMENT = 115
     ADD_FOREIGN_KEY = 120
     ALTER_TABLE = 125
+    CREATE_FUNCTION = 126
+    CREATE_TRIGGER = 127
     DROP_TABLE = 130
     UNDO_RENAME_COLUMN = 134
     UNDO_RENAME_TABLE = 136

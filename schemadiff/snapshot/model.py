@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemadiff.snapshot.routines import Function, Trigger
+
 TableKey = tuple[str | None, str]
 
 
@@ -312,6 +314,10 @@ class Snapshot:
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
     uncompared: tuple[DbObject, ...] = ()
+    #: PostgreSQL functions and procedures, sorted by key
+    functions: tuple[Function, ...] = ()
+    #: triggers, sorted by key
+    triggers: tuple[Trigger, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -47,6 +47,7 @@ from schemadiff.snapshot.model import (
 )
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.sequences import model_sequences
+from schemadiff.sources.routines import metadata_functions, metadata_triggers
 from schemadiff.sources.stored_names import store_names
 
 
@@ -79,6 +80,8 @@ def inspect_metadata(
         sequences=sequences,
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
+        functions=metadata_functions(metadata, rules, default_schema),
+        triggers=metadata_triggers(metadata, rules, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

@@ -106,12 +106,6 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
     assert set(db.uncompared) == {
         DbObject("view", "active_users"),
         DbObject("materialized view", "user_count"),
-        DbObject("function", "touch()"),
-        DbObject("function", "on_ddl()"),
-        DbObject("function", "add(a integer, b integer)"),
-        DbObject("function", "add(a numeric, b numeric)"),
-        DbObject("procedure", "noop()"),
-        DbObject("trigger", "users_touch", None, "users"),  # not the foreign key's triggers
         DbObject("row-level security", "users", None, "users"),
         DbObject("policy", "own_rows", None, "users"),
         DbObject("rule", "keep_users", None, "users"),
@@ -128,6 +122,17 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         ("posts_id_seq", True),
         ("users_id_seq", True),
     ]
+    # functions, procedures and triggers are reflected to be compared (not the foreign key's
+    # internal triggers, nor the functions of a range type or an extension)
+    assert [f.describe() for f in db.functions] == [
+        "function add(a integer, b integer)",
+        "function add(a numeric, b numeric)",
+        "procedure noop()",
+        "function on_ddl()",
+        "function touch()",
+    ]
+    assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
+    # models that declare none leave them alone: listed as not compared, as before
     result = _diff(pg, metadata)
     assert result.ops == ()
     assert _coverage(result) == [
@@ -275,9 +280,6 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
     assert [t.name for t in db.tables] == ["events", "users"]
     expected = {
         DbObject("view", "active_users"),
-        DbObject("trigger", "users_touch", None, "users"),
-        DbObject("procedure", "noop"),
-        DbObject("function", "twice"),
         DbObject("event", "nightly"),
         DbObject("partitioning", "events", None, "events"),
     }
@@ -285,6 +287,10 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
     assert [s.name for s in db.sequences] == (["invoice_numbers"] if mariadb else [])
     if mariadb:
         sa.Sequence("invoice_numbers", metadata=metadata)
+    # triggers and routines are compared (models that declare none leave them alone, listed
+    # below)
+    assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
+    assert [f.describe() for f in db.functions] == ["procedure noop()", "function twice(x integer)"]
     result = _diff(my, metadata)
     assert result.ops == ()
     assert _coverage(result) == [
@@ -305,12 +311,9 @@ def test_sqlite_lists_views_and_triggers(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE VIEW named AS SELECT name FROM users")
         conn.exec_driver_sql("CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END")
     db = inspect_database(engine)
-    assert db.uncompared == (
-        DbObject("trigger", "users_touch", None, "users"),
-        DbObject("view", "active_users"),
-        DbObject("view", "named"),
-    )
-    result = _diff(engine, metadata)
+    assert db.uncompared == (DbObject("view", "active_users"), DbObject("view", "named"))
+    assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
+    result = _diff(engine, metadata)  # no trigger declared: the database's are listed
     assert result.ops == ()
     assert _coverage(result) == ["2 views, 1 trigger"]
     engine.dispose()

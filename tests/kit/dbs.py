@@ -155,6 +155,15 @@ def reset_database(engine: Engine) -> None:
             for name, kind in rows:
                 what = "VIEW" if kind == "VIEW" else "TABLE"
                 conn.execute(sa.text(f"DROP {what} IF EXISTS `{name}`"))
+            routines = conn.execute(
+                sa.text(
+                    "select routine_name, routine_type from information_schema.routines "
+                    "where routine_schema = :db"
+                ),
+                {"db": db},
+            ).all()
+            for name, kind in routines:
+                conn.execute(sa.text(f"DROP {kind} IF EXISTS `{name}`"))
             conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
         else:
             names = conn.exec_driver_sql(

@@ -46,6 +46,57 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
         )
     if conn.dialect.name == "postgresql" or getattr(conn.dialect, "is_mariadb", False):
         out["<sequences>"] = _sequences(conn, insp, schemas)
+    out.update(_routines(conn))
+    return out
+
+
+#: functions and procedures of the user's schemas, as the server keeps them
+_PG_FUNCTIONS = """
+SELECT n.nspname, p.proname, p.prokind, pg_get_function_identity_arguments(p.oid),
+       pg_get_function_result(p.oid), l.lanname, p.provolatile, p.prosecdef, p.proisstrict,
+       p.prosrc
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+"""
+_PG_TRIGGERS = """
+SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
+"""
+
+
+def _routines(conn: Connection) -> dict[str, Any]:
+    """Functions and triggers, from the catalogs with plain SQL (no schemadiff code)."""
+    out: dict[str, Any] = {}
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(_PG_FUNCTIONS).all()
+        functions = sorted((*r[:-1], _norm(r[-1])) for r in rows)
+        triggers = sorted(tuple(r) for r in conn.exec_driver_sql(_PG_TRIGGERS))
+    elif conn.dialect.name == "sqlite":
+        functions = []
+        rows = conn.exec_driver_sql(
+            "select tbl_name, name, sql from sqlite_master where type = 'trigger'"
+        )
+        triggers = sorted((t, n, _norm(sql.replace('"', ""))) for t, n, sql in rows)
+    else:
+        database = conn.engine.url.database
+        rows = conn.exec_driver_sql(
+            "select event_object_table, trigger_name, action_timing, event_manipulation, "
+            "action_orientation, action_statement from information_schema.triggers "
+            f"where trigger_schema = '{database}'"
+        )
+        triggers = sorted((*r[:-1], _norm(r[-1])) for r in rows)
+        rows = conn.exec_driver_sql(
+            "select routine_name, routine_type, dtd_identifier, routine_definition, "
+            "is_deterministic, sql_data_access, security_type from information_schema.routines "
+            f"where routine_schema = '{database}'"
+        )
+        functions = sorted(tuple(_norm(v) if i == 3 else v for i, v in enumerate(r)) for r in rows)
+    if functions:
+        out["<functions>"] = functions
+    if triggers:
+        out["<triggers>"] = triggers
     return out
 
 

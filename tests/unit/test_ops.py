@@ -16,12 +16,15 @@ from schemadiff.snapshot.model import (
     Sequence,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
 
 T = table("t", col("id"), col("name", "varchar(50)"))
 MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
 SEQ = Sequence("order_seq", "s", start=10, increment=5, data_type="bigint")
+FUNCTION = Function("f", "a integer", "SELECT a", returns="integer", raw_args="a integer")
+TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -58,6 +61,11 @@ EVERY_OP: list[O.Op] = [
     O.CreateSequence(SEQ),
     O.DropSequence(SEQ),
     O.AlterSequence(SEQ, Sequence("order_seq", "s", start=20, cycle=True, owned_by="t.id")),
+    O.CreateFunction(FUNCTION),
+    O.DropFunction(FUNCTION),
+    O.ReplaceFunction(FUNCTION, Function("f", "a integer", "SELECT a + 1", returns="integer")),
+    O.CreateTrigger(TRIGGER),
+    O.DropTrigger(TRIGGER, with_table=True),
 ]
 
 

@@ -186,23 +186,33 @@ MYSQL_CHECKS = Query(
 )
 
 
-OBJECT_FIELDS = ("kind", "object_schema", "object_name", "table_name")
+OBJECT_FIELDS = ("kind", "object_schema", "object_name", "table_name", "definition")
 
 #: What the database holds that no comparator covers, for the "not compared" listing: views,
-#: sequences (MariaDB), triggers, routines and events (partitioning, a table option, comes with
-#: :data:`TABLES`). One statement (a union in a derived table, so it packs like the others).
+#: sequences (MariaDB) and events (partitioning, a table option, comes with :data:`TABLES`),
+#: and triggers and routines, compared, with their definitions (:mod:`.triggers`,
+#: :mod:`.routines`). One statement (a union in a derived table, so it packs like the others).
 OBJECTS = Query(
     OBJECT_FIELDS,
     "FROM ("
     "SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' ELSE 'sequence' END AS kind,"
-    " TABLE_SCHEMA AS object_schema, TABLE_NAME AS object_name, NULL AS table_name"
+    " TABLE_SCHEMA AS object_schema, TABLE_NAME AS object_name, NULL AS table_name,"
+    " NULL AS definition"
     " FROM information_schema.TABLES"
     " WHERE TABLE_SCHEMA IN :schemas AND TABLE_TYPE IN ('VIEW', 'SEQUENCE')"
-    " UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE"
+    " UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE,"
+    " CONCAT_WS(' ', ACTION_TIMING, EVENT_MANIPULATION, 'FOR EACH', ACTION_ORIENTATION,"
+    " ACTION_STATEMENT)"
     " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN :schemas"
-    " UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL"
-    " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN :schemas"
-    " UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL"
+    " UNION ALL SELECT LOWER(r.ROUTINE_TYPE), r.ROUTINE_SCHEMA, r.ROUTINE_NAME, NULL,"
+    " CONCAT_WS(CHAR(31), COALESCE(r.DTD_IDENTIFIER, ''), r.IS_DETERMINISTIC,"
+    " r.SECURITY_TYPE, COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(' ', p.PARAMETER_MODE,"
+    " p.PARAMETER_NAME, p.DTD_IDENTIFIER) ORDER BY p.ORDINAL_POSITION SEPARATOR '\x1e')"
+    " FROM information_schema.PARAMETERS p WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA"
+    " AND p.SPECIFIC_NAME = r.ROUTINE_NAME AND p.ROUTINE_TYPE = r.ROUTINE_TYPE"
+    " AND p.ORDINAL_POSITION > 0), ''), COALESCE(r.ROUTINE_DEFINITION, ''))"
+    " FROM information_schema.ROUTINES r WHERE r.ROUTINE_SCHEMA IN :schemas"
+    " UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL"
     " FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN :schemas"
     ") AS o",
     "kind, object_schema, object_name",

@@ -36,9 +36,11 @@ from schemadiff.backends.mysql.queries import (
     fetch_catalog,
     server_info,
 )
+from schemadiff.backends.mysql.routines import mysql_functions
 from schemadiff.backends.mysql.rules import MysqlRules, is_plain_unique
 from schemadiff.backends.mysql.script_types import charset_of
 from schemadiff.backends.mysql.sequences import fetch_sequences, unqualified_calls
+from schemadiff.backends.mysql.triggers import mysql_triggers
 from schemadiff.backends.mysql.types import base_of
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import literal_string
@@ -87,6 +89,10 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         server_version=server.version,
         sequences=fetch_sequences(conn, _sequence_names(rows), server.database),
         uncompared=tuple(o for o in _uncompared(rows, server.database) if o.kind != "sequence"),
+        triggers=mysql_triggers(rows.positional().objects, server.database),
+        functions=mysql_functions(
+            rows.positional().objects, server.database, lambda t: rules.canonical_type(t).sql
+        ),
     )
 
 
@@ -105,7 +111,8 @@ def _uncompared(rows: CatalogRows, database: str) -> tuple[DbObject, ...]:
     positional = rows.positional()
     found = {
         DbObject(str(kind), str(name), schema, table)
-        for kind, schema, name, table in positional.objects
+        for kind, schema, name, table, _ in positional.objects
+        if kind not in ("trigger", "function", "procedure")  # compared (.triggers, .routines)
     }
     found |= {
         DbObject("partitioning", row[_T_NAME], row[_T_SCHEMA], row[_T_NAME])

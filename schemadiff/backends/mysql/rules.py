@@ -66,6 +66,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import Function
 
 #: ``<default> ON UPDATE CURRENT_TIMESTAMP[(n)]`` (only a timestamp function can follow ON UPDATE)
 _ON_UPDATE = re.compile(
@@ -99,10 +100,30 @@ class MysqlRules(DialectRules):
             "collation",
             "autoincrement",
             "sequences",
+            "triggers",
+            "functions",
         }
     )
     #: MariaDB's (MySQL has none: SQLAlchemy creates none there, nothing is compared)
     sequences: ClassVar[SequenceRules | None] = MariadbSequences()
+    trigger_text_verbatim: ClassVar[bool] = True
+
+    def canonical_function(self, function: Function) -> Function:
+        from schemadiff.backends.mysql.routines import canonical_function
+
+        return canonical_function(function, lambda t: self.canonical_type(t).sql)
+
+    def function_statements(self, function: Function, replace: bool = False) -> tuple[str, ...]:
+        """MySQL has no ``CREATE OR REPLACE`` for routines: dropped and created again."""
+        from schemadiff.backends.mysql.routines import create_statements
+
+        drop = (self.drop_function_statement(function),) if replace else ()
+        return drop + create_statements(function, self.quote_identifier)
+
+    def drop_function_statement(self, function: Function) -> str:
+        from schemadiff.backends.mysql.routines import drop_statement
+
+        return drop_statement(function, self.quote_identifier)
 
     #: MySQL's BOOL is TINYINT(1): ``TRUE`` is 1, and a string reads as a number
     literal_families: ClassVar[dict[str, str]] = {

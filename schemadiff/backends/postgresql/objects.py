@@ -1,13 +1,13 @@
 """What a PostgreSQL database holds besides the tables schemadiff compares, in one statement.
 
-Views, materialized views, sequences no column owns, functions and procedures, triggers, policies
+Views, materialized views, sequences no column owns, aggregates and window functions, policies
 and row-level security, rules, extensions, domains, composite/range/base types, event triggers,
 the partitions of a partitioned table and the partitioning itself: none has a comparator, so each
 is listed in the reports as "not compared" rather than passing for equal. Objects that belong to
 an extension (``pg_depend.deptype = 'e'``: PostGIS's ``spatial_ref_sys``, ``pg_stat_statements``'s
 view) are left out: the extension itself is listed. Enum types, tables, their constraints,
-indexes, owned sequences (SERIAL, identity) and internal triggers (foreign keys) are compared, or
-part of what is, and are not listed.
+indexes, owned sequences (SERIAL, identity), functions, procedures and triggers
+(:mod:`.routines`) are compared, or part of what is, and are not listed.
 
 One statement for every requested schema (``:schemas``), whatever the number of objects.
 """
@@ -42,7 +42,7 @@ _OWNED = (
     "AND d.deptype = ANY(ARRAY['a', 'i']))"
 )
 #: a function made with a type (a range type's constructors) is part of that type
-_INTERNAL_PROC = (
+INTERNAL_PROC = (
     "EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
     "WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')"
 )
@@ -73,10 +73,7 @@ UNION ALL
 SELECT 'row-level security', n.nspname::text, c.relname::text, c.relname::text
 FROM {_RELATION}
 WHERE {_IN_SCHEMAS} AND c.relrowsecurity AND NOT c.relispartition AND {_CLASS}
-UNION ALL
-SELECT 'trigger', n.nspname::text, tg.tgname::text, c.relname::text
-FROM pg_catalog.pg_trigger tg JOIN {_RELATION} ON c.oid = tg.tgrelid
-WHERE {_IN_SCHEMAS} AND NOT tg.tgisinternal AND NOT c.relispartition AND {_CLASS}
+
 UNION ALL
 SELECT 'policy', n.nspname::text, pol.polname::text, c.relname::text
 FROM pg_catalog.pg_policy pol JOIN {_RELATION} ON c.oid = pol.polrelid
@@ -90,7 +87,7 @@ SELECT {{routine_kind}}, n.nspname::text,
        p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
        NULL
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-WHERE {_IN_SCHEMAS} AND {_PROC} AND NOT {_INTERNAL_PROC}
+WHERE {_IN_SCHEMAS} AND {_PROC} AND NOT {INTERNAL_PROC} AND {{routine_uncompared}}
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
                       WHEN 'c' THEN 'composite type' ELSE 'type' END,
@@ -119,6 +116,9 @@ _ROUTINE_KIND = (
     "WHEN 'w' THEN 'window function' ELSE 'function' END"
 )
 _ROUTINE_KIND_10 = "CASE WHEN p.proisagg THEN 'aggregate' ELSE 'function' END"
+#: plain functions and procedures are compared (:mod:`.routines`): only the other kinds listed
+_ROUTINE_UNCOMPARED = "p.prokind <> ALL(ARRAY['f', 'p'])"
+_ROUTINE_UNCOMPARED_10 = "p.proisagg"
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,11 @@ class OtherObjects:
 def fetch_uncompared(conn: Connection, schemas: Sequence[str], default_schema: str) -> OtherObjects:
     """The objects of ``schemas`` no comparator covers (default schema keyed None), sorted."""
     version = conn.dialect.server_version_info or (10,)
-    sql = _OBJECTS.format(routine_kind=_ROUTINE_KIND if version >= (11,) else _ROUTINE_KIND_10)
+    modern = version >= (11,)
+    sql = _OBJECTS.format(
+        routine_kind=_ROUTINE_KIND if modern else _ROUTINE_KIND_10,
+        routine_uncompared=_ROUTINE_UNCOMPARED if modern else _ROUTINE_UNCOMPARED_10,
+    )
     rows = conn.execute(sa.text(sql), {"schemas": list(schemas)}).all()
     found = {
         DbObject(kind, name, None if schema == default_schema else schema, table)

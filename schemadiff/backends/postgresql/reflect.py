@@ -27,6 +27,7 @@ from schemadiff.backends.postgresql.queries import (
     fetch_catalog,
     fetch_owned_sequences,
 )
+from schemadiff.backends.postgresql.routines import fetch_functions, fetch_triggers
 from schemadiff.backends.postgresql.rules import PostgresqlRules
 from schemadiff.backends.postgresql.sequences import fetch_sequences
 from schemadiff.backends.registry import rules_for
@@ -73,6 +74,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         server_version=_server_version(conn),
         # sequences are compared (:mod:`.sequences`), no longer listed
         uncompared=tuple(o for o in other.uncompared if o.kind != "sequence"),
+        functions=fetch_functions(conn, [default, *extra], default),
+        triggers=fetch_triggers(conn, [default, *extra], default),
     )
 
 

@@ -53,6 +53,7 @@ from schemadiff.snapshot.model import (
     Table,
     UniqueConstraint,
 )
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 #: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
 EnumSchemaOf = Callable[[str | None, str], str | None]
@@ -89,6 +90,22 @@ class PostgresqlRules(DialectRules):
         "bpchar": "char",
         "varbit": "bit varying",
     }
+
+    def settle_triggers(
+        self, conn: Connection, triggers: Sequence[Trigger], default: str
+    ) -> dict[RoutineKey, str | None]:
+        """See :func:`schemadiff.backends.postgresql.routines.settle_triggers` (rolled back)."""
+        from schemadiff.backends.postgresql.routines import settle_triggers
+
+        return settle_triggers(conn, triggers, default)
+
+    def settle_functions(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, tuple[str, str | None] | None]:
+        """See :func:`schemadiff.backends.postgresql.routines.settle_functions` (rolled back)."""
+        from schemadiff.backends.postgresql.routines import settle_functions
+
+        return settle_functions(conn, functions)
 
     # --- types ---------------------------------------------------------------------------
 

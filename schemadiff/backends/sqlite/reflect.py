@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from schemadiff.backends.sqlite.catalog import read_catalog
 from schemadiff.backends.sqlite.rules import SqliteRules
 from schemadiff.backends.sqlite.tables import TableReader
+from schemadiff.backends.sqlite.triggers import sqlite_triggers
 from schemadiff.snapshot.model import DbObject, Snapshot, sort_tables
 
 
@@ -46,5 +47,8 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=tuple(notes),
         server_version=str(version) if version is not None else None,
-        uncompared=tuple(sorted(catalog.uncompared, key=DbObject.sort_key)),
+        uncompared=tuple(
+            sorted((o for o in catalog.uncompared if o.kind != "trigger"), key=DbObject.sort_key)
+        ),
+        triggers=sqlite_triggers(catalog.uncompared),
     )

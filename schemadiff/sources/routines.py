@@ -1,0 +1,152 @@
+"""The models' functions, procedures and triggers: those declared with
+:mod:`schemadiff.objects`, in the compared form (:mod:`schemadiff.canonical.routines`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from schemadiff.backends.base import DialectRules
+from schemadiff.backends.registry import rules_for
+from schemadiff.canonical.routines import (
+    TriggerSyntaxError,
+    canonical_body,
+    canonical_returns,
+    canonical_trigger,
+    identity_args,
+    split_trigger,
+)
+from schemadiff.errors import UsageError
+from schemadiff.objects.functions import declared_functions
+from schemadiff.objects.triggers import declared_triggers
+from schemadiff.snapshot.model import Snapshot
+from schemadiff.snapshot.routines import Function, Trigger
+
+
+def metadata_functions(
+    metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
+) -> tuple[Function, ...]:
+    """Every declared function and procedure, sorted by key, in ``rules``' compared form."""
+    out = []
+    for decl in declared_functions(metadata):
+        function = Function(
+            name=decl.name,
+            args=identity_args(decl.args),
+            body=canonical_body(decl.body),
+            schema=None if decl.schema == default_schema else decl.schema,
+            kind=decl.kind,
+            returns=canonical_returns(decl.returns),
+            language=decl.language,
+            volatility=decl.volatility,
+            security_definer=decl.security_definer,
+            strict=decl.strict,
+            raw_args=decl.args,
+            raw_body=decl.body,
+            raw_returns=decl.returns,
+        )
+        out.append(rules.canonical_function(function))
+    return tuple(sorted(out, key=function_sort_key))
+
+
+def function_sort_key(f: Function) -> tuple[str, str, str]:
+    return (f.schema or "", f.name, f.args)
+
+
+def trigger_sort_key(t: Trigger) -> tuple[str, str, str]:
+    return (t.schema or "", t.table, t.name)
+
+
+def metadata_triggers(
+    metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
+) -> tuple[Trigger, ...]:
+    """Every declared trigger, sorted by key; a UsageError naming one whose definition does not
+    start with its timing (BEFORE, AFTER, INSTEAD OF)."""
+    out = []
+    for decl in declared_triggers(metadata):
+        schema = None if decl.schema == default_schema else decl.schema
+        try:
+            definition, comparable = canonical_trigger(
+                decl.definition, rewritten=not rules.trigger_text_verbatim
+            )
+            head, tail = split_trigger(decl.definition, keep_layout=True)
+        except TriggerSyntaxError as exc:
+            raise UsageError(f"trigger {decl.name!r} on {decl.table!r}: {exc}") from None
+        table = (rules.quote_identifier(decl.schema) + "." if decl.schema else "") + (
+            rules.quote_identifier(decl.table)
+        )
+        raw = f"CREATE TRIGGER {rules.quote_identifier(decl.name)} {head} ON {table} {tail}"
+        out.append(Trigger(decl.name, decl.table, definition, schema, comparable, raw.strip()))
+    return tuple(sorted(out, key=trigger_sort_key))
+
+
+def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with each declared trigger whose compared form is not sure to be the
+    server's (a ``WHEN`` condition PostgreSQL rewrites) and differs from the database's
+    replaced by the server's own rewrite of it (asked without changing anything, see
+    ``DialectRules.settle_triggers``). Those the server could not be asked about stay unsure:
+    the comparator lists them as not compared when they differ."""
+    stored = {t.key: t for t in db.triggers}
+    pending = [
+        t
+        for t in models.triggers
+        if not t.comparable
+        and (old := stored.get(t.key)) is not None
+        and old.definition != t.definition
+    ]
+    if not pending:
+        return models
+    rules = rules_for(db.dialect)
+    try:
+        answers = rules.settle_triggers(conn, pending, db.default_schema or "")
+    except sa.exc.DBAPIError:
+        return models  # no second connection, no rights on temporary tables
+    if not answers:
+        return models
+    settled = []
+    for trigger in models.triggers:
+        answer = answers.get(trigger.key, "")
+        if answer == "":
+            settled.append(trigger)
+        elif answer is None:  # refused: not what the database runs
+            settled.append(replace(trigger, comparable=True))
+        else:
+            definition, _ = canonical_trigger(answer, rewritten=True)
+            settled.append(replace(trigger, definition=definition, comparable=True))
+    return replace(models, triggers=tuple(settled))
+
+
+def settle_functions(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with the signature (identity arguments, result type) of each declared
+    function that matches no database function by key, or differs in its result type, in the
+    server's own spelling (a type our canonical names do not know: a domain, a qualified
+    type), asked without changing anything (``DialectRules.settle_functions``). Where the
+    server cannot be asked, our spelling stays: the function reads as created or replaced."""
+    stored = {f.key: f for f in db.functions}
+    names = {(f.schema, f.name) for f in db.functions}
+    pending = [
+        f
+        for f in models.functions
+        if (old := stored.get(f.key)) is None
+        and (f.schema, f.name) in names
+        or old is not None
+        and old.returns != f.returns
+    ]
+    if not pending:
+        return models
+    try:
+        answers = rules_for(db.dialect).settle_functions(conn, pending)
+    except sa.exc.DBAPIError:
+        return models
+    settled = []
+    for function in models.functions:
+        answer = answers.get(function.key)
+        if answer is None:
+            settled.append(function)
+        else:
+            args, returns = answer
+            settled.append(
+                replace(function, args=identity_args(args), returns=canonical_returns(returns))
+            )
+    return replace(models, functions=tuple(sorted(settled, key=function_sort_key)))
