@@ -46,8 +46,8 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.listeners import listener_notes
-from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
+from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.stored_names import store_names
 
 

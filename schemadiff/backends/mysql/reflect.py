@@ -100,7 +100,7 @@ def _sequence_names(rows: CatalogRows) -> list[tuple[str, str]]:
     """(schema, name) of MariaDB's sequences, as the catalog's object rows list them."""
     return [
         (str(schema), str(name))
-        for kind, schema, name, _ in rows.positional().objects
+        for kind, schema, name, *_ in rows.positional().objects
         if kind == "sequence"
     ]
 
