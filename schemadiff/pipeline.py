@@ -439,6 +439,7 @@ def restrict_to_covered(
     keep = tuple(t for t in models.tables if t.schema is None or t.schema in covered)
     enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
+    views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     notices = tuple(
         Notice(
             "not_compared",
@@ -448,7 +449,7 @@ def restrict_to_covered(
         )
         for name in outside
     )
-    return replace(models, tables=keep, enums=enums, schemas=schemas), notices
+    return replace(models, tables=keep, enums=enums, views=views, schemas=schemas), notices
 
 
 def _load_snapshot_file(path: str) -> Target:

@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "schemadiff"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "perf", "steps", "atomic"),
     ("canonical",),
-    ("snapshot",),
+    # objects: the declarations users attach to a MetaData (views...); sources read them
+    ("snapshot", "objects"),
     # chain.env_template: the text ``init`` writes, which settings.envpy recognises as ours
     ("backends", "ops", "chain.versions", "chain.env_template"),
     ("sources", "settings"),

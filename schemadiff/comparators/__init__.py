@@ -24,6 +24,7 @@ from schemadiff.comparators.schemas import compare_schemas
 from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
+from schemadiff.comparators.views import compare_views
 
 __all__ = [
     "SNAPSHOT_COMPARATORS",
@@ -38,6 +39,7 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "schemas": compare_schemas,
     "enums": compare_enums,
     "tables": compare_tables,
+    "views": compare_views,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

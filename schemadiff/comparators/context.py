@@ -29,6 +29,7 @@ FEATURE_LABELS = {
     "identity": "identity columns",
     "partial_indexes": "partial-index predicates",
     "schemas": "schemas",
+    "views": "views",
 }
 
 

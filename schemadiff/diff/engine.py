@@ -23,6 +23,7 @@ from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.tables import table_pairs
+from schemadiff.comparators.views import unmanaged_views
 from schemadiff.diff.filters import apply_filters
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.ordering import order_ops
@@ -62,7 +63,9 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
-    coverage = coverage_notice((*db.uncompared, *models.uncompared))  # both: --against
+    coverage = coverage_notice(  # both sides: --against
+        (*db.uncompared, *models.uncompared, *unmanaged_views(ctx.db, models))
+    )
     if coverage is not None:
         notices.append(coverage)
     notices += backfill_notices(ops)

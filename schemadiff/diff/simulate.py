@@ -33,6 +33,9 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.AddEnumValue,
     O.ReplaceEnum,
     O.ExecuteSQL,
+    O.CreateView,
+    O.DropView,
+    O.ReplaceView,
 )
 
 

@@ -24,6 +24,7 @@ from schemadiff.ops.table_ops import (
     DropTable,
     RenameTable,
 )
+from schemadiff.ops.view_ops import CreateView, DropView, ReplaceView
 from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "CreateIndex",
     "CreateSchema",
     "CreateTable",
+    "CreateView",
     "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
@@ -51,12 +53,14 @@ __all__ = [
     "DropSchema",
     "DropTable",
     "DropUniqueConstraint",
+    "DropView",
     "ExecuteSQL",
     "Op",
     "Phase",
     "RenameColumn",
     "RenameTable",
     "ReplaceEnum",
+    "ReplaceView",
     "qualified",
     "to_jsonable",
 ]

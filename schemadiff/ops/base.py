@@ -23,6 +23,7 @@ class Phase(IntEnum):
     phases (see ``RenameTable.undo``).
     """
 
+    DROP_VIEW = 3
     RENAME_TABLE = 5
     RENAME_COLUMN = 6
     CREATE_SCHEMA = 10
@@ -42,6 +43,7 @@ class Phase(IntEnum):
     DROP_TABLE = 130
     UNDO_RENAME_COLUMN = 134
     UNDO_RENAME_TABLE = 136
+    CREATE_VIEW = 138
     DROP_ENUM = 140
     DROP_SCHEMA = 150
     CUSTOM = 160

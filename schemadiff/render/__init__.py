@@ -15,4 +15,5 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     indexes,
     schemas,
     tables,
+    views,
 )

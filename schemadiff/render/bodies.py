@@ -12,6 +12,7 @@ from schemadiff.perf import without_gc
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.naming import name_unnamed_constraints
 from schemadiff.render.ops import render_ops
+from schemadiff.render.views import kept_views
 from schemadiff.snapshot.model import Snapshot
 
 
@@ -53,6 +54,8 @@ def render_bodies(
     after = dict(before)
     for op in upgrade_ops:
         apply_in_place(after, op)
-    up_ctx = RenderContext(result.dialect, enums, batch, before, db.uncompared)
-    down_ctx = RenderContext(result.dialect, enums, batch, after, db.uncompared)
+    up_objects = (*db.uncompared, *kept_views(db.views, upgrade_ops, result.dialect))
+    down_objects = (*db.uncompared, *kept_views(models.views, downgrade_ops, result.dialect))
+    up_ctx = RenderContext(result.dialect, enums, batch, before, up_objects)
+    down_ctx = RenderContext(result.dialect, enums, batch, after, down_objects)
     return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

@@ -231,6 +231,31 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class View:
+    """A view. ``definition`` is the compared form of its query: canonical SQL
+    (:func:`schemadiff.canonical.views.canonical_view_sql`) of the server's own spelling on the
+    database side, of the declared text (or of the server's rewrite of it, see ``settled``) on
+    the models' side. ``raw`` is the SELECT text a ``CREATE VIEW`` runs.
+
+    ``reads`` are the relations (tables, views) the query reads, keyed like tables, or None
+    when unknown (then every changed table is assumed read). ``settled`` (models' side): the
+    definition is comparable with the database's (the server stores the text as written, or it
+    was asked for its rewrite of ours); an unsettled definition that differs is "not compared".
+    """
+
+    name: str
+    definition: str
+    schema: str | None = None
+    raw: str = field(default="", compare=False)
+    reads: tuple[TableKey, ...] | None = field(default=(), compare=False)
+    settled: bool = field(default=False, compare=False, metadata={"json": False})
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -281,6 +306,7 @@ class Snapshot:
     schemas: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     enums: tuple[Enum, ...] = ()
+    views: tuple[View, ...] = ()
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
     uncompared: tuple[DbObject, ...] = ()
@@ -299,6 +325,9 @@ class Snapshot:
 
     def enum_map(self) -> dict[TableKey, Enum]:
         return {e.key: e for e in self.enums}
+
+    def view_map(self) -> dict[TableKey, View]:
+        return {v.key: v for v in self.views}
 
 
 def sort_tables(tables: list[Table] | tuple[Table, ...]) -> tuple[Table, ...]:

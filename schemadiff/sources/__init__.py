@@ -67,7 +67,9 @@ def inspect_both(
         built = models.result()
     if db.default_schema != default:
         built = build_models(metadata, conn.dialect, db.default_schema)
-    return db, built
+    from schemadiff.sources.views import settle_views
+
+    return db, settle_views(conn, db, built)
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

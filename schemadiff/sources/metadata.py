@@ -46,6 +46,7 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.stored_names import store_names
+from schemadiff.sources.views import metadata_views
 
 
 @without_gc
@@ -69,6 +70,7 @@ def inspect_metadata(
         schemas=tuple(schemas),
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
+        views=metadata_views(metadata, dialect, rules, default_schema),
         not_compared=tuple(builder.not_compared),
         undecided=tuple(builder.undecided),
     )

@@ -102,8 +102,8 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         _users(sa.MetaData()).create(conn)
         conn.exec_driver_sql(_PG_OBJECTS)
     db = inspect_database(pg)
+    assert [v.name for v in db.views] == ["active_users"]  # compared, listed when undeclared
     assert set(db.uncompared) == {
-        DbObject("view", "active_users"),
         DbObject("materialized view", "user_count"),
         DbObject("sequence", "invoice_numbers"),  # SERIAL and identity sequences are columns'
         DbObject("function", "touch()"),
@@ -136,7 +136,7 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
     ]
     # the audit schema is listed only when it is compared
     db = inspect_database(pg, ["audit"])
-    assert DbObject("view", "hidden", "audit") in db.uncompared
+    assert [(v.schema, v.name) for v in db.views] == [(None, "active_users"), ("audit", "hidden")]
     # objects of an excluded table go with it
     excluded = _diff(pg, metadata, exclude_tables=("users", "active_*"))
     [notice] = [n for n in excluded.notices if n.objects]
@@ -267,8 +267,8 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
             conn.exec_driver_sql("CREATE SEQUENCE invoice_numbers")
     db = inspect_database(my)
     assert [t.name for t in db.tables] == ["events", "users"]
+    assert [v.name for v in db.views] == ["active_users"]
     expected = {
-        DbObject("view", "active_users"),
         DbObject("trigger", "users_touch", None, "users"),
         DbObject("procedure", "noop"),
         DbObject("function", "twice"),
@@ -299,11 +299,8 @@ def test_sqlite_lists_views_and_triggers(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE VIEW named AS SELECT name FROM users")
         conn.exec_driver_sql("CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END")
     db = inspect_database(engine)
-    assert db.uncompared == (
-        DbObject("trigger", "users_touch", None, "users"),
-        DbObject("view", "active_users"),
-        DbObject("view", "named"),
-    )
+    assert db.uncompared == (DbObject("trigger", "users_touch", None, "users"),)
+    assert [v.name for v in db.views] == ["active_users", "named"]
     result = _diff(engine, metadata)
     assert result.ops == ()
     assert _coverage(result) == ["2 views, 1 trigger"]

@@ -39,6 +39,7 @@ from schemadiff.backends.mysql.queries import (
 from schemadiff.backends.mysql.rules import MysqlRules, is_plain_unique
 from schemadiff.backends.mysql.script_types import charset_of
 from schemadiff.backends.mysql.types import base_of
+from schemadiff.backends.mysql.views import fetch_views
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import literal_string
 from schemadiff.snapshot.model import (
@@ -74,6 +75,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     rules = rules_for("mysql")
     assert isinstance(rules, MysqlRules)
     tables = _Assembler(server, rules, rows).tables()
+    views = fetch_views(conn, [server.database, *extra], server.database)
     notes = NOT_COMPARED
     if not server.has_check_constraints:
         notes += (f"check constraints (not in this server's catalog: {server.version})",)
@@ -84,7 +86,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=notes,
         server_version=server.version,
-        uncompared=_uncompared(rows, server.database),
+        views=views,
+        uncompared=tuple(o for o in _uncompared(rows, server.database) if o.kind != "view"),
     )
 
 

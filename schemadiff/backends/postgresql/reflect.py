@@ -27,6 +27,7 @@ from schemadiff.backends.postgresql.queries import (
     fetch_owned_sequences,
 )
 from schemadiff.backends.postgresql.rules import PostgresqlRules
+from schemadiff.backends.postgresql.views import fetch_views
 from schemadiff.backends.registry import rules_for
 from schemadiff.snapshot.model import (
     Enum,
@@ -59,6 +60,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         owned = fetch_owned_sequences(conn, [default, *extra])
     tables = [_table(ctx, key, rows, owned.get(key, {})) for key in rows.tables]
     other = fetch_uncompared(conn, [default, *extra], default)
+    views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     return Snapshot(
         dialect=rules.name,
@@ -68,7 +70,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         enums=_enums(raw_enums, default, {None, *extra}, tables),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
-        uncompared=other.uncompared,
+        views=views,
+        uncompared=tuple(o for o in other.uncompared if o.kind != "view"),
     )
 
 

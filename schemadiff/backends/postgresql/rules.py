@@ -49,7 +49,9 @@ from schemadiff.snapshot.model import (
     Index,
     IndexElement,
     Table,
+    TableKey,
     UniqueConstraint,
+    View,
 )
 
 #: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
@@ -87,6 +89,12 @@ class PostgresqlRules(DialectRules):
     }
 
     # --- types ---------------------------------------------------------------------------
+
+    def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
+        """See :func:`schemadiff.backends.postgresql.views.settle_views` (rolled back)."""
+        from schemadiff.backends.postgresql.views import settle_views
+
+        return settle_views(conn, views)
 
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         out: list[tuple[str, object]] = []

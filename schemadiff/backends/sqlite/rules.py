@@ -76,8 +76,16 @@ class SqliteRules(DialectRules):
     batch_by_default: ClassVar[bool] = True
     says_autoincrement: ClassVar[bool] = False
     features: ClassVar[frozenset[str]] = frozenset(
-        {"check_constraints", "computed", "partial_indexes", "expression_indexes", "collation"}
+        {
+            "check_constraints",
+            "computed",
+            "partial_indexes",
+            "expression_indexes",
+            "collation",
+            "views",
+        }
     )
+    view_text_verbatim: ClassVar[bool] = True
 
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         if index.where:

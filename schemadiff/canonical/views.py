@@ -1,0 +1,50 @@
+"""A view's query as compared text, and the relations it reads.
+
+Servers keep a view's SQL in their own spelling (PostgreSQL's ``pg_get_viewdef`` qualifies every
+column, MariaDB qualifies with the database name); the canonical form removes what it safely can
+(quoting, parentheses, layout, a trailing semicolon). Whatever it cannot decide is left to the
+server (see ``DialectRules.settle_views``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from schemadiff.canonical.sqlexpr import canonical_sql
+
+TableKey = tuple[str | None, str]
+
+
+def view_body(text: str) -> str:
+    """The query as a ``CREATE VIEW ... AS`` runs it: no surrounding blanks or semicolon."""
+    return text.strip().rstrip(";").strip()
+
+
+def canonical_view_sql(text: str, dialect: str) -> str:
+    """The compared form of a view's query written in ``dialect``."""
+    return canonical_sql(view_body(text), dialect)
+
+
+@lru_cache(maxsize=4096)
+def view_reads(text: str, dialect: str, default_schema: str | None) -> tuple[TableKey, ...] | None:
+    """The relations the query names, keyed like tables (``default_schema`` is None), sorted;
+    None when sqlglot cannot parse it (the caller then assumes it reads everything)."""
+    import sqlglot
+    from sqlglot import exp
+
+    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
+
+    try:
+        tree = sqlglot.parse_one(view_body(text), read=SQLGLOT_DIALECTS.get(dialect, dialect))
+    except sqlglot.errors.SqlglotError:
+        return None
+    if tree is None:
+        return None
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    found: set[TableKey] = set()
+    for table in tree.find_all(exp.Table):
+        if not table.name or (not table.db and table.name.lower() in ctes):
+            continue
+        schema = table.db or None
+        found.add((None if schema == default_schema else schema, table.name))
+    return tuple(sorted(found, key=lambda k: (k[0] or "", k[1])))

@@ -1,0 +1,66 @@
+"""Declared views: our own ``View`` and alembic_utils' ``PGView`` entities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+#: where a MetaData keeps its declared views: ``{(schema, name): View}``
+VIEWS_KEY = "schemadiff.views"
+
+
+class View:
+    """A view the models declare: ``definition`` is a ``select()`` (compiled for the target
+    backend, bound values written as literals) or the SELECT text itself."""
+
+    def __init__(
+        self,
+        metadata: sa.MetaData,
+        name: str,
+        definition: str | sa.Select[Any] | sa.CompoundSelect[Any] | sa.TextClause,
+        schema: str | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError("a view needs a name")
+        if not isinstance(definition, (str, sa.Select, sa.CompoundSelect, sa.TextClause)):
+            raise TypeError(
+                f"view {name!r}: the definition must be SQL text or a select(), "
+                f"not {type(definition).__name__}"
+            )
+        self.name = name
+        self.schema = schema
+        self.definition = definition
+        metadata.info.setdefault(VIEWS_KEY, {})[(schema, name)] = self
+
+    def sql(self, dialect: Dialect) -> str:
+        """The query's text for ``dialect``."""
+        if isinstance(self.definition, str):
+            return self.definition
+        compiled = self.definition.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        return str(compiled)
+
+    def __repr__(self) -> str:
+        name = f"{self.schema}.{self.name}" if self.schema else self.name
+        return f"View({name!r})"
+
+
+def declared_views(metadata: sa.MetaData) -> list[View]:
+    """The views declared on ``metadata``, in declaration order."""
+    found = metadata.info.get(VIEWS_KEY) or {}
+    return [v for v in found.values() if isinstance(v, View)]
+
+
+def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[View]:
+    """Attach alembic_utils entities to ``metadata``: ``PGView`` becomes a :class:`View`
+    (its ``schema``, ``signature`` and ``definition``). Other entity kinds are refused by name,
+    so that nothing passes for compared."""
+    made = []
+    for entity in entities:
+        kind = type(entity).__name__
+        if kind != "PGView":
+            raise TypeError(f"{kind} entities are not supported yet (only alembic_utils PGView)")
+        made.append(View(metadata, entity.signature, entity.definition, entity.schema))
+    return made
