@@ -73,7 +73,16 @@ def require_metadata(settings: Settings) -> sa.MetaData:
             "no models given; pass --metadata MODULE:ATTR (e.g. models:Base.metadata) or set "
             "'metadata' in pyproject.toml [tool.schemadiff] or schemadiff.toml"
         )
-    return load_metadata(settings.metadata)
+    return with_entities(settings, load_metadata(settings.metadata))
+
+
+def with_entities(settings: Settings, metadata: sa.MetaData) -> sa.MetaData:
+    """``metadata`` with the alembic_utils entities of the ``entities`` setting attached."""
+    if settings.entities:
+        from schemadiff.settings.loading import load_entities
+
+        load_entities(settings.entities, metadata)
+    return metadata
 
 
 def reflect_target(
@@ -322,7 +331,7 @@ def _env_settings(settings: Settings, env: EnvOptions) -> tuple[Settings, sa.Met
     if settings.metadata:
         metadata = require_metadata(settings)
     elif env.metadata is not None:
-        metadata = env.metadata
+        metadata = with_entities(settings, env.metadata)
     else:
         raise UsageError(
             "no models given; env.py passes no target_metadata to context.configure() (set it "

@@ -11,6 +11,7 @@ from schemadiff.objects.views import (
     View,
     declared_views,
     register_entities,
+    unsupported_entities,
 )
 
-__all__ = ["VIEWS_KEY", "View", "declared_views", "register_entities"]
+__all__ = ["VIEWS_KEY", "View", "declared_views", "register_entities", "unsupported_entities"]

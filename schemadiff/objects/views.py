@@ -10,6 +10,10 @@ from sqlalchemy.engine import Dialect
 
 #: where a MetaData keeps its declared views: ``{(schema, name): View}``
 VIEWS_KEY = "schemadiff.views"
+#: where a MetaData keeps the kinds of alembic_utils entities given to it that are not compared
+UNSUPPORTED_KEY = "schemadiff.unsupported_entities"
+#: where a MetaData keeps the kinds of alembic_utils entities given to it that are not compared
+UNSUPPORTED_KEY = "schemadiff.unsupported_entities"
 
 
 class View:
@@ -55,12 +59,18 @@ def declared_views(metadata: sa.MetaData) -> list[View]:
 
 def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[View]:
     """Attach alembic_utils entities to ``metadata``: ``PGView`` becomes a :class:`View`
-    (its ``schema``, ``signature`` and ``definition``). Other entity kinds are refused by name,
-    so that nothing passes for compared."""
+    (its ``schema``, ``signature`` and ``definition``). Other kinds are recorded by name (see
+    :func:`unsupported_entities`): reports list them as not compared."""
     made = []
     for entity in entities:
         kind = type(entity).__name__
         if kind != "PGView":
-            raise TypeError(f"{kind} entities are not supported yet (only alembic_utils PGView)")
+            metadata.info.setdefault(UNSUPPORTED_KEY, set()).add(kind)
+            continue
         made.append(View(metadata, entity.signature, entity.definition, entity.schema))
     return made
+
+
+def unsupported_entities(metadata: sa.MetaData) -> list[str]:
+    """The kinds of alembic_utils entities given to ``metadata`` that are not compared."""
+    return sorted(metadata.info.get(UNSUPPORTED_KEY) or ())

@@ -46,7 +46,7 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.stored_names import store_names
-from schemadiff.sources.views import metadata_views
+from schemadiff.sources.views import entity_notes, metadata_views
 
 
 @without_gc
@@ -71,7 +71,7 @@ def inspect_metadata(
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         views=metadata_views(metadata, dialect, rules, default_schema),
-        not_compared=tuple(builder.not_compared),
+        not_compared=(*builder.not_compared, *entity_notes(metadata)),
         undecided=tuple(builder.undecided),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings

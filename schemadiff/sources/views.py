@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -10,7 +11,8 @@ from sqlalchemy.engine import Connection, Dialect
 from schemadiff.backends.base import DialectRules
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.views import canonical_view_sql, view_body, view_reads
-from schemadiff.objects.views import declared_views
+from schemadiff.objects.views import View as ViewDeclaration
+from schemadiff.objects.views import declared_views, register_entities, unsupported_entities
 from schemadiff.snapshot.model import Snapshot, TableKey, View
 
 
@@ -20,7 +22,9 @@ def metadata_views(
     """Every declared view, sorted by key; the query compiled for ``dialect``. Settled where
     the backend keeps a view's text as written (its canonical form then compares as is)."""
     out = []
-    for decl in declared_views(metadata):
+    declared = {(v.schema, v.name): v for v in registered_views()}
+    declared.update({(v.schema, v.name): v for v in declared_views(metadata)})
+    for decl in declared.values():
         raw = view_body(decl.sql(dialect))
         schema = None if decl.schema == default_schema else decl.schema
         out.append(
@@ -34,6 +38,31 @@ def metadata_views(
             )
         )
     return tuple(sorted(out, key=lambda v: (v.schema or "", v.name)))
+
+
+def registered_views() -> list[ViewDeclaration]:
+    """The ``PGView`` entities given to alembic_utils' own ``register_entities`` (in env.py or
+    a models module), when the project has imported alembic_utils (we never import it)."""
+    module = sys.modules.get("alembic_utils.replaceable_entity")
+    registry = getattr(module, "registry", None)
+    if registry is None:
+        return []
+    scratch = sa.MetaData()
+    views = [e for e in registry.entities() if type(e).__name__ == "PGView"]
+    return register_entities(scratch, views)
+
+
+def entity_notes(metadata: sa.MetaData) -> tuple[str, ...]:
+    """A "not compared" note per kind of alembic_utils entity the project gave us (listed in
+    the ``entities`` setting, or registered with alembic_utils) that we do not compare."""
+    kinds = set(unsupported_entities(metadata))
+    module = sys.modules.get("alembic_utils.replaceable_entity")
+    registry = getattr(module, "registry", None)
+    if registry is not None:
+        kinds |= {type(e).__name__ for e in registry.entities()} - {"PGView"}
+    return tuple(
+        f"alembic_utils {kind} entities (only PGView is compared)" for kind in sorted(kinds)
+    )
 
 
 def settle_views(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:

@@ -14,12 +14,14 @@ from schemadiff.snapshot.model import (
     ForeignKey,
     PrimaryKey,
     UniqueConstraint,
+    View,
 )
 from tests.kit.builders import col, index, table
 
 T = table("t", col("id"), col("name", "varchar(50)"))
 MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
+VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -53,6 +55,9 @@ EVERY_OP: list[O.Op] = [
     O.CreateIndex(None, "t", index("ix", "name", "=lower(name)", unique=True, where="id > 0")),
     O.DropIndex(None, "t", index("ix", "name")),
     O.ExecuteSQL("GRANT x", "REVOKE x", "grant"),
+    O.CreateView(VIEW),
+    O.DropView(VIEW, 1, recreated=True),
+    O.ReplaceView(VIEW, View("v", "SELECT 2", raw="SELECT 2")),
 ]
 
 

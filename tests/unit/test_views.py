@@ -13,6 +13,7 @@ from schemadiff.objects import View as Declared
 from schemadiff.objects import declared_views, register_entities
 from schemadiff.snapshot import io as snapshot_io
 from schemadiff.snapshot.model import Column, ColumnType, Snapshot, Table, View
+from schemadiff.sources.metadata import inspect_metadata
 
 OPTIONS = CompareOptions(use_entry_points=False)
 
@@ -105,3 +106,14 @@ def test_snapshot_files_keep_views() -> None:
     loaded = snapshot_io.loads(snapshot_io.dumps(_snap(view)))
     assert loaded.views == (view,) and loaded.views[0].raw == "SELECT 1"
     assert loaded.views[0].reads == ((None, "users"),)
+
+
+def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
+    pg = pytest.importorskip("alembic_utils.pg_function")
+    metadata = sa.MetaData()
+    fn = pg.PGFunction(
+        schema="public", signature="f()", definition="RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql"
+    )
+    assert register_entities(metadata, [fn]) == []
+    snapshot = inspect_metadata(metadata, sa.create_engine("sqlite://").dialect, "main")
+    assert snapshot.not_compared == ("alembic_utils PGFunction entities (only PGView is compared)",)
