@@ -30,6 +30,7 @@ FEATURE_LABELS = {
     "partial_indexes": "partial-index predicates",
     "schemas": "schemas",
     "views": "views",
+    "materialized_views": "materialized views",
 }
 
 

@@ -13,6 +13,9 @@ view (MariaDB) otherwise. Which view reads what comes from the server's dependen
 PostgreSQL, from the parsed query elsewhere; a query that cannot be parsed is assumed to read
 every table.
 
+Materialized views (PostgreSQL) follow the same rules; dropping one loses its rows
+(destructive), and one created again gets back the indexes the database had on it.
+
 Models that declare no view at all leave the database's views alone: they are listed as not
 compared (as before views were compared), so adopting this version never proposes dropping
 views a project manages some other way. Declaring one view opts the project in.
@@ -21,6 +24,7 @@ views a project manages some other way. Declaring one view opts the project in.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
@@ -36,6 +40,9 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
     if not ctx.models.views:
         return  # models that declare no view leave the database's alone (see unmanaged_views)
     old, new = ctx.db.view_map(), ctx.models.view_map()
+    if not ctx.supports("materialized_views") and any(v.materialized for v in new.values()):
+        yield ctx.not_supported("materialized_views")
+        new = {k: v for k, v in new.items() if not v.materialized}
     changed: set[TableKey] = set()
     undecided: set[TableKey] = set()
     for key in set(old) & set(new):
@@ -58,9 +65,17 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
         elif key in touched:
             recreated = key not in changed
             yield DropView(old[key], old_depth[key], recreated)
-            yield CreateView(new[key], new_depth[key], recreated)
+            yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
         elif key in changed:
-            yield ReplaceView(old[key], new[key], new_depth[key])
+            yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
+
+
+def _keeping_indexes(old: View, new: View) -> View:
+    """``new`` with the indexes the database has on ``old`` (a materialized view created again
+    gets them back: the models do not declare them)."""
+    if old.materialized and new.materialized and old.indexes:
+        return replace(new, indexes=old.indexes)
+    return new
 
 
 def unmanaged_views(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
@@ -68,7 +83,7 @@ def unmanaged_views(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
     views with us gets them listed as not compared, never proposed for drop."""
     if models.views:
         return ()
-    return tuple(DbObject("view", v.name, v.schema) for v in db.views)
+    return tuple(DbObject(v.kind, v.name, v.schema) for v in db.views)
 
 
 def _sort_key(key: TableKey) -> tuple[str, str]:

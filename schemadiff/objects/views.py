@@ -48,7 +48,23 @@ class View:
 
     def __repr__(self) -> str:
         name = f"{self.schema}.{self.name}" if self.schema else self.name
-        return f"View({name!r})"
+        return f"{type(self).__name__}({name!r})"
+
+
+class MaterializedView(View):
+    """A materialized view (PostgreSQL): like :class:`View`; ``with_data=False`` creates it
+    empty (``WITH NO DATA``) until refreshed."""
+
+    def __init__(
+        self,
+        metadata: sa.MetaData,
+        name: str,
+        definition: str | sa.Select[Any] | sa.CompoundSelect[Any] | sa.TextClause,
+        schema: str | None = None,
+        with_data: bool = True,
+    ) -> None:
+        self.with_data = with_data
+        super().__init__(metadata, name, definition, schema)
 
 
 def declared_views(metadata: sa.MetaData) -> list[View]:
@@ -59,15 +75,23 @@ def declared_views(metadata: sa.MetaData) -> list[View]:
 
 def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[View]:
     """Attach alembic_utils entities to ``metadata``: ``PGView`` becomes a :class:`View`
-    (its ``schema``, ``signature`` and ``definition``). Other kinds are recorded by name (see
-    :func:`unsupported_entities`): reports list them as not compared."""
-    made = []
+        (its ``schema``, ``signature`` and ``definition``), ``PGMaterializedView`` a
+    :class:`MaterializedView`. Other kinds are recorded by name (see
+        :func:`unsupported_entities`): reports list them as not compared."""
+    made: list[View] = []
     for entity in entities:
         kind = type(entity).__name__
-        if kind != "PGView":
+        if kind == "PGView":
+            made.append(View(metadata, entity.signature, entity.definition, entity.schema))
+        elif kind == "PGMaterializedView":
+            with_data = bool(getattr(entity, "with_data", True))
+            made.append(
+                MaterializedView(
+                    metadata, entity.signature, entity.definition, entity.schema, with_data
+                )
+            )
+        else:
             metadata.info.setdefault(UNSUPPORTED_KEY, set()).add(kind)
-            continue
-        made.append(View(metadata, entity.signature, entity.definition, entity.schema))
     return made
 
 

@@ -1,6 +1,7 @@
 """Ops on views: create, drop, replace.
 
-Views hold no rows, so none of these is destructive. Views are dropped first (``DROP_VIEW``
+Plain views hold no rows; dropping a materialized view (PostgreSQL) loses its rows, so it is
+destructive (they come back only by recomputing the query). Views are dropped first (``DROP_VIEW``
 runs before any table change) and created last (``CREATE_VIEW``), so a view never stands in
 the way of a change to the columns it reads. ``depth`` orders views over views: a view that
 reads other views of the same migration has a larger depth, is created after them and dropped
@@ -43,7 +44,7 @@ class CreateView(Op):
 
     def describe(self) -> str:
         again = " again (after the changes to what it reads)" if self.recreated else ""
-        return f"create view {qualified(self.view.schema, self.view.name)}{again}"
+        return f"create {self.view.kind} {qualified(self.view.schema, self.view.name)}{again}"
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,16 @@ class DropView(Op):
     def sort_key(self) -> tuple[Any, ...]:
         return (-self.depth, *super().sort_key())
 
+    @property
+    def destructive(self) -> bool:
+        return self.view.materialized
+
     def reverse(self) -> Op:
         return CreateView(self.view, self.depth, self.recreated)
 
     def describe(self) -> str:
         why = " (created again after the changes to what it reads)" if self.recreated else ""
-        return f"drop view {qualified(self.view.schema, self.view.name)}{why}"
+        return f"drop {self.view.kind} {qualified(self.view.schema, self.view.name)}{why}"
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,17 @@ class ReplaceView(Op):
     def sort_key(self) -> tuple[Any, ...]:
         return (self.depth, *super().sort_key())
 
+    @property
+    def destructive(self) -> bool:
+        return self.old.materialized
+
     def reverse(self) -> Op:
         return ReplaceView(self.new, self.old, self.depth)
 
     def describe(self) -> str:
-        return f"replace view {qualified(self.new.schema, self.new.name)} (its query changed)"
+        what = f"{self.new.kind} {qualified(self.new.schema, self.new.name)}"
+        if self.old.materialized != self.new.materialized:
+            return (
+                f"replace {self.old.kind} {qualified(self.old.schema, self.old.name)} by a {what}"
+            )
+        return f"replace {what} (its query changed)"

@@ -23,11 +23,19 @@ def view_name(view: View, dialect: str) -> str:
 
 
 def create_view_sql(view: View, dialect: str) -> str:
-    return f"CREATE VIEW {view_name(view, dialect)} AS {view.raw}"
+    if not view.materialized:
+        return f"CREATE VIEW {view_name(view, dialect)} AS {view.raw}"
+    data = "" if view.with_data else " WITH NO DATA"
+    return f"CREATE MATERIALIZED VIEW {view_name(view, dialect)} AS {view.raw}{data}"
 
 
 def drop_view_sql(view: View, dialect: str) -> str:
-    return f"DROP VIEW {view_name(view, dialect)}"
+    return f"DROP {view.kind.upper()} {view_name(view, dialect)}"
+
+
+def _create(view: View, dialect: str) -> tuple[str, ...]:
+    """The view, then the indexes the database had on it (a materialized view's)."""
+    return (_execute(create_view_sql(view, dialect)), *(_execute(i) for i in view.indexes))
 
 
 def _execute(sql: str) -> str:
@@ -36,7 +44,7 @@ def _execute(sql: str) -> str:
 
 @renders(O.CreateView)
 def _create_view(op: O.CreateView, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(create_view_sql(op.view, ctx.dialect)),))
+    return Code(_create(op.view, ctx.dialect))
 
 
 @renders(O.DropView)
@@ -46,12 +54,7 @@ def _drop_view(op: O.DropView, ctx: RenderContext, target: str) -> Code:
 
 @renders(O.ReplaceView)
 def _replace_view(op: O.ReplaceView, ctx: RenderContext, target: str) -> Code:
-    return Code(
-        (
-            _execute(drop_view_sql(op.old, ctx.dialect)),
-            _execute(create_view_sql(op.new, ctx.dialect)),
-        )
-    )
+    return Code((_execute(drop_view_sql(op.old, ctx.dialect)), *_create(op.new, ctx.dialect)))
 
 
 def kept_views(views: Iterable[View], ops: Iterable[O.Op], dialect: str) -> tuple[DbObject, ...]:
@@ -59,7 +62,7 @@ def kept_views(views: Iterable[View], ops: Iterable[O.Op], dialect: str) -> tupl
     around itself (SQLite's batch mode; their ``CREATE VIEW`` for ``--sql``)."""
     handled = {(op.schema, op.name) for op in ops if isinstance(op, (O.DropView, O.ReplaceView))}
     return tuple(
-        DbObject("view", v.name, v.schema, None, create_view_sql(v, dialect))
+        DbObject(v.kind, v.name, v.schema, None, create_view_sql(v, dialect))
         for v in views
         if v.key not in handled
     )

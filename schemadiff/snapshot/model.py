@@ -241,6 +241,10 @@ class View:
     when unknown (then every changed table is assumed read). ``settled`` (models' side): the
     definition is comparable with the database's (the server stores the text as written, or it
     was asked for its rewrite of ours); an unsettled definition that differs is "not compared".
+
+    ``materialized``: a PostgreSQL materialized view (it holds rows: dropping it is
+    destructive); ``with_data`` how the models create it; ``indexes`` the ``CREATE INDEX``
+    statements of the database's indexes on it (not compared; created again with it).
     """
 
     name: str
@@ -249,6 +253,13 @@ class View:
     raw: str = field(default="", compare=False)
     reads: tuple[TableKey, ...] | None = field(default=(), compare=False)
     settled: bool = field(default=False, compare=False, metadata={"json": False})
+    materialized: bool = False
+    with_data: bool = field(default=True, compare=False)
+    indexes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def kind(self) -> str:
+        return "materialized view" if self.materialized else "view"
 
     @property
     def key(self) -> TableKey:

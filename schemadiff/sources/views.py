@@ -11,8 +11,13 @@ from sqlalchemy.engine import Connection, Dialect
 from schemadiff.backends.base import DialectRules
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.views import canonical_view_sql, view_body, view_reads
+from schemadiff.objects.views import (
+    MaterializedView,
+    declared_views,
+    register_entities,
+    unsupported_entities,
+)
 from schemadiff.objects.views import View as ViewDeclaration
-from schemadiff.objects.views import declared_views, register_entities, unsupported_entities
 from schemadiff.snapshot.model import Snapshot, TableKey, View
 
 
@@ -35,9 +40,15 @@ def metadata_views(
                 raw=raw,
                 reads=view_reads(raw, rules.name, default_schema),
                 settled=rules.view_text_verbatim,
+                materialized=isinstance(decl, MaterializedView),
+                with_data=getattr(decl, "with_data", True),
             )
         )
     return tuple(sorted(out, key=lambda v: (v.schema or "", v.name)))
+
+
+#: the alembic_utils entity kinds compared (as views)
+_VIEW_ENTITIES = frozenset({"PGView", "PGMaterializedView"})
 
 
 def registered_views() -> list[ViewDeclaration]:
@@ -48,7 +59,7 @@ def registered_views() -> list[ViewDeclaration]:
     if registry is None:
         return []
     scratch = sa.MetaData()
-    views = [e for e in registry.entities() if type(e).__name__ == "PGView"]
+    views = [e for e in registry.entities() if type(e).__name__ in _VIEW_ENTITIES]
     return register_entities(scratch, views)
 
 
@@ -59,9 +70,10 @@ def entity_notes(metadata: sa.MetaData) -> tuple[str, ...]:
     module = sys.modules.get("alembic_utils.replaceable_entity")
     registry = getattr(module, "registry", None)
     if registry is not None:
-        kinds |= {type(e).__name__ for e in registry.entities()} - {"PGView"}
+        kinds |= {type(e).__name__ for e in registry.entities()} - _VIEW_ENTITIES
     return tuple(
-        f"alembic_utils {kind} entities (only PGView is compared)" for kind in sorted(kinds)
+        f"alembic_utils {kind} entities (only PGView and PGMaterializedView are compared)"
+        for kind in sorted(kinds)
     )
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
-from schemadiff.objects import View, declared_views
+from schemadiff.objects import MaterializedView, View, declared_views
 from schemadiff.sources import inspect_both
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import run_cli
@@ -82,7 +82,8 @@ def build(url: str, metadata: sa.MetaData) -> None:
             metadata.create_all(conn)
             for view in declared_views(metadata):
                 sql = view.sql(conn.dialect).replace("%", "%%")
-                conn.exec_driver_sql(f"CREATE VIEW {view.name} AS {sql}")
+                kind = "MATERIALIZED VIEW" if isinstance(view, MaterializedView) else "VIEW"
+                conn.exec_driver_sql(f"CREATE {kind} {view.name} AS {sql}")
     finally:
         engine.dispose()
 
@@ -240,3 +241,68 @@ def test_models_without_views_leave_the_database_views_alone(
     assert result.ops == ()
     [notice] = [n for n in result.notices if n.objects]
     assert notice.message == "4 views"
+
+
+def _counts(length: int) -> sa.MetaData:
+    metadata = sa.MetaData()
+    users, _ = _tables(metadata, length)
+    MaterializedView(metadata, "user_count", "SELECT count(*) AS n FROM users")
+    View(metadata, "counted", "SELECT n FROM user_count")
+    return metadata
+
+
+@pytest.mark.db
+def test_materialized_views_converge_keeping_their_indexes(
+    backend_url: Callable[..., str], tmp_path: Path
+) -> None:
+    """PostgreSQL: a materialized view over a widened column is dropped (destructive: its rows
+    are recomputed) and created again with the index the database had on it."""
+    url = backend_url("postgresql")
+    build(url, _counts(40))
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b')")
+            conn.exec_driver_sql("REFRESH MATERIALIZED VIEW user_count")
+            conn.exec_driver_sql("CREATE UNIQUE INDEX user_count_n ON user_count (n)")
+        before = state(url)
+        folder = tmp_path / "project"
+        folder.mkdir()
+        (folder / "models_counts.py").write_text(
+            "from tests.db.test_views import _counts\n\nmetadata = _counts(80)\n"
+        )
+        (folder / "schemadiff.toml").write_text(
+            f'url = "{url}"\nmetadata = "models_counts:metadata"\nscript_location = "migrations"\n'
+        )
+        assert run_cli(["init", "migrations"], folder).code == 0
+        made = run_cli(["revision", "--autogenerate", "-m", "mv", "--rev-id", "0001"], folder)
+        assert made.code == 0, made
+        [path] = (folder / "migrations" / "versions").glob("0001_*.py")
+        script = path.read_text()
+        assert "(destructive: review before running" in script
+        assert run_cli(["upgrade", "head"], folder).code == 0, script
+        after = state(url)
+        assert after["<materialized views>"] == before["<materialized views>"]
+        assert run_cli(["diff"], folder).code == 0, script
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT n FROM counted").scalar() == 2
+        assert run_cli(["downgrade", "base"], folder).code == 0, script
+        assert state(url) == before, script
+    finally:
+        engine.dispose()
+
+
+def test_materialized_views_are_not_supported_on_sqlite(backend_url: Callable[..., str]) -> None:
+    url = backend_url("sqlite")
+    build(url, v1())
+    wanted = v1()
+    MaterializedView(wanted, "user_count", "SELECT count(*) AS n FROM users")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            db, models = inspect_both(conn, [], wanted)
+    finally:
+        engine.dispose()
+    result = compute_diff(db, models, CompareOptions(use_entry_points=False))
+    assert result.ops == ()
+    assert any(n.message.startswith("materialized views: the sqlite") for n in result.notices)

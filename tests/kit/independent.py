@@ -36,6 +36,18 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
         }
         if views:
             out[f"<views {schema}>" if schema else "<views>"] = sorted(views.items())
+        if conn.dialect.name == "postgresql":
+            names = insp.get_materialized_view_names(schema=schema)  # type: ignore[attr-defined]
+            found = {
+                name: (
+                    _view_query(insp.get_view_definition(name, schema=schema), conn),
+                    sorted(i["name"] for i in insp.get_indexes(name, schema=schema)),
+                )
+                for name in names
+            }
+            if found:
+                key = f"<materialized views {schema}>" if schema else "<materialized views>"
+                out[key] = sorted(found.items())
     if conn.dialect.name == "sqlite":
         # SQLAlchemy skips expression indexes on SQLite: take every index's DDL as SQLite keeps it
         rows = conn.exec_driver_sql(

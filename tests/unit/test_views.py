@@ -116,4 +116,6 @@ def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
     )
     assert register_entities(metadata, [fn]) == []
     snapshot = inspect_metadata(metadata, sa.create_engine("sqlite://").dialect, "main")
-    assert snapshot.not_compared == ("alembic_utils PGFunction entities (only PGView is compared)",)
+    assert snapshot.not_compared == (
+        "alembic_utils PGFunction entities (only PGView and PGMaterializedView are compared)",
+    )

@@ -39,6 +39,8 @@ from schemadiff.snapshot.model import (
 )
 
 T = TypeVar("T")
+#: compared (:mod:`.views`), so not listed with the objects no comparator covers
+_VIEW_KINDS = frozenset({"view", "materialized view"})
 
 
 def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
@@ -71,7 +73,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
         views=views,
-        uncompared=tuple(o for o in other.uncompared if o.kind != "view"),
+        uncompared=tuple(o for o in other.uncompared if o.kind not in _VIEW_KINDS),
     )
 
 

@@ -82,6 +82,7 @@ class PostgresqlRules(DialectRules):
     needs_current_schema: ClassVar[bool] = True
     schemas_in_database: ClassVar[bool] = True
     index_opclasses: ClassVar[bool] = True
+    features: ClassVar[frozenset[str]] = DialectRules.features | {"materialized_views"}
     type_aliases: ClassVar[dict[str, str]] = {
         **DialectRules.type_aliases,
         "bpchar": "char",

@@ -1,5 +1,6 @@
-"""PostgreSQL views: one statement for every view of every requested schema, with the relations
-each reads from the dependency catalog (``pg_depend`` of the view's ``_RETURN`` rule); and the
+"""PostgreSQL views and materialized views: one statement for every view of every requested
+schema, with the indexes of materialized views and the relations each reads from the dependency
+catalog (``pg_depend`` of the view's ``_RETURN`` rule); and the
 server's own rewrite of a declared query (``pg_get_viewdef`` of a temporary view made in a
 transaction that is rolled back)."""
 
@@ -25,9 +26,13 @@ SELECT n.nspname::text, c.relname::text, pg_catalog.pg_get_viewdef(c.oid),
              AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
         JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
         JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-        WHERE r.ev_class = c.oid AND rc.oid <> c.oid)
+        WHERE r.ev_class = c.oid AND rc.oid <> c.oid),
+       c.relkind = 'm',
+       (SELECT pg_catalog.array_agg(pg_catalog.pg_get_indexdef(i.indexrelid) ORDER BY ic.relname)
+        FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid)
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY(:schemas) AND c.relkind = 'v' AND {_CLASS}
+WHERE n.nspname = ANY(:schemas) AND c.relkind = ANY(ARRAY['v', 'm']) AND {_CLASS}
 ORDER BY 1, 2
 """
 _PROBES = """
@@ -40,7 +45,8 @@ WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'schema
 def fetch_views(conn: Connection, schemas: Sequence[str], default: str) -> tuple[View, ...]:
     """Every view of ``schemas`` (default schema keyed None)."""
     views = []
-    for schema, name, definition, reads in conn.execute(sa.text(_VIEWS), {"schemas": schemas}):
+    rows = conn.execute(sa.text(_VIEWS), {"schemas": schemas})
+    for schema, name, definition, reads, materialized, indexes in rows:
         raw = view_body(definition or "")
         views.append(
             View(
@@ -49,6 +55,8 @@ def fetch_views(conn: Connection, schemas: Sequence[str], default: str) -> tuple
                 schema=None if schema == default else schema,
                 raw=raw,
                 reads=_reads(reads, default),
+                materialized=bool(materialized),
+                indexes=tuple(indexes or ()),
             )
         )
     return tuple(sorted(views, key=lambda v: (v.schema or "", v.name)))
