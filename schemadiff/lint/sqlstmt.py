@@ -134,6 +134,10 @@ def _drop(node: exp.Drop) -> list[Action]:
         return [Action("drop_table", _table(t)[1], _table(t)[0], source="sql") for t in tables]
     if kind == "TYPE":
         return [Action("drop_enum", schema=_table(t)[0], name=_table(t)[1]) for t in tables]
+    if kind == "VIEW" and node.args.get("materialized"):
+        return [
+            Action("drop_materialized_view", schema=_table(t)[0], name=_table(t)[1]) for t in tables
+        ]
     return []
 
 

@@ -58,6 +58,7 @@ EVERY_OP: list[O.Op] = [
     O.CreateView(VIEW),
     O.DropView(VIEW, 1, recreated=True),
     O.ReplaceView(VIEW, View("v", "SELECT 2", raw="SELECT 2")),
+    O.DropView(View("m", "SELECT 1", raw="SELECT 1", materialized=True)),
 ]
 
 
@@ -110,6 +111,10 @@ def test_destructive_flags() -> None:
     assert widen.reverse().destructive
     assert O.AlterColumn(None, "t", col("c", "bigint"), col("c", "integer")).destructive
     assert O.AlterColumn(None, "t", col("c"), col("c", computed=Computed("1"))).destructive
+    # a view holds no rows; a materialized view does
+    matview = View("m", "SELECT 1", raw="SELECT 1", materialized=True)
+    assert not O.DropView(VIEW).destructive and O.DropView(matview).destructive
+    assert O.ReplaceView(matview, VIEW).destructive and not O.ReplaceView(VIEW, matview).destructive
 
 
 def test_enum_value_removal_is_destructive_and_reverses_to_an_add() -> None:
