@@ -8,8 +8,10 @@ server (see ``DialectRules.settle_views``).
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
+from schemadiff.canonical.memo import MEMO
 from schemadiff.canonical.sqlexpr import canonical_sql
 
 TableKey = tuple[str | None, str]
@@ -28,7 +30,23 @@ def canonical_view_sql(text: str, dialect: str) -> str:
 @lru_cache(maxsize=4096)
 def view_reads(text: str, dialect: str, default_schema: str | None) -> tuple[TableKey, ...] | None:
     """The relations the query names, keyed like tables (``default_schema`` is None), sorted;
-    None when sqlglot cannot parse it (the caller then assumes it reads everything)."""
+    None when sqlglot cannot parse it (the caller then assumes it reads everything).
+
+    Remembered between runs like canonical SQL (:mod:`schemadiff.canonical.memo`): parsing
+    hundreds of views again on every run would cost more than reading them."""
+    key = ("view-reads", f"{dialect}:{default_schema or ''}", view_body(text))
+    found = MEMO.get(key)
+    if found is None:
+        reads = _parse_reads(text, dialect, default_schema)
+        MEMO.put(key, json.dumps(reads))
+        return reads
+    stored = json.loads(found)
+    return None if stored is None else tuple((s, n) for s, n in stored)
+
+
+def _parse_reads(
+    text: str, dialect: str, default_schema: str | None
+) -> tuple[TableKey, ...] | None:
     import sqlglot
     from sqlglot import exp
 
