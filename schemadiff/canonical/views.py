@@ -23,8 +23,44 @@ def view_body(text: str) -> str:
 
 
 def canonical_view_sql(text: str, dialect: str) -> str:
-    """The compared form of a view's query written in ``dialect``."""
-    return canonical_sql(view_body(text), dialect)
+    """The compared form of a view's query written in ``dialect``: canonical SQL, without the
+    output aliases that repeat a column's own name (MariaDB writes ``users.id AS id`` for every
+    column). Remembered between runs (:mod:`schemadiff.canonical.memo`)."""
+    body = view_body(text)
+    if not body:
+        return body
+    key = ("view-sql", dialect, body)
+    found = MEMO.get(key)
+    if found is None:
+        found = canonical_sql(_without_own_name_aliases(body, dialect), dialect)
+        MEMO.put(key, found)
+    return found
+
+
+def _without_own_name_aliases(body: str, dialect: str) -> str:
+    import sqlglot
+    from sqlglot import exp
+
+    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
+
+    read = SQLGLOT_DIALECTS.get(dialect, dialect)
+    try:
+        tree = sqlglot.parse_one(body, read=read)
+    except sqlglot.errors.SqlglotError:
+        return body
+    if tree is None:
+        return body
+
+    def strip(node: exp.Expression) -> exp.Expression:
+        if (
+            isinstance(node, exp.Alias)
+            and isinstance(node.this, exp.Column)
+            and node.alias == node.this.name
+        ):
+            return node.this
+        return node
+
+    return tree.transform(strip).sql(dialect=read)
 
 
 @lru_cache(maxsize=4096)

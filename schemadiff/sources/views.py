@@ -95,7 +95,7 @@ def settle_views(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
     rules = rules_for(db.dialect)
     try:
         answers = rules.settle_views(conn, pending)
-    except sa.exc.DBAPIError:
+    except sa.exc.SQLAlchemyError:
         return models  # no scratch rights, no second connection: the views stay unsettled
     if not answers:
         return models

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from schemadiff import ops as O
+from schemadiff.canonical.views import canonical_view_sql, view_reads
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.objects import View as Declared
@@ -119,3 +120,25 @@ def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
     assert snapshot.not_compared == (
         "alembic_utils PGFunction entities (only PGView and PGMaterializedView are compared)",
     )
+
+
+def test_canonical_queries_drop_what_servers_add() -> None:
+    stored = "select `users`.`id` AS `id`,`users`.`name` AS `name` from `users`;"
+    assert canonical_view_sql(stored, "mysql") == canonical_view_sql(
+        "SELECT users.id, users.name\nFROM users", "mysql"
+    )
+    # an alias that renames the column is part of the view's meaning
+    assert "AS idx" in canonical_view_sql("select `users`.`id` AS `idx` from `users`", "mysql")
+    pg = " SELECT users.id,\n    users.name\n   FROM users\n  WHERE users.active;"
+    assert canonical_view_sql(pg, "postgresql") == canonical_view_sql(
+        "SELECT users.id, users.name \nFROM users \nWHERE users.active", "postgresql"
+    )
+
+
+def test_what_a_query_reads() -> None:
+    assert view_reads("SELECT * FROM a JOIN app.b ON 1 = 1", "postgresql", "public") == (
+        (None, "a"),
+        ("app", "b"),
+    )
+    assert view_reads("WITH x AS (SELECT 1) SELECT * FROM x", "postgresql", "public") == ()
+    assert view_reads("SELECT FROM FROM", "postgresql", "public") is None
