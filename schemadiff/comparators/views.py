@@ -6,7 +6,8 @@ rewrites a view's query, the models' side holds the server's own rewrite of the 
 (``View.settled``, see :func:`schemadiff.sources.views.settle_views`). A query that differs but
 could not be settled is listed as not compared, never taken for equal nor for changed.
 
-A view over a table whose columns change (renamed, retyped, added, dropped), or over a view
+A view over a table whose columns change (renamed, retyped, added, dropped), over a table
+renamed, or over a view
 that is replaced or dropped, is dropped before the change and created again after it: servers
 refuse (PostgreSQL, "cannot alter type of a column used by a view") or leave behind a broken
 view (MariaDB) otherwise. Which view reads what comes from the server's dependency catalog on
@@ -53,7 +54,8 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
         else:
             undecided.add(key)
     gone = set(old) - set(new)
-    touched = _touched(old, _changed_tables(ctx.db, ctx.models) | changed | gone)
+    moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
+    touched = _touched(old, moved | changed | gone)
     old_depth, new_depth = _depths(old), _depths(new)
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key in undecided:

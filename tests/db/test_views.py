@@ -97,13 +97,14 @@ def state(url: str) -> dict[str, object]:
         engine.dispose()
 
 
-def project(folder: Path, url: str) -> Path:
+def project(folder: Path, url: str, models: str = "v2") -> Path:
     folder.mkdir()
-    (folder / "models_views.py").write_text(
-        "from tests.db.test_views import v2\n\nmetadata = v2()\n"
+    module = f"models_views_{models}"  # one name per models: run_cli imports in-process
+    (folder / f"{module}.py").write_text(
+        f"from tests.db.test_views import {models}\n\nmetadata = {models}()\n"
     )
     (folder / "schemadiff.toml").write_text(
-        f'url = "{url}"\nmetadata = "models_views:metadata"\nscript_location = "migrations"\n'
+        f'url = "{url}"\nmetadata = "{module}:metadata"\nscript_location = "migrations"\n'
     )
     assert run_cli(["init", "migrations"], folder).code == 0
     return folder
@@ -306,3 +307,48 @@ def test_materialized_views_are_not_supported_on_sqlite(backend_url: Callable[..
     result = compute_diff(db, models, CompareOptions(use_entry_points=False))
     assert result.ops == ()
     assert any(n.message.startswith("materialized views: the sqlite") for n in result.notices)
+
+
+def _renamed(column: str) -> sa.MetaData:
+    metadata = sa.MetaData()
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(column, sa.String(40)),
+    )
+    View(metadata, "every_user", "SELECT * FROM users")
+    View(metadata, "user_names", f"SELECT {column} FROM users")
+    return metadata
+
+
+def renamed_v1() -> sa.MetaData:
+    return _renamed("name")
+
+
+def renamed_v2() -> sa.MetaData:
+    return _renamed("full_name")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_views_over_a_renamed_column_converge(
+    backend: str, backend_url: Callable[..., str], tmp_path: Path
+) -> None:
+    """A ``SELECT *`` view keeps the old column name where the server follows a rename
+    (PostgreSQL), or breaks (MariaDB): views over a renamed column are created again."""
+    url, reference = backend_url(backend), backend_url(backend, 1)
+    build(reference, renamed_v2())
+    want = state(reference)
+    build(url, renamed_v1())
+    before = state(url)
+    folder = project(tmp_path / "project", url, "renamed_v2")
+    args = ["revision", "--autogenerate", "-m", "rename", "--rev-id", "0001"]
+    made = run_cli([*args, "--rename-column", "users.name=full_name"], folder)
+    assert made.code == 0, made
+    [path] = (folder / "migrations" / "versions").glob("0001_*.py")
+    script = path.read_text()
+    assert run_cli(["upgrade", "head"], folder).code == 0, script
+    assert state(url) == want, script
+    assert run_cli(["diff"], folder).code == 0, script
+    assert run_cli(["downgrade", "base"], folder).code == 0, script
+    assert state(url) == before, script
