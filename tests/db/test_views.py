@@ -8,11 +8,13 @@ through the other), so both are dropped before the change and created again afte
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
@@ -352,3 +354,68 @@ def test_views_over_a_renamed_column_converge(
     assert run_cli(["diff"], folder).code == 0, script
     assert run_cli(["downgrade", "base"], folder).code == 0, script
     assert state(url) == before, script
+
+
+@pytest.mark.db
+def test_without_the_right_to_ask_the_server_views_are_not_compared(
+    backend_url: Callable[..., str],
+) -> None:
+    """A MariaDB user that may read but not create a scratch database: the rewritten views
+    cannot be settled, so they are listed as not compared, neither equal nor changed."""
+    url = make_url(backend_url("mysql"))
+    build(url.render_as_string(hide_password=False), v2())
+    user = f"sd_views_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for host in ("%%", "localhost"):
+            conn.exec_driver_sql(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY 'pw-{user}'")
+            conn.exec_driver_sql(
+                f"GRANT SELECT, SHOW VIEW ON `{url.database}`.* TO '{user}'@'{host}'"
+            )
+    reader = sa.create_engine(url.set(username=user, password=f"pw-{user}"))
+    try:
+        with reader.connect() as conn:
+            db, models = inspect_both(conn, [], v2())
+        result = compute_diff(db, models, CompareOptions(use_entry_points=False))
+        assert result.ops == ()
+        unsettled = [n.message for n in result.notices if n.message.startswith("view ")]
+        assert unsettled, result.notices
+        assert all("could not be asked" in m for m in unsettled)
+    finally:
+        reader.dispose()
+        with admin.connect() as conn:
+            for host in ("%%", "localhost"):
+                conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'{host}'")
+        admin.dispose()
+
+
+@pytest.mark.db
+def test_without_temporary_objects_views_are_not_compared(
+    backend_url: Callable[..., str],
+) -> None:
+    """PostgreSQL: a role that may not make temporary objects (``TEMP`` revoked) cannot ask
+    for the server's rewrite: rewritten views are not compared, neither equal nor changed."""
+    url = make_url(backend_url("postgresql"))
+    build(url.render_as_string(hide_password=False), v2())
+    role = f"sd_views_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")
+        conn.exec_driver_sql(f'REVOKE TEMPORARY ON DATABASE "{url.database}" FROM PUBLIC')
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    reader = sa.create_engine(url.set(username=role, password="pw"))
+    try:
+        with reader.connect() as conn:
+            db, models = inspect_both(conn, [], v2())
+        result = compute_diff(db, models, CompareOptions(use_entry_points=False))
+        assert result.ops == ()
+        unsettled = [n.message for n in result.notices if n.message.startswith("view ")]
+        assert unsettled, result.notices
+    finally:
+        reader.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'GRANT TEMPORARY ON DATABASE "{url.database}" TO PUBLIC')
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+        admin.dispose()

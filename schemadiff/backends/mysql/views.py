@@ -22,6 +22,14 @@ _VIEWS = (
     " WHERE TABLE_SCHEMA IN :schemas ORDER BY TABLE_SCHEMA, TABLE_NAME"
 )
 _PROBE_PREFIX = "schemadiff_scratch_"
+#: server errors that say the query does not work on this database: no such table (1146),
+#: column (1054) or function (1305), a syntax error (1064), an ambiguous column (1052)
+_QUERY_ERRORS = frozenset({1146, 1054, 1305, 1064, 1052})
+
+
+def _error_code(exc: sa.exc.DBAPIError) -> int | None:
+    args = getattr(exc.orig, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
 
 
 def _text(value: object) -> str:
@@ -54,7 +62,9 @@ def fetch_views(conn: Connection, schemas: Sequence[str], database: str) -> tupl
 def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
     """Create each view's declared query in a scratch database (a second connection, on the
     same default database: unqualified names resolve as they would for the real view), read
-    the server's rewrite, and drop the scratch database. None: the server refused the query."""
+    the server's rewrite, and drop the scratch database. None: the server refused the query as
+    wrong here (unknown table or column...); refused for another reason (a privilege): left
+    out, unsettled."""
     database = conn.exec_driver_sql("SELECT DATABASE()").scalar()
     database = _text(database)
     scratch = _PROBE_PREFIX + uuid.uuid4().hex[:12]
@@ -69,9 +79,10 @@ def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str 
                 try:
                     sql = f"CREATE VIEW `{scratch}`.`{name}` AS {view.raw}"
                     probe.exec_driver_sql(sql.replace("%", "%%"))  # no parameters: % is %%
-                except sa.exc.DBAPIError:
-                    out[view.key] = None
-                    continue
+                except sa.exc.DBAPIError as exc:
+                    if _error_code(exc) in _QUERY_ERRORS:
+                        out[view.key] = None  # the query is wrong here: not the stored one
+                    continue  # anything else (a privilege...) decides nothing: unsettled
                 probes[name] = view.key
             rows = probe.execute(
                 sa.text(

@@ -42,6 +42,18 @@ WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'schema
 """
 
 
+#: SQLSTATEs that say the query does not work on this database (an unknown table, column,
+#: function or type, a syntax or type error); others (privileges...) settle nothing
+_QUERY_ERRORS = frozenset(
+    {"42P01", "42703", "42883", "42704", "42601", "42804", "42803", "42702", "42P10", "42846"}
+)
+
+
+def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
 def fetch_views(conn: Connection, schemas: Sequence[str], default: str) -> tuple[View, ...]:
     """Every view of ``schemas`` (default schema keyed None)."""
     views = []
@@ -70,7 +82,9 @@ def _reads(rows: Any, default: str) -> tuple[TableKey, ...]:
 def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
     """On a second connection with the same search path (``conn`` is read-only), in one
     transaction that is rolled back: each query as a temporary view (a savepoint each, so one
-    the server refuses does not stop the others), then their ``pg_get_viewdef``."""
+    the server refuses does not stop the others), then their ``pg_get_viewdef``. A query the
+    server refuses as wrong (unknown table or column...) answers None; one refused for another
+    reason (no right to make temporary objects...) is left out, unsettled."""
     search_path = conn.exec_driver_sql("SHOW search_path").scalar()
     out: dict[TableKey, str | None] = {}
     with conn.engine.connect() as probe, probe.begin() as transaction:
@@ -83,9 +97,10 @@ def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str 
                     probe.exec_driver_sql(
                         f"CREATE TEMPORARY VIEW {name} AS {view.raw}".replace("%", "%%")
                     )
-            except sa.exc.DBAPIError:
-                out[view.key] = None
-                continue
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) in _QUERY_ERRORS:
+                    out[view.key] = None  # the query itself is wrong here: not the stored one
+                continue  # anything else (a privilege...) decides nothing: left unsettled
             probes[name] = view.key
         for name, definition in probe.execute(sa.text(_PROBES)):
             if name in probes:
