@@ -12,6 +12,9 @@ from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.objects import View as Declared
 from schemadiff.objects import declared_views, register_entities
+from schemadiff.render.code import RenderContext
+from schemadiff.render.registry import render_op
+from schemadiff.render.sql import render_sql
 from schemadiff.snapshot import io as snapshot_io
 from schemadiff.snapshot.model import Column, ColumnType, Snapshot, Table, View
 from schemadiff.sources.metadata import inspect_metadata
@@ -142,3 +145,16 @@ def test_what_a_query_reads() -> None:
     )
     assert view_reads("WITH x AS (SELECT 1) SELECT * FROM x", "postgresql", "public") == ()
     assert view_reads("SELECT FROM FROM", "postgresql", "public") is None
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite", "mysql"])
+def test_rendered_ddl_keeps_colons_and_percent_signs(dialect: str) -> None:
+    """``op.execute`` wraps the text in ``sa.text()``, which would read ``:b`` as a bound
+    parameter: the script escapes it, and the offline SQL shows the query as declared."""
+    query = "SELECT id FROM users WHERE note = 'a:b' AND id::text LIKE '1%'"
+    if dialect != "postgresql":
+        query = "SELECT id FROM users WHERE note = 'a:b' AND note LIKE '1%'"
+    view = View("v", query, raw=query)
+    code = render_op(O.CreateView(view), RenderContext(dialect))
+    sql = render_sql(code, dialect)
+    assert f"CREATE VIEW v AS {query};" in sql
