@@ -11,7 +11,9 @@ from schemadiff.objects.views import (
     VIEWS_KEY,
     MaterializedView,
     View,
+    create_views,
     declared_views,
+    drop_views,
     register_entities,
     unsupported_entities,
 )
@@ -20,7 +22,9 @@ __all__ = [
     "VIEWS_KEY",
     "MaterializedView",
     "View",
+    "create_views",
     "declared_views",
+    "drop_views",
     "register_entities",
     "unsupported_entities",
 ]

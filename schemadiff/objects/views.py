@@ -98,3 +98,44 @@ def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[Vi
 def unsupported_entities(metadata: sa.MetaData) -> list[str]:
     """The kinds of alembic_utils entities given to ``metadata`` that are not compared."""
     return sorted(metadata.info.get(UNSUPPORTED_KEY) or ())
+
+
+def create_views(metadata: sa.MetaData, bind: sa.Connection) -> None:
+    """Create the declared views on ``bind`` in declaration order (declare a view after the
+    views it reads), after ``metadata.create_all(bind)``: for tests and fresh databases."""
+    for view in declared_views(metadata):
+        bind.exec_driver_sql(_ddl(view, bind).replace("%", "%%"))
+
+
+def drop_views(metadata: sa.MetaData, bind: sa.Connection) -> None:
+    """Drop the declared views that exist, in reverse declaration order, before
+    ``metadata.drop_all(bind)`` (PostgreSQL refuses to drop a table a view reads)."""
+    views = declared_views(metadata)
+    existing = {s: _views_of(bind, s) for s in {v.schema for v in views}}
+    for view in reversed(views):
+        if view.name in existing[view.schema]:
+            kind = "MATERIALIZED VIEW" if isinstance(view, MaterializedView) else "VIEW"
+            bind.exec_driver_sql(f"DROP {kind} {_name(view, bind)}")
+
+
+def _views_of(bind: sa.Connection, schema: str | None) -> set[str]:
+    inspector = sa.inspect(bind)
+    names = set(inspector.get_view_names(schema=schema))
+    try:  # backends without materialized views do not implement it
+        names |= set(inspector.get_materialized_view_names(schema=schema))
+    except NotImplementedError:
+        pass
+    return names
+
+
+def _name(view: View, bind: sa.Connection) -> str:
+    quote = bind.dialect.identifier_preparer.quote
+    return f"{quote(view.schema)}.{quote(view.name)}" if view.schema else quote(view.name)
+
+
+def _ddl(view: View, bind: sa.Connection) -> str:
+    query = view.sql(bind.dialect)
+    if isinstance(view, MaterializedView):
+        data = "" if view.with_data else " WITH NO DATA"
+        return f"CREATE MATERIALIZED VIEW {_name(view, bind)} AS {query}{data}"
+    return f"CREATE VIEW {_name(view, bind)} AS {query}"

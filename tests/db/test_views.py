@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
-from schemadiff.objects import MaterializedView, View, declared_views
+from schemadiff.objects import MaterializedView, View, create_views, declared_views, drop_views
 from schemadiff.sources import inspect_both
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import run_cli
@@ -419,3 +419,27 @@ def test_without_temporary_objects_views_are_not_compared(
             conn.exec_driver_sql(f"DROP OWNED BY {role}")
             conn.exec_driver_sql(f"DROP ROLE {role}")
         admin.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_create_views_and_drop_views(backend: str, backend_url: Callable[..., str]) -> None:
+    """The helpers a project's tests use beside ``create_all`` / ``drop_all``."""
+    url = backend_url(backend)
+    metadata = v2()
+    if backend == "postgresql":
+        MaterializedView(metadata, "user_count", "SELECT count(*) AS n FROM users")
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+            create_views(metadata, conn)
+        with engine.connect() as conn:
+            db, models = inspect_both(conn, [], metadata)
+        assert compute_diff(db, models, CompareOptions(use_entry_points=False)).ops == ()
+        with engine.begin() as conn:
+            drop_views(metadata, conn)
+            metadata.drop_all(conn)
+        with engine.connect() as conn:
+            assert {k: v for k, v in describe(conn, [None]).items() if v} == {}
+    finally:
+        engine.dispose()
