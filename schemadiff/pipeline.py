@@ -76,7 +76,16 @@ def require_metadata(settings: Settings) -> sa.MetaData:
             "no models given; pass --metadata MODULE:ATTR (e.g. models:Base.metadata) or set "
             "'metadata' in pyproject.toml [tool.schemadiff] or schemadiff.toml"
         )
-    return load_metadata(settings.metadata)
+    return with_entities(settings, load_metadata(settings.metadata))
+
+
+def with_entities(settings: Settings, metadata: sa.MetaData) -> sa.MetaData:
+    """``metadata`` with the alembic_utils entities of the ``entities`` setting attached."""
+    if settings.entities:
+        from schemadiff.settings.loading import load_entities
+
+        load_entities(settings.entities, metadata)
+    return metadata
 
 
 def reflect_target(
@@ -448,7 +457,7 @@ def _env_settings(settings: Settings, env: EnvOptions) -> tuple[Settings, sa.Met
     if settings.metadata:
         metadata = require_metadata(settings)
     elif env.metadata is not None:
-        metadata = env.metadata
+        metadata = with_entities(settings, env.metadata)
     else:
         raise UsageError(
             "no models given; env.py passes no target_metadata to context.configure() (set it "
@@ -572,6 +581,7 @@ def restrict_to_covered(
     functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
     triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
+    views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     notices = tuple(
         Notice(
             "not_compared",
@@ -582,7 +592,9 @@ def restrict_to_covered(
         for what, names in (("tables", outside), ("sequences", only_sequences))
         for name in names
     )
-    models = replace(models, functions=functions, triggers=triggers, sequences=sequences)
+    models = replace(
+        models, functions=functions, triggers=triggers, sequences=sequences, views=views
+    )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 
 

@@ -36,7 +36,9 @@ from schemadiff.snapshot.model import (
     Index,
     Snapshot,
     Table,
+    TableKey,
     UniqueConstraint,
+    View,
 )
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 
@@ -110,6 +112,7 @@ class DialectRules:
             "autoincrement",
             "functions",
             "triggers",
+            "views",
         }
     )
     #: Standalone sequences' defaults and DDL (``features`` then has ``sequences``); None: the
@@ -426,6 +429,17 @@ class DialectRules:
         """How a migration script writes canonical type ``sql`` of a column with ``collation``
         when this backend needs more than the generic mapping: ``(code, imports)``, or None."""
         return None
+
+    #: The server keeps a view's query as written (SQLite): the canonical forms of the declared
+    #: and the stored text compare as they are, with no need to ask the server.
+    view_text_verbatim: ClassVar[bool] = False
+
+    def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
+        """The server's own spelling of each view's query (``View.raw``), by view key, learnt
+        without changing the database (a rolled-back transaction, a scratch database); None
+        for a query the server refused (so it is not the stored one). Backends that cannot
+        ask return nothing."""
+        return {}
 
     def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
         """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL

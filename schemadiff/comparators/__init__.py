@@ -27,6 +27,7 @@ from schemadiff.comparators.table_options import compare_table_options
 from schemadiff.comparators.tables import compare_tables
 from schemadiff.comparators.triggers import compare_triggers
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
+from schemadiff.comparators.views import compare_views
 
 __all__ = [
     "SNAPSHOT_COMPARATORS",
@@ -44,6 +45,7 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "tables": compare_tables,
     "functions": compare_functions,
     "triggers": compare_triggers,
+    "views": compare_views,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.result import Notice
 from schemadiff.ops import Op, qualified
-from schemadiff.snapshot.model import Snapshot, Table
+from schemadiff.snapshot.model import Snapshot, Table, TableKey
 
 #: What a comparator yields.
 Item = Op | Notice
@@ -32,6 +32,8 @@ FEATURE_LABELS = {
     "sequences": "sequences",
     "functions": "functions and procedures",
     "triggers": "triggers",
+    "views": "views",
+    "materialized_views": "materialized views",
 }
 
 
@@ -49,6 +51,8 @@ class CompareContext:
     db: Snapshot
     models: Snapshot
     features: frozenset[str]
+    #: keys (old and new) of the tables this migration renames or renames columns of
+    renamed: frozenset[TableKey] = frozenset()
 
     def supports(self, feature: str) -> bool:
         return feature in self.features

@@ -25,17 +25,18 @@ from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
 from schemadiff.comparators.tables import table_pairs
 from schemadiff.comparators.triggers import unmanaged_triggers
+from schemadiff.comparators.views import unmanaged_views
 from schemadiff.diff.filters import apply_filters
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.ordering import order_ops
 from schemadiff.diff.renames import plan_renames
 from schemadiff.diff.result import DiffResult, Notice
 from schemadiff.diff.rewrite import apply_renames
-from schemadiff.ops import AddColumn, Op, qualified
+from schemadiff.ops import AddColumn, Op, RenameColumn, RenameTable, qualified
 from schemadiff.perf import gc_paused
 from schemadiff.settings.plugins import PluginError, callable_name, entry_point_comparators
 from schemadiff.settings.usercode import UserCodeExited, exited_message
-from schemadiff.snapshot.model import Snapshot, Table
+from schemadiff.snapshot.model import Snapshot, Table, TableKey
 
 
 def compute_diff(
@@ -56,6 +57,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
         db=apply_renames(db, plan.tables, plan.columns),
         models=models,
         features=frozenset(rules_for(db.dialect).features),
+        renamed=renamed_tables(plan.tables, plan.columns),
     )
     items: list[Item] = [*plan.tables, *plan.columns, *plan.notices]
     items += builtin_items(ctx)
@@ -70,12 +72,24 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *models.uncompared,
             *unmanaged_functions(ctx.db, models),
             *unmanaged_triggers(ctx.db, models),
+            *unmanaged_views(ctx.db, models),
         )
     )
     if coverage is not None:
         notices.append(coverage)
     notices += backfill_notices(ops)
     return DiffResult(dialect=db.dialect, ops=tuple(order_ops(ops)), notices=sort_notices(notices))
+
+
+def renamed_tables(
+    tables: Iterable[RenameTable], columns: Iterable[RenameColumn]
+) -> frozenset[TableKey]:
+    """Old and new keys of the renamed tables, and the tables whose columns are renamed."""
+    keys: set[TableKey] = set()
+    for t in tables:
+        keys |= {(t.schema_name, t.old_name), (t.schema_name, t.new_name)}
+    keys |= {(c.schema_name, c.table_name) for c in columns}
+    return frozenset(keys)
 
 
 def builtin_items(ctx: CompareContext) -> list[Item]:

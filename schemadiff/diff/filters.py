@@ -49,6 +49,7 @@ def apply_filters(
     schemas |= {e.schema for s in (db, models) for e in s.enums}
     schemas |= {q.schema for s in (db, models) for q in s.sequences}
     schemas |= {f.schema for s in (db, models) for f in s.functions}
+    schemas |= {v.schema for s in (db, models) for v in s.views}
     schemas |= {*db.schemas, *models.schemas, None}
     kept_schemas = {s for s in sorted(schemas, key=lambda x: x or "") if f.name(s, "schema", {})}
     db_tables = {t.key: t for t in db.tables if t.schema in kept_schemas and f.table_name(t)}
@@ -103,6 +104,9 @@ def _rebuild(
         tables=kept,
         enums=tuple(
             e for e in snapshot.enums if e.schema in schemas and e.column_type not in orphaned
+        ),
+        views=tuple(
+            v for v in snapshot.views if v.schema in schemas and f.relation_name(v.schema, v.name)
         ),
         uncompared=tuple(
             o for o in snapshot.uncompared if o.schema in schemas and f.uncompared_object(o)

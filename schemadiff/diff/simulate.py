@@ -41,6 +41,9 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.ReplaceFunction,
     O.CreateTrigger,
     O.DropTrigger,
+    O.CreateView,
+    O.DropView,
+    O.ReplaceView,
 )
 
 

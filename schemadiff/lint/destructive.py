@@ -1,5 +1,5 @@
 """SD1xx: changes that lose data (a dropped table or column, a narrower type, enum values gone,
-a dropped sequence)."""
+a dropped sequence, a dropped materialized view)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def check(action: Action, ctx: RevisionContext) -> Iterator[Hit]:
             "SD102",
             f"drop column {column_ref(action)}: its values are lost and code still reading it "
             "fails; stop using it in a release first, then drop it in a later one",
+        )
+    elif action.kind == "drop_materialized_view":
+        yield Hit(
+            "SD106",
+            f"drop materialized view {qualified(action.schema, action.name)}: its rows are lost "
+            "until the query runs again (a refresh can take long on a large table); create the "
+            "new one beside it and switch readers first",
         )
     elif action.kind == "alter_column":
         yield from _type_change(action)

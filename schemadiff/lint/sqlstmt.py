@@ -136,6 +136,10 @@ def _drop(node: exp.Drop) -> list[Action]:
         return [Action("drop_enum", schema=_table(t)[0], name=_table(t)[1]) for t in tables]
     if kind == "SEQUENCE":
         return [Action("drop_sequence", schema=_table(t)[0], name=_table(t)[1]) for t in tables]
+    if kind == "VIEW" and node.args.get("materialized"):
+        return [
+            Action("drop_materialized_view", schema=_table(t)[0], name=_table(t)[1]) for t in tables
+        ]
     return []
 
 

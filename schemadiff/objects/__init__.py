@@ -1,5 +1,13 @@
 """Declarations of schema objects that are not tables, attached to a MetaData (kept in
-``metadata.info``, so they live as long as the MetaData and travel with it)."""
+``metadata.info``, so they live as long as the MetaData and travel with it) and compared like
+the tables.
+
+``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
+``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
+``Trigger`` the routines and triggers. alembic_utils' ``PGView``, ``PGMaterializedView``,
+``PGFunction`` and ``PGTrigger`` entities can be attached with :func:`register_entities`
+(alembic_utils stays optional: nothing here imports it).
+"""
 
 from schemadiff.objects.functions import (
     FUNCTIONS_KEY,
@@ -14,20 +22,35 @@ from schemadiff.objects.triggers import (
     declared_triggers,
     trigger_from_entity,
 )
-
-#: alembic_utils entity class name -> the converter that attaches it to a MetaData as one of
-#: ours (alembic_utils stays optional: entities are recognised by their class name)
-ENTITY_CONVERTERS = {"PGFunction": function_from_entity, "PGTrigger": trigger_from_entity}
+from schemadiff.objects.views import (
+    ENTITY_CONVERTERS,
+    VIEWS_KEY,
+    MaterializedView,
+    View,
+    create_views,
+    declared_views,
+    drop_views,
+    register_entities,
+    unsupported_entities,
+)
 
 __all__ = [
     "ENTITY_CONVERTERS",
     "FUNCTIONS_KEY",
     "TRIGGERS_KEY",
+    "VIEWS_KEY",
     "Function",
+    "MaterializedView",
     "Procedure",
     "Trigger",
+    "View",
+    "create_views",
     "declared_functions",
     "declared_triggers",
+    "declared_views",
+    "drop_views",
     "function_from_entity",
+    "register_entities",
     "trigger_from_entity",
+    "unsupported_entities",
 ]

@@ -32,6 +32,7 @@ from schemadiff.ops.table_ops import (
     DropTable,
     RenameTable,
 )
+from schemadiff.ops.view_ops import CreateView, DropView, ReplaceView
 from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "CreateSequence",
     "CreateTable",
     "CreateTrigger",
+    "CreateView",
     "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
@@ -66,6 +68,7 @@ __all__ = [
     "DropTable",
     "DropTrigger",
     "DropUniqueConstraint",
+    "DropView",
     "ExecuteSQL",
     "Op",
     "Phase",
@@ -73,6 +76,7 @@ __all__ = [
     "RenameTable",
     "ReplaceEnum",
     "ReplaceFunction",
+    "ReplaceView",
     "qualified",
     "to_jsonable",
 ]

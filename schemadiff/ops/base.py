@@ -24,6 +24,7 @@ class Phase(IntEnum):
     """
 
     DROP_TRIGGER = 2
+    DROP_VIEW = 3
     DROP_FUNCTION = 4
     RENAME_TABLE = 5
     RENAME_COLUMN = 6
@@ -48,6 +49,7 @@ class Phase(IntEnum):
     DROP_TABLE = 130
     UNDO_RENAME_COLUMN = 134
     UNDO_RENAME_TABLE = 136
+    CREATE_VIEW = 138
     DROP_ENUM = 140
     DROP_SEQUENCE = 145
     DROP_SCHEMA = 150

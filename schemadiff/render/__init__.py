@@ -17,4 +17,5 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     schemas,
     sequences,
     tables,
+    views,
 )

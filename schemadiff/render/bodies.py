@@ -13,6 +13,7 @@ from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.naming import name_unnamed_constraints
 from schemadiff.render.ops import render_ops
 from schemadiff.render.routines import trigger_objects
+from schemadiff.render.views import kept_views
 from schemadiff.snapshot.model import Snapshot
 
 
@@ -54,10 +55,15 @@ def render_bodies(
     after = dict(before)
     for op in upgrade_ops:
         apply_in_place(after, op)
-    up_objects = (*db.uncompared, *trigger_objects(db.triggers, upgrade_ops))
+    up_objects = (
+        *db.uncompared,
+        *trigger_objects(db.triggers, upgrade_ops),
+        *kept_views(db.views, upgrade_ops, result.dialect),
+    )
     down_objects = (
         *db.uncompared,
         *trigger_objects(models.triggers or db.triggers, downgrade_ops),
+        *kept_views(models.views, downgrade_ops, result.dialect),
     )
     up_ctx = RenderContext(result.dialect, enums, batch, before, up_objects)
     down_ctx = RenderContext(result.dialect, enums, batch, after, down_objects)

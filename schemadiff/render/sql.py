@@ -31,7 +31,13 @@ def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) ->
     if target is not None and target.dialect is not None:
         ctx = MigrationContext.configure(dialect=target.dialect, opts=opts)
     else:
-        ctx = MigrationContext.configure(dialect_name=_alembic_dialect(dialect), opts=opts)
+        # as Alembic's offline env.py does: with the driver's "pyformat" paramstyle a literal
+        # "%" in op.execute() text would print doubled ("LIKE 'a%%'")
+        ctx = MigrationContext.configure(
+            dialect_name=_alembic_dialect(dialect),
+            opts=opts,
+            dialect_opts={"paramstyle": "named"},
+        )
     with Operations.context(ctx):
         module.upgrade()
     return buffer.getvalue()

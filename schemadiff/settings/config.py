@@ -61,6 +61,8 @@ class Settings:
     compare_type: bool | str = True
     compare_server_default: bool | str = True
     comparators: tuple[str, ...] = ()
+    #: alembic_utils entities (``"module:attr"``, an entity or a list) compared with the models
+    entities: tuple[str, ...] = ()
     render_as_batch: bool | str = "auto"
     #: the server offline MySQL-family SQL is for: "mariadb" or "mysql" (None: see README)
     mysql_flavour: str | None = None
@@ -127,7 +129,7 @@ KEYS: tuple[str, ...] = tuple(
 )
 _STR_KEYS = {"url", "metadata", "script_location", "version_table", "include_object"}
 _STR_KEYS |= {"include_name", "scratch_url"}
-_LIST_KEYS = {"schemas", "exclude_tables", "comparators"}
+_LIST_KEYS = {"schemas", "exclude_tables", "comparators", "entities"}
 _SECONDS_KEYS = {"lock_timeout", "connect_timeout", "read_timeout"}
 _HOOK_OR_BOOL_KEYS = {"compare_type", "compare_server_default"}
 #: keys whose value may carry a password: errors about them never echo the value

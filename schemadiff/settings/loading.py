@@ -83,7 +83,34 @@ def merge_metadata(named: list[tuple[str, sa.MetaData]]) -> sa.MetaData:
                 )
             owner[key] = ref
             merged._add_table(table.name, table.schema, table)  # keeps the Table object itself
+        _merge_views(merged, metadata)
     return merged
+
+
+def _merge_views(merged: sa.MetaData, metadata: sa.MetaData) -> None:
+    """The views declared on ``metadata`` (:mod:`schemadiff.objects`) go with its tables."""
+    from schemadiff.objects.views import VIEWS_KEY
+
+    views = metadata.info.get(VIEWS_KEY)
+    if views:
+        merged.info.setdefault(VIEWS_KEY, {}).update(views)
+
+
+def load_entities(refs: tuple[str, ...], metadata: sa.MetaData) -> None:
+    """Attach the alembic_utils entities named by the ``entities`` setting (each
+    ``"module:attr"`` an entity or a list of them) to ``metadata`` as declared views."""
+    from schemadiff.objects.views import register_entities
+
+    for ref in refs:
+        found = import_reference(ref, "entities")
+        entities = list(found) if isinstance(found, (list, tuple)) else [found]
+        odd = [e for e in entities if not hasattr(e, "signature")]
+        if odd:
+            raise ConfigError(
+                f"entities = {ref!r} names a {type(odd[0]).__name__}, not an alembic_utils "
+                "entity (PGView...); point it at one entity or a list of them"
+            )
+        register_entities(metadata, entities)
 
 
 def _load_one(ref: str) -> sa.MetaData:

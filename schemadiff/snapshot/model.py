@@ -259,6 +259,42 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class View:
+    """A view. ``definition`` is the compared form of its query: canonical SQL
+    (:func:`schemadiff.canonical.views.canonical_view_sql`) of the server's own spelling on the
+    database side, of the declared text (or of the server's rewrite of it, see ``settled``) on
+    the models' side. ``raw`` is the SELECT text a ``CREATE VIEW`` runs.
+
+    ``reads`` are the relations (tables, views) the query reads, keyed like tables, or None
+    when unknown (then every changed table is assumed read). ``settled`` (models' side): the
+    definition is comparable with the database's (the server stores the text as written, or it
+    was asked for its rewrite of ours); an unsettled definition that differs is "not compared".
+
+    ``materialized``: a PostgreSQL materialized view (it holds rows: dropping it is
+    destructive); ``with_data`` how the models create it; ``indexes`` the ``CREATE INDEX``
+    statements of the database's indexes on it (not compared; created again with it).
+    """
+
+    name: str
+    definition: str
+    schema: str | None = None
+    raw: str = field(default="", compare=False)
+    reads: tuple[TableKey, ...] | None = field(default=(), compare=False)
+    settled: bool = field(default=False, compare=False, metadata={"json": False})
+    materialized: bool = False
+    with_data: bool = field(default=True, compare=False)
+    indexes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def kind(self) -> str:
+        return "materialized view" if self.materialized else "view"
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -311,6 +347,7 @@ class Snapshot:
     enums: tuple[Enum, ...] = ()
     #: standalone sequences, where the backend compares them (``features`` has ``sequences``)
     sequences: tuple[Sequence, ...] = ()
+    views: tuple[View, ...] = ()
     not_compared: tuple[str, ...] = ()
     server_version: str | None = None
     uncompared: tuple[DbObject, ...] = ()
@@ -336,6 +373,9 @@ class Snapshot:
 
     def sequence_map(self) -> dict[TableKey, Sequence]:
         return {s.key: s for s in self.sequences}
+
+    def view_map(self) -> dict[TableKey, View]:
+        return {v.key: v for v in self.views}
 
 
 def sort_tables(tables: list[Table] | tuple[Table, ...]) -> tuple[Table, ...]:

@@ -68,8 +68,10 @@ def inspect_both(
     if db.default_schema != default:
         built = build_models(metadata, conn.dialect, db.default_schema)
     from schemadiff.sources.routines import settle_functions, settle_triggers
+    from schemadiff.sources.views import settle_views
 
-    return db, settle_triggers(conn, db, settle_functions(conn, db, built))
+    settled = settle_triggers(conn, db, settle_functions(conn, db, built))
+    return db, settle_views(conn, db, settled)
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

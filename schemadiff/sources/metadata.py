@@ -49,6 +49,7 @@ from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
 from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.stored_names import store_names
+from schemadiff.sources.views import entity_notes, metadata_views
 
 
 @without_gc
@@ -78,7 +79,8 @@ def inspect_metadata(
         tables=sort_tables(tables),
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         sequences=sequences,
-        not_compared=tuple(builder.not_compared),
+        views=metadata_views(metadata, dialect, rules, default_schema),
+        not_compared=(*builder.not_compared, *entity_notes(metadata)),
         undecided=tuple(builder.undecided),
         functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),

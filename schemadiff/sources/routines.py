@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,12 +26,28 @@ from schemadiff.snapshot.model import Snapshot
 from schemadiff.snapshot.routines import Function, Trigger
 
 
+def _with_registered(declared: list[Any], kind: str) -> list[Any]:
+    """The declarations of the MetaData, after those of ``kind`` registered with alembic_utils'
+    own ``register_entities`` (a MetaData's declaration of the same name wins)."""
+    from schemadiff.sources.views import registered_entities
+
+    registered = registered_entities(frozenset({kind}))
+    if not registered:
+        return declared
+
+    def key(d: Any) -> tuple[Any, ...]:
+        return (d.schema, d.name, getattr(d, "table", None), getattr(d, "args", None))
+
+    names = {key(d) for d in declared}
+    return [*(r for r in registered if key(r) not in names), *declared]
+
+
 def metadata_functions(
     metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
 ) -> tuple[Function, ...]:
     """Every declared function and procedure, sorted by key, in ``rules``' compared form."""
     out = []
-    for decl in declared_functions(metadata):
+    for decl in _with_registered(declared_functions(metadata), "PGFunction"):
         function = Function(
             name=decl.name,
             args=identity_args(decl.args),
@@ -64,7 +81,7 @@ def metadata_triggers(
     """Every declared trigger, sorted by key; a UsageError naming one whose definition does not
     start with its timing (BEFORE, AFTER, INSTEAD OF)."""
     out = []
-    for decl in declared_triggers(metadata):
+    for decl in _with_registered(declared_triggers(metadata), "PGTrigger"):
         schema = None if decl.schema == default_schema else decl.schema
         try:
             definition, comparable = canonical_trigger(

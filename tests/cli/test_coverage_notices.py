@@ -103,9 +103,9 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
         _users(sa.MetaData()).create(conn)
         conn.exec_driver_sql(_PG_OBJECTS)
     db = inspect_database(pg)
+    # compared, listed when the models declare none
+    assert [v.name for v in db.views] == ["active_users", "user_count"]
     assert set(db.uncompared) == {
-        DbObject("view", "active_users"),
-        DbObject("materialized view", "user_count"),
         DbObject("row-level security", "users", None, "users"),
         DbObject("policy", "own_rows", None, "users"),
         DbObject("rule", "keep_users", None, "users"),
@@ -147,7 +147,7 @@ def test_postgresql_lists_every_kind_it_does_not_compare(pg: Engine) -> None:
     ]
     # the audit schema is listed only when it is compared
     db = inspect_database(pg, ["audit"])
-    assert DbObject("view", "hidden", "audit") in db.uncompared
+    assert ("audit", "hidden") in [(v.schema, v.name) for v in db.views]
     # objects of an excluded table go with it
     excluded = _diff(pg, metadata, exclude_tables=("users", "active_*"))
     [notice] = [n for n in excluded.notices if n.objects]
@@ -278,8 +278,8 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
             conn.exec_driver_sql("CREATE SEQUENCE invoice_numbers")
     db = inspect_database(my)
     assert [t.name for t in db.tables] == ["events", "users"]
+    assert [v.name for v in db.views] == ["active_users"]
     expected = {
-        DbObject("view", "active_users"),
         DbObject("event", "nightly"),
         DbObject("partitioning", "events", None, "events"),
     }
@@ -311,9 +311,10 @@ def test_sqlite_lists_views_and_triggers(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE VIEW named AS SELECT name FROM users")
         conn.exec_driver_sql("CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END")
     db = inspect_database(engine)
-    assert db.uncompared == (DbObject("view", "active_users"), DbObject("view", "named"))
+    assert db.uncompared == ()
     assert [t.describe() for t in db.triggers] == ["trigger users_touch on users"]
-    result = _diff(engine, metadata)  # no trigger declared: the database's are listed
+    assert [v.name for v in db.views] == ["active_users", "named"]
+    result = _diff(engine, metadata)  # none declared: the database's are listed
     assert result.ops == ()
     assert _coverage(result) == ["2 views, 1 trigger"]
     engine.dispose()

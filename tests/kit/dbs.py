@@ -166,6 +166,9 @@ def reset_database(engine: Engine) -> None:
                 conn.execute(sa.text(f"DROP {kind} IF EXISTS `{name}`"))
             conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
         else:
+            views = conn.exec_driver_sql("select name from sqlite_master where type = 'view'")
+            for name in list(views.scalars()):
+                conn.exec_driver_sql(f'DROP VIEW IF EXISTS "{name}"')
             names = conn.exec_driver_sql(
                 "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
             ).scalars()

@@ -28,6 +28,26 @@ def describe(conn: Connection, schemas: list[str | None]) -> dict[str, Any]:
                 continue
             key = f"{schema}.{table}" if schema else table
             out[key] = _table(insp, conn, table, schema)
+        views = {
+            (f"{schema}.{view}" if schema else view): _view_query(
+                insp.get_view_definition(view, schema=schema), conn
+            )
+            for view in insp.get_view_names(schema=schema)
+        }
+        if views:
+            out[f"<views {schema}>" if schema else "<views>"] = sorted(views.items())
+        if conn.dialect.name == "postgresql":
+            names = insp.get_materialized_view_names(schema=schema)  # type: ignore[attr-defined]
+            found = {
+                name: (
+                    _view_query(insp.get_view_definition(name, schema=schema), conn),
+                    sorted(i["name"] for i in insp.get_indexes(name, schema=schema)),
+                )
+                for name in names
+            }
+            if found:
+                key = f"<materialized views {schema}>" if schema else "<materialized views>"
+                out[key] = sorted(found.items())
     if conn.dialect.name == "sqlite":
         # SQLAlchemy skips expression indexes on SQLite: take every index's DDL as SQLite keeps it
         rows = conn.exec_driver_sql(
@@ -162,6 +182,20 @@ def sqlite_affinity(declared: str) -> str:
         if any(n in upper for n in needles):
             return affinity
     return "BLOB" if not upper.strip() else "NUMERIC"
+
+
+_CREATE_VIEW = re.compile(r"^\s*CREATE\b.*?\bVIEW\s+\S+\s+AS\s+", re.IGNORECASE | re.DOTALL)
+
+
+def _view_query(definition: str | None, conn: Connection) -> str:
+    """A view's query as the server keeps it, without what differs between two databases
+    built alike: the ``CREATE VIEW`` head (SQLite, MySQL), the database's own name (MySQL
+    qualifies every column with it), quotes and layout."""
+    text = _CREATE_VIEW.sub("", definition or "")
+    database = conn.engine.url.database
+    if conn.dialect.name in ("mysql", "mariadb") and database:
+        text = text.replace(f"`{database}`.", "")
+    return _norm(text.replace("`", "").replace('"', "").rstrip().rstrip(";"))
 
 
 def _norm(text: Any) -> Any:

@@ -35,6 +35,12 @@ CASES = [
     ),
     ("SD102", "op.execute('ALTER TABLE users DROP COLUMN email')", "pass", None),
     (
+        "SD106",
+        "op.execute('DROP MATERIALIZED VIEW user_count')",
+        "op.execute('DROP VIEW active_users')",
+        "postgresql",
+    ),
+    (
         "SD103",
         "op.alter_column('users', 'email', type_=sa.String(20), existing_type=sa.String(50))",
         "op.alter_column('users', 'email', type_=sa.String(100), existing_type=sa.String(50))",

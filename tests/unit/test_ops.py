@@ -15,6 +15,7 @@ from schemadiff.snapshot.model import (
     PrimaryKey,
     Sequence,
     UniqueConstraint,
+    View,
 )
 from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
@@ -25,6 +26,7 @@ MOOD_NO_B = Enum("mood", ("a", "c"))
 SEQ = Sequence("order_seq", "s", start=10, increment=5, data_type="bigint")
 FUNCTION = Function("f", "a integer", "SELECT a", returns="integer", raw_args="a integer")
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
+VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -66,6 +68,10 @@ EVERY_OP: list[O.Op] = [
     O.ReplaceFunction(FUNCTION, Function("f", "a integer", "SELECT a + 1", returns="integer")),
     O.CreateTrigger(TRIGGER),
     O.DropTrigger(TRIGGER, with_table=True),
+    O.CreateView(VIEW),
+    O.DropView(VIEW, 1, recreated=True),
+    O.ReplaceView(VIEW, View("v", "SELECT 2", raw="SELECT 2")),
+    O.DropView(View("m", "SELECT 1", raw="SELECT 1", materialized=True)),
 ]
 
 
@@ -120,6 +126,10 @@ def test_destructive_flags() -> None:
     assert widen.reverse().destructive
     assert O.AlterColumn(None, "t", col("c", "bigint"), col("c", "integer")).destructive
     assert O.AlterColumn(None, "t", col("c"), col("c", computed=Computed("1"))).destructive
+    # a view holds no rows; a materialized view does
+    matview = View("m", "SELECT 1", raw="SELECT 1", materialized=True)
+    assert not O.DropView(VIEW).destructive and O.DropView(matview).destructive
+    assert O.ReplaceView(matview, VIEW).destructive and not O.ReplaceView(VIEW, matview).destructive
 
 
 def test_enum_value_removal_is_destructive_and_reverses_to_an_add() -> None:

@@ -42,6 +42,7 @@ from schemadiff.backends.mysql.script_types import charset_of
 from schemadiff.backends.mysql.sequences import fetch_sequences, unqualified_calls
 from schemadiff.backends.mysql.triggers import mysql_triggers
 from schemadiff.backends.mysql.types import base_of
+from schemadiff.backends.mysql.views import fetch_views
 from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import literal_string
 from schemadiff.snapshot.model import (
@@ -77,6 +78,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     rules = rules_for("mysql")
     assert isinstance(rules, MysqlRules)
     tables = _Assembler(server, rules, rows).tables()
+    views = fetch_views(conn, [server.database, *extra], server.database)
     notes = NOT_COMPARED
     if not server.has_check_constraints:
         notes += (f"check constraints (not in this server's catalog: {server.version})",)
@@ -88,7 +90,12 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         not_compared=notes,
         server_version=server.version,
         sequences=fetch_sequences(conn, _sequence_names(rows), server.database),
-        uncompared=tuple(o for o in _uncompared(rows, server.database) if o.kind != "sequence"),
+        views=views,
+        uncompared=tuple(
+            o
+            for o in _uncompared(rows, server.database)
+            if o.kind != "sequence" and o.kind != "view"
+        ),
         triggers=mysql_triggers(rows.positional().objects, server.database),
         functions=mysql_functions(
             rows.positional().objects, server.database, lambda t: rules.canonical_type(t).sql

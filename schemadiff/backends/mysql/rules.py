@@ -21,7 +21,7 @@ import hashlib
 import operator
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from functools import lru_cache
@@ -64,7 +64,9 @@ from schemadiff.snapshot.model import (
     IndexElement,
     Snapshot,
     Table,
+    TableKey,
     UniqueConstraint,
+    View,
 )
 from schemadiff.snapshot.routines import Function
 
@@ -102,6 +104,7 @@ class MysqlRules(DialectRules):
             "sequences",
             "triggers",
             "functions",
+            "views",
         }
     )
     #: MariaDB's (MySQL has none: SQLAlchemy creates none there, nothing is compared)
@@ -138,6 +141,12 @@ class MysqlRules(DialectRules):
         "interval": "",
         "uuid": "",
     }
+
+    def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
+        """See :func:`schemadiff.backends.mysql.views.settle_views` (a scratch database)."""
+        from schemadiff.backends.mysql.views import settle_views
+
+        return settle_views(conn, views)
 
     def primary_key_name(self, table: str) -> str:
         return "PRIMARY"

@@ -30,6 +30,7 @@ from schemadiff.backends.postgresql.queries import (
 from schemadiff.backends.postgresql.routines import fetch_functions, fetch_triggers
 from schemadiff.backends.postgresql.rules import PostgresqlRules
 from schemadiff.backends.postgresql.sequences import fetch_sequences
+from schemadiff.backends.postgresql.views import fetch_views
 from schemadiff.backends.registry import rules_for
 from schemadiff.snapshot.model import (
     Enum,
@@ -41,6 +42,8 @@ from schemadiff.snapshot.model import (
 )
 
 T = TypeVar("T")
+#: compared (:mod:`.views`), so not listed with the objects no comparator covers
+_VIEW_KINDS = frozenset({"view", "materialized view"})
 
 
 def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
@@ -62,6 +65,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         owned = fetch_owned_sequences(conn, [default, *extra])
     tables = [_table(ctx, key, rows, owned.get(key, {})) for key in rows.tables]
     other = fetch_uncompared(conn, [default, *extra], default)
+    views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     return Snapshot(
         dialect=rules.name,
@@ -72,8 +76,11 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         sequences=fetch_sequences(conn, [default, *extra], default),
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
-        # sequences are compared (:mod:`.sequences`), no longer listed
-        uncompared=tuple(o for o in other.uncompared if o.kind != "sequence"),
+        views=views,
+        # sequences and views are compared (:mod:`.sequences`, :mod:`.views`), no longer listed
+        uncompared=tuple(
+            o for o in other.uncompared if o.kind != "sequence" and o.kind not in _VIEW_KINDS
+        ),
         functions=fetch_functions(conn, [default, *extra], default),
         triggers=fetch_triggers(conn, [default, *extra], default),
     )

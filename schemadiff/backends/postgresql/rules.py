@@ -51,7 +51,9 @@ from schemadiff.snapshot.model import (
     Index,
     IndexElement,
     Table,
+    TableKey,
     UniqueConstraint,
+    View,
 )
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
@@ -73,7 +75,10 @@ _TRAILING_NAME = re.compile(r"^(.*?\S)\s*\b([A-Za-z_][A-Za-z0-9_]*)$", re.DOTALL
 
 class PostgresqlRules(DialectRules):
     name: ClassVar[str] = "postgresql"
-    features: ClassVar[frozenset[str]] = DialectRules.features | {"sequences"}
+    features: ClassVar[frozenset[str]] = DialectRules.features | {
+        "sequences",
+        "materialized_views",
+    }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
         "psycopg_async": SyncSibling("psycopg", "psycopg", same_query=True),
@@ -108,6 +113,12 @@ class PostgresqlRules(DialectRules):
         return settle_functions(conn, functions)
 
     # --- types ---------------------------------------------------------------------------
+
+    def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
+        """See :func:`schemadiff.backends.postgresql.views.settle_views` (rolled back)."""
+        from schemadiff.backends.postgresql.views import settle_views
+
+        return settle_views(conn, views)
 
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         out: list[tuple[str, object]] = []

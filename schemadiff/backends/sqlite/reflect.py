@@ -5,7 +5,8 @@ Structure comes from the PRAGMAs, read for all tables at once through their tabl
 many tables there are. What the PRAGMAs do not report (constraint names, CHECK expressions,
 generated-column expressions, collations, DEFERRABLE, index expressions and predicates) is read
 from the stored CREATE statements by :mod:`schemadiff.backends.sqlite.ddl`. Views and triggers
-(from the same ``sqlite_master`` read) are listed as not compared. SQLite's automatic
+(from the same ``sqlite_master`` read): views are compared (:mod:`.views`), triggers are
+listed as not compared. SQLite's automatic
 indexes (``sqlite_autoindex_*``) back UNIQUE and PRIMARY KEY constraints and are never indexes.
 """
 
@@ -17,6 +18,7 @@ from schemadiff.backends.sqlite.catalog import read_catalog
 from schemadiff.backends.sqlite.rules import SqliteRules
 from schemadiff.backends.sqlite.tables import TableReader
 from schemadiff.backends.sqlite.triggers import sqlite_triggers
+from schemadiff.backends.sqlite.views import split_views
 from schemadiff.snapshot.model import DbObject, Snapshot, sort_tables
 
 
@@ -40,6 +42,7 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
         tables.append(reader.table())
         notes.extend(reader.notes)
     version = conn.exec_driver_sql("SELECT sqlite_version()").scalar()
+    views, others = split_views(catalog.uncompared)
     return Snapshot(
         dialect=rules.name,
         default_schema="main",
@@ -47,8 +50,7 @@ def reflect(conn: Connection, schemas: list[str]) -> Snapshot:
         tables=sort_tables(tables),
         not_compared=tuple(notes),
         server_version=str(version) if version is not None else None,
-        uncompared=tuple(
-            sorted((o for o in catalog.uncompared if o.kind != "trigger"), key=DbObject.sort_key)
-        ),
+        views=views,
+        uncompared=tuple(sorted((o for o in others if o.kind != "trigger"), key=DbObject.sort_key)),
         triggers=sqlite_triggers(catalog.uncompared),
     )

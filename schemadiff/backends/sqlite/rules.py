@@ -83,9 +83,11 @@ class SqliteRules(DialectRules):
             "expression_indexes",
             "collation",
             "triggers",
+            "views",
         }
     )
     trigger_text_verbatim: ClassVar[bool] = True
+    view_text_verbatim: ClassVar[bool] = True
 
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         if index.where:

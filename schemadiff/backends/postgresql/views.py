@@ -1,0 +1,109 @@
+"""PostgreSQL views and materialized views: one statement for every view of every requested
+schema, with the indexes of materialized views and the relations each reads from the dependency
+catalog (``pg_depend`` of the view's ``_RETURN`` rule); and the
+server's own rewrite of a declared query (``pg_get_viewdef`` of a temporary view made in a
+transaction that is rolled back)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from schemadiff.backends.postgresql.objects import NOT_EXTENSION_MEMBER
+from schemadiff.canonical.views import canonical_view_sql, view_body
+from schemadiff.snapshot.model import TableKey, View
+
+_CLASS = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")
+_VIEWS = f"""
+SELECT n.nspname::text, c.relname::text, pg_catalog.pg_get_viewdef(c.oid),
+       (SELECT pg_catalog.jsonb_agg(DISTINCT pg_catalog.jsonb_build_array(rn.nspname::text,
+                                                                         rc.relname::text))
+        FROM pg_catalog.pg_rewrite r
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass
+             AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+        JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid
+        JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+        WHERE r.ev_class = c.oid AND rc.oid <> c.oid),
+       c.relkind = 'm',
+       (SELECT pg_catalog.array_agg(pg_catalog.pg_get_indexdef(i.indexrelid) ORDER BY ic.relname)
+        FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid)
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(:schemas) AND c.relkind = ANY(ARRAY['v', 'm']) AND {_CLASS}
+ORDER BY 1, 2
+"""
+_PROBES = """
+SELECT c.relname::text, pg_catalog.pg_get_viewdef(c.oid)
+FROM pg_catalog.pg_class c
+WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'schemadiff\\_probe\\_%'
+"""
+
+
+#: SQLSTATEs that say the query does not work on this database (an unknown table, column,
+#: function or type, a syntax or type error); others (privileges...) settle nothing
+_QUERY_ERRORS = frozenset(
+    {"42P01", "42703", "42883", "42704", "42601", "42804", "42803", "42702", "42P10", "42846"}
+)
+
+
+def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def fetch_views(conn: Connection, schemas: Sequence[str], default: str) -> tuple[View, ...]:
+    """Every view of ``schemas`` (default schema keyed None)."""
+    views = []
+    rows = conn.execute(sa.text(_VIEWS), {"schemas": schemas})
+    for schema, name, definition, reads, materialized, indexes in rows:
+        raw = view_body(definition or "")
+        views.append(
+            View(
+                name=name,
+                definition=canonical_view_sql(raw, "postgresql"),
+                schema=None if schema == default else schema,
+                raw=raw,
+                reads=_reads(reads, default),
+                materialized=bool(materialized),
+                indexes=tuple(indexes or ()),
+            )
+        )
+    return tuple(sorted(views, key=lambda v: (v.schema or "", v.name)))
+
+
+def _reads(rows: Any, default: str) -> tuple[TableKey, ...]:
+    found = {(None if s == default else str(s), str(t)) for s, t in rows or ()}
+    return tuple(sorted(found, key=lambda k: (k[0] or "", k[1])))
+
+
+def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
+    """On a second connection with the same search path (``conn`` is read-only), in one
+    transaction that is rolled back: each query as a temporary view (a savepoint each, so one
+    the server refuses does not stop the others), then their ``pg_get_viewdef``. A query the
+    server refuses as wrong (unknown table or column...) answers None; one refused for another
+    reason (no right to make temporary objects...) is left out, unsettled."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    out: dict[TableKey, str | None] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        probes: dict[str, TableKey] = {}
+        for i, view in enumerate(views):
+            name = f"schemadiff_probe_{i}"
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(
+                        f"CREATE TEMPORARY VIEW {name} AS {view.raw}".replace("%", "%%")
+                    )
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) in _QUERY_ERRORS:
+                    out[view.key] = None  # the query itself is wrong here: not the stored one
+                continue  # anything else (a privilege...) decides nothing: left unsettled
+            probes[name] = view.key
+        for name, definition in probe.execute(sa.text(_PROBES)):
+            if name in probes:
+                out[probes[name]] = view_body(definition or "")
+        transaction.rollback()
+    return out

@@ -1,0 +1,148 @@
+"""Views: created, dropped, replaced when their query changes, and dropped then created again
+around changes to what they read.
+
+Queries compare by their canonical form (:mod:`schemadiff.canonical.views`); where the server
+rewrites a view's query, the models' side holds the server's own rewrite of the declared text
+(``View.settled``, see :func:`schemadiff.sources.views.settle_views`). A query that differs but
+could not be settled is listed as not compared, never taken for equal nor for changed.
+
+A view over a table whose columns change (renamed, retyped, added, dropped), over a table
+renamed, or over a view
+that is replaced or dropped, is dropped before the change and created again after it: servers
+refuse (PostgreSQL, "cannot alter type of a column used by a view") or leave behind a broken
+view (MariaDB) otherwise. Which view reads what comes from the server's dependency catalog on
+PostgreSQL, from the parsed query elsewhere; a query that cannot be parsed is assumed to read
+every table.
+
+Materialized views (PostgreSQL) follow the same rules; dropping one loses its rows
+(destructive), and one created again gets back the indexes the database had on it.
+
+Models that declare no view at all leave the database's views alone: they are listed as not
+compared (as before views were compared), so adopting this version never proposes dropping
+views a project manages some other way. Declaring one view opts the project in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+
+from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.diff.result import Notice
+from schemadiff.ops import CreateView, DropView, ReplaceView, qualified
+from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
+
+
+def compare_views(ctx: CompareContext) -> Iterator[Item]:
+    if not ctx.supports("views"):
+        if ctx.models.views:
+            yield ctx.not_supported("views")
+        return
+    if not ctx.models.views:
+        return  # models that declare no view leave the database's alone (see unmanaged_views)
+    old, new = ctx.db.view_map(), ctx.models.view_map()
+    if not ctx.supports("materialized_views") and any(v.materialized for v in new.values()):
+        yield ctx.not_supported("materialized_views")
+        new = {k: v for k, v in new.items() if not v.materialized}
+    changed: set[TableKey] = set()
+    undecided: set[TableKey] = set()
+    for key in set(old) & set(new):
+        if old[key].definition == new[key].definition:
+            continue
+        if new[key].settled:
+            changed.add(key)
+        else:
+            undecided.add(key)
+    gone = set(old) - set(new)
+    moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
+    touched = _touched(old, moved | changed | gone)
+    old_depth, new_depth = _depths(old), _depths(new)
+    for key in sorted(set(old) | set(new), key=_sort_key):
+        if key in undecided:
+            yield _not_compared(new[key])
+        elif key not in old:
+            yield CreateView(new[key], new_depth[key])
+        elif key not in new:
+            yield DropView(old[key], old_depth[key])
+        elif key in touched:
+            recreated = key not in changed
+            yield DropView(old[key], old_depth[key], recreated)
+            yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
+        elif key in changed:
+            yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
+
+
+def _keeping_indexes(old: View, new: View) -> View:
+    """``new`` with the indexes the database has on ``old`` (a materialized view created again
+    gets them back: the models do not declare them)."""
+    if old.materialized and new.materialized and old.indexes:
+        return replace(new, indexes=old.indexes)
+    return new
+
+
+def unmanaged_views(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
+    """The database's views when the models declare none: a project that does not manage its
+    views with us gets them listed as not compared, never proposed for drop."""
+    if models.views:
+        return ()
+    return tuple(DbObject(v.kind, v.name, v.schema) for v in db.views)
+
+
+def _sort_key(key: TableKey) -> tuple[str, str]:
+    return (key[0] or "", key[1])
+
+
+def _not_compared(view: View) -> Notice:
+    return Notice(
+        "not_compared",
+        f"view {qualified(view.schema, view.name)}: its query differs from the database's as "
+        "written and the server could not be asked for its own spelling of the declared one",
+        view.schema,
+    )
+
+
+def _columns(table: Table) -> tuple[tuple[str, str, str | None], ...]:
+    return tuple((c.name, c.type.sql, c.collation) for c in table.columns)
+
+
+def _changed_tables(db: Snapshot, models: Snapshot) -> set[TableKey]:
+    """Tables that go, or whose columns change (names, types, collations, order)."""
+    wanted = models.table_map()
+    return {
+        t.key for t in db.tables if t.key not in wanted or _columns(wanted[t.key]) != _columns(t)
+    }
+
+
+def _touched(views: Mapping[TableKey, View], changed: set[TableKey]) -> set[TableKey]:
+    """Views of the database that read a changed relation, directly or through other views."""
+    touched: set[TableKey] = set()
+    grown = bool(changed)
+    while grown:
+        grown = False
+        for key, view in views.items():
+            if key in touched:
+                continue
+            reads = view.reads
+            if (reads is None and changed) or any(
+                r in changed or r in touched for r in reads or ()
+            ):
+                touched.add(key)
+                grown = True
+    return touched
+
+
+def _depths(views: Mapping[TableKey, View]) -> dict[TableKey, int]:
+    """How many views deep each view reads (0: tables only); a cycle counts once."""
+    depth: dict[TableKey, int] = {}
+
+    def visit(key: TableKey, seen: frozenset[TableKey]) -> int:
+        if key in depth:
+            return depth[key]
+        reads = views[key].reads or ()
+        below = [visit(r, seen | {key}) for r in reads if r in views and r not in seen | {key}]
+        depth[key] = 1 + max(below) if below else 0
+        return depth[key]
+
+    for key in views:
+        visit(key, frozenset())
+    return depth

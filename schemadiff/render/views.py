@@ -1,0 +1,68 @@
+"""Views: ``op.execute`` with the exact DDL (Alembic has no view operations), so scripts run
+under plain ``alembic upgrade`` and ``--sql`` alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
+from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.registry import renders
+from schemadiff.snapshot.model import DbObject, View
+
+#: what ``sa.text()`` (which ``op.execute`` wraps a string in) would take for a bind parameter
+_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
+
+
+def view_name(view: View, dialect: str) -> str:
+    rules = rules_for(dialect)
+    name = rules.quote_identifier(view.name)
+    return f"{rules.quote_identifier(view.schema)}.{name}" if view.schema else name
+
+
+def create_view_sql(view: View, dialect: str) -> str:
+    if not view.materialized:
+        return f"CREATE VIEW {view_name(view, dialect)} AS {view.raw}"
+    data = "" if view.with_data else " WITH NO DATA"
+    return f"CREATE MATERIALIZED VIEW {view_name(view, dialect)} AS {view.raw}{data}"
+
+
+def drop_view_sql(view: View, dialect: str) -> str:
+    return f"DROP {view.kind.upper()} {view_name(view, dialect)}"
+
+
+def _create(view: View, dialect: str) -> tuple[str, ...]:
+    """The view, then the indexes the database had on it (a materialized view's)."""
+    return (_execute(create_view_sql(view, dialect)), *(_execute(i) for i in view.indexes))
+
+
+def _execute(sql: str) -> str:
+    return f"op.execute({_BIND.sub(lambda m: chr(92) + ':', sql)!r})"
+
+
+@renders(O.CreateView)
+def _create_view(op: O.CreateView, ctx: RenderContext, target: str) -> Code:
+    return Code(_create(op.view, ctx.dialect))
+
+
+@renders(O.DropView)
+def _drop_view(op: O.DropView, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(drop_view_sql(op.view, ctx.dialect)),))
+
+
+@renders(O.ReplaceView)
+def _replace_view(op: O.ReplaceView, ctx: RenderContext, target: str) -> Code:
+    return Code((_execute(drop_view_sql(op.old, ctx.dialect)), *_create(op.new, ctx.dialect)))
+
+
+def kept_views(views: Iterable[View], ops: Iterable[O.Op], dialect: str) -> tuple[DbObject, ...]:
+    """The views no op of the script drops or replaces, as the objects a table rebuild keeps
+    around itself (SQLite's batch mode; their ``CREATE VIEW`` for ``--sql``)."""
+    handled = {(op.schema, op.name) for op in ops if isinstance(op, (O.DropView, O.ReplaceView))}
+    return tuple(
+        DbObject(v.kind, v.name, v.schema, None, create_view_sql(v, dialect))
+        for v in views
+        if v.key not in handled
+    )
