@@ -2,9 +2,10 @@
 
 Both sides carry every option (the models' side filled in with the server's defaults), so a
 difference is a real one. SERIAL's own sequence (``implicit``) is part of its column: never
-dropped, compared only when the models declare a sequence of that name. PostgreSQL's ``OWNED BY``
-is set apart from the create (the owner column may be created later in the same migration) and
-taken off before the drop (dropping the owner drops the sequence).
+dropped, compared only when the models declare a sequence of that name. Opt-in, as views:
+models that declare no sequence leave the database's alone (listed as not compared).
+PostgreSQL's ``OWNED BY`` is set apart from the create (the owner column may be created later in
+the same migration) and taken off before the drop (dropping the owner drops the sequence).
 
 A SERIAL column whose integer type changes keeps its sequence's type (PostgreSQL), so a column
 widened to BIGINT would still stop at 2,147,483,647: its sequence follows, as ``create_all`` makes
@@ -19,7 +20,7 @@ from dataclasses import replace
 from schemadiff.backends.registry import rules_for
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.ops import AlterSequence, CreateSequence, DropSequence
-from schemadiff.snapshot.model import Sequence, TableKey
+from schemadiff.snapshot.model import DbObject, Sequence, Snapshot, TableKey
 
 #: integer types a sequence can have (PostgreSQL's ``AS``), and so a SERIAL column
 _SEQUENCE_TYPES = ("smallint", "integer", "bigint")
@@ -49,12 +50,23 @@ def compare_sequences(ctx: CompareContext) -> Iterator[Item]:
         if old.implicit:
             yield from _serial_type(ctx, old)
             continue
+        if not models:
+            continue  # not the models' to manage: listed (unmanaged_sequences)
         if old.owned_by is not None:
             unowned = replace(old, owned_by=None)
             yield AlterSequence(old, unowned)
             yield DropSequence(unowned)
         else:
             yield DropSequence(old)
+
+
+def unmanaged_sequences(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
+    """The database's sequences when the models declare none (SERIAL's own excepted: they are
+    their columns'): a project that makes its sequences in migrations of its own gets them
+    listed as not compared, never proposed for drop (as views, functions and triggers)."""
+    if models.sequences:
+        return ()
+    return tuple(DbObject("sequence", s.name, s.schema) for s in db.sequences if not s.implicit)
 
 
 def _serial_type(ctx: CompareContext, seq: Sequence) -> Iterator[Item]:
