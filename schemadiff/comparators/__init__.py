@@ -17,6 +17,7 @@ from schemadiff.comparators.context import (
     TablePair,
 )
 from schemadiff.comparators.enums import compare_enums
+from schemadiff.comparators.extensions import compare_extensions
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
 from schemadiff.comparators.functions import compare_functions
 from schemadiff.comparators.indexes import compare_indexes
@@ -40,6 +41,7 @@ __all__ = [
 #: Comparators over whole snapshots, by object kind.
 SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "schemas": compare_schemas,
+    "extensions": compare_extensions,
     "enums": compare_enums,
     "sequences": compare_sequences,
     "tables": compare_tables,

@@ -34,6 +34,7 @@ FEATURE_LABELS = {
     "triggers": "triggers",
     "views": "views",
     "materialized_views": "materialized views",
+    "extensions": "extensions",
 }
 
 

@@ -44,6 +44,9 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateView,
     O.DropView,
     O.ReplaceView,
+    O.CreateExtension,
+    O.DropExtension,
+    O.AlterExtension,
 )
 
 

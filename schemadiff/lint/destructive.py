@@ -1,5 +1,5 @@
 """SD1xx: changes that lose data (a dropped table or column, a narrower type, enum values gone,
-a dropped sequence, a dropped materialized view)."""
+a dropped sequence, a dropped materialized view, a dropped extension)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ def check(action: Action, ctx: RevisionContext) -> Iterator[Hit]:
             f"drop materialized view {qualified(action.schema, action.name)}: its rows are lost "
             "until the query runs again (a refresh can take long on a large table); create the "
             "new one beside it and switch readers first",
+        )
+    elif action.kind == "drop_extension":
+        yield Hit(
+            "SD107",
+            f"drop extension {action.name or '?'}: its types, functions and operators go with "
+            "it (and, with CASCADE, the columns and indexes using them); check nothing uses it, "
+            "and keep a backup",
         )
     elif action.kind == "alter_column":
         yield from _type_change(action)

@@ -24,6 +24,10 @@ _READ = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _QNAME = rf"(?P<name>{_IDENT}(?:\s*\.\s*{_IDENT})?)"
 _ALTER_TYPE = re.compile(rf"^\s*ALTER\s+TYPE\s+{_QNAME}\s+(?P<rest>.*)$", re.I | re.S)
+_DROP_EXTENSION = re.compile(
+    rf"^\s*DROP\s+EXTENSION\s+(?:IF\s+EXISTS\s+)?(?P<names>{_IDENT}(?:\s*,\s*{_IDENT})*)",
+    re.I | re.S,
+)
 _RENAME_TO = re.compile(rf"^RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I | re.S)
 _ADD_VALUE = re.compile(
     r"^ADD\s+VALUE\s+(?:IF\s+NOT\s+EXISTS\s+)?'(?P<value>(?:[^']|'')*)'", re.I | re.S
@@ -39,6 +43,7 @@ def sql_actions(sql: str, dialect: str | None) -> list[Action]:
     for statement in _statements(sql, dialect):
         if isinstance(statement, str):
             out.extend(_alter_type(statement))
+            out.extend(_drop_extension(statement))
         else:
             out.extend(_expression(statement, dialect))
     return out
@@ -79,7 +84,7 @@ def _statements(sql: str, dialect: str | None) -> list[exp.Expression | str]:
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         pieces = [p for p in sql.split(";") if p.strip()]
         if len(pieces) < 2:
-            return [sql] if _ALTER_TYPE.match(sql) else []
+            return [sql] if _ALTER_TYPE.match(sql) or _DROP_EXTENSION.match(sql) else []
         return [s for piece in pieces for s in _statements(piece, dialect)]
     out: list[exp.Expression | str] = []
     for node in parsed:
@@ -88,6 +93,15 @@ def _statements(sql: str, dialect: str | None) -> list[exp.Expression | str]:
         else:
             out.append(node)
     return out
+
+
+def _drop_extension(statement: str) -> list[Action]:
+    """``DROP EXTENSION [IF EXISTS] a, b``: one action per extension."""
+    match = _DROP_EXTENSION.match(statement)
+    if match is None:
+        return []
+    names = re.findall(_IDENT, match["names"])
+    return [Action("drop_extension", name=_unquote(n)) for n in names]
 
 
 def _alter_type(statement: str) -> list[Action]:

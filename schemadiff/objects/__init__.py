@@ -4,11 +4,18 @@ the tables.
 
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
-``Trigger`` the routines and triggers. alembic_utils' ``PGView``, ``PGMaterializedView``,
-``PGFunction`` and ``PGTrigger`` entities can be attached with :func:`register_entities`
-(alembic_utils stays optional: nothing here imports it).
+``Trigger`` the routines and triggers; ``Extension`` an extension (PostgreSQL). alembic_utils'
+``PGView``, ``PGMaterializedView``, ``PGFunction``, ``PGTrigger`` and ``PGExtension`` entities
+can be attached with :func:`register_entities` (alembic_utils stays optional: nothing here
+imports it).
 """
 
+from schemadiff.objects.extensions import (
+    EXTENSIONS_KEY,
+    Extension,
+    declared_extensions,
+    extension_from_entity,
+)
 from schemadiff.objects.functions import (
     FUNCTIONS_KEY,
     Function,
@@ -36,19 +43,23 @@ from schemadiff.objects.views import (
 
 __all__ = [
     "ENTITY_CONVERTERS",
+    "EXTENSIONS_KEY",
     "FUNCTIONS_KEY",
     "TRIGGERS_KEY",
     "VIEWS_KEY",
+    "Extension",
     "Function",
     "MaterializedView",
     "Procedure",
     "Trigger",
     "View",
     "create_views",
+    "declared_extensions",
     "declared_functions",
     "declared_triggers",
     "declared_views",
     "drop_views",
+    "extension_from_entity",
     "function_from_entity",
     "register_entities",
     "trigger_from_entity",

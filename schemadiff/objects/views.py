@@ -110,6 +110,12 @@ def _trigger_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
     return trigger_from_entity(metadata, entity)
 
 
+def _extension_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
+    from schemadiff.objects.extensions import extension_from_entity
+
+    return extension_from_entity(metadata, entity)
+
+
 #: alembic_utils entity class name -> the converter that attaches it to a MetaData as one of
 #: ours (alembic_utils stays optional: entities are recognised by their class name)
 ENTITY_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], Any]] = {
@@ -117,6 +123,7 @@ ENTITY_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], Any]] = {
     "PGMaterializedView": _materialized_view_from_entity,
     "PGFunction": _function_from_entity,
     "PGTrigger": _trigger_from_entity,
+    "PGExtension": _extension_from_entity,
 }
 
 

@@ -14,6 +14,7 @@ from schemadiff.ops.constraint_ops import (
     DropUniqueConstraint,
 )
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
+from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.routine_ops import (
     CreateFunction,
@@ -44,10 +45,12 @@ __all__ = [
     "AddPrimaryKey",
     "AddUniqueConstraint",
     "AlterColumn",
+    "AlterExtension",
     "AlterSequence",
     "AlterTableComment",
     "AlterTableOptions",
     "CreateEnum",
+    "CreateExtension",
     "CreateFunction",
     "CreateIndex",
     "CreateSchema",
@@ -59,6 +62,7 @@ __all__ = [
     "DropCheckConstraint",
     "DropColumn",
     "DropEnum",
+    "DropExtension",
     "DropForeignKey",
     "DropFunction",
     "DropIndex",

@@ -12,6 +12,7 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     constraints,
     enums,
     execute,
+    extensions,
     indexes,
     routines,
     schemas,

@@ -295,6 +295,17 @@ class View:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """A PostgreSQL extension (database-wide, keyed by name). ``schema`` is where its objects
+    live (None: the default schema); ``version`` the installed one on the database side, the
+    pinned one on the models' side (None: any version will do, not compared)."""
+
+    name: str
+    schema: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -355,6 +366,8 @@ class Snapshot:
     functions: tuple[Function, ...] = ()
     #: triggers, sorted by key
     triggers: tuple[Trigger, ...] = ()
+    #: PostgreSQL extensions (never plpgsql), sorted by name
+    extensions: tuple[Extension, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -113,6 +113,16 @@ def _routines(conn: Connection) -> dict[str, Any]:
             f"where routine_schema = '{database}'"
         )
         functions = sorted(tuple(_norm(v) if i == 3 else v for i, v in enumerate(r)) for r in rows)
+    if conn.dialect.name == "postgresql":
+        extensions = sorted(
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                "SELECT x.extname, n.nspname, x.extversion FROM pg_extension x "
+                "JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'"
+            )
+        )
+        if extensions:
+            out["<extensions>"] = extensions
     if functions:
         out["<functions>"] = functions
     if triggers:

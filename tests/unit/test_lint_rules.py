@@ -41,6 +41,12 @@ CASES = [
         "postgresql",
     ),
     (
+        "SD107",
+        "op.execute('DROP EXTENSION IF EXISTS \"hstore\"')",
+        "op.execute('CREATE EXTENSION IF NOT EXISTS \"hstore\"')",
+        "postgresql",
+    ),
+    (
         "SD103",
         "op.alter_column('users', 'email', type_=sa.String(20), existing_type=sa.String(50))",
         "op.alter_column('users', 'email', type_=sa.String(100), existing_type=sa.String(50))",

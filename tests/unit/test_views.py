@@ -116,19 +116,24 @@ def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
     pytest.importorskip("alembic_utils")
     from alembic_utils.pg_extension import PGExtension
     from alembic_utils.pg_function import PGFunction
+    from alembic_utils.pg_policy import PGPolicy
 
-    from schemadiff.objects import Function
+    from schemadiff.objects import Extension, Function
 
     metadata = sa.MetaData()
     fn = PGFunction(
         schema="public", signature="f()", definition="RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql"
     )
-    made = register_entities(metadata, [fn, PGExtension(schema="public", signature="hstore")])
-    assert [type(m) for m in made] == [Function]  # compared as a function
+    ext = PGExtension(schema="public", signature="hstore")
+    policy = PGPolicy(
+        schema="public", signature="own_rows", on_entity="public.t", definition="FOR SELECT"
+    )
+    made = register_entities(metadata, [fn, ext, policy])
+    assert [type(m) for m in made] == [Function, Extension]  # compared as ours
     snapshot = inspect_metadata(metadata, sa.create_engine("sqlite://").dialect, "main")
     assert snapshot.not_compared == (
-        "alembic_utils PGExtension entities (PGView, PGMaterializedView, PGFunction and "
-        "PGTrigger are compared)",
+        "alembic_utils PGPolicy entities (PGView, PGMaterializedView, PGFunction, PGTrigger and "
+        "PGExtension are compared)",
     )
 
 

@@ -78,6 +78,7 @@ class PostgresqlRules(DialectRules):
     features: ClassVar[frozenset[str]] = DialectRules.features | {
         "sequences",
         "materialized_views",
+        "extensions",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
