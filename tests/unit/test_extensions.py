@@ -1,0 +1,45 @@
+"""Extensions without a server: declarations, snapshot files, ops and their scripts."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from schemadiff import ops as O
+from schemadiff.objects import Extension, declared_extensions
+from schemadiff.snapshot import io as snapshot_io
+from schemadiff.snapshot.model import Extension as Ext
+from schemadiff.snapshot.model import Snapshot
+from schemadiff.sources.extensions import metadata_extensions
+
+
+def test_declarations_are_kept_on_the_metadata_plpgsql_never_compared() -> None:
+    metadata = sa.MetaData()
+    Extension(metadata, "plpgsql")
+    Extension(metadata, "hstore", schema="public", version="1.8")
+    Extension(metadata, "citext", schema="ext")
+    assert [e.name for e in declared_extensions(metadata)] == ["plpgsql", "hstore", "citext"]
+    assert metadata_extensions(metadata, "public") == (
+        Ext("citext", "ext"),
+        Ext("hstore", None, "1.8"),
+    )
+    with pytest.raises(ValueError, match="version"):
+        Extension(metadata, "x", version="")
+
+
+def test_snapshot_files_keep_extensions() -> None:
+    snap = Snapshot("postgresql", "public", extensions=(Ext("hstore", None, "1.8"),))
+    assert snapshot_io.loads(snapshot_io.dumps(snap)).extensions == snap.extensions
+
+
+def test_ops_reverse_and_order() -> None:
+    old, new = Ext("hstore", None, "1.7"), Ext("hstore", "ext", "1.8")
+    alter = O.AlterExtension(old, new, "public")
+    assert alter.describe() == "alter extension hstore (schema public -> ext, version 1.7 -> 1.8)"
+    assert alter.reverse() == O.AlterExtension(new, old, "public")
+    drop = O.DropExtension(old)
+    assert drop.destructive and drop.reverse() == O.CreateExtension(old)
+    assert O.Phase.CREATE_SCHEMA < O.CreateExtension.phase < O.Phase.CREATE_ENUM
+    assert O.DropExtension.phase > O.Phase.DROP_SEQUENCE and O.DropExtension.phase > (
+        O.Phase.DROP_TABLE
+    )
