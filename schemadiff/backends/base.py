@@ -31,6 +31,7 @@ from schemadiff.snapshot.model import (
     Column,
     ColumnType,
     DbObject,
+    Domain,
     Enum,
     Identity,
     Index,
@@ -150,6 +151,13 @@ class DialectRules:
     ) -> dict[RoutineKey, tuple[str, str | None] | None]:
         """The server's own spelling of each declared function's identity arguments and result
         type, by key, learnt without changing the database; None for one it refused."""
+        return {}
+
+    def settle_domains(
+        self, conn: Connection, domains: Sequence[Domain]
+    ) -> dict[TableKey, Domain | None]:
+        """The server's own spelling of each declared domain, by key, learnt without changing
+        the database; None for one it refused. Backends without domains return nothing."""
         return {}
 
     #: The backend family: MariaDB's rules are MySQL's, and so are its scratch and replay rules.

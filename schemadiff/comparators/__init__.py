@@ -16,6 +16,7 @@ from schemadiff.comparators.context import (
     TableComparator,
     TablePair,
 )
+from schemadiff.comparators.domains import compare_domains
 from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.extensions import compare_extensions
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
@@ -43,6 +44,7 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "schemas": compare_schemas,
     "extensions": compare_extensions,
     "enums": compare_enums,
+    "domains": compare_domains,
     "sequences": compare_sequences,
     "tables": compare_tables,
     "functions": compare_functions,

@@ -35,6 +35,7 @@ FEATURE_LABELS = {
     "views": "views",
     "materialized_views": "materialized views",
     "extensions": "extensions",
+    "domains": "domains",
 }
 
 

@@ -21,6 +21,7 @@ from schemadiff.backends.registry import rules_for
 from schemadiff.comparators import SNAPSHOT_COMPARATORS, TABLE_COMPARATORS
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.coverage import coverage_notice
+from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
@@ -77,6 +78,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_views(ctx.db, models),
             *unmanaged_sequences(ctx.db, models),
             *unmanaged_extensions(ctx.db, models),
+            *unmanaged_domains(ctx.db, models),
         )
     )
     if coverage is not None:

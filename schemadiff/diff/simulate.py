@@ -47,6 +47,9 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateExtension,
     O.DropExtension,
     O.AlterExtension,
+    O.CreateDomain,
+    O.DropDomain,
+    O.AlterDomain,
 )
 
 

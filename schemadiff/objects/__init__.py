@@ -4,12 +4,13 @@ the tables.
 
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
-``Trigger`` the routines and triggers; ``Extension`` an extension (PostgreSQL). alembic_utils'
+``Trigger`` the routines and triggers; ``Extension`` and ``Domain`` (PostgreSQL). alembic_utils'
 ``PGView``, ``PGMaterializedView``, ``PGFunction``, ``PGTrigger`` and ``PGExtension`` entities
 can be attached with :func:`register_entities` (alembic_utils stays optional: nothing here
 imports it).
 """
 
+from schemadiff.objects.domains import DOMAINS_KEY, Domain, declared_domains
 from schemadiff.objects.extensions import (
     EXTENSIONS_KEY,
     Extension,
@@ -42,11 +43,13 @@ from schemadiff.objects.views import (
 )
 
 __all__ = [
+    "DOMAINS_KEY",
     "ENTITY_CONVERTERS",
     "EXTENSIONS_KEY",
     "FUNCTIONS_KEY",
     "TRIGGERS_KEY",
     "VIEWS_KEY",
+    "Domain",
     "Extension",
     "Function",
     "MaterializedView",
@@ -54,6 +57,7 @@ __all__ = [
     "Trigger",
     "View",
     "create_views",
+    "declared_domains",
     "declared_extensions",
     "declared_functions",
     "declared_triggers",

@@ -13,6 +13,7 @@ from schemadiff.ops.constraint_ops import (
     DropPrimaryKey,
     DropUniqueConstraint,
 )
+from schemadiff.ops.domain_ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
@@ -45,10 +46,12 @@ __all__ = [
     "AddPrimaryKey",
     "AddUniqueConstraint",
     "AlterColumn",
+    "AlterDomain",
     "AlterExtension",
     "AlterSequence",
     "AlterTableComment",
     "AlterTableOptions",
+    "CreateDomain",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
@@ -61,6 +64,7 @@ __all__ = [
     "DropAutoincrement",
     "DropCheckConstraint",
     "DropColumn",
+    "DropDomain",
     "DropEnum",
     "DropExtension",
     "DropForeignKey",

@@ -10,6 +10,7 @@ types, schemas). Importing this package loads every family, so the registry is a
 from schemadiff.render import (  # noqa: F401 - each registers its renderers
     columns,
     constraints,
+    domains,
     enums,
     execute,
     extensions,

@@ -306,6 +306,40 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class DomainCheck:
+    """A CHECK constraint of a domain: ``definition`` is ``CHECK (...)`` in the server's
+    spelling (``pg_get_constraintdef``), compared; its name is not (PostgreSQL names them
+    ``<domain>_check``, ``<domain>_check1``...), but kept to drop it."""
+
+    definition: str
+    name: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A PostgreSQL domain. ``data_type`` is the base type (``format_type``), ``default`` the
+    default expression, ``checks`` sorted by definition, all in the server's spelling (the
+    models' are settled by asking it, see ``settled``)."""
+
+    name: str
+    data_type: str
+    schema: str | None = None
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+    #: models' side: the server's spelling of the declared domain is known (or it is the
+    #: database's own); one unsettled that differs is "not compared"
+    settled: bool = field(default=True, compare=False, metadata={"json": False})
+
+    @property
+    def key(self) -> TableKey:
+        return (self.schema, self.name)
+
+    def describe(self) -> str:
+        return f"domain {self.schema}.{self.name}" if self.schema else f"domain {self.name}"
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -368,6 +402,8 @@ class Snapshot:
     triggers: tuple[Trigger, ...] = ()
     #: PostgreSQL extensions (never plpgsql), sorted by name
     extensions: tuple[Extension, ...] = ()
+    #: PostgreSQL domains, sorted by key
+    domains: tuple[Domain, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -45,6 +45,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     sort_tables,
 )
+from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
@@ -86,6 +87,7 @@ def inspect_metadata(
         functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),
         extensions=metadata_extensions(metadata, default_schema),
+        domains=metadata_domains(metadata, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

@@ -123,6 +123,18 @@ def _routines(conn: Connection) -> dict[str, Any]:
         )
         if extensions:
             out["<extensions>"] = extensions
+        domains = sorted(
+            (r[0], r[1], r[2], r[3], r[4], tuple(sorted(r[5] or ())))
+            for r in conn.exec_driver_sql(
+                "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), "
+                "t.typnotnull, t.typdefault, (SELECT array_agg(pg_get_constraintdef(c.oid)) "
+                "FROM pg_constraint c WHERE c.contypid = t.oid) FROM pg_type t "
+                "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' "
+                "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+            )
+        )
+        if domains:
+            out["<domains>"] = domains
     if functions:
         out["<functions>"] = functions
     if triggers:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from schemadiff.backends.postgresql import convert as pg_convert
 from schemadiff.backends.postgresql.convert import Context
+from schemadiff.backends.postgresql.domains import fetch_domains
 from schemadiff.backends.postgresql.extensions import fetch_extensions
 from schemadiff.backends.postgresql.objects import fetch_uncompared
 from schemadiff.backends.postgresql.queries import (
@@ -78,16 +79,17 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         not_compared=tuple(sorted(_unknown_types(tables))),
         server_version=_server_version(conn),
         views=views,
-        # sequences, views and extensions are compared (:mod:`.sequences`, :mod:`.views`,
-        # :mod:`.extensions`), no longer listed
+        # sequences, views, extensions and domains are compared (:mod:`.sequences`,
+        # :mod:`.views`, :mod:`.extensions`, :mod:`.domains`), no longer listed
         uncompared=tuple(
             o
             for o in other.uncompared
-            if o.kind not in ("sequence", "extension") and o.kind not in _VIEW_KINDS
+            if o.kind not in ("sequence", "extension", "domain") and o.kind not in _VIEW_KINDS
         ),
         functions=fetch_functions(conn, [default, *extra], default),
         triggers=fetch_triggers(conn, [default, *extra], default),
         extensions=fetch_extensions(conn, default),
+        domains=fetch_domains(conn, [default, *extra], default),
     )
 
 

@@ -45,6 +45,7 @@ from schemadiff.snapshot.model import (
     Column,
     ColumnType,
     DbObject,
+    Domain,
     Enum,
     ForeignKey,
     Identity,
@@ -79,6 +80,7 @@ class PostgresqlRules(DialectRules):
         "sequences",
         "materialized_views",
         "extensions",
+        "domains",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
@@ -112,6 +114,14 @@ class PostgresqlRules(DialectRules):
         from schemadiff.backends.postgresql.routines import settle_functions
 
         return settle_functions(conn, functions)
+
+    def settle_domains(
+        self, conn: Connection, domains: Sequence[Domain]
+    ) -> dict[TableKey, Domain | None]:
+        """See :func:`schemadiff.backends.postgresql.domains.settle_domains` (rolled back)."""
+        from schemadiff.backends.postgresql.domains import settle_domains
+
+        return settle_domains(conn, domains)
 
     # --- types ---------------------------------------------------------------------------
 
