@@ -239,11 +239,12 @@ def wanted_schemas(
     if settings.schemas is not None:
         names = set(settings.schemas)
     elif metadata is not None:
-        from schemadiff.objects import declared_functions
+        from schemadiff.objects import declared_domains, declared_functions
 
         names = {t.schema for t in metadata.tables.values() if t.schema}
         names |= {s.schema for s in metadata._sequences.values() if s.schema}
         names |= {f.schema for f in declared_functions(metadata) if f.schema}
+        names |= {d.schema for d in declared_domains(metadata) if d.schema}
     else:
         names = set()
     return sorted(n for n in names if n and n != default)
@@ -579,6 +580,7 @@ def restrict_to_covered(
     enums = tuple(e for e in models.enums if e.schema is None or e.schema in covered)
     sequences = tuple(s for s in models.sequences if s.schema is None or s.schema in covered)
     functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
+    domains = tuple(d for d in models.domains if d.schema is None or d.schema in covered)
     triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
@@ -593,7 +595,12 @@ def restrict_to_covered(
         for name in names
     )
     models = replace(
-        models, functions=functions, triggers=triggers, sequences=sequences, views=views
+        models,
+        functions=functions,
+        triggers=triggers,
+        sequences=sequences,
+        views=views,
+        domains=domains,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

@@ -20,6 +20,7 @@ def covered_schemas(snapshot: Snapshot) -> set[str]:
     names.update(t.schema for t in snapshot.tables if t.schema)
     names.update(e.schema for e in snapshot.enums if e.schema)
     names.update(f.schema for f in snapshot.functions if f.schema)
+    names.update(d.schema for d in snapshot.domains if d.schema)
     names.update(v.schema for v in snapshot.views if v.schema)
     names.discard(snapshot.default_schema or "")
     return names

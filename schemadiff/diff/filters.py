@@ -49,6 +49,7 @@ def apply_filters(
     schemas |= {e.schema for s in (db, models) for e in s.enums}
     schemas |= {q.schema for s in (db, models) for q in s.sequences}
     schemas |= {f.schema for s in (db, models) for f in s.functions}
+    schemas |= {d.schema for s in (db, models) for d in s.domains}
     schemas |= {v.schema for s in (db, models) for v in s.views}
     schemas |= {*db.schemas, *models.schemas, None}
     kept_schemas = {s for s in sorted(schemas, key=lambda x: x or "") if f.name(s, "schema", {})}
@@ -112,6 +113,7 @@ def _rebuild(
             o for o in snapshot.uncompared if o.schema in schemas and f.uncompared_object(o)
         ),
         functions=tuple(x for x in snapshot.functions if x.schema in schemas),
+        domains=tuple(x for x in snapshot.domains if x.schema in schemas),
         triggers=_kept_triggers(snapshot, tables, schemas),
     )
 

@@ -1,4 +1,4 @@
-"""Extensions without a server: declarations, snapshot files, ops and their scripts."""
+"""Extensions and domains without a server: declarations, snapshot files, ops and DDL."""
 
 from __future__ import annotations
 
@@ -43,3 +43,36 @@ def test_ops_reverse_and_order() -> None:
     assert O.DropExtension.phase > O.Phase.DROP_SEQUENCE and O.DropExtension.phase > (
         O.Phase.DROP_TABLE
     )
+
+
+def test_domain_ddl_names_checks_as_postgresql_does() -> None:
+    from schemadiff.snapshot.domains import alter_domain_sql, create_domain_sql, name_checks
+    from schemadiff.snapshot.model import Domain, DomainCheck
+
+    def quote(name: str) -> str:
+        return name
+
+    old = Domain("d", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "d_check"),))
+    new = Domain(
+        "d",
+        "integer",
+        not_null=True,
+        default="1",
+        checks=(DomainCheck("CHECK ((VALUE < 9))"), DomainCheck("CHECK ((VALUE > 0))")),
+    )
+    assert create_domain_sql(new, quote) == (
+        "CREATE DOMAIN d AS integer DEFAULT 1 NOT NULL CONSTRAINT d_check CHECK ((VALUE < 9)) "
+        "CONSTRAINT d_check1 CHECK ((VALUE > 0))"
+    )
+    named = name_checks(old, new)
+    assert [c.name for c in named.checks] == ["d_check1", "d_check"]
+    assert alter_domain_sql(old, named, quote) == [
+        "ALTER DOMAIN d SET DEFAULT 1",
+        "ALTER DOMAIN d SET NOT NULL",
+        "ALTER DOMAIN d ADD CONSTRAINT d_check1 CHECK ((VALUE < 9))",
+    ]
+    assert alter_domain_sql(named, old, quote) == [
+        "ALTER DOMAIN d DROP DEFAULT",
+        "ALTER DOMAIN d DROP NOT NULL",
+        "ALTER DOMAIN d DROP CONSTRAINT d_check1",
+    ]
