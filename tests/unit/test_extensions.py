@@ -76,3 +76,19 @@ def test_domain_ddl_names_checks_as_postgresql_does() -> None:
         "ALTER DOMAIN d DROP NOT NULL",
         "ALTER DOMAIN d DROP CONSTRAINT d_check1",
     ]
+
+
+def test_a_domain_the_server_could_not_settle_is_not_compared() -> None:
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.snapshot.model import Domain, DomainCheck
+
+    stored = Domain("d", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "d_check"),))
+    declared = Domain("d", "int", checks=(DomainCheck("CHECK (VALUE > 0)"),), settled=False)
+    db = Snapshot("postgresql", "public", domains=(stored,))
+    result = compute_diff(db, Snapshot("postgresql", "public", domains=(declared,)))
+    assert result.ops == ()
+    assert [n.level for n in result.notices] == ["not_compared"]
+    assert "domain d" in result.notices[0].message
+    # on a backend without domains a declaration is reported, never silently dropped
+    sqlite = compute_diff(Snapshot("sqlite"), Snapshot("sqlite", domains=(declared,)))
+    assert sqlite.ops == () and "domains" in sqlite.notices[0].message
