@@ -580,6 +580,8 @@ def restrict_to_covered(
     sequences = tuple(s for s in models.sequences if s.schema is None or s.schema in covered)
     functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
     triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
+    policies = tuple(p for p in models.policies if p.schema is None or p.schema in covered)
+    row_security = tuple(r for r in models.row_security if r.schema is None or r.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     notices = tuple(
@@ -593,7 +595,13 @@ def restrict_to_covered(
         for name in names
     )
     models = replace(
-        models, functions=functions, triggers=triggers, sequences=sequences, views=views
+        models,
+        functions=functions,
+        triggers=triggers,
+        sequences=sequences,
+        views=views,
+        policies=policies,
+        row_security=row_security,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

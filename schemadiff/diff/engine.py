@@ -23,6 +23,7 @@ from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
+from schemadiff.comparators.policies import unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.tables import table_pairs
 from schemadiff.comparators.triggers import unmanaged_triggers
@@ -73,6 +74,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *models.uncompared,
             *unmanaged_functions(ctx.db, models),
             *unmanaged_triggers(ctx.db, models),
+            *unmanaged_policies(ctx.db, models),
             *unmanaged_views(ctx.db, models),
             *unmanaged_sequences(ctx.db, models),
         )

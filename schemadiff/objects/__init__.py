@@ -4,8 +4,9 @@ the tables.
 
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
-``Trigger`` the routines and triggers. alembic_utils' ``PGView``, ``PGMaterializedView``,
-``PGFunction`` and ``PGTrigger`` entities can be attached with :func:`register_entities`
+``Trigger`` the routines and triggers; ``Policy`` and ``RowLevelSecurity`` PostgreSQL's
+row-level security. alembic_utils' ``PGView``, ``PGMaterializedView``, ``PGFunction``,
+``PGTrigger`` and ``PGPolicy`` entities can be attached with :func:`register_entities`
 (alembic_utils stays optional: nothing here imports it).
 """
 
@@ -15,6 +16,15 @@ from schemadiff.objects.functions import (
     Procedure,
     declared_functions,
     function_from_entity,
+)
+from schemadiff.objects.policies import (
+    POLICIES_KEY,
+    ROW_SECURITY_KEY,
+    Policy,
+    RowLevelSecurity,
+    declared_policies,
+    declared_row_security,
+    policy_from_entity,
 )
 from schemadiff.objects.triggers import (
     TRIGGERS_KEY,
@@ -37,19 +47,26 @@ from schemadiff.objects.views import (
 __all__ = [
     "ENTITY_CONVERTERS",
     "FUNCTIONS_KEY",
+    "POLICIES_KEY",
+    "ROW_SECURITY_KEY",
     "TRIGGERS_KEY",
     "VIEWS_KEY",
     "Function",
     "MaterializedView",
+    "Policy",
     "Procedure",
+    "RowLevelSecurity",
     "Trigger",
     "View",
     "create_views",
     "declared_functions",
+    "declared_policies",
+    "declared_row_security",
     "declared_triggers",
     "declared_views",
     "drop_views",
     "function_from_entity",
+    "policy_from_entity",
     "register_entities",
     "trigger_from_entity",
     "unsupported_entities",

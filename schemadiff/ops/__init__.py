@@ -15,6 +15,7 @@ from schemadiff.ops.constraint_ops import (
 )
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
 from schemadiff.ops.routine_ops import (
     CreateFunction,
     CreateTrigger,
@@ -36,6 +37,9 @@ from schemadiff.ops.view_ops import CreateView, DropView, ReplaceView
 from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
+    "AlterRowSecurity",
+    "CreatePolicy",
+    "DropPolicy",
     "AddAutoincrement",
     "AddCheckConstraint",
     "AddColumn",

@@ -13,6 +13,7 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     enums,
     execute,
     indexes,
+    policies,
     routines,
     schemas,
     sequences,
