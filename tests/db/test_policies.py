@@ -226,21 +226,17 @@ def test_statement_count_does_not_grow_with_policies(engine_for: Callable[..., E
 
 
 def test_alembic_utils_policy_entities_convert() -> None:
-    class PGPolicy:  # alembic_utils' shape, recognised by its class name
-        def __init__(self, schema: str, signature: str, on_entity: str, definition: str):
-            self.schema, self.signature = schema, signature
-            self.on_entity, self.definition = on_entity, definition
-
+    PGPolicy = pytest.importorskip("alembic_utils.pg_policy").PGPolicy
     metadata = sa.MetaData()
     [made] = register_entities(
         metadata,
         [
             PGPolicy(
-                "public",
-                "own_rows",
-                "public.orders",
-                "AS RESTRICTIVE FOR UPDATE TO app, \"Reader\" USING (owner = (select 'a(b)'))"
-                " WITH CHECK (true)",
+                schema="public",
+                signature="own_rows",
+                on_entity="public.orders",
+                definition='as restrictive\nfor UPDATE\nto app, "Reader"\n'
+                "using (owner = (select 'a(b)'))\nwith check (true)",
             )
         ],
     )
