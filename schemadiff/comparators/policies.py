@@ -13,11 +13,12 @@ as not compared): declaring one opts the project in, for both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import AlterRowSecurity, CreatePolicy, DropPolicy
+from schemadiff.ops import AlterColumn, AlterRowSecurity, CreatePolicy, DropPolicy, Op
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.policies import Policy, RowSecurity
 
@@ -91,3 +92,41 @@ def unmanaged_policies(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
         *(DbObject("policy", p.name, p.schema, p.table) for p in db.policies),
         *(DbObject("row-level security", r.table, r.schema, r.table) for r in db.row_security),
     )
+
+
+def _reads(policy: Policy, column: str) -> bool:
+    """True when one of ``policy``'s expressions names ``column`` (as a word, or quoted)."""
+    pattern = re.compile(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])|"{re.escape(column)}"', re.I)
+    return any(
+        text is not None and pattern.search(text) is not None
+        for text in (policy.raw_using, policy.raw_with_check, policy.using, policy.with_check)
+    )
+
+
+def policies_around_type_changes(ops: Sequence[Op], db: Snapshot, models: Snapshot) -> list[Op]:
+    """``ops`` plus a drop (before) and a create (after) of each database policy that reads a
+    column whose type changes and is not dropped already: PostgreSQL refuses to change the type
+    of a column a policy uses. Created again as the models declare it, or as it was where the
+    models leave policies alone."""
+    changed = {
+        (op.schema_name, op.table_name, op.old.name)
+        for op in ops
+        if isinstance(op, AlterColumn) and "type" in op.changes
+    }
+    if not changed or not db.policies:
+        return list(ops)
+    dropped = {op.policy.key for op in ops if isinstance(op, DropPolicy)}
+    wanted = {p.key: p for p in models.policies} if managed(models) else {}
+    out = list(ops)
+    for policy in db.policies:
+        if policy.key in dropped:
+            continue
+        columns = [c for s, t, c in changed if (s, t) == (policy.schema, policy.table)]
+        if not any(_reads(policy, c) for c in columns):
+            continue
+        # as declared both ways where declared: the server's own text of an expression is not
+        # always read back the same once a column under it changed type
+        again = wanted.get(policy.key, policy)
+        out.append(DropPolicy(again))
+        out.append(CreatePolicy(again))
+    return out

@@ -23,7 +23,7 @@ from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.comparators.coverage import coverage_notice
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
-from schemadiff.comparators.policies import unmanaged_policies
+from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.tables import table_pairs
 from schemadiff.comparators.triggers import unmanaged_triggers
@@ -66,6 +66,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     items += plugin_items(ctx)
     ops = [item for item in items if isinstance(item, Op)]
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
+    ops = policies_around_type_changes(ops, ctx.db, models)
     notices = [item for item in items if isinstance(item, Notice)]
     notices += source_notices(db, models)
     coverage = coverage_notice(  # both sides: --against

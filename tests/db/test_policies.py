@@ -249,3 +249,41 @@ def test_alembic_utils_policy_entities_convert() -> None:
     )
     assert made.roles == ("app", '"Reader"')
     assert (made.using, made.with_check) == ("owner = (select 'a(b)')", "true")
+
+
+def test_a_policy_is_dropped_and_made_again_around_a_type_change_it_reads(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """PostgreSQL refuses to change the type of a column a policy uses: the policy goes
+    first and comes back after, in the upgrade and in the downgrade."""
+    engine = engine_for()
+    build(engine, 2)
+    with engine.connect() as conn:
+        before = describe(conn, [None])
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_policy_types.py").write_text(
+        "import sqlalchemy as sa\n\nfrom fixtures.policies import models\n\n"
+        "metadata = models(2)\nmetadata.tables['orders'].c.status.type = sa.Text()\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_policy_types:metadata"\n'
+        'script_location = "migrations"\n'
+    )
+    cli(folder, "init", "migrations")
+    out = cli(folder, "revision", "--autogenerate", "-m", "types", "--rev-id", "0001")
+    assert "drop policy own_rows on orders" in out
+    assert "create policy own_rows on orders" in out
+    assert "drop policy read_notes" not in out  # reads no changed column
+    cli(folder, "upgrade", "head")
+    with engine.connect() as conn:
+        assert (
+            conn.exec_driver_sql(
+                "SELECT data_type FROM information_schema.columns WHERE column_name = 'status'"
+            ).scalar()
+            == "text"
+        )
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert describe(conn, [None]) == before
