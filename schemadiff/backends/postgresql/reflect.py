@@ -68,7 +68,6 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     other = fetch_uncompared(conn, [default, *extra], default)
     views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
-    # policies and row-level security are compared (:mod:`.policies`), no longer listed
     policies, row_security = fetch_policies(conn, [default, *extra], default)
     return Snapshot(
         dialect=rules.name,
@@ -82,10 +81,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         views=views,
         # sequences and views are compared (:mod:`.sequences`, :mod:`.views`), no longer listed
         uncompared=tuple(
-            o
-            for o in other.uncompared
-            if o.kind not in ("sequence", "policy", "row-level security")
-            and o.kind not in _VIEW_KINDS
+            o for o in other.uncompared if o.kind != "sequence" and o.kind not in _VIEW_KINDS
         ),
         functions=fetch_functions(conn, [default, *extra], default),
         triggers=fetch_triggers(conn, [default, *extra], default),
