@@ -18,7 +18,15 @@ from collections.abc import Iterator, Sequence
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import AlterColumn, AlterRowSecurity, CreatePolicy, DropPolicy, Op
+from schemadiff.ops import (
+    AlterColumn,
+    AlterRowSecurity,
+    CreatePolicy,
+    DropPolicy,
+    Op,
+    RenameColumn,
+    RenameTable,
+)
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.policies import Policy, RowSecurity
 
@@ -39,15 +47,19 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
     yield from _row_security(ctx, kept_tables)
     old = {p.key: p for p in ctx.db.policies}
     new = {p.key: p for p in ctx.models.policies}
+
+    def renamed(policy: Policy) -> bool:
+        return (policy.schema, policy.table) in ctx.renamed
+
     for key in sorted(set(old) | set(new), key=lambda k: (k[0] or "", k[1], k[2])):
         if key not in old:
             made = (new[key].schema, new[key].table) not in existing_tables
             yield CreatePolicy(new[key], with_table=made)
         elif key not in new:
             gone = (old[key].schema, old[key].table) not in kept_tables
-            yield DropPolicy(old[key], with_table=gone)
+            yield DropPolicy(old[key], with_table=gone, after_renames=renamed(old[key]))
         elif _shape(old[key]) != _shape(new[key]):
-            yield DropPolicy(old[key])
+            yield DropPolicy(old[key], after_renames=renamed(old[key]))
             yield CreatePolicy(new[key])
         elif (old[key].using, old[key].with_check) == (new[key].using, new[key].with_check):
             continue
@@ -60,7 +72,7 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
                 old[key].table,
             )
         else:
-            yield DropPolicy(old[key])
+            yield DropPolicy(old[key], after_renames=renamed(old[key]))
             yield CreatePolicy(new[key])
 
 
@@ -116,6 +128,9 @@ def policies_around_type_changes(ops: Sequence[Op], db: Snapshot, models: Snapsh
     if not changed or not db.policies:
         return list(ops)
     dropped = {op.policy.key for op in ops if isinstance(op, DropPolicy)}
+    renamed = {(op.schema_name, op.new_name) for op in ops if isinstance(op, RenameTable)} | {
+        (op.schema_name, op.table_name) for op in ops if isinstance(op, RenameColumn)
+    }
     wanted = {p.key: p for p in models.policies} if managed(models) else {}
     out = list(ops)
     for policy in db.policies:
@@ -127,6 +142,6 @@ def policies_around_type_changes(ops: Sequence[Op], db: Snapshot, models: Snapsh
         # as declared both ways where declared: the server's own text of an expression is not
         # always read back the same once a column under it changed type
         again = wanted.get(policy.key, policy)
-        out.append(DropPolicy(again))
+        out.append(DropPolicy(again, after_renames=(policy.schema, policy.table) in renamed))
         out.append(CreatePolicy(again))
     return out

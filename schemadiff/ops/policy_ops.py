@@ -45,12 +45,19 @@ class CreatePolicy(Op):
 @dataclass(frozen=True)
 class DropPolicy(Op):
     """Drop a policy (the database's, for the downgrade). ``with_table``: its table is dropped
-    in the same migration and takes the policy with it (nothing to run)."""
+    in the same migration and takes the policy with it (nothing to run). ``after_renames``: its
+    table is renamed (or has columns renamed) in the same migration: the op names the table by
+    its new name, so it runs just after the renames instead of first of all."""
 
     kind = "drop_policy"
     phase = Phase.DROP_POLICY
     policy: Policy
     with_table: bool = False
+    after_renames: bool = False
+
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.DROP_RENAMED_POLICY if self.after_renames else self.phase
 
     @property
     def schema(self) -> str | None:

@@ -287,3 +287,50 @@ def test_a_policy_is_dropped_and_made_again_around_a_type_change_it_reads(
     cli(folder, "downgrade", "base")
     with engine.connect() as conn:
         assert describe(conn, [None]) == before
+
+
+def test_a_policy_on_a_renamed_table_is_dropped_after_the_rename(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE accounts (id integer PRIMARY KEY, owner text)")
+        conn.exec_driver_sql("ALTER TABLE accounts ENABLE ROW LEVEL SECURITY")
+        conn.exec_driver_sql("CREATE POLICY mine ON accounts USING (owner = current_user)")
+    with engine.connect() as conn:
+        before = describe(conn, [None])
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_renamed.py").write_text(
+        "import sqlalchemy as sa\n\nfrom schemadiff.objects import Policy, RowLevelSecurity\n\n"
+        "metadata = sa.MetaData()\n"
+        "sa.Table('ledgers', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "         sa.Column('owner', sa.Text))\n"
+        "RowLevelSecurity(metadata, 'ledgers')\n"
+        "Policy(metadata, 'mine', 'ledgers', using='owner = session_user')\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_renamed:metadata"\nscript_location = "migrations"\n'
+    )
+    cli(folder, "init", "migrations")
+    cli(
+        folder,
+        "revision",
+        "--autogenerate",
+        "-m",
+        "rename",
+        "--rev-id",
+        "0001",
+        "--rename-table",
+        "accounts=ledgers",
+    )
+    cli(folder, "upgrade", "head")
+    with engine.connect() as conn:
+        [(table, using)] = conn.exec_driver_sql(
+            "SELECT polrelid::regclass::text, pg_get_expr(polqual, polrelid) FROM pg_policy"
+        ).all()
+    assert (table, using) == ("ledgers", "(owner = SESSION_USER)")
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert describe(conn, [None]) == before
