@@ -16,12 +16,14 @@ from schemadiff.snapshot.policies import Policy, RowSecurity
 
 @dataclass(frozen=True)
 class CreatePolicy(Op):
-    """Create a policy. ``with_table``: its table is created in the same migration."""
+    """Create a policy. ``with_table``: its table is created in the same migration.
+    ``after_renames`` is kept for the reverse (see :class:`DropPolicy`)."""
 
     kind = "create_policy"
     phase = Phase.CREATE_POLICY
     policy: Policy
     with_table: bool = False
+    after_renames: bool = False
 
     @property
     def schema(self) -> str | None:
@@ -36,7 +38,7 @@ class CreatePolicy(Op):
         return self.policy.name
 
     def reverse(self) -> Op:
-        return DropPolicy(self.policy, self.with_table)
+        return DropPolicy(self.policy, self.with_table, self.after_renames)
 
     def describe(self) -> str:
         return f"create {self.policy.describe()}"
@@ -77,7 +79,7 @@ class DropPolicy(Op):
         return False
 
     def reverse(self) -> Op:
-        return CreatePolicy(self.policy, self.with_table)
+        return CreatePolicy(self.policy, self.with_table, self.after_renames)
 
     def describe(self) -> str:
         if self.with_table:
