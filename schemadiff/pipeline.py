@@ -582,6 +582,8 @@ def restrict_to_covered(
     functions = tuple(f for f in models.functions if f.schema is None or f.schema in covered)
     domains = tuple(d for d in models.domains if d.schema is None or d.schema in covered)
     triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
+    policies = tuple(p for p in models.policies if p.schema is None or p.schema in covered)
+    row_security = tuple(r for r in models.row_security if r.schema is None or r.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     notices = tuple(
@@ -601,6 +603,8 @@ def restrict_to_covered(
         sequences=sequences,
         views=views,
         domains=domains,
+        policies=policies,
+        row_security=row_security,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

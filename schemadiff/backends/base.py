@@ -41,6 +41,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.policies import Policy, PolicyKey
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 
 T = TypeVar("T")
@@ -129,6 +130,14 @@ class DialectRules:
         """The server's own spelling of each declared trigger (its whole CREATE statement), by
         key, learnt without changing the database; None for one the server refused. Backends
         that keep the text as written (or cannot ask) return nothing."""
+        return {}
+
+    def settle_policies(
+        self, conn: Connection, policies: Sequence[Policy], default: str
+    ) -> dict[PolicyKey, tuple[str | None, str | None] | None]:
+        """The server's own spelling of each declared policy's USING and WITH CHECK, by key,
+        learnt without changing the database; None for one the server refused. Backends
+        without policies return nothing."""
         return {}
 
     def canonical_function(self, function: Function) -> Function:

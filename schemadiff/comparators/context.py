@@ -32,6 +32,7 @@ FEATURE_LABELS = {
     "sequences": "sequences",
     "functions": "functions and procedures",
     "triggers": "triggers",
+    "policies": "row-level security policies",
     "views": "views",
     "materialized_views": "materialized views",
     "extensions": "extensions",

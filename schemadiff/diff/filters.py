@@ -28,11 +28,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey
+from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Trigger
+
+_OnTable = TypeVar("_OnTable", Policy, RowSecurity)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
 _RELATION_KINDS = frozenset({"view", "materialized view", "sequence", "partition"})
@@ -115,6 +118,25 @@ def _rebuild(
         functions=tuple(x for x in snapshot.functions if x.schema in schemas),
         domains=tuple(x for x in snapshot.domains if x.schema in schemas),
         triggers=_kept_triggers(snapshot, tables, schemas),
+        policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
+        row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
+    )
+
+
+def _kept_on_tables(
+    items: tuple[_OnTable, ...],
+    snapshot: Snapshot,
+    tables: dict[TableKey, Table],
+    schemas: set[str | None],
+) -> tuple[_OnTable, ...]:
+    """Policies (row-level security) of the schemas kept, except those on a table the
+    filters took out."""
+    known = {t.key for t in snapshot.tables}
+    return tuple(
+        x
+        for x in items
+        if x.schema in schemas
+        and ((x.schema, x.table) in tables or (x.schema, x.table) not in known)
     )
 
 

@@ -57,7 +57,20 @@ def apply_renames(
     triggers = tuple(
         replace(t, table=table_map.get((t.schema, t.table), t.table)) for t in db.triggers
     )
-    return replace(db, tables=sort_tables(out), triggers=triggers)
+    # and its policies and row-level security
+    policies = tuple(
+        replace(p, table=table_map.get((p.schema, p.table), p.table)) for p in db.policies
+    )
+    row_security = tuple(
+        replace(r, table=table_map.get((r.schema, r.table), r.table)) for r in db.row_security
+    )
+    return replace(
+        db,
+        tables=sort_tables(out),
+        triggers=triggers,
+        policies=policies,
+        row_security=row_security,
+    )
 
 
 def _follow_references(

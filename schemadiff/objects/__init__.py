@@ -4,10 +4,10 @@ the tables.
 
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
-``Trigger`` the routines and triggers; ``Extension`` and ``Domain`` (PostgreSQL). alembic_utils'
-``PGView``, ``PGMaterializedView``, ``PGFunction``, ``PGTrigger`` and ``PGExtension`` entities
-can be attached with :func:`register_entities` (alembic_utils stays optional: nothing here
-imports it).
+``Trigger`` the routines and triggers; ``Extension``, ``Domain``, ``Policy`` and
+``RowLevelSecurity`` (PostgreSQL). alembic_utils' ``PGView``, ``PGMaterializedView``,
+``PGFunction``, ``PGTrigger``, ``PGExtension`` and ``PGPolicy`` entities can be attached with
+:func:`register_entities` (alembic_utils stays optional: nothing here imports it).
 """
 
 from schemadiff.objects.domains import DOMAINS_KEY, Domain, declared_domains
@@ -23,6 +23,15 @@ from schemadiff.objects.functions import (
     Procedure,
     declared_functions,
     function_from_entity,
+)
+from schemadiff.objects.policies import (
+    POLICIES_KEY,
+    ROW_SECURITY_KEY,
+    Policy,
+    RowLevelSecurity,
+    declared_policies,
+    declared_row_security,
+    policy_from_entity,
 )
 from schemadiff.objects.triggers import (
     TRIGGERS_KEY,
@@ -47,24 +56,31 @@ __all__ = [
     "ENTITY_CONVERTERS",
     "EXTENSIONS_KEY",
     "FUNCTIONS_KEY",
+    "POLICIES_KEY",
+    "ROW_SECURITY_KEY",
     "TRIGGERS_KEY",
     "VIEWS_KEY",
     "Domain",
     "Extension",
     "Function",
     "MaterializedView",
+    "Policy",
     "Procedure",
+    "RowLevelSecurity",
     "Trigger",
     "View",
     "create_views",
     "declared_domains",
     "declared_extensions",
     "declared_functions",
+    "declared_policies",
+    "declared_row_security",
     "declared_triggers",
     "declared_views",
     "drop_views",
     "extension_from_entity",
     "function_from_entity",
+    "policy_from_entity",
     "register_entities",
     "trigger_from_entity",
     "unsupported_entities",

@@ -75,9 +75,9 @@ def declared_views(metadata: sa.MetaData) -> list[View]:
 def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[Any]:
     """Attach alembic_utils entities to ``metadata``: ``PGView`` becomes a :class:`View`
     (its ``schema``, ``signature`` and ``definition``), ``PGMaterializedView`` a
-    :class:`MaterializedView`, ``PGFunction`` and ``PGTrigger`` a ``Function`` and a
-    ``Trigger`` (see :data:`ENTITY_CONVERTERS`). Other kinds are recorded by name (see
-    :func:`unsupported_entities`): reports list them as not compared."""
+    :class:`MaterializedView`, ``PGFunction``, ``PGTrigger`` and ``PGPolicy`` a ``Function``,
+    a ``Trigger`` and a ``Policy`` (see :data:`ENTITY_CONVERTERS`). Other kinds are recorded
+    by name (see :func:`unsupported_entities`): reports list them as not compared."""
     made: list[Any] = []
     for entity in entities:
         kind = type(entity).__name__
@@ -114,6 +114,10 @@ def _extension_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
     from schemadiff.objects.extensions import extension_from_entity
 
     return extension_from_entity(metadata, entity)
+def _policy_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
+    from schemadiff.objects.policies import policy_from_entity
+
+    return policy_from_entity(metadata, entity)
 
 
 #: alembic_utils entity class name -> the converter that attaches it to a MetaData as one of
@@ -124,6 +128,7 @@ ENTITY_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], Any]] = {
     "PGFunction": _function_from_entity,
     "PGTrigger": _trigger_from_entity,
     "PGExtension": _extension_from_entity,
+    "PGPolicy": _policy_from_entity,
 }
 
 

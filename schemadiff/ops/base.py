@@ -23,11 +23,13 @@ class Phase(IntEnum):
     phases (see ``RenameTable.undo``).
     """
 
+    DROP_POLICY = 1
     DROP_TRIGGER = 2
     DROP_VIEW = 3
     DROP_FUNCTION = 4
     RENAME_TABLE = 5
     RENAME_COLUMN = 6
+    DROP_RENAMED_POLICY = 7
     CREATE_SCHEMA = 10
     CREATE_EXTENSION = 15
     CREATE_ENUM = 20
@@ -48,6 +50,8 @@ class Phase(IntEnum):
     ALTER_TABLE = 125
     CREATE_FUNCTION = 126
     CREATE_TRIGGER = 127
+    ALTER_ROW_SECURITY = 128
+    CREATE_POLICY = 129
     DROP_TABLE = 130
     UNDO_RENAME_COLUMN = 134
     UNDO_RENAME_TABLE = 136

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
 TableKey = tuple[str | None, str]
@@ -404,6 +405,10 @@ class Snapshot:
     extensions: tuple[Extension, ...] = ()
     #: PostgreSQL domains, sorted by key
     domains: tuple[Domain, ...] = ()
+    #: PostgreSQL row-level security policies, sorted by key
+    policies: tuple[Policy, ...] = ()
+    #: tables with row-level security enabled or forced, sorted by key
+    row_security: tuple[RowSecurity, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

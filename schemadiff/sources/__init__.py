@@ -68,11 +68,13 @@ def inspect_both(
     if db.default_schema != default:
         built = build_models(metadata, conn.dialect, db.default_schema)
     from schemadiff.sources.domains import settle_domains
+    from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
     from schemadiff.sources.views import settle_views
 
     settled = settle_triggers(conn, db, settle_functions(conn, db, built))
     settled = settle_domains(conn, db, settled)
+    settled = settle_policies(conn, db, settled)
     return db, settle_views(conn, db, settled)
 
 

@@ -48,6 +48,7 @@ from schemadiff.snapshot.model import (
 from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
+from schemadiff.sources.policies import metadata_policies, metadata_row_security
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
 from schemadiff.sources.sequences import model_sequences
 from schemadiff.sources.stored_names import store_names
@@ -88,6 +89,8 @@ def inspect_metadata(
         triggers=metadata_triggers(metadata, rules, default_schema),
         extensions=metadata_extensions(metadata, default_schema),
         domains=metadata_domains(metadata, default_schema),
+        policies=metadata_policies(metadata, default_schema),
+        row_security=metadata_row_security(metadata, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

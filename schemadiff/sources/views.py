@@ -51,7 +51,7 @@ def metadata_views(
 #: the alembic_utils entity kinds compared (views here, functions and triggers in
 #: :mod:`schemadiff.sources.routines`)
 _VIEW_ENTITIES = frozenset({"PGView", "PGMaterializedView"})
-COMPARED_ENTITIES = _VIEW_ENTITIES | {"PGFunction", "PGTrigger", "PGExtension"}
+COMPARED_ENTITIES = _VIEW_ENTITIES | {"PGFunction", "PGTrigger", "PGExtension", "PGPolicy"}
 
 
 def registered_entities(kinds: frozenset[str]) -> list[Any]:
@@ -80,8 +80,8 @@ def entity_notes(metadata: sa.MetaData) -> tuple[str, ...]:
     if registry is not None:
         kinds |= {type(e).__name__ for e in registry.entities()} - COMPARED_ENTITIES
     return tuple(
-        f"alembic_utils {kind} entities (PGView, PGMaterializedView, PGFunction, PGTrigger and "
-        "PGExtension are compared)"
+        f"alembic_utils {kind} entities (PGView, PGMaterializedView, PGFunction, PGTrigger, "
+        "PGExtension and PGPolicy are compared)"
         for kind in sorted(kinds)
     )
 

@@ -84,6 +84,18 @@ _PG_TRIGGERS = """
 SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
 """
+#: policies and tables with row-level security, as the catalogs keep them
+_PG_POLICIES = """
+SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+             FROM unnest(p.polroles) r ORDER BY 1)::text,
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+"""
+_PG_ROW_SECURITY = """
+SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
+WHERE c.relrowsecurity OR c.relforcerowsecurity
+"""
 
 
 def _routines(conn: Connection) -> dict[str, Any]:
@@ -93,6 +105,12 @@ def _routines(conn: Connection) -> dict[str, Any]:
         rows = conn.exec_driver_sql(_PG_FUNCTIONS).all()
         functions = sorted((*r[:-1], _norm(r[-1])) for r in rows)
         triggers = sorted(tuple(r) for r in conn.exec_driver_sql(_PG_TRIGGERS))
+        policies = sorted(tuple(map(str, r)) for r in conn.exec_driver_sql(_PG_POLICIES))
+        if policies:
+            out["<policies>"] = policies
+        secured = sorted(tuple(r) for r in conn.exec_driver_sql(_PG_ROW_SECURITY))
+        if secured:
+            out["<row security>"] = secured
     elif conn.dialect.name == "sqlite":
         functions = []
         rows = conn.exec_driver_sql(

@@ -17,6 +17,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
 
@@ -25,6 +26,7 @@ MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
 SEQ = Sequence("order_seq", "s", start=10, increment=5, data_type="bigint")
 FUNCTION = Function("f", "a integer", "SELECT a", returns="integer", raw_args="a integer")
+POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
@@ -72,6 +74,9 @@ EVERY_OP: list[O.Op] = [
     O.DropView(VIEW, 1, recreated=True),
     O.ReplaceView(VIEW, View("v", "SELECT 2", raw="SELECT 2")),
     O.DropView(View("m", "SELECT 1", raw="SELECT 1", materialized=True)),
+    O.CreatePolicy(POLICY, with_table=True),
+    O.DropPolicy(POLICY, after_renames=True),
+    O.AlterRowSecurity(RowSecurity("t", None, False, False), RowSecurity("t", None, True, True)),
 ]
 
 

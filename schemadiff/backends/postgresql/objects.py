@@ -1,13 +1,14 @@
 """What a PostgreSQL database holds besides the tables schemadiff compares, in one statement.
 
-Views, materialized views, sequences no column owns, aggregates and window functions, policies
-and row-level security, rules, extensions, domains, composite/range/base types, event triggers,
-the partitions of a partitioned table and the partitioning itself: none has a comparator, so each
+Views, materialized views, sequences no column owns, aggregates and window functions, rules,
+extensions, domains, composite/range/base types, event triggers, the partitions of a
+partitioned table and the partitioning itself: none has a comparator, so each
 is listed in the reports as "not compared" rather than passing for equal. Objects that belong to
 an extension (``pg_depend.deptype = 'e'``: PostGIS's ``spatial_ref_sys``, ``pg_stat_statements``'s
 view) are left out: the extension itself is listed. Enum types, tables, their constraints,
 indexes, owned sequences (SERIAL, identity), functions, procedures and triggers
-(:mod:`.routines`) are compared, or part of what is, and are not listed.
+(:mod:`.routines`), policies and row-level security (:mod:`.policies`) are compared, or part of
+what is, and are not listed.
 
 One statement for every requested schema (``:schemas``), whatever the number of objects.
 """
@@ -69,15 +70,6 @@ UNION ALL
 SELECT 'partitioning', n.nspname::text, c.relname::text, c.relname::text
 FROM {_RELATION}
 WHERE {_IN_SCHEMAS} AND c.relkind = 'p' AND NOT c.relispartition AND {_CLASS}
-UNION ALL
-SELECT 'row-level security', n.nspname::text, c.relname::text, c.relname::text
-FROM {_RELATION}
-WHERE {_IN_SCHEMAS} AND c.relrowsecurity AND NOT c.relispartition AND {_CLASS}
-
-UNION ALL
-SELECT 'policy', n.nspname::text, pol.polname::text, c.relname::text
-FROM pg_catalog.pg_policy pol JOIN {_RELATION} ON c.oid = pol.polrelid
-WHERE {_IN_SCHEMAS} AND NOT c.relispartition AND {_CLASS}
 UNION ALL
 SELECT 'rule', n.nspname::text, r.rulename::text, c.relname::text
 FROM pg_catalog.pg_rewrite r JOIN {_RELATION} ON c.oid = r.ev_class

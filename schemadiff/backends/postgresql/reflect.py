@@ -23,6 +23,7 @@ from schemadiff.backends.postgresql.convert import Context
 from schemadiff.backends.postgresql.domains import fetch_domains
 from schemadiff.backends.postgresql.extensions import fetch_extensions
 from schemadiff.backends.postgresql.objects import fetch_uncompared
+from schemadiff.backends.postgresql.policies import fetch_policies
 from schemadiff.backends.postgresql.queries import (
     CatalogRows,
     TableKey,
@@ -69,6 +70,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     other = fetch_uncompared(conn, [default, *extra], default)
     views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
+    policies, row_security = fetch_policies(conn, [default, *extra], default)
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -90,6 +92,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         triggers=fetch_triggers(conn, [default, *extra], default),
         extensions=fetch_extensions(conn, default),
         domains=fetch_domains(conn, [default, *extra], default),
+        policies=policies,
+        row_security=row_security,
     )
 
 

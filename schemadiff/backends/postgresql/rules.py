@@ -56,6 +56,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.policies import Policy, PolicyKey
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 #: (type schema or None, type name) -> canonical schema of a named enum (None = default schema)
@@ -81,6 +82,7 @@ class PostgresqlRules(DialectRules):
         "materialized_views",
         "extensions",
         "domains",
+        "policies",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
@@ -98,6 +100,14 @@ class PostgresqlRules(DialectRules):
         "bpchar": "char",
         "varbit": "bit varying",
     }
+
+    def settle_policies(
+        self, conn: Connection, policies: Sequence[Policy], default: str
+    ) -> dict[PolicyKey, tuple[str | None, str | None] | None]:
+        """See :func:`schemadiff.backends.postgresql.policies.settle_policies` (rolled back)."""
+        from schemadiff.backends.postgresql.policies import settle_policies
+
+        return settle_policies(conn, policies, default)
 
     def settle_triggers(
         self, conn: Connection, triggers: Sequence[Trigger], default: str
