@@ -114,6 +114,8 @@ def _extension_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
     from schemadiff.objects.extensions import extension_from_entity
 
     return extension_from_entity(metadata, entity)
+
+
 def _policy_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
     from schemadiff.objects.policies import policy_from_entity
 

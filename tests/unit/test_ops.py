@@ -10,7 +10,10 @@ from schemadiff import ops as O
 from schemadiff.snapshot.model import (
     CheckConstraint,
     Computed,
+    Domain,
+    DomainCheck,
     Enum,
+    Extension,
     ForeignKey,
     PrimaryKey,
     Sequence,
@@ -26,6 +29,10 @@ MOOD = Enum("mood", ("a", "b", "c"))
 MOOD_NO_B = Enum("mood", ("a", "c"))
 SEQ = Sequence("order_seq", "s", start=10, increment=5, data_type="bigint")
 FUNCTION = Function("f", "a integer", "SELECT a", returns="integer", raw_args="a integer")
+EXTENSION = Extension("hstore", None, "1.7")
+DOMAIN = Domain(
+    "positive", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "positive_check"),)
+)
 POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
@@ -77,6 +84,12 @@ EVERY_OP: list[O.Op] = [
     O.CreatePolicy(POLICY, with_table=True),
     O.DropPolicy(POLICY, after_renames=True),
     O.AlterRowSecurity(RowSecurity("t", None, False, False), RowSecurity("t", None, True, True)),
+    O.CreateExtension(EXTENSION),
+    O.DropExtension(EXTENSION),
+    O.AlterExtension(EXTENSION, Extension("hstore", "ext", "1.8")),
+    O.CreateDomain(DOMAIN),
+    O.DropDomain(DOMAIN),
+    O.AlterDomain(DOMAIN, Domain("positive", "integer", not_null=True, default="1")),
 ]
 
 

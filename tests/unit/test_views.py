@@ -127,9 +127,12 @@ def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
     )
     ext = PGExtension(schema="public", signature="hstore")
     policy = PGPolicy(
-        schema="public", signature="own_rows", on_entity="public.t", definition="FOR SELECT"
+        schema="public",
+        signature="own_rows",
+        on_entity="public.t",
+        definition="FOR SELECT USING (true)",
     )
-    grant = PGGrantTable(schema="public", table="t", role="reader", grant="SELECT")
+    grant = PGGrantTable(schema="public", table="t", role="reader", grant="DELETE")
     made = register_entities(metadata, [fn, ext, policy, grant])
     assert [type(m) for m in made] == [Function, Extension, Policy]  # compared as ours
     snapshot = inspect_metadata(metadata, sa.create_engine("sqlite://").dialect, "main")
