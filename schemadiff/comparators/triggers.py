@@ -39,7 +39,8 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
             yield CreateTrigger(new[key], with_table=made)
         elif key not in new:
             gone = (old[key].schema, old[key].table) not in kept_tables
-            yield DropTrigger(old[key], with_table=gone)
+            renamed = (old[key].schema, old[key].table) in ctx.renamed
+            yield DropTrigger(old[key], with_table=gone, after_renames=renamed and not gone)
         elif old[key].definition == new[key].definition:
             continue
         elif not (old[key].comparable and new[key].comparable):
@@ -51,7 +52,8 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
                 old[key].table,
             )
         else:
-            yield DropTrigger(old[key])
+            renamed = (old[key].schema, old[key].table) in ctx.renamed
+            yield DropTrigger(old[key], after_renames=renamed)
             yield CreateTrigger(new[key])
 
 

@@ -94,12 +94,19 @@ class ReplaceFunction(Op):
 @dataclass(frozen=True)
 class CreateTrigger(Op):
     """Create a trigger. ``with_table``: its table is created in the same migration (so the
-    reverse, in the downgrade, goes with the table's drop)."""
+    reverse, in the downgrade, goes with the table's drop). ``after_renames``: the reverse of a
+    :class:`DropTrigger` on a renamed table, in the downgrade; its statement is the database's
+    own (naming the table by its old name), so it runs once the renames are undone."""
 
     kind = "create_trigger"
     phase = Phase.CREATE_TRIGGER
     trigger: Trigger
     with_table: bool = False
+    after_renames: bool = False
+
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.CREATE_RENAMED_TRIGGER if self.after_renames else self.phase
 
     @property
     def schema(self) -> str | None:
@@ -114,7 +121,7 @@ class CreateTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return DropTrigger(self.trigger, self.with_table)
+        return DropTrigger(self.trigger, self.with_table, self.after_renames)
 
     def describe(self) -> str:
         return f"create {self.trigger.describe()}"
@@ -123,12 +130,19 @@ class CreateTrigger(Op):
 @dataclass(frozen=True)
 class DropTrigger(Op):
     """Drop a trigger (the database's, for the downgrade). ``with_table``: its table is
-    dropped in the same migration and takes the trigger with it (nothing to run)."""
+    dropped in the same migration and takes the trigger with it (nothing to run).
+    ``after_renames``: its table is renamed in the same migration; the op names the table by its
+    new name, so it runs just after the renames instead of first of all."""
 
     kind = "drop_trigger"
     phase = Phase.DROP_TRIGGER
     trigger: Trigger
     with_table: bool = False
+    after_renames: bool = False
+
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.DROP_RENAMED_TRIGGER if self.after_renames else self.phase
 
     @property
     def schema(self) -> str | None:
@@ -143,7 +157,7 @@ class DropTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return CreateTrigger(self.trigger, self.with_table)
+        return CreateTrigger(self.trigger, self.with_table, self.after_renames)
 
     def describe(self) -> str:
         if self.with_table:

@@ -17,6 +17,7 @@ from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.result import DiffResult
 from schemadiff.objects import TRIGGERS_KEY, Function, Trigger, declared_triggers
+from schemadiff.ops.base import Phase
 from schemadiff.sources import inspect_both, inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import run_cli
@@ -402,3 +403,42 @@ def test_a_function_in_its_own_schema(engine_for: Callable[..., Engine], tmp_pat
         assert conn.exec_driver_sql("SELECT util.answer()").scalar() == 42
     assert "no differences" in cli(folder, "diff")
     cli(folder, "downgrade", "base")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_changed_trigger_on_a_renamed_table_is_dropped_after_the_rename(
+    backend: str, engine_for: Callable[..., Engine]
+) -> None:
+    """The drop names the table by its new name: it must run after the rename (it used to run
+    first and fail with 'relation purchases does not exist')."""
+    engine = engine_for(backend)
+    build(engine, backend, 2)
+    metadata = models(backend, 2)
+    orders = metadata.tables["orders"]
+    metadata.remove(orders)
+    renamed = orders.to_metadata(metadata, name="purchases")
+    renamed.info["renamed_from"] = "orders"
+    declared = declared_triggers(metadata)
+    for trigger in declared:
+        trigger.table = "purchases"
+    if backend == "postgresql":  # (one without WHEN: see settle_triggers for those)
+        changed = next(t for t in declared if t.name == "orders_audit")
+        changed.definition = changed.definition.replace("AFTER DELETE", "AFTER DELETE OR INSERT")
+    else:
+        changed = next(t for t in declared if t.name == "orders_touch")
+        changed.definition = changed.definition.replace("UPDATE", "INSERT OR UPDATE", 1)
+    if backend == "mysql":  # one event per MySQL trigger
+        changed.definition = changed.definition.replace("INSERT OR UPDATE", "INSERT", 1)
+    metadata.info[TRIGGERS_KEY] = {(t.schema, t.table, t.name): t for t in declared}
+    with engine.connect() as conn:
+        db, wanted = inspect_both(conn, [], metadata)
+    options = CompareOptions(rename_tables=((None, "orders", "purchases"),))
+    found = compute_diff(db, wanted, options).ops
+    ops = [op.describe() for op in found]
+    rename = ops.index("rename table orders to purchases")
+    drop = next(i for i, text in enumerate(ops) if text.startswith("drop trigger"))
+    create = next(i for i, text in enumerate(ops) if text.startswith("create trigger"))
+    assert rename < drop < create, ops
+    # the downgrade creates the database's trigger (its statement names the old table) once the
+    # rename is undone
+    assert found[drop].reverse().run_phase > Phase.UNDO_RENAME_TABLE
