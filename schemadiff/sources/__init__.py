@@ -67,6 +67,12 @@ def inspect_both(
         built = models.result()
     if db.default_schema != default:
         built = build_models(metadata, conn.dialect, db.default_schema)
+    return db, settle_models(conn, db, built)
+
+
+def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
+    """The models' snapshot with its declared functions, triggers, domains, policies and views
+    in the server's spelling (asked on ``conn``; ``db`` is the database's snapshot)."""
     from schemadiff.sources.domains import settle_domains
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
@@ -75,7 +81,7 @@ def inspect_both(
     settled = settle_triggers(conn, db, settle_functions(conn, db, built))
     settled = settle_domains(conn, db, settled)
     settled = settle_policies(conn, db, settled)
-    return db, settle_views(conn, db, settled)
+    return settle_views(conn, db, settled)
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

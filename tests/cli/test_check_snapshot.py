@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from fixtures.kitchen_sink import build
+from fixtures.kitchen_sink import build, create
 from schemadiff.snapshot.io import load
 from schemadiff.sources import inspect_database
 from tests.kit.check import execute
@@ -25,7 +25,7 @@ def sink(request: pytest.FixtureRequest, backend_url: Callable[[str], str]) -> t
     url = backend_url(backend)
     engine = sa.create_engine(url)
     try:
-        build(backend).create_all(engine)
+        create(build(backend), engine)
     finally:
         engine.dispose()
     return backend, url
@@ -63,8 +63,11 @@ def test_check_against_a_snapshot_and_a_database(
     )
     assert drifted.code == 1, drifted
     report = json.loads(drifted.out)
+    # the kitchen sink's view over users is made again around the column change (README, Views)
     assert [(c["op"], c["table"], c["name"]) for c in report["changes"]] == [
-        ("drop_column", "users", "nickname")
+        ("drop_view", None, "active_users"),
+        ("drop_column", "users", "nickname"),
+        ("create_view", None, "active_users"),
     ]
     assert report["against"] == "before.json"
     assert report["drift"]["note"] == "--against compares two databases (the chain is not used)"
@@ -72,16 +75,20 @@ def test_check_against_a_snapshot_and_a_database(
     reverse = run_cli(
         ["check", "--db", "before.json", "--against", url, "--format", "json"], tmp_path
     )
-    assert [c["op"] for c in json.loads(reverse.out)["changes"]] == ["add_column"]
+    assert [c["op"] for c in json.loads(reverse.out)["changes"]] == [
+        "drop_view",
+        "add_column",
+        "create_view",
+    ]
     # two live databases
     other = backend_url(backend, 1)
     engine = sa.create_engine(other)
     try:
-        build(backend).create_all(engine)
+        create(build(backend), engine)
     finally:
         engine.dispose()
     live = run_cli(["check", "--db", other, "--against", url], tmp_path)
-    assert live.code == 1 and "1 change" in live.out.splitlines()[0]
+    assert live.code == 1 and "3 changes" in live.out.splitlines()[0]  # the column, its view
 
 
 @pytest.mark.parametrize("sink", ["sqlite"], indirect=True)

@@ -98,7 +98,7 @@ def _compared(value: Any, model: Any = None) -> Any:
 @pytest.fixture
 def sink(my: Engine, other_db: str) -> tuple[Snapshot, Snapshot]:
     metadata = mysql_sink.build(other_schema=other_db)
-    metadata.create_all(my)
+    kitchen_sink.create(metadata, my)
     return inspect_database(my, [other_db]), _models(metadata, my)
 
 
@@ -119,7 +119,7 @@ def test_kitchen_sink_has_no_differences(sink: tuple[Snapshot, Snapshot]) -> Non
 def test_generic_kitchen_sink_entry_point(my: Engine) -> None:
     """``kitchen_sink.build("mysql")`` (what the CLI tests use) has no second database."""
     metadata = kitchen_sink.build("mysql")
-    metadata.create_all(my)
+    kitchen_sink.create(metadata, my)
     assert compute_diff(inspect_database(my), _models(metadata, my)).ops == ()
 
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fixtures.kitchen_sink import build
+from fixtures.kitchen_sink import build, create
 from schemadiff.diff.engine import compute_diff
 from schemadiff.snapshot.io import dumps, loads
 from schemadiff.snapshot.model import Computed, ForeignKey, IndexElement, Snapshot, Table
@@ -53,7 +53,7 @@ def table(snapshot: Snapshot, name: str) -> Table:
 
 def test_kitchen_sink_reflects_exactly_as_the_models_say(engine: Engine) -> None:
     metadata = build("sqlite")
-    metadata.create_all(engine)
+    create(metadata, engine)
     db = reflect(engine)
     models = models_of(metadata, engine)
     assert [t.name for t in db.tables] == [t.name for t in models.tables]
@@ -254,7 +254,7 @@ def test_types_defaults_and_collations_as_declared(engine: Engine) -> None:
 
 
 def test_snapshot_json_round_trip_equals_live_reflection(engine: Engine) -> None:
-    build("sqlite").create_all(engine)
+    create(build("sqlite"), engine)
     db = reflect(engine)
     text = dumps(db)
     assert loads(text) == db
