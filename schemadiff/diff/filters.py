@@ -5,9 +5,10 @@
 - ``include_name(name, type_, parent_names)`` and
   ``include_object(object, name, type_, reflected, compare_to)`` with Alembic's signatures and
   ``type_`` strings (``"schema"``, ``"table"``, ``"column"``, ``"index"``, ``"unique_constraint"``,
-  ``"foreign_key_constraint"``, ``"check_constraint"``, and ``"sequence"``, which Alembic never
-  passes since its autogenerate has no sequences; ``include_name`` gets ``parent_names``
-  ``{"schema_name": ...}`` for one). ``object`` is the SQLAlchemy object
+  ``"foreign_key_constraint"``, ``"check_constraint"``, and ``"sequence"``, ``"view"``,
+  ``"function"``, ``"procedure"``, ``"trigger"``, which Alembic never passes since its
+  autogenerate has none of them; ``include_name`` gets ``parent_names``
+  ``{"schema_name": ...}`` for a sequence). ``object`` is the SQLAlchemy object
   from ``options.metadata`` when the model has one, else the snapshot object (a
   :class:`schemadiff.snapshot.model.Table`, ``Column``, ``Index``...); ``reflected`` is True for
   objects only the database has; ``compare_to`` is the other side's object or None.
@@ -31,11 +32,12 @@ from fnmatch import fnmatchcase
 from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
-from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey
+from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
 from schemadiff.snapshot.policies import Policy, RowSecurity
-from schemadiff.snapshot.routines import Trigger
+from schemadiff.snapshot.routines import Function, Trigger
 
 _OnTable = TypeVar("_OnTable", Policy, RowSecurity)
+_Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
 _RELATION_KINDS = frozenset({"view", "materialized view", "sequence", "partition"})
@@ -66,6 +68,7 @@ def apply_filters(
         elif d is not None and m is not None:
             db_tables[key], model_tables[key] = f.table_contents(d, m)
     db, models = f.sequences(db, models, kept_schemas)
+    db, models = f.views_and_routines(db, models)
     return (
         _rebuild(db, db_tables, kept_schemas, f),
         _rebuild(models, model_tables, kept_schemas, f),
@@ -304,6 +307,44 @@ class _Filters:
         return (
             replace(db, sequences=tuple(s for s in db.sequences if s.key in kept)),
             replace(models, sequences=tuple(s for s in models.sequences if s.key in kept)),
+        )
+
+    def views_and_routines(self, db: Snapshot, models: Snapshot) -> tuple[Snapshot, Snapshot]:
+        """Both sides' views (``type_="view"``, materialized ones too), functions and procedures
+        (``"function"`` / ``"procedure"``) and triggers (``"trigger"``) minus those
+        ``include_object`` excludes; ``object`` is the snapshot's (they are no SQLAlchemy
+        objects), named by its own name."""
+        if self.options.include_object is None:
+            return db, models
+        views = self.paired(db.views, models.views, lambda v: v.key, lambda v: "view")
+        functions = self.paired(db.functions, models.functions, lambda f: f.key, lambda f: f.kind)
+        triggers = self.paired(db.triggers, models.triggers, lambda t: t.key, lambda t: "trigger")
+        return (
+            replace(db, views=views[0], functions=functions[0], triggers=triggers[0]),
+            replace(models, views=views[1], functions=functions[1], triggers=triggers[1]),
+        )
+
+    def paired(
+        self,
+        db_items: tuple[_Named, ...],
+        model_items: tuple[_Named, ...],
+        key: Callable[[Any], tuple[str | None, ...]],
+        type_: Callable[[Any], str],
+    ) -> tuple[tuple[_Named, ...], tuple[_Named, ...]]:
+        """The items ``include_object`` keeps, asked once per key (both sides together), in
+        key order so the calls are deterministic."""
+        db_map = {key(x): x for x in db_items}
+        model_map = {key(x): x for x in model_items}
+        kept = set()
+        for k in sorted(set(db_map) | set(model_map), key=lambda k: tuple(p or "" for p in k)):
+            d, m = db_map.get(k), model_map.get(k)
+            item = m if m is not None else d
+            assert item is not None
+            if self.obj(d, m, item.name, type_(item), None):
+                kept.add(k)
+        return (
+            tuple(x for x in db_items if key(x) in kept),
+            tuple(x for x in model_items if key(x) in kept),
         )
 
     # --- SQLAlchemy lookups -------------------------------------------------------------------
