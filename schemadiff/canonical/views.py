@@ -33,7 +33,7 @@ def canonical_view_sql(text: str, dialect: str) -> str:
     key = ("view-sql", dialect, body)
     found = MEMO.get(key)
     if found is None:
-        found = canonical_sql(_without_own_name_aliases(body, dialect), dialect)
+        found = _canonical_view(body, dialect)
         MEMO.put(key, found)
     return found
 
@@ -46,23 +46,30 @@ _NAMED_LIMIT = 65536
 _UNSEEN: Any = object()
 
 
-def _without_own_name_aliases(body: str, dialect: str) -> str:
+def _canonical_view(body: str, dialect: str) -> str:
+    """The canonical form of the query ``body``: parsed once, the own-name output aliases taken
+    out of the tree, which is then canonicalized as :func:`canonical_sql` would the printed
+    query (printing it and parsing that again gave the same form at twice the cost)."""
     import sqlglot
 
-    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
+    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS, _fallback, canonicalize_tree
 
     read = SQLGLOT_DIALECTS.get(dialect, dialect)
     try:
         tree = sqlglot.parse_one(body, read=read)
     except sqlglot.errors.SqlglotError:
         _remember_named((dialect, body), None)
-        return body
+        return canonical_sql(body, dialect)
     if tree is None:
         _remember_named((dialect, body), None)
-        return body
+        return canonical_sql(body, dialect)
     _remember_named((dialect, body), _named_relations(tree))
     # the tree is ours alone (its relations are read above): rewritten in place, not copied
-    return tree.transform(_own_name_alias, copy=False).sql(dialect=read)
+    tree = canonicalize_tree(tree.transform(_own_name_alias, copy=False), dialect)
+    try:
+        return tree.sql(dialect="postgres", normalize_functions="upper")
+    except (sqlglot.errors.SqlglotError, ValueError):  # pragma: no cover - sqlglot's own tree
+        return _fallback(body)
 
 
 def _own_name_alias(node: Any) -> Any:
