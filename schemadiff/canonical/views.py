@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 from schemadiff.canonical.memo import MEMO
 from schemadiff.canonical.sqlexpr import canonical_sql
@@ -32,35 +33,70 @@ def canonical_view_sql(text: str, dialect: str) -> str:
     key = ("view-sql", dialect, body)
     found = MEMO.get(key)
     if found is None:
-        found = canonical_sql(_without_own_name_aliases(body, dialect), dialect)
+        found = _canonical_view(body, dialect)
         MEMO.put(key, found)
     return found
 
 
-def _without_own_name_aliases(body: str, dialect: str) -> str:
-    import sqlglot
-    from sqlglot import exp
+#: the relations each parsed query names, as ``(schema or "", name)`` (CTEs left out), kept by
+#: :func:`_without_own_name_aliases` for :func:`view_reads`: one parse of a view's text serves
+#: both (parsing is most of the cost of a view the memo has not seen)
+_NAMED: dict[tuple[str, str], frozenset[tuple[str, str]] | None] = {}
+_NAMED_LIMIT = 65536
+_UNSEEN: Any = object()
 
-    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
+
+def _canonical_view(body: str, dialect: str) -> str:
+    """The canonical form of the query ``body``: parsed once, the own-name output aliases taken
+    out of the tree, which is then canonicalized as :func:`canonical_sql` would the printed
+    query (printing it and parsing that again gave the same form at twice the cost)."""
+    import sqlglot
+
+    from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS, _fallback, canonicalize_tree
 
     read = SQLGLOT_DIALECTS.get(dialect, dialect)
     try:
         tree = sqlglot.parse_one(body, read=read)
     except sqlglot.errors.SqlglotError:
-        return body
+        _remember_named((dialect, body), None)
+        return canonical_sql(body, dialect)
     if tree is None:
-        return body
+        _remember_named((dialect, body), None)
+        return canonical_sql(body, dialect)
+    _remember_named((dialect, body), _named_relations(tree))
+    # the tree is ours alone (its relations are read above): rewritten in place, not copied
+    tree = canonicalize_tree(tree.transform(_own_name_alias, copy=False), dialect)
+    try:
+        return tree.sql(dialect="postgres", normalize_functions="upper")
+    except (sqlglot.errors.SqlglotError, ValueError):  # pragma: no cover - sqlglot's own tree
+        return _fallback(body)
 
-    def strip(node: exp.Expression) -> exp.Expression:
-        if (
-            isinstance(node, exp.Alias)
-            and isinstance(node.this, exp.Column)
-            and node.alias == node.this.name
-        ):
+
+def _own_name_alias(node: Any) -> Any:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Alias) and isinstance(node.this, exp.Column):
+        if node.alias == node.this.name:
             return node.this
-        return node
+    return node
 
-    return tree.transform(strip).sql(dialect=read)
+
+def _remember_named(key: tuple[str, str], named: frozenset[tuple[str, str]] | None) -> None:
+    if len(_NAMED) >= _NAMED_LIMIT:
+        _NAMED.clear()
+    _NAMED[key] = named
+
+
+def _named_relations(tree: Any) -> frozenset[tuple[str, str]]:
+    from sqlglot import exp
+
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    found: set[tuple[str, str]] = set()
+    for table in tree.find_all(exp.Table):
+        if not table.name or (not table.db and table.name.lower() in ctes):
+            continue
+        found.add((table.db or "", table.name))
+    return frozenset(found)
 
 
 @lru_cache(maxsize=4096)
@@ -83,22 +119,25 @@ def view_reads(text: str, dialect: str, default_schema: str | None) -> tuple[Tab
 def _parse_reads(
     text: str, dialect: str, default_schema: str | None
 ) -> tuple[TableKey, ...] | None:
+    body = view_body(text)
+    named = _NAMED.get((dialect, body), _UNSEEN)  # parsed already for its canonical form?
+    if named is _UNSEEN:
+        named = _parse_named(body, dialect)
+    if named is None:
+        return None
+    found = {(None if schema == default_schema else schema or None, name) for schema, name in named}
+    return tuple(sorted(found, key=lambda k: (k[0] or "", k[1])))
+
+
+def _parse_named(body: str, dialect: str) -> frozenset[tuple[str, str]] | None:
     import sqlglot
-    from sqlglot import exp
 
     from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
 
     try:
-        tree = sqlglot.parse_one(view_body(text), read=SQLGLOT_DIALECTS.get(dialect, dialect))
+        tree = sqlglot.parse_one(body, read=SQLGLOT_DIALECTS.get(dialect, dialect))
     except sqlglot.errors.SqlglotError:
         return None
     if tree is None:
         return None
-    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
-    found: set[TableKey] = set()
-    for table in tree.find_all(exp.Table):
-        if not table.name or (not table.db and table.name.lower() in ctes):
-            continue
-        schema = table.db or None
-        found.add((None if schema == default_schema else schema, table.name))
-    return tuple(sorted(found, key=lambda k: (k[0] or "", k[1])))
+    return _named_relations(tree)
