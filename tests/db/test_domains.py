@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fixtures.domains import DDL, models
-from schemadiff.diff.engine import compute_diff
-from schemadiff.diff.result import DiffResult
 from schemadiff.objects import DOMAINS_KEY, Domain
-from schemadiff.sources import inspect_both, inspect_database
-from tests.kit.cli import run_cli
+from schemadiff.sources import inspect_database
+from tests.kit.cli import cli_ok as cli
+from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
@@ -42,18 +41,6 @@ def build(engine: Engine, version: int) -> None:
         for statement in DDL[version]:
             conn.exec_driver_sql(statement.replace("%", "%%"))
         models(version).create_all(conn)
-
-
-def diff(engine: Engine, metadata: sa.MetaData) -> DiffResult:
-    with engine.connect() as conn:
-        db, wanted = inspect_both(conn, [], metadata)
-    return compute_diff(db, wanted)
-
-
-def cli(folder: Path, *args: str) -> str:
-    result = run_cli(list(args), folder)
-    assert result.code == 0, (args, result)
-    return result.out
 
 
 @pytest.mark.parametrize("version", [1, 2])

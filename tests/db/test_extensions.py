@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fixtures.extensions import DDL, models
-from schemadiff.diff.engine import compute_diff
-from schemadiff.diff.result import DiffResult
 from schemadiff.objects import Extension, register_entities
-from schemadiff.sources import inspect_both
+from tests.kit.cli import cli_ok as cli
 from tests.kit.cli import run_cli
+from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
@@ -43,18 +42,6 @@ def build(engine: Engine, version: int, metadata: sa.MetaData | None = None) -> 
         for statement in DDL[version]:
             conn.exec_driver_sql(statement)
         (metadata or models(version)).create_all(conn)
-
-
-def diff(engine: Engine, metadata: sa.MetaData) -> DiffResult:
-    with engine.connect() as conn:
-        db, wanted = inspect_both(conn, [], metadata)
-    return compute_diff(db, wanted)
-
-
-def cli(folder: Path, *args: str) -> str:
-    result = run_cli(list(args), folder)
-    assert result.code == 0, (args, result)
-    return result.out
 
 
 @pytest.mark.parametrize("version", [1, 2])

@@ -15,12 +15,12 @@ from sqlalchemy.engine import Engine
 from fixtures.routines import ddl, models
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
-from schemadiff.diff.result import DiffResult
 from schemadiff.objects import TRIGGERS_KEY, Function, Trigger, declared_triggers
 from schemadiff.ops.base import Phase
 from schemadiff.sources import inspect_both, inspect_database
 from schemadiff.sources.metadata import inspect_metadata
-from tests.kit.cli import run_cli
+from tests.kit.cli import cli_ok as cli
+from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 BACKENDS = [
@@ -50,19 +50,6 @@ def build(engine: Engine, backend: str, version: int) -> None:
         models(backend, version).create_all(conn)
         for statement in ddl(backend, version):
             conn.exec_driver_sql(statement)
-
-
-def diff(engine: Engine, metadata: sa.MetaData) -> DiffResult:
-    """As the commands do: the models' triggers settled by the server where it rewrites them."""
-    with engine.connect() as conn:
-        db, wanted = inspect_both(conn, [], metadata)
-    return compute_diff(db, wanted)
-
-
-def cli(folder: Path, *args: str) -> str:
-    result = run_cli(list(args), folder)
-    assert result.code == 0, (args, result)
-    return result.out
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

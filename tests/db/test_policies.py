@@ -14,11 +14,11 @@ from sqlalchemy.engine import Engine
 
 from fixtures.policies import ddl, models
 from schemadiff.diff.engine import compute_diff
-from schemadiff.diff.result import DiffResult
 from schemadiff.objects import Policy, RowLevelSecurity, register_entities
-from schemadiff.sources import inspect_both, inspect_database
+from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
-from tests.kit.cli import run_cli
+from tests.kit.cli import cli_ok as cli
+from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
@@ -44,19 +44,6 @@ def build(engine: Engine, version: int) -> None:
         models(version).create_all(conn)
         for statement in ddl(version):
             conn.exec_driver_sql(statement)
-
-
-def diff(engine: Engine, metadata: sa.MetaData) -> DiffResult:
-    """As the commands do: the declared expressions settled by the server."""
-    with engine.connect() as conn:
-        db, wanted = inspect_both(conn, [], metadata)
-    return compute_diff(db, wanted)
-
-
-def cli(folder: Path, *args: str) -> str:
-    result = run_cli(list(args), folder)
-    assert result.code == 0, (args, result)
-    return result.out
 
 
 @pytest.mark.parametrize("version", [1, 2])

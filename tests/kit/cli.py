@@ -67,6 +67,13 @@ def run_cli(args: Sequence[str], where: Path) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def cli_ok(folder: Path, *args: str) -> str:
+    """The in-process command's standard output; it must succeed."""
+    result = run_cli(list(args), folder)
+    assert result.code == 0, (args, result)
+    return result.out
+
+
 def run_process(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     """``python -m schemadiff ARGS`` in ``cwd``, without the caller's database variables."""
     clean = {k: v for k, v in os.environ.items() if k not in ("SCHEMADIFF_URL", "DATABASE_URL")}

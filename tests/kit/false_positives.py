@@ -30,6 +30,16 @@ def diff(engine: Engine, models: sa.MetaData, schemas: Iterable[str] = ()) -> Di
     return compute_diff(db, snapshot, CompareOptions(metadata=models, use_entry_points=False))
 
 
+def settled_diff(engine: Engine, models: sa.MetaData) -> DiffResult:
+    """As the commands do: the models' objects settled by the server where it spells them its
+    own way (domains, functions, triggers, policies, views)."""
+    from schemadiff.sources import inspect_both
+
+    with engine.connect() as conn:
+        db, wanted = inspect_both(conn, [], models)
+    return compute_diff(db, wanted)
+
+
 def described(result: DiffResult) -> list[str]:
     return [op.describe() for op in result.ops]
 
