@@ -5,7 +5,7 @@ the tables.
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
 ``Trigger`` the routines and triggers; ``Extension``, ``Domain``, ``Policy`` and
-``RowLevelSecurity`` (PostgreSQL). alembic_utils' ``PGView``, ``PGMaterializedView``,
+``RowLevelSecurity`` (PostgreSQL); ``Partition`` the partitions of a partitioned table. alembic_utils' ``PGView``, ``PGMaterializedView``,
 ``PGFunction``, ``PGTrigger``, ``PGExtension`` and ``PGPolicy`` entities can be attached with
 :func:`register_entities` (alembic_utils stays optional: nothing here imports it).
 """
@@ -24,6 +24,7 @@ from schemadiff.objects.functions import (
     declared_functions,
     function_from_entity,
 )
+from schemadiff.objects.partitions import PARTITIONS_KEY, Partition, declared_partitions
 from schemadiff.objects.policies import (
     POLICIES_KEY,
     ROW_SECURITY_KEY,
@@ -56,6 +57,7 @@ __all__ = [
     "ENTITY_CONVERTERS",
     "EXTENSIONS_KEY",
     "FUNCTIONS_KEY",
+    "PARTITIONS_KEY",
     "POLICIES_KEY",
     "ROW_SECURITY_KEY",
     "TRIGGERS_KEY",
@@ -64,6 +66,7 @@ __all__ = [
     "Extension",
     "Function",
     "MaterializedView",
+    "Partition",
     "Policy",
     "Procedure",
     "RowLevelSecurity",
@@ -73,6 +76,7 @@ __all__ = [
     "declared_domains",
     "declared_extensions",
     "declared_functions",
+    "declared_partitions",
     "declared_policies",
     "declared_row_security",
     "declared_triggers",
