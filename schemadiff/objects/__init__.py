@@ -5,7 +5,8 @@ the tables.
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
 ``Trigger`` the routines and triggers; ``Extension``, ``Domain``, ``Policy`` and
-``RowLevelSecurity`` (PostgreSQL); ``Partition`` the partitions of a partitioned table. alembic_utils' ``PGView``, ``PGMaterializedView``,
+``RowLevelSecurity`` (PostgreSQL); ``Partition`` the partitions of a partitioned table.
+alembic_utils' ``PGView``, ``PGMaterializedView``,
 ``PGFunction``, ``PGTrigger``, ``PGExtension`` and ``PGPolicy`` entities can be attached with
 :func:`register_entities` (alembic_utils stays optional: nothing here imports it).
 """
