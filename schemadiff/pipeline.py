@@ -240,8 +240,14 @@ def wanted_schemas(
         names = set(settings.schemas)
     elif metadata is not None:
         from schemadiff.objects import declared_domains, declared_functions
+        from schemadiff.objects.declarative_extensions import (
+            attach_declarative_extensions,
+            declared_schema_names,
+        )
 
+        attach_declarative_extensions(metadata)  # sqlalchemy-declarative-extensions' schemas
         names = {t.schema for t in metadata.tables.values() if t.schema}
+        names |= set(declared_schema_names(metadata))
         names |= {s.schema for s in metadata._sequences.values() if s.schema}
         names |= {f.schema for f in declared_functions(metadata) if f.schema}
         names |= {d.schema for d in declared_domains(metadata) if d.schema}

@@ -123,6 +123,9 @@ class DialectRules:
     #: The server keeps a trigger's text as written (SQLite, MySQL): compared as text with its
     #: layout normalized; else (PostgreSQL) in the catalog's own spelling.
     trigger_text_verbatim: ClassVar[bool] = False
+    #: a routine created without ``SQL SECURITY`` runs as its definer (MySQL): how
+    #: sqlalchemy-declarative-extensions' dialect-neutral Function / Procedure are read
+    routines_definer_by_default: ClassVar[bool] = False
 
     def settle_triggers(
         self, conn: Connection, triggers: Sequence[Trigger], default: str

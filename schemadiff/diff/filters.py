@@ -49,6 +49,8 @@ def apply_filters(
     """Return ``(db, models)`` with everything the filters exclude removed from both."""
     if models.undecided:
         db, models = _without_undecided(db, models)
+    if models.left_alone:
+        db = _without_left_alone(db, models)
     f = _Filters(options, models.default_schema)
     schemas = {t.schema for s in (db, models) for t in s.tables}
     schemas |= {e.schema for s in (db, models) for e in s.enums}
@@ -97,6 +99,49 @@ def _without_undecided(db: Snapshot, models: Snapshot) -> tuple[Snapshot, Snapsh
     return (
         replace(db, tables=tuple(map(strip, db.tables))),
         replace(models, tables=tuple(map(strip, models.tables))),
+    )
+
+
+def _without_left_alone(db: Snapshot, models: Snapshot) -> Snapshot:
+    """``db`` without the views, functions, procedures and triggers the models leave alone
+    (``models.left_alone``) and do not declare: listed as not compared instead."""
+    default = db.default_schema
+
+    def alone(kind: str, name: str, schema: str | None) -> bool:
+        return any(r.kind == kind and r.leaves(name, schema, default) for r in models.left_alone)
+
+    declared_views = set(models.view_map())
+    declared_functions = {(f.schema, f.name) for f in models.functions}
+    declared_triggers = {t.key for t in models.triggers}
+    views = [v for v in db.views if v.key in declared_views or not alone("view", v.name, v.schema)]
+    functions = [
+        f
+        for f in db.functions
+        if (f.schema, f.name) in declared_functions or not alone(f.kind, f.name, f.schema)
+    ]
+    triggers = [
+        t
+        for t in db.triggers
+        if t.key in declared_triggers or not alone("trigger", t.name, t.schema)
+    ]
+    if len(views) + len(functions) + len(triggers) == (
+        len(db.views) + len(db.functions) + len(db.triggers)
+    ):
+        return db
+    kept = {id(x) for x in (*views, *functions, *triggers)}
+    listed = [DbObject(v.kind, v.name, v.schema) for v in db.views if id(v) not in kept]
+    listed += [
+        DbObject(f.kind, f"{f.name}({f.args})", f.schema) for f in db.functions if id(f) not in kept
+    ]
+    listed += [
+        DbObject("trigger", t.name, t.schema, t.table) for t in db.triggers if id(t) not in kept
+    ]
+    return replace(
+        db,
+        views=tuple(views),
+        functions=tuple(functions),
+        triggers=tuple(triggers),
+        uncompared=tuple(sorted((*db.uncompared, *listed), key=DbObject.sort_key)),
     )
 
 

@@ -9,8 +9,14 @@ the tables.
 alembic_utils' ``PGView``, ``PGMaterializedView``,
 ``PGFunction``, ``PGTrigger``, ``PGExtension`` and ``PGPolicy`` entities can be attached with
 :func:`register_entities` (alembic_utils stays optional: nothing here imports it).
+sqlalchemy-declarative-extensions' declarations (``declare_database(...)``) are read as ours by
+:func:`attach_declarative_extensions` (optional too, see :mod:`.declarative_extensions`).
 """
 
+from schemadiff.objects.declarative_extensions import (
+    DECLEXT_CONVERTERS,
+    attach_declarative_extensions,
+)
 from schemadiff.objects.domains import DOMAINS_KEY, Domain, declared_domains
 from schemadiff.objects.extensions import (
     EXTENSIONS_KEY,
@@ -54,6 +60,7 @@ from schemadiff.objects.views import (
 )
 
 __all__ = [
+    "DECLEXT_CONVERTERS",
     "DOMAINS_KEY",
     "ENTITY_CONVERTERS",
     "EXTENSIONS_KEY",
@@ -73,6 +80,7 @@ __all__ = [
     "RowLevelSecurity",
     "Trigger",
     "View",
+    "attach_declarative_extensions",
     "create_views",
     "declared_domains",
     "declared_extensions",

@@ -89,8 +89,10 @@ def merge_metadata(named: list[tuple[str, sa.MetaData]]) -> sa.MetaData:
 
 def _merge_views(merged: sa.MetaData, metadata: sa.MetaData) -> None:
     """The views declared on ``metadata`` (:mod:`schemadiff.objects`) go with its tables."""
+    from schemadiff.objects.declarative_extensions import merge_declext
     from schemadiff.objects.views import VIEWS_KEY
 
+    merge_declext(merged, metadata)  # sqlalchemy-declarative-extensions' declarations
     views = metadata.info.get(VIEWS_KEY)
     if views:
         merged.info.setdefault(VIEWS_KEY, {}).update(views)

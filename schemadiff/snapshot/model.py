@@ -15,6 +15,7 @@ comparators then match by structure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
@@ -341,6 +342,34 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class LeftAlone:
+    """Database objects of ``kind`` (``"view"``, materialized ones too, ``"function"``,
+    ``"procedure"``, ``"trigger"``) the models leave alone although they declare others of
+    that kind: every one they do not declare (``unspecified``), those an ``ignore`` glob
+    matches, those no ``include`` glob matches (None: no include list). A declared object is
+    always compared. Globs match the name and ``schema.name`` (the default schema's name for
+    the default schema's objects). From sqlalchemy-declarative-extensions' collection options
+    (``ignore_unspecified``, ``ignore``, ``include``)."""
+
+    kind: str
+    ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] | None = None
+    unspecified: bool = False
+
+    def leaves(self, name: str, schema: str | None, default_schema: str | None) -> bool:
+        """Whether the database's undeclared object ``schema.name`` is left alone."""
+        if self.unspecified:
+            return True
+        owner = schema or default_schema
+        names = (name, f"{owner}.{name}") if owner else (name,)
+        if any(fnmatchcase(n, glob) for glob in self.ignore for n in names):
+            return True
+        return self.include is not None and not any(
+            fnmatchcase(n, glob) for glob in self.include for n in names
+        )
+
+
+@dataclass(frozen=True)
 class DbObject:
     """An object the database holds that no comparator covers (a view, a trigger, a function,
     a partition...): listed in every report as "not compared", never silently equal.
@@ -418,6 +447,9 @@ class Snapshot:
     #: what the models ask for that the server will not keep as written (a name PostgreSQL
     #: cuts, one MariaDB refuses): warnings for generation time. Models side only, not saved.
     warnings: tuple[SourceWarning, ...] = field(default=(), compare=False, metadata={"json": False})
+    #: database objects the models leave alone although they declare others of their kind
+    #: (:class:`LeftAlone`): listed as not compared, never dropped. Models side only, not saved.
+    left_alone: tuple[LeftAlone, ...] = field(default=(), compare=False, metadata={"json": False})
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

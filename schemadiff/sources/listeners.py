@@ -3,7 +3,10 @@ SQLAlchemy runs it inside ``create_all``, but what it builds (a trigger, a view,
 opaque text or code, so it is listed as not compared, never assumed to be there.
 
 SQLAlchemy's own listeners (an ``Enum`` creating its type, a ``Sequence``) are not the user's
-declarations and are skipped, and so is ``CREATE SCHEMA`` DDL (see :func:`_creates_schema`).
+declarations and are skipped, and so is ``CREATE SCHEMA`` DDL (see :func:`_creates_schema`), and
+so are sqlalchemy-declarative-extensions' listeners (``register_sqlalchemy_events``) that build
+the views, functions, procedures, triggers and schemas its declarations hold (compared: see
+:mod:`schemadiff.objects.declarative_extensions`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.ddl import ExecutableDDLElement
+
+from schemadiff.objects.declarative_extensions import builds_compared_declext
 
 #: the events ``create_all`` / ``drop_all`` fire around a table or the whole MetaData
 EVENTS = ("before_create", "after_create", "before_drop", "after_drop")
@@ -43,7 +48,7 @@ def _user_listeners(target: sa.MetaData | sa.Table, event: str, dialect: str) ->
         if isinstance(listener, ExecutableDDLElement):
             if _runs_on(listener, dialect) and not _creates_schema(listener):
                 yield listener
-        elif not _from_sqlalchemy(listener):
+        elif not _from_sqlalchemy(listener) and not builds_compared_declext(listener):
             yield listener
 
 

@@ -30,6 +30,12 @@ from sqlalchemy.sql.schema import (
 
 from schemadiff.backends.base import DialectRules, own_options, type_key
 from schemadiff.backends.registry import rules_for
+from schemadiff.objects.declarative_extensions import (
+    attach_declarative_extensions,
+    declared_schema_names,
+    declext_notes,
+    left_alone,
+)
 from schemadiff.perf import without_gc
 from schemadiff.snapshot.model import (
     CheckConstraint,
@@ -67,13 +73,17 @@ def inspect_metadata(
     as ``schema=None``, like the reflected side.
     """
     rules = rules_for(dialect.name)
+    # sqlalchemy-declarative-extensions' declarations, read as ours (when the MetaData has any)
+    attach_declarative_extensions(metadata, definer_by_default=rules.routines_definer_by_default)
     builder = _Builder(dialect, rules, default_schema)
     sorted_tables = metadata.sorted_tables
     tables = [builder.table(t) for t in sorted_tables]
     builder.not_compared.extend(listener_notes(metadata, sorted_tables, dialect.name))
     sequences = model_sequences(metadata, dialect, rules, builder.schema)
     schemas = sorted(
-        {t.schema for t in tables if t.schema} | {s.schema for s in sequences if s.schema}
+        {t.schema for t in tables if t.schema}
+        | {s.schema for s in sequences if s.schema}
+        | {n for n in declared_schema_names(metadata) if n != default_schema}
     )
     snapshot = Snapshot(
         dialect=rules.name,
@@ -83,7 +93,7 @@ def inspect_metadata(
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         sequences=sequences,
         views=metadata_views(metadata, dialect, rules, default_schema),
-        not_compared=(*builder.not_compared, *entity_notes(metadata)),
+        not_compared=(*builder.not_compared, *entity_notes(metadata), *declext_notes(metadata)),
         undecided=tuple(builder.undecided),
         functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),
@@ -91,6 +101,7 @@ def inspect_metadata(
         domains=metadata_domains(metadata, default_schema),
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
+        left_alone=left_alone(metadata),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

@@ -110,6 +110,7 @@ class MysqlRules(DialectRules):
     #: MariaDB's (MySQL has none: SQLAlchemy creates none there, nothing is compared)
     sequences: ClassVar[SequenceRules | None] = MariadbSequences()
     trigger_text_verbatim: ClassVar[bool] = True
+    routines_definer_by_default: ClassVar[bool] = True
 
     def canonical_function(self, function: Function) -> Function:
         from schemadiff.backends.mysql.routines import canonical_function
