@@ -17,7 +17,12 @@ from sqlalchemy.engine import Engine
 
 pytest.importorskip("sqlalchemy_declarative_extensions")
 
-from sqlalchemy_declarative_extensions import Functions, Views, declare_database  # noqa: E402
+from sqlalchemy_declarative_extensions import (  # noqa: E402
+    Functions,
+    Views,
+    declare_database,
+    register_sqlalchemy_events,
+)
 from sqlalchemy_declarative_extensions import View as DeclView  # noqa: E402
 from sqlalchemy_declarative_extensions.dialects import postgresql as pg  # noqa: E402
 
@@ -254,3 +259,60 @@ def test_kinds_not_compared_are_listed_one_line_each(engine_for: Callable[..., E
         "sqlalchemy-declarative-extensions function two (a SQL-standard body)",
         "sqlalchemy-declarative-extensions roles (declare_database(roles=...))",
     ]
+
+
+def _declared(count: int, native: bool) -> sa.MetaData:
+    """``count`` views, functions and triggers, declared with the library or with ours."""
+    from schemadiff import objects
+
+    metadata = sa.MetaData()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    fn = "BEGIN RETURN NEW; END;"
+    if native:
+        for i in range(count):
+            objects.View(metadata, f"v{i}", f"SELECT id, {i} AS n FROM t")
+            objects.Function(metadata, f"f{i}", fn, returns="trigger", language="plpgsql")
+            objects.Trigger(
+                metadata, f"tr{i}", "t", f"BEFORE INSERT FOR EACH ROW EXECUTE FUNCTION f{i}()"
+            )
+        return metadata
+    declare_database(
+        metadata,
+        views=[DeclView(f"v{i}", f"SELECT id, {i} AS n FROM t") for i in range(count)],
+        functions=[
+            pg.Function(f"f{i}", fn, returns="trigger", language="plpgsql") for i in range(count)
+        ],
+        triggers=[
+            pg.Trigger.before("insert", on="t", execute=f"f{i}", name=f"tr{i}").for_each_row()
+            for i in range(count)
+        ],
+    )
+    register_sqlalchemy_events(metadata, views=True, functions=True, triggers=True)
+    return metadata
+
+
+@pytest.mark.db
+def test_the_declarations_cost_no_statement_of_their_own(
+    engine_for: Callable[..., Engine],
+) -> None:
+    """As many statements as the same objects declared with schemadiff.objects (the catalog
+    read once per kind; views the server spells its own way settled the same way)."""
+
+    def statements(engine: Engine, metadata: sa.MetaData) -> int:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert diff(engine, metadata).ops == ()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    engine = engine_for("postgresql")
+    library = _declared(20, native=False)
+    with engine.begin() as conn:
+        library.create_all(conn)
+    assert statements(engine, library) == statements(engine, _declared(20, native=True))
