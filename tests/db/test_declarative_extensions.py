@@ -3,10 +3,14 @@ library builds itself (its ``register_sqlalchemy_events`` listeners inside ``cre
 clean; a project whose models use ``declare_database`` migrates from v1 to v2 with the real
 commands, converging on the library-built v2 (compared by the independent inspector), and its
 downgrade brings v1 back with its rows; the library's ``ignore_unspecified`` / ``ignore`` leave
-the database's other objects alone (tests/unit/test_declext_optional.py: without the library)."""
+the database's other objects alone; a project's own env.py (with the library's Alembic events) is
+read too (tests/unit/test_declext_optional.py: without the library)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,7 @@ from sqlalchemy_declarative_extensions.dialects import postgresql as pg  # noqa:
 from fixtures.declarative_extensions import build, models  # noqa: E402
 from schemadiff.objects import declared_functions, declared_triggers, declared_views  # noqa: E402
 from tests.kit.cli import cli_ok as cli  # noqa: E402
-from tests.kit.cli import run_cli  # noqa: E402
+from tests.kit.cli import run_cli, run_process  # noqa: E402
 from tests.kit.false_positives import settled_diff as diff  # noqa: E402
 from tests.kit.independent import describe  # noqa: E402
 
@@ -317,3 +321,77 @@ def test_the_declarations_cost_no_statement_of_their_own(
     with engine.begin() as conn:
         library.create_all(conn)
     assert statements(engine, library) == statements(engine, _declared(20, native=True))
+
+
+ENV_MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy_declarative_extensions import Views, View, declare_database
+from sqlalchemy_declarative_extensions.dialects.postgresql import Function, Trigger
+
+metadata = sa.MetaData()
+orders = sa.Table(
+    "orders", metadata, sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("status", sa.String(20)), sa.Column("updated_at", sa.DateTime),
+)
+declare_database(
+    metadata,
+    views=Views(ignore=["legacy_*"]).are(
+        View("open_orders", sa.select(orders.c.id).where(orders.c.status == "open")),
+    ),
+    functions=[Function("touch", "BEGIN NEW.updated_at = now(); RETURN NEW; END;",
+                        returns="trigger", language="plpgsql")],
+    triggers=[Trigger.before("insert", "update", on="orders", execute="touch",
+                             name="orders_touch").for_each_row()],
+)
+"""
+
+
+@pytest.mark.db
+def test_a_project_env_py_with_the_library_alembic_events(
+    backend_url: Callable[..., str], tmp_path: Path
+) -> None:
+    """``alembic init`` project whose env.py imports the models and calls the library's
+    ``register_alembic_events``: schemadiff reads the declarations through env.py, plain
+    ``alembic upgrade`` applies the script, and a view the library ignores is kept."""
+    url = backend_url("postgresql")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE VIEW legacy_report AS SELECT 1 AS one")
+    alembic_bin = str(Path(sys.executable).with_name("alembic"))
+    env = {k: v for k, v in os.environ.items() if k not in ("SCHEMADIFF_URL", "DATABASE_URL")}
+
+    def alembic(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [alembic_bin, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert alembic("init", "migrations").returncode == 0
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(
+        ini.read_text().replace("driver://user:pass@localhost/dbname", url.replace("%", "%%"))
+    )
+    (tmp_path / "models.py").write_text(ENV_MODELS)
+    env_py = tmp_path / "migrations" / "env.py"
+    env_py.write_text(
+        env_py.read_text().replace(
+            "target_metadata = None",
+            "import sys, os\nsys.path.insert(0, os.getcwd())\n"
+            "from models import metadata as target_metadata\n"
+            "from sqlalchemy_declarative_extensions import register_alembic_events\n"
+            "register_alembic_events(views=True, functions=True, triggers=True)\n",
+        )
+    )
+    done = run_process(tmp_path, "revision", "--autogenerate", "-m", "declext")
+    assert done.code == 0, done.err
+    [script] = (tmp_path / "migrations" / "versions").glob("*declext*.py")
+    body = script.read_text()
+    assert "CREATE VIEW open_orders" in body and "CREATE FUNCTION touch()" in body, body
+    assert "CREATE TRIGGER orders_touch" in body and "legacy_report" not in body, body
+    upgraded = alembic("upgrade", "head")
+    assert upgraded.returncode == 0, upgraded.stderr
+    done = run_process(tmp_path, "diff")
+    assert done.code == 0, done.out + done.err
+    assert "not compared: 1 view" in done.out
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT one FROM legacy_report").scalar() == 1
+    engine.dispose()
