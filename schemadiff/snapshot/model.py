@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemadiff.snapshot.entities import EntitySource
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
@@ -418,6 +419,12 @@ class Snapshot:
     #: what the models ask for that the server will not keep as written (a name PostgreSQL
     #: cuts, one MariaDB refuses): warnings for generation time. Models side only, not saved.
     warnings: tuple[SourceWarning, ...] = field(default=(), compare=False, metadata={"json": False})
+    #: models side, a project that uses alembic_utils (an entity reached us): the entities that
+    #: declare its objects (scripts render those with alembic_utils' operations); None: the
+    #: project does not use alembic_utils. Not saved.
+    entities: tuple[EntitySource, ...] | None = field(
+        default=None, compare=False, metadata={"json": False}
+    )
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

@@ -46,6 +46,7 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.domains import metadata_domains
+from schemadiff.sources.entities import metadata_entities
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
@@ -91,6 +92,7 @@ def inspect_metadata(
         domains=metadata_domains(metadata, default_schema),
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
+        entities=metadata_entities(metadata, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)
