@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import black
@@ -23,6 +24,7 @@ from schemadiff.snapshot.model import View as ViewSnap
 from schemadiff.snapshot.policies import Policy
 from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.sources.metadata import inspect_metadata
+from tests.kit.lint import lint_body
 
 pg_view = pytest.importorskip("alembic_utils.pg_view")
 from alembic_utils.pg_extension import PGExtension  # noqa: E402
@@ -281,3 +283,48 @@ def test_the_script_is_black_formatted_stable_and_laid_out_like_black(
     bodies = render_bodies(DiffResult("postgresql", tuple(ops)), db, models)
     monkeypatch.setattr(script, "BLACK_BODY_LIMIT", -1)
     assert script.render_script(HEADER, bodies.upgrade, bodies.downgrade) == text
+
+
+def test_which_objects_entities_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the ``entities`` setting (register_entities on the MetaData) and from alembic_utils'
+    own registry; a declaration of ours of the same object wins (op.execute for it)."""
+    from alembic_utils.replaceable_entity import registry
+
+    from schemadiff.objects import Function as FunctionDecl
+
+    dialect = sa.create_engine("postgresql+psycopg://").dialect
+    registered = PGFunction("public", "reg(a int)", "RETURNS int LANGUAGE sql AS $$ SELECT a $$")
+    mine = PGFunction("public", "mine()", "RETURNS int LANGUAGE sql AS $$ SELECT 1 $$")
+    monkeypatch.setattr(
+        registry, "_entities", {e.identity: e for e in (registered, mine, ENTITIES[0])}
+    )
+    metadata = sa.MetaData()
+    register_entities(metadata, [ENTITIES[0], ENTITIES[5]])
+    View(metadata, "active_users", "SELECT 1 AS id", "public")  # ours, declared after: wins
+    FunctionDecl(metadata, "mine", "SELECT 1", returns="integer")  # ours wins over the registry
+    models = inspect_metadata(metadata, dialect, "public")
+    assert models.entities is not None
+    assert [(e.cls, e.key) for e in models.entities] == [
+        ("PGExtension", ("pg_trgm",)),
+        ("PGFunction", (None, "reg", "a integer")),
+    ]
+    monkeypatch.setattr(registry, "_entities", {})
+    assert inspect_metadata(sa.MetaData(), dialect, "public").entities is None
+    only_other_kinds = sa.MetaData()
+    register_entities(only_other_kinds, [type("PGGrantTable", (), {})()])
+    assert inspect_metadata(only_other_kinds, dialect, "public").entities == ()
+
+
+def test_lint_reads_alembic_utils_drops_that_lose_rows(tmp_path: Path) -> None:
+    """Dropping (or replacing: alembic_utils drops and creates it) a materialized view loses its
+    rows, dropping an extension what uses it: lint reads them in alembic_utils' calls too."""
+    models = _models()
+    text = _script(models, _ops(models))
+    body = "\n".join(_calls(text, "upgrade"))
+    found = lint_body(tmp_path / "ours", body).findings
+    assert sorted((f.code, f.message.split(":")[0]) for f in found) == [
+        ("SD106", "drop materialized view public.user_count"),
+        ("SD107", "drop extension citext"),
+    ]
+    quiet = "op.drop_entity(PGView(schema='public', signature='v', definition='SELECT 1'))"
+    assert lint_body(tmp_path / "view", quiet).findings == ()
