@@ -78,7 +78,7 @@ ENTITIES = [
         signature="users_touch",
         on_entity="public.users",
         definition="BEFORE UPDATE ON public.users FOR EACH ROW "
-        "EXECUTE FUNCTION touch_updated_at()",
+        "EXECUTE FUNCTION public.touch_updated_at()",
     ),
     PGPolicy(
         schema="public",

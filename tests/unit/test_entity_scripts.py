@@ -328,3 +328,16 @@ def test_lint_reads_alembic_utils_drops_that_lose_rows(tmp_path: Path) -> None:
     ]
     quiet = "op.drop_entity(PGView(schema='public', signature='v', definition='SELECT 1'))"
     assert lint_body(tmp_path / "view", quiet).findings == ()
+
+
+def test_a_trigger_calling_a_qualified_function_is_settled_by_the_server() -> None:
+    """alembic_utils' examples call ``public.f()``; PostgreSQL reads it back as ``f()`` when
+    ``public`` is on the search path: only the server's rewrite is sure (no drop and create
+    of an unchanged trigger)."""
+    from schemadiff.canonical.routines import canonical_trigger
+
+    plain = "BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION touch()"
+    assert canonical_trigger(plain, rewritten=True)[1] is True
+    qualified = plain.replace("touch()", "public.touch()")
+    assert canonical_trigger(qualified, rewritten=True)[1] is False
+    assert canonical_trigger(qualified.replace("public.", '"App".'), rewritten=True)[1] is False
