@@ -450,6 +450,10 @@ class DialectRules:
         when this backend needs more than the generic mapping: ``(code, imports)``, or None."""
         return None
 
+    #: Scripts write alembic_utils' operations (``op.create_entity(PGView(...))``...) on the
+    #: objects of projects that use alembic_utils, whose entities are this backend's (PostgreSQL).
+    alembic_utils_ops: ClassVar[bool] = False
+
     #: The server keeps a view's query as written (SQLite): the canonical forms of the declared
     #: and the stored text compare as they are, with no need to ask the server.
     view_text_verbatim: ClassVar[bool] = False

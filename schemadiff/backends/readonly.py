@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from schemadiff.backends.registry import rules_for
@@ -24,6 +25,27 @@ from schemadiff.backends.registry import rules_for
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Connection
+
+
+#: set while schemadiff asks the server for its own spelling of declared objects, on a second
+#: connection in a transaction that is always rolled back (temporary objects): the read-only
+#: sessions of a project's env.py let those connections through (see ``settings.envpy``)
+_PROBING: ContextVar[bool] = ContextVar("schemadiff_probing", default=False)
+
+
+@contextmanager
+def probes() -> Iterator[None]:
+    """Mark the block as schemadiff's own probes (see :data:`_PROBING`)."""
+    token = _PROBING.set(True)
+    try:
+        yield
+    finally:
+        _PROBING.reset(token)
+
+
+def probing() -> bool:
+    """Whether the current block is schemadiff's own probes."""
+    return _PROBING.get()
 
 
 @contextmanager

@@ -238,7 +238,8 @@ _WHEN = re.compile(r"\bWHEN\s*\((.*)\)\s*(?=EXECUTE\b)", re.IGNORECASE | re.DOTA
 def canonical_pg_trigger_tail(tail: str) -> tuple[str, bool]:
     """PostgreSQL: the part after ``ON table`` as ``pg_get_triggerdef`` writes it, and whether
     that is certain: a ``WHEN`` condition is compared in its canonical SQL form, but only the
-    server's own rewrite of a declared one is sure to match the stored one."""
+    server's own rewrite of a declared one (or of a schema-qualified function) is sure to match
+    the stored one."""
     text = collapse(tail)
     text = re.sub(r"(?i)\bEXECUTE\s+PROCEDURE\b", "EXECUTE FUNCTION", text)
     text = _LEVEL.sub(lambda m: f"FOR EACH {m[1].upper()}", text)
@@ -254,7 +255,10 @@ def canonical_pg_trigger_tail(tail: str) -> tuple[str, bool]:
         text = f"{text[: when.start()]}WHEN ({condition}) {text[when.end() :]}"
     # the function call: no space before its parentheses, name unquoted where plain
     text = re.sub(r"EXECUTE FUNCTION\s+(\S+?)\s*\(", r"EXECUTE FUNCTION \1(", text)
-    return collapse(text), when is None
+    # a qualified function: the server leaves out a schema on its search path (``public.f()``
+    # reads back ``f()``), so only its own rewrite is sure
+    qualified = re.search(r"EXECUTE FUNCTION\s+[^\s(]*\.", text) is not None
+    return collapse(text), when is None and not qualified
 
 
 def canonical_trigger(text: str, rewritten: bool) -> tuple[str, bool]:

@@ -43,6 +43,9 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "drop_table_comment": ("table_name",),
     "bulk_insert": ("table", "rows"),
     "execute": ("sqltext",),
+    # alembic_utils' operations (``op.drop_entity(PGMaterializedView(...))``...)
+    "drop_entity": ("target",),
+    "replace_entity": ("target",),
 }
 #: the operations lint's rules read (:func:`read_calls` keeps only these)
 LINT_METHODS = frozenset(
@@ -57,6 +60,8 @@ LINT_METHODS = frozenset(
         "create_unique_constraint",
         "create_foreign_key",
         "execute",
+        "drop_entity",
+        "replace_entity",
     }
 )
 _TABLE_PARAMS = ("table_name", "source_table")

@@ -113,6 +113,8 @@ def from_call(call: OpCall, imports: Mapping[str, str], dialect: str | None) -> 
         )
     if m == "create_unique_constraint":
         return Action(m, table, schema, name=text_of(call.arg("constraint_name")), unique=True)
+    if m in ("drop_entity", "replace_entity"):
+        return _entity(call.arg("target"))
     if m == "create_foreign_key":
         return Action(
             m,
@@ -190,3 +192,18 @@ def _callee(node: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     return None
+
+
+def _entity(node: ast.expr | None) -> Action | None:
+    """alembic_utils' ``drop_entity`` / ``replace_entity`` of a materialized view (its rows go:
+    alembic_utils replaces one by dropping it) or an extension, written out in the call."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    kind = {"PGMaterializedView": "drop_materialized_view", "PGExtension": "drop_extension"}
+    found = kind.get(node.func.id)
+    if found is None:
+        return None
+    args = {k.arg: k.value for k in node.keywords if k.arg}
+    args.update(zip(("schema", "signature"), node.args, strict=False))
+    schema, name = text_of(args.get("schema")), text_of(args.get("signature"))
+    return Action(found, schema=None if found == "drop_extension" else schema, name=name)

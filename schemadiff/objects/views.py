@@ -13,6 +13,9 @@ from sqlalchemy.engine import Dialect
 VIEWS_KEY = "schemadiff.views"
 #: where a MetaData keeps the kinds of alembic_utils entities given to it that are not compared
 UNSUPPORTED_KEY = "schemadiff.unsupported_entities"
+#: where a MetaData keeps the alembic_utils entities given to it, with the declaration each
+#: became: ``[(declaration, entity)]`` (scripts render those objects with alembic_utils' ops)
+ENTITIES_KEY = "schemadiff.entities"
 
 
 class View:
@@ -84,6 +87,7 @@ def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[An
         convert = ENTITY_CONVERTERS.get(kind)
         if convert is not None:
             made.append(convert(metadata, entity))
+            metadata.info.setdefault(ENTITIES_KEY, []).append((made[-1], entity))
         else:
             metadata.info.setdefault(UNSUPPORTED_KEY, set()).add(kind)
     return made

@@ -10,6 +10,7 @@ from schemadiff.diff.result import DiffResult
 from schemadiff.diff.simulate import apply_in_place
 from schemadiff.perf import without_gc
 from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.entity_index import entity_index
 from schemadiff.render.naming import name_unnamed_constraints
 from schemadiff.render.ops import render_ops
 from schemadiff.render.routines import trigger_objects
@@ -65,6 +66,7 @@ def render_bodies(
         *trigger_objects(models.triggers or db.triggers, downgrade_ops),
         *kept_views(models.views, downgrade_ops, result.dialect),
     )
-    up_ctx = RenderContext(result.dialect, enums, batch, before, up_objects)
-    down_ctx = RenderContext(result.dialect, enums, batch, after, down_objects)
+    entities = entity_index(models, result.dialect)
+    up_ctx = RenderContext(result.dialect, enums, batch, before, up_objects, entities)
+    down_ctx = RenderContext(result.dialect, enums, batch, after, down_objects, entities)
     return ScriptBodies(render_ops(upgrade_ops, up_ctx), render_ops(downgrade_ops, down_ctx))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from schemadiff import ops as O
 from schemadiff.backends.base import SqlText
@@ -15,6 +16,9 @@ from schemadiff.snapshot.model import (
     Table,
     TableKey,
 )
+
+if TYPE_CHECKING:
+    from schemadiff.render.entity_index import Entities
 
 TEXT_IMPORT = SA
 
@@ -31,6 +35,9 @@ class RenderContext:
     tables: Mapping[TableKey, Table] | None = None
     #: the database's uncompared objects (views, triggers...) when the script is written
     objects: tuple[DbObject, ...] = ()
+    #: the project's alembic_utils entities (None: it does not use alembic_utils): ops on those
+    #: objects are written with alembic_utils' operations (:mod:`schemadiff.render.entities`)
+    entities: Entities | None = None
 
 
 @dataclass(frozen=True)

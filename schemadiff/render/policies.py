@@ -7,8 +7,9 @@ from __future__ import annotations
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.entities import entity_op, fallback, policy_entity, uses_entities
 from schemadiff.render.registry import renders
-from schemadiff.snapshot.policies import RowSecurity, policy_ddl
+from schemadiff.snapshot.policies import Policy, RowSecurity, policy_ddl
 
 
 def _table(dialect: str, schema: str | None, name: str) -> str:
@@ -36,7 +37,8 @@ def row_security_statements(old: RowSecurity, new: RowSecurity, table: str) -> l
 def _create_policy(op: O.CreatePolicy, ctx: RenderContext, target: str) -> Code:
     policy = op.policy
     table = _table(ctx.dialect, policy.schema, policy.table)
-    return Code((_execute(policy_ddl(policy, table, rules_for(ctx.dialect).quote_identifier)),))
+    create = (_execute(policy_ddl(policy, table, rules_for(ctx.dialect).quote_identifier)),)
+    return _policy_op(ctx, "create", policy, create)
 
 
 @renders(O.DropPolicy)
@@ -46,7 +48,19 @@ def _drop_policy(op: O.DropPolicy, ctx: RenderContext, target: str) -> Code:
     if op.with_table:
         return Code((f"# policy {policy.name} goes with table {policy.table}",))
     name = rules_for(ctx.dialect).quote_identifier(policy.name)
-    return Code((_execute(f"DROP POLICY {name} ON {table}"),))
+    return _policy_op(ctx, "drop", policy, (_execute(f"DROP POLICY {name} ON {table}"),))
+
+
+def _policy_op(ctx: RenderContext, verb: str, policy: Policy, lines: tuple[str, ...]) -> Code:
+    """alembic_utils' operation on ``policy`` in a project that uses it, else ``lines``."""
+    entities = ctx.entities
+    if entities is None or not uses_entities(entities, "policy", policy.key):
+        return Code(lines)
+    entity = policy_entity(entities, policy)
+    if entity is None:
+        why = "alembic_utils' PGPolicy would write a name unquoted that needs quotes"
+        return fallback(why, lines)
+    return entity_op(verb, entity)
 
 
 @renders(O.AlterRowSecurity)

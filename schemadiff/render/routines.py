@@ -8,9 +8,17 @@ from collections.abc import Sequence
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.entities import (
+    entity_op,
+    fallback,
+    function_entity,
+    function_fallback,
+    trigger_entity,
+    uses_entities,
+)
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject
-from schemadiff.snapshot.routines import Trigger
+from schemadiff.snapshot.routines import Function, Trigger
 
 
 def _name(dialect: str, schema: str | None, name: str) -> str:
@@ -48,23 +56,35 @@ def _execute(sql: str) -> str:
 @renders(O.CreateFunction)
 def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
     statements = rules_for(ctx.dialect).function_statements(op.function)
-    return Code(tuple(_execute(sql) for sql in statements))
+    return _function_op(ctx, "create", op.function, tuple(_execute(sql) for sql in statements))
 
 
 @renders(O.ReplaceFunction)
 def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
     statements = rules_for(ctx.dialect).function_statements(op.new, replace=True)
-    return Code(tuple(_execute(sql) for sql in statements))
+    return _function_op(ctx, "replace", op.new, tuple(_execute(sql) for sql in statements))
 
 
 @renders(O.DropFunction)
 def _drop_function(op: O.DropFunction, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(rules_for(ctx.dialect).drop_function_statement(op.function)),))
+    sql = rules_for(ctx.dialect).drop_function_statement(op.function)
+    return _function_op(ctx, "drop", op.function, (_execute(sql),))
+
+
+def _function_op(ctx: RenderContext, verb: str, function: Function, lines: tuple[str, ...]) -> Code:
+    """alembic_utils' operation on ``function`` in a project that uses it, else ``lines``."""
+    entities = ctx.entities
+    if entities is None or not uses_entities(entities, "function", function.key):
+        return Code(lines)
+    why = function_fallback(entities, function)
+    if why is not None:
+        return fallback(why, lines)
+    return entity_op(verb, function_entity(entities, function))
 
 
 @renders(O.CreateTrigger)
 def _create_trigger(op: O.CreateTrigger, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(op.trigger.raw),))
+    return _trigger_op(ctx, "create", op.trigger, (_execute(op.trigger.raw),))
 
 
 @renders(O.DropTrigger)
@@ -72,4 +92,16 @@ def _drop_trigger(op: O.DropTrigger, ctx: RenderContext, target: str) -> Code:
     if op.with_table:
         table = f"{op.trigger.schema}.{op.trigger.table}" if op.trigger.schema else op.trigger.table
         return Code((f"# trigger {op.trigger.name} goes with table {table}",))
-    return Code((_execute(drop_trigger_sql(op.trigger, ctx.dialect)),))
+    drop = (_execute(drop_trigger_sql(op.trigger, ctx.dialect)),)
+    return _trigger_op(ctx, "drop", op.trigger, drop)
+
+
+def _trigger_op(ctx: RenderContext, verb: str, trigger: Trigger, lines: tuple[str, ...]) -> Code:
+    entities = ctx.entities
+    if entities is None or not uses_entities(entities, "trigger", trigger.key):
+        return Code(lines)
+    entity = trigger_entity(entities, trigger)
+    if entity is None:
+        why = "alembic_utils' PGTrigger would write its table's name unquoted"
+        return fallback(why, lines)
+    return entity_op(verb, entity)

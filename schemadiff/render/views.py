@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.entities import Entities, entity_op, fallback, uses_entities, view_entity
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject, View
 
@@ -42,19 +43,54 @@ def _execute(sql: str) -> str:
     return f"op.execute({_BIND.sub(lambda m: chr(92) + ':', sql)!r})"
 
 
+#: why a view dropped and created again around a change to what it reads stays ``op.execute``
+_AROUND = "dropped and created again around a change to what it reads"
+
+
 @renders(O.CreateView)
 def _create_view(op: O.CreateView, ctx: RenderContext, target: str) -> Code:
+    if ctx.entities is not None and uses_entities(ctx.entities, "view", op.view.key):
+        if op.recreated:
+            return fallback(_AROUND, _create(op.view, ctx.dialect))
+        return _create_entity(ctx.entities, op.view)
     return Code(_create(op.view, ctx.dialect))
 
 
 @renders(O.DropView)
 def _drop_view(op: O.DropView, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(drop_view_sql(op.view, ctx.dialect)),))
+    drop = (_execute(drop_view_sql(op.view, ctx.dialect)),)
+    if ctx.entities is not None and uses_entities(ctx.entities, "view", op.view.key):
+        if op.recreated:
+            return fallback(_AROUND, drop)
+        return entity_op("drop", view_entity(ctx.entities, op.view))
+    return Code(drop)
 
 
 @renders(O.ReplaceView)
 def _replace_view(op: O.ReplaceView, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(drop_view_sql(op.old, ctx.dialect)), *_create(op.new, ctx.dialect)))
+    entities = ctx.entities
+    if entities is not None and uses_entities(entities, "view", op.new.key):
+        if op.old.materialized != op.new.materialized:  # another class: drop, then create
+            drop = entity_op("drop", view_entity(entities, op.old))
+            return drop + _create_entity(entities, op.new)
+        entity = view_entity(entities, op.new)
+        if op.new.materialized or "$$" not in str(dict(entity.args)["definition"]):
+            indexes = tuple(_execute(i) for i in op.new.indexes)
+            return entity_op("replace", entity) + Code(indexes)
+        why = "alembic_utils' PGView replaces inside a DO $$ block, and the query holds $$"
+        return fallback(why, _replace(op, ctx.dialect))
+    return Code(_replace(op, ctx.dialect))
+
+
+def _replace(op: O.ReplaceView, dialect: str) -> tuple[str, ...]:
+    return (_execute(drop_view_sql(op.old, dialect)), *_create(op.new, dialect))
+
+
+def _create_entity(entities: Entities, view: View) -> Code:
+    """``op.create_entity(...)``, then the indexes the database had on it (a materialized
+    view's: alembic_utils does not know them)."""
+    indexes = tuple(_execute(i) for i in view.indexes)
+    return entity_op("create", view_entity(entities, view)) + Code(indexes)
 
 
 def kept_views(views: Iterable[View], ops: Iterable[O.Op], dialect: str) -> tuple[DbObject, ...]:

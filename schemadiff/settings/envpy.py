@@ -307,7 +307,11 @@ def read_only_sessions() -> Iterator[None]:
 
 
 def _make_read_only(conn: Connection) -> None:
+    from schemadiff.backends.readonly import probing
     from schemadiff.backends.registry import rules_for
+
+    if probing():  # schemadiff's own probe connection: its transaction is always rolled back
+        return
 
     statement = rules_for(conn.dialect.name).read_only_session_sql
     if statement is None:

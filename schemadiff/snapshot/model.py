@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+from schemadiff.snapshot.entities import EntitySource
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
@@ -450,6 +451,12 @@ class Snapshot:
     #: database objects the models leave alone although they declare others of their kind
     #: (:class:`LeftAlone`): listed as not compared, never dropped. Models side only, not saved.
     left_alone: tuple[LeftAlone, ...] = field(default=(), compare=False, metadata={"json": False})
+    #: models side, a project that uses alembic_utils (an entity reached us): the entities that
+    #: declare its objects (scripts render those with alembic_utils' operations); None: the
+    #: project does not use alembic_utils. Not saved.
+    entities: tuple[EntitySource, ...] | None = field(
+        default=None, compare=False, metadata={"json": False}
+    )
 
     def table_map(self) -> dict[TableKey, Table]:
         return {t.key: t for t in self.tables}

@@ -73,15 +73,17 @@ def inspect_both(
 def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
     """The models' snapshot with its declared functions, triggers, domains, policies and views
     in the server's spelling (asked on ``conn``; ``db`` is the database's snapshot)."""
+    from schemadiff.backends.readonly import probes
     from schemadiff.sources.domains import settle_domains
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
     from schemadiff.sources.views import settle_views
 
-    settled = settle_triggers(conn, db, settle_functions(conn, db, built))
-    settled = settle_domains(conn, db, settled)
-    settled = settle_policies(conn, db, settled)
-    return settle_views(conn, db, settled)
+    with probes():  # a second connection, rolled back: not env.py's, it may make temporaries
+        settled = settle_triggers(conn, db, settle_functions(conn, db, built))
+        settled = settle_domains(conn, db, settled)
+        settled = settle_policies(conn, db, settled)
+        return settle_views(conn, db, settled)
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

@@ -52,6 +52,7 @@ from schemadiff.snapshot.model import (
     sort_tables,
 )
 from schemadiff.sources.domains import metadata_domains
+from schemadiff.sources.entities import metadata_entities
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
@@ -102,6 +103,7 @@ def inspect_metadata(
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
         left_alone=left_alone(metadata),
+        entities=metadata_entities(metadata, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

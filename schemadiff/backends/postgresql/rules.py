@@ -95,6 +95,7 @@ class PostgresqlRules(DialectRules):
     needs_current_schema: ClassVar[bool] = True
     schemas_in_database: ClassVar[bool] = True
     index_opclasses: ClassVar[bool] = True
+    alembic_utils_ops: ClassVar[bool] = True
     type_aliases: ClassVar[dict[str, str]] = {
         **DialectRules.type_aliases,
         "bpchar": "char",
