@@ -11,6 +11,7 @@ alembic_utils' ``PGView``, ``PGMaterializedView``,
 :func:`register_entities` (alembic_utils stays optional: nothing here imports it).
 """
 
+from schemadiff.objects import partition_ddl  # noqa: F401 - create_all of partitions
 from schemadiff.objects.domains import DOMAINS_KEY, Domain, declared_domains
 from schemadiff.objects.extensions import (
     EXTENSIONS_KEY,

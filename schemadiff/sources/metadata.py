@@ -91,6 +91,9 @@ def inspect_metadata(
         domains=metadata_domains(metadata, default_schema),
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
+        table_partitioning=rules.metadata_table_partitioning(
+            metadata, sorted_tables, builder.schema
+        ),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)
