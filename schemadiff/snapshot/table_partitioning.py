@@ -71,7 +71,8 @@ class TablePartitioning:
     def summary(self) -> str:
         """``RANGE (year), 3 partitions`` for messages."""
         n = len(self.partitions)
-        return f"{self.method} ({self.raw_expression}), {n} partition{'s' if n != 1 else ''}"
+        key = self.raw_expression.replace("`", "")
+        return f"{self.method} ({key}), {n} partition{'s' if n != 1 else ''}"
 
 
 def loose_sql(text: str) -> str:
