@@ -175,7 +175,8 @@ def test_convergence_upgrade_alembic_offline_and_downgrade(
         "ALTER TABLE metrics REORGANIZE PARTITION `mmax` INTO (PARTITION `m1` VALUES LESS THAN "
         "(200), PARTITION `mmax` VALUES LESS THAN MAXVALUE)",
         "ALTER TABLE buckets PARTITION BY HASH (id) PARTITIONS 4",
-        "ALTER TABLE regions REORGANIZE PARTITION `south` INTO (PARTITION `south` VALUES IN (3, 4))",
+        "ALTER TABLE regions REORGANIZE PARTITION `south` INTO "
+        "(PARTITION `south` VALUES IN (3, 4))",
         "ALTER TABLE events REMOVE PARTITIONING",
         "ALTER TABLE logs DROP PARTITION `d3`",
     ):
