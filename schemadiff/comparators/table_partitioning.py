@@ -103,29 +103,49 @@ def _as_db(p: TablePartition, old: TablePartitioning) -> TablePartition:
 
 
 def _range_changes(old: TablePartitioning, wanted: tuple[TablePartition, ...]) -> Iterator[Item]:
-    """The changed run of RANGE partitions: added at the end, dropped, or reorganized."""
+    """RANGE partitions around the ones that stay (same name, same bound): between two of
+    those, partitions only removed are dropped, new ones added (at the end) or split off the
+    next one, the rest reorganized (with the next one when their upper bound moves, so the
+    range they cover together stays the same, as the server requires)."""
     before = old.partitions
-    start = 0
-    while start < min(len(before), len(wanted)) and _same(
-        before[start : start + 1], wanted[start : start + 1]
-    ):
-        start += 1
-    end_old, end_new = len(before), len(wanted)
-    while (
-        end_old > start
-        and end_new > start
-        and _same(before[end_old - 1 : end_old], wanted[end_new - 1 : end_new])
-    ):
-        end_old, end_new = end_old - 1, end_new - 1
-    gone, made = before[start:end_old], wanted[start:end_new]
-    if not gone and end_old == len(before):
-        yield AddPartitions(old, made)
-    elif not made:
-        yield DropPartitions(old, gone)
-    else:
-        if not gone:  # a partition inserted before others: split the next one
-            gone, made = before[end_old : end_old + 1], (*made, wanted[end_new])
-        yield ReorganizePartitions(old, gone, made)
+    declared = {p.name: p for p in wanted}
+    kept = [p for p in before if p.name in declared and _same_bound(p, declared[p.name])]
+    names = [p.name for p in kept]
+    if [p.name for p in wanted if p.name in set(names)] != names:
+        yield ReorganizePartitions(old, before, wanted)  # the server says whether it can
+        return
+    old_runs, new_runs = _runs(before, names), _runs(wanted, names)
+    for i, (gone, made) in enumerate(zip(old_runs, new_runs, strict=True)):
+        after = kept[i] if i < len(kept) else None
+        if not gone and not made:
+            continue
+        if not made:
+            yield DropPartitions(old, gone, after)
+        elif not gone and after is None:
+            yield AddPartitions(old, made)
+        elif not gone:  # split off the next one: its downgrade merges them back, rows kept
+            yield ReorganizePartitions(old, (after,), (*made, after))
+        elif after is None or _same_bound(gone[-1], made[-1]):
+            yield ReorganizePartitions(old, gone, made)
+        else:
+            yield ReorganizePartitions(old, (*gone, after), (*made, after))
+
+
+def _runs(
+    partitions: tuple[TablePartition, ...], kept: list[str]
+) -> list[tuple[TablePartition, ...]]:
+    """``partitions`` cut at the kept ones: the run before each, then the run after the last."""
+    runs: list[tuple[TablePartition, ...]] = []
+    run: list[TablePartition] = []
+    stops = set(kept)
+    for p in partitions:
+        if p.name in stops:
+            runs.append(tuple(run))
+            run = []
+        else:
+            run.append(p)
+    runs.append(tuple(run))
+    return runs
 
 
 def _list_changes(old: TablePartitioning, wanted: tuple[TablePartition, ...]) -> Iterator[Item]:

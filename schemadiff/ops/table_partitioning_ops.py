@@ -89,33 +89,40 @@ class RemovePartitioning(_OnTable):
 
 @dataclass(frozen=True)
 class AddPartitions(_OnTable):
-    """``ADD PARTITION (...)``: ``partitions`` added to ``target`` (the table before)."""
+    """``partitions`` added to ``target`` (the table before): ``ADD PARTITION (...)`` at the
+    end (or to a LIST); before ``next_partition`` (a RANGE partition that stays) the server
+    has no ADD, so that one is split: ``REORGANIZE PARTITION next INTO (..., next)``."""
 
     kind = "add_partition"
     phase = Phase.ADD_PARTITION
     target: TablePartitioning
     partitions: tuple[TablePartition, ...]
+    next_partition: TablePartition | None = None
 
     @property
     def _target(self) -> TablePartitioning:
         return self.target
 
     def reverse(self) -> Op:
-        return DropPartitions(self.target, self.partitions)
+        return DropPartitions(self.target, self.partitions, self.next_partition)
 
     def describe(self) -> str:
         names = ", ".join(p.name for p in self.partitions)
-        return f"add partition {names} to {qualified(self.target.schema, self.target.table)}"
+        table = qualified(self.target.schema, self.target.table)
+        before = f" (before {self.next_partition.name})" if self.next_partition else ""
+        return f"add partition {names} to {table}{before}"
 
 
 @dataclass(frozen=True)
 class DropPartitions(_OnTable):
-    """``DROP PARTITION a, b``: the rows in them are deleted."""
+    """``DROP PARTITION a, b``: the rows in them are deleted. ``next_partition``: the RANGE
+    partition after them (it takes over their range), for the reverse."""
 
     kind = "drop_partition"
     phase = Phase.DROP_PARTITION
     target: TablePartitioning
     partitions: tuple[TablePartition, ...]
+    next_partition: TablePartition | None = None
 
     @property
     def _target(self) -> TablePartitioning:
@@ -126,7 +133,7 @@ class DropPartitions(_OnTable):
         return True
 
     def reverse(self) -> Op:
-        return AddPartitions(self.target, self.partitions)
+        return AddPartitions(self.target, self.partitions, self.next_partition)
 
     def describe(self) -> str:
         names = ", ".join(p.name for p in self.partitions)

@@ -51,7 +51,13 @@ def _remove_partitioning(op: O.RemovePartitioning, ctx: RenderContext, target: s
 @renders(O.AddPartitions)
 def _add_partitions(op: O.AddPartitions, ctx: RenderContext, target: str) -> Code:
     table = _table(ctx.dialect, op.target)
-    return Code((_execute(f"ALTER TABLE {table} ADD PARTITION {partition_list(op.partitions)}"),))
+    after = op.next_partition
+    if after is not None:
+        into = partition_list((*op.partitions, after))
+        sql = f"ALTER TABLE {table} REORGANIZE PARTITION {_names((after,))} INTO {into}"
+    else:
+        sql = f"ALTER TABLE {table} ADD PARTITION {partition_list(op.partitions)}"
+    return Code((_execute(sql),))
 
 
 @renders(O.DropPartitions)

@@ -339,3 +339,57 @@ def test_statement_count_does_not_grow_with_partitioned_tables(
                 f"CREATE TABLE t{i} (id integer PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2"
             )
     assert len(statements()) == len(few)
+
+
+def test_retention_and_a_split_in_one_migration(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """The oldest RANGE partition dropped (its rows with it) and MAXVALUE's split: a DROP and
+    a REORGANIZE the server accepts, and a downgrade that puts the oldest back before the
+    others (RANGE has no ADD there) and merges the split."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE sales (id integer, y integer, PRIMARY KEY (id, y)) PARTITION BY RANGE (y)"
+            " (PARTITION y23 VALUES LESS THAN (2024), PARTITION y24 VALUES LESS THAN (2025),"
+            " PARTITION ymax VALUES LESS THAN MAXVALUE)"
+        )
+        conn.exec_driver_sql("INSERT INTO sales VALUES (1, 2023), (2, 2024), (3, 2030)")
+    with engine.connect() as conn:
+        before = describe(conn, [None])
+    folder = project(
+        tmp_path / "project",
+        engine,
+        "import sqlalchemy as sa\nfrom schemadiff.objects import Partition\n\n"
+        "metadata = sa.MetaData()\n"
+        "sa.Table('sales', metadata,\n"
+        "         sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),\n"
+        "         sa.Column('y', sa.Integer, primary_key=True, autoincrement=False),\n"
+        "         mysql_partition_by='RANGE (y)')\n"
+        "Partition(metadata, 'y24', 'sales', 'VALUES LESS THAN (2025)')\n"
+        "Partition(metadata, 'y25', 'sales', 'VALUES LESS THAN (2026)')\n"
+        "Partition(metadata, 'ymax', 'sales', 'VALUES LESS THAN MAXVALUE')\n",
+    )
+    out = cli(folder, "revision", "--autogenerate", "-m", "retention", "--rev-id", "0001")
+    assert "drop partition y23 of sales (the rows in it are lost)" in out
+    assert "reorganize partition ymax of sales into y25, ymax (rows kept)" in out
+    cli(folder, "upgrade", "head")
+    with engine.connect() as conn:
+        ys = conn.exec_driver_sql("SELECT y FROM sales ORDER BY y").scalars().all()
+        split = conn.exec_driver_sql("SELECT y FROM sales PARTITION (ymax)").scalars().all()
+    assert (ys, split) == ([2024, 2030], [2030])
+    assert [op.describe() for op in diff(engine, _module_metadata(folder)).ops] == []
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert describe(conn, [None]) == before
+        ys = conn.exec_driver_sql("SELECT y FROM sales ORDER BY y").scalars().all()
+    assert ys == [2024, 2030]  # 2023's row went with its partition
+
+
+def _module_metadata(folder: Path) -> sa.MetaData:
+    [module] = folder.glob("models_*.py")
+    namespace: dict[str, object] = {}
+    exec(module.read_text(), namespace)
+    metadata = namespace["metadata"]
+    assert isinstance(metadata, sa.MetaData)
+    return metadata

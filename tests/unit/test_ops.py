@@ -100,6 +100,7 @@ EVERY_OP: list[O.Op] = [
     O.RemovePartitioning(HASHED, with_table=True),
     O.AddPartitions(RANGED, (PMAX,)),
     O.DropPartitions(RANGED, (P2020,)),
+    O.AddPartitions(RANGED, (P2020,), PMAX),
     O.ReorganizePartitions(RANGED, (P2020,), (P2020, PMAX)),
 ]
 

@@ -184,6 +184,19 @@ def test_range_plans() -> None:
         "reorganize partition p1, p2 of t into all (rows kept)"
     ]
     assert _plan(base, base) == []
+    # retention and a split at once: the oldest dropped, the newest split off MAXVALUE
+    years = _range(("y23", "2024"), ("y24", "2025"), ("ymax", "maxvalue"))
+    assert _plan(years, _range(("y24", "2025"), ("y25", "2026"), ("ymax", "maxvalue"))) == [
+        "drop partition y23 of t (the rows in it are lost)",
+        "reorganize partition ymax of t into y25, ymax (rows kept)",
+    ]
+    # a bound that moves between kept partitions takes the next one along
+    assert _plan(years, _range(("y23", "2024"), ("y24b", "2025"), ("ymax", "maxvalue"))) == [
+        "reorganize partition y24 of t into y24b (rows kept)"
+    ]
+    assert _plan(years, _range(("y23", "2024"), ("y24b", "2026"), ("ymax", "maxvalue"))) == [
+        "reorganize partition y24, ymax of t into y24b, ymax (rows kept)"
+    ]
 
 
 def test_list_plans() -> None:
@@ -253,6 +266,10 @@ def test_rendered_statements() -> None:
     )
     assert code(O.DropPartitions(base, (p2,))) == (
         "op.execute('ALTER TABLE t DROP PARTITION `p2`')"
+    )
+    assert code(O.AddPartitions(base, base.partitions, p2)) == (
+        "op.execute('ALTER TABLE t REORGANIZE PARTITION `p2` INTO "
+        "(PARTITION `p1` VALUES LESS THAN (10), PARTITION `p2` VALUES LESS THAN (20))')"
     )
     assert code(O.ReorganizePartitions(base, base.partitions, (p2,))) == (
         "op.execute('ALTER TABLE t REORGANIZE PARTITION `p1` INTO "
