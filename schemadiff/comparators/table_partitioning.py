@@ -121,11 +121,11 @@ def _range_changes(old: TablePartitioning, wanted: tuple[TablePartition, ...]) -
             continue
         if not made:
             yield DropPartitions(old, gone, after)
-        elif not gone and after is None:
-            yield AddPartitions(old, made)
+        elif after is None:
+            yield AddPartitions(old, made) if not gone else ReorganizePartitions(old, gone, made)
         elif not gone:  # split off the next one: its downgrade merges them back, rows kept
             yield ReorganizePartitions(old, (after,), (*made, after))
-        elif after is None or _same_bound(gone[-1], made[-1]):
+        elif _same_bound(gone[-1], made[-1]):
             yield ReorganizePartitions(old, gone, made)
         else:
             yield ReorganizePartitions(old, (*gone, after), (*made, after))
