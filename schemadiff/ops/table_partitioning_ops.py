@@ -138,7 +138,8 @@ class DropPartitions(_OnTable):
     def describe(self) -> str:
         names = ", ".join(p.name for p in self.partitions)
         table = qualified(self.target.schema, self.target.table)
-        return f"drop partition {names} of {table} (the rows in it are lost)"
+        them = "them" if len(self.partitions) > 1 else "it"
+        return f"drop partition {names} of {table} (the rows in {them} are lost)"
 
 
 @dataclass(frozen=True)

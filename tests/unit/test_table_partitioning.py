@@ -237,6 +237,20 @@ def test_undeclared_is_listed_never_removed() -> None:
     assert _plan(_range(("p1", "10")), None) == ["partitioning of 1 table"]
 
 
+def test_a_dropped_table_takes_its_partitioning_and_the_downgrade_brings_it_back() -> None:
+    db = Snapshot("mysql", tables=(Table("t"),), table_partitioning=(_range(("p1", "10")),))
+    ops = compute_diff(db, Snapshot("mysql")).ops
+    assert [op.describe() for op in ops] == [
+        "drop partitioning of t (with table t)",
+        "drop table t",
+    ]
+    back = sorted((op.reverse() for op in ops), key=lambda op: op.run_phase)
+    assert [op.describe() for op in back] == [
+        "create table t (0 columns)",
+        "partition table t by RANGE (year), 1 partition",
+    ]
+
+
 def test_an_evaluated_bound_is_not_compared() -> None:
     db = _range(("p1", "737790"))
     declared_ = TablePartition("p1", "less:to_days('2020-01-01')", "...", comparable=False)
@@ -275,3 +289,15 @@ def test_rendered_statements() -> None:
         "op.execute('ALTER TABLE t REORGANIZE PARTITION `p1` INTO "
         "(PARTITION `p2` VALUES LESS THAN (20))')"
     )
+
+
+def test_partition_options_are_not_table_options_too() -> None:
+    """``mysql_partition_by`` and friends are compared here only: the table-options comparator
+    sees none of them (no double report, no false difference)."""
+    from schemadiff.sources.metadata import inspect_metadata
+
+    md = sa.MetaData()
+    table(md, "h", mysql_partition_by="HASH (id)", mysql_partitions="4", mysql_engine="InnoDB")
+    snapshot = inspect_metadata(md, mysql.dialect(), None)
+    assert [t.options for t in snapshot.tables] == [()]
+    assert [p.summary() for p in snapshot.table_partitioning] == ["HASH (id), 4 partitions"]
