@@ -182,6 +182,12 @@ def test_convergence_upgrade_alembic_offline_and_downgrade(
     ):
         assert expected in script, (expected, script)
     assert "audit" not in script
+    assert "ALTER TABLE fresh PARTITION BY KEY (id) PARTITIONS 3" in script
+    assert "the partitioning of archive goes with the table" in script
+    assert (
+        "ALTER TABLE archive PARTITION BY LIST (`year`) (PARTITION `old` VALUES IN (2019,2020)"
+        in (script)
+    )
     assert "drop partition d3 of logs" not in out  # the upgrade drops nothing
 
     offline = cli(folder, "upgrade", "head", "--sql")
@@ -232,7 +238,7 @@ def test_dropped_partition_is_destructive_in_the_report_and_lint(
     ]
     assert [c["detail"]["partitions"][0]["name"] for c in dropped] == ["d3", "m1"]
     assert "the rows in it are lost" in dropped[0]["description"]
-    assert data["summary"]["destructive"] == 2
+    assert data["summary"]["destructive"] == 3  # and drop table fresh
     assert [c["op"] for c in changes if c["table"] == "regions"] == ["reorganize_partition"]
 
     cli(folder, "revision", "--autogenerate", "-m", "drop", "--rev-id", "0001")
@@ -255,7 +261,7 @@ def test_models_that_declare_none_leave_it_alone(engine_for: Callable[..., Engin
     result = diff(engine, bare)
     assert [op.describe() for op in result.ops] == []
     [notice] = [n for n in result.notices if n.objects]
-    assert notice.message == "partitioning of 6 tables"
+    assert notice.message == "partitioning of 7 tables"
 
 
 def test_a_new_partitioned_table_is_created_then_partitioned(
@@ -265,14 +271,14 @@ def test_a_new_partitioned_table_is_created_then_partitioned(
     build(engine, 2)
     metadata = models(2)
     sa.Table(
-        "fresh",
+        "brand_new",
         metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         mysql_partition_by="KEY (id) PARTITIONS 2",
     )
     assert [op.describe() for op in diff(engine, metadata).ops] == [
-        "create table fresh (1 columns)",
-        "partition table fresh by KEY (id), 2 partitions",
+        "create table brand_new (1 columns)",
+        "partition table brand_new by KEY (id), 2 partitions",
     ]
 
 
