@@ -523,6 +523,13 @@ class DialectRules:
         ``mysql_partition_by``), sorted by key; backends without it have none."""
         return ()
 
+    def settle_table_partitioning(
+        self, conn: Connection, wanted: Sequence[TablePartitioning]
+    ) -> tuple[TablePartitioning, ...]:
+        """``wanted`` with the declared bounds the catalog keeps evaluated replaced by the
+        server's value of them (asked without changing anything)."""
+        return tuple(wanted)
+
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Last pass over the whole model snapshot: a backend that cannot store something the
         models use (comments on SQLite) drops it here and says so in ``not_compared``."""

@@ -399,3 +399,41 @@ def _module_metadata(folder: Path) -> sa.MetaData:
     metadata = namespace["metadata"]
     assert isinstance(metadata, sa.MetaData)
     return metadata
+
+
+def test_bounds_the_catalog_keeps_evaluated_are_settled_by_the_server(
+    engine_for: Callable[..., Engine],
+) -> None:
+    """``VALUES LESS THAN (TO_DAYS('2024-01-01'))`` reads back as ``739251``: the declared
+    expression is compared in the server's value of it (one SELECT); without the server to ask
+    (the models built apart) a difference is listed as not compared, never taken as equal."""
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.sources.metadata import inspect_metadata
+
+    def models_(first: str) -> sa.MetaData:
+        md = sa.MetaData()
+        sa.Table(
+            "visits",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("day", sa.Date, primary_key=True),
+            mysql_partition_by="RANGE (TO_DAYS(day))",
+        )
+        Partition(md, "old", "visits", f"VALUES LESS THAN (TO_DAYS('{first}'))")
+        Partition(md, "rest", "visits", "VALUES LESS THAN MAXVALUE")
+        return md
+
+    engine = engine_for()
+    with engine.begin() as conn:
+        models_("2024-01-01").create_all(conn)
+    assert diff(engine, models_("2024-01-01")).ops == ()
+    assert [op.describe() for op in diff(engine, models_("2025-01-01")).ops] == [
+        "reorganize partition old, rest of visits into old, rest (rows kept)"
+    ]
+    db = inspect_database(engine, [])
+    apart = compute_diff(db, inspect_metadata(models_("2024-01-01"), engine.dialect, None))
+    assert apart.ops == ()
+    assert [n.message for n in apart.notices if n.table == "visits"] == [
+        "bounds of partition old of visits: the catalog keeps them evaluated, so the declared "
+        "expression was not compared"
+    ]

@@ -12,7 +12,8 @@ objects, one per partition (not both at once).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -159,6 +160,50 @@ def _method(text: str) -> str:
 
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes | bytearray) else str(value)
+
+
+def settle_bounds(
+    conn: Connection, wanted: Sequence[TablePartitioning]
+) -> tuple[TablePartitioning, ...]:
+    """``wanted`` with the bounds the catalog keeps evaluated (``LESS THAN (TO_DAYS(...))``,
+    not ``COLUMNS``: those are literals) replaced by the server's value of them, all asked in
+    one ``SELECT`` that changes nothing; when the server refuses it they stay unsure."""
+    values: list[str] = []
+    for p in wanted:
+        for part in p.partitions:
+            if not part.comparable:
+                values.extend(_values(part.raw))
+    if not values:
+        return tuple(wanted)
+    statement = "SELECT " + ", ".join(f"({v})" for v in values)
+    try:
+        row = conn.exec_driver_sql(statement.replace("%", "%%")).one()
+    except sa.exc.DBAPIError:
+        return tuple(wanted)
+    answers = iter("MAXVALUE" if v is None else _text(v) for v in row)
+    return tuple(_settled(p, answers) for p in wanted)
+
+
+def _values(raw: str) -> list[str]:
+    """The values of ``VALUES LESS THAN (...)`` / ``VALUES IN (...)`` (MAXVALUE asked as NULL)."""
+    text = _IN.sub("", _LESS.sub("", raw, count=1), count=1).strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return ["NULL" if v.upper() == "MAXVALUE" else v for v in split_top(text)]
+
+
+def _settled(p: TablePartitioning, answers: Iterator[str]) -> TablePartitioning:
+    if all(part.comparable for part in p.partitions):
+        return p
+    parts = []
+    for part in p.partitions:
+        if part.comparable:
+            parts.append(part)
+            continue
+        found = ",".join(next(answers) for _ in _values(part.raw))
+        bound = values_in(found) if part.bound.startswith("in:") else less_than(found)
+        parts.append(replace(part, bound=bound, comparable=True))
+    return replace(p, partitions=tuple(parts))
 
 
 # --- the models -----------------------------------------------------------------------------

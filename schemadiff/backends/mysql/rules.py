@@ -348,6 +348,13 @@ class MysqlRules(DialectRules):
 
         return metadata_partitioning(metadata, tables, schema_of)
 
+    def settle_table_partitioning(
+        self, conn: Connection, wanted: Sequence[TablePartitioning]
+    ) -> tuple[TablePartitioning, ...]:
+        from schemadiff.backends.mysql.partitions import settle_bounds
+
+        return settle_bounds(conn, wanted)
+
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """A column collation equal to the table's ``mysql_collate`` is no collation of its own
         (the catalog side only reports collations that differ from the table's); a column whose
