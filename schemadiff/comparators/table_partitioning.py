@@ -34,7 +34,7 @@ def compare_table_partitioning(ctx: CompareContext) -> Iterator[Item]:
         return
     old = {p.key: p for p in ctx.db.table_partitioning}
     new = {p.key: p for p in ctx.models.table_partitioning}
-    db_tables = {t.key for t in ctx.db.tables}
+    db_tables = {t.key: t for t in ctx.db.tables}
     model_tables = {t.key: t for t in ctx.models.tables}
     for key in sorted(set(old) | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
@@ -47,8 +47,20 @@ def compare_table_partitioning(ctx: CompareContext) -> Iterator[Item]:
         yield from _warnings(after, model_tables[key], ctx.models)
         if before is None:
             yield PartitionTable(after, None, with_table=key not in db_tables)
+        elif before.shape() != after.shape() and _keys(db_tables[key]) != _keys(model_tables[key]):
+            # the new unique keys need not suit the old partitioning: off before they change,
+            # on again after
+            yield RemovePartitioning(before)
+            yield PartitionTable(after)
         else:
             yield from _changes(before, after)
+
+
+def _keys(table: Table) -> set[tuple[str, ...]]:
+    """The table's unique keys (primary key included), as column tuples."""
+    keys = {tuple(table.primary_key.columns)} if table.primary_key else set()
+    keys |= {tuple(u.columns) for u in table.unique_constraints}
+    return keys | {tuple(map(str, i.column_names)) for i in table.indexes if i.unique}
 
 
 def _changes(old: TablePartitioning, new: TablePartitioning) -> Iterator[Item]:

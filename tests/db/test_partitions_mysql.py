@@ -437,3 +437,38 @@ def test_bounds_the_catalog_keeps_evaluated_are_settled_by_the_server(
         "bounds of partition old of visits: the catalog keeps them evaluated, so the declared "
         "expression was not compared"
     ]
+
+
+def test_a_new_key_with_a_new_partitioning_applies_and_comes_back(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """RANGE (y) with PK (id, y) becomes HASH (region) with PK (id, region): partitioning is
+    removed before the primary key changes and set again after, both ways, rows kept."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE visits (id integer, y integer, region integer NOT NULL,"
+            " PRIMARY KEY (id, y)) PARTITION BY RANGE (y)"
+            " (PARTITION a VALUES LESS THAN (2024), PARTITION b VALUES LESS THAN MAXVALUE)"
+        )
+        conn.exec_driver_sql("INSERT INTO visits VALUES (1, 2023, 5), (2, 2030, 6)")
+    with engine.connect() as conn:
+        before = describe(conn, [None])
+    folder = project(
+        tmp_path / "project",
+        engine,
+        "import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
+        "sa.Table('visits', metadata,\n"
+        "         sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),\n"
+        "         sa.Column('y', sa.Integer, nullable=False),\n"
+        "         sa.Column('region', sa.Integer, primary_key=True, autoincrement=False),\n"
+        "         mysql_partition_by='HASH (region)', mysql_partitions='3')\n",
+    )
+    cli(folder, "revision", "--autogenerate", "-m", "rekey", "--rev-id", "0001")
+    cli(folder, "upgrade", "head")
+    assert [op.describe() for op in diff(engine, _module_metadata(folder)).ops] == []
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert describe(conn, [None]) == before
+        rows = conn.exec_driver_sql("SELECT id, y, region FROM visits ORDER BY id").all()
+    assert [tuple(r) for r in rows] == [(1, 2023, 5), (2, 2030, 6)]

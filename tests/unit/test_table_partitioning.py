@@ -233,6 +233,25 @@ def test_shape_and_count_changes_partition_again() -> None:
     assert _plan(None, hashed) == ["partition table t by HASH (id), 1 partition"]
 
 
+def test_a_new_key_and_a_new_partitioning_remove_it_first() -> None:
+    """Partitioned by year with PK (id, year), then by region with PK (id, region): the new
+    key would not suit the old partitioning, so partitioning goes before the keys change and
+    comes back after."""
+    cols = tuple(Column(c, ColumnType("int"), False) for c in ("id", "year", "region"))
+    old_t = Table("t", columns=cols, primary_key=PrimaryKey(("id", "year")))
+    new_t = Table("t", columns=cols, primary_key=PrimaryKey(("id", "region")))
+    by_year = _range(("p1", "10"))
+    by_region = TablePartitioning("t", None, "HASH", "region", (TablePartition("p0"),))
+    db = Snapshot("mysql", tables=(old_t,), table_partitioning=(by_year,))
+    models = Snapshot("mysql", tables=(new_t,), table_partitioning=(by_region,))
+    assert [op.describe() for op in compute_diff(db, models).ops] == [
+        "drop primary key (id, year) on t",
+        "remove partitioning of t (RANGE (year), 1 partition; rows kept)",
+        "add primary key (id, region) on t",
+        "partition table t by HASH (), 1 partition",
+    ]
+
+
 def test_undeclared_is_listed_never_removed() -> None:
     assert _plan(_range(("p1", "10")), None) == ["partitioning of 1 table"]
 
