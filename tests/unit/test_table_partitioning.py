@@ -117,6 +117,14 @@ def test_declaration_mistakes_are_one_clear_error(
     assert "\n" not in str(caught.value)
 
 
+def test_postgresql_subpartitioning_of_a_partition_is_an_error_here() -> None:
+    md = sa.MetaData()
+    table(md, mysql_partition_by="RANGE (year)")
+    Partition(md, "p0", "t", "VALUES LESS THAN (1)", partition_by="HASH (id)")
+    with pytest.raises(MetadataError, match="mysql_subpartition_by"):
+        declared(md)
+
+
 def test_a_partition_of_an_unknown_table_is_an_error() -> None:
     md = sa.MetaData()
     Partition(md, "p0", "nowhere", "VALUES LESS THAN (1)")

@@ -254,6 +254,12 @@ def table_partitioning(
     clause.read_options(
         opts.get("partitions"), opts.get("subpartition_by"), opts.get("subpartitions")
     )
+    for p in objects:
+        if p.partition_by:
+            raise MetadataError(
+                f"Partition {p.name!r} of {name!r} has partition_by, which is PostgreSQL's: on "
+                "MySQL/MariaDB declare subpartitions with mysql_subpartition_by on the table"
+            )
     if objects:
         if clause.definitions is not None or clause.count is not None:
             raise MetadataError(
