@@ -4,6 +4,8 @@ each kind of change, and the SQL each op renders."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -328,3 +330,19 @@ def test_partition_options_are_not_table_options_too() -> None:
     snapshot = inspect_metadata(md, mysql.dialect(), None)
     assert [t.options for t in snapshot.tables] == [()]
     assert [p.summary() for p in snapshot.table_partitioning] == ["HASH (id), 4 partitions"]
+
+
+def test_an_excluded_table_takes_its_partitioning_out_and_a_rename_keeps_it() -> None:
+    from schemadiff.diff.options import CompareOptions
+
+    t = Table("t")
+    db = Snapshot("mysql", tables=(t,), table_partitioning=(_range(("p1", "10")),))
+    excluded = compute_diff(
+        db, Snapshot("mysql", tables=(t,)), CompareOptions(exclude_tables=("t",))
+    )
+    assert (excluded.ops, [n.message for n in excluded.notices]) == ((), [])
+
+    renamed = replace(_range(("p1", "10")), table="u")
+    models = Snapshot("mysql", tables=(Table("u"),), table_partitioning=(renamed,))
+    result = compute_diff(db, models, CompareOptions(rename_tables=((None, "t", "u"),)))
+    assert [op.describe() for op in result.ops] == ["rename table t to u"]
