@@ -12,7 +12,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.schema import CreateTable
 
 from schemadiff import ops as O
-from schemadiff.backends.mysql.partitions import metadata_partitioning
+from schemadiff.backends.mysql.partition_clause import metadata_partitioning
 from schemadiff.diff.engine import compute_diff
 from schemadiff.errors import MetadataError
 from schemadiff.objects import Partition

@@ -344,7 +344,7 @@ class MysqlRules(DialectRules):
         schema_of: Callable[[str | None], str | None],
     ) -> tuple[TablePartitioning, ...]:
         """``mysql_partition_by`` (with ``mysql_partitions``...) and ``Partition`` objects."""
-        from schemadiff.backends.mysql.partitions import metadata_partitioning
+        from schemadiff.backends.mysql.partition_clause import metadata_partitioning
 
         return metadata_partitioning(metadata, tables, schema_of)
 
