@@ -43,6 +43,7 @@ from schemadiff.snapshot.model import (
 )
 from schemadiff.snapshot.policies import Policy, PolicyKey
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
+from schemadiff.snapshot.table_partitioning import TablePartitioning
 
 T = TypeVar("T")
 _SPACES_IN_ARGS = re.compile(r"\s*,\s*")
@@ -518,6 +519,23 @@ class DialectRules:
     ) -> UniqueConstraint:
         """A unique constraint's backend options (PostgreSQL's NULLS NOT DISTINCT)."""
         return unique
+
+    def metadata_table_partitioning(
+        self,
+        metadata: sa.MetaData,
+        tables: Sequence[sa.Table],
+        schema_of: Callable[[str | None], str | None],
+    ) -> tuple[TablePartitioning, ...]:
+        """The partitioning the models declare for ``tables`` as a table option (MySQL's
+        ``mysql_partition_by``), sorted by key; backends without it have none."""
+        return ()
+
+    def settle_table_partitioning(
+        self, conn: Connection, wanted: Sequence[TablePartitioning]
+    ) -> tuple[TablePartitioning, ...]:
+        """``wanted`` with the declared bounds the catalog keeps evaluated replaced by the
+        server's value of them (asked without changing anything)."""
+        return tuple(wanted)
 
     def adjust_metadata_snapshot(self, snapshot: Snapshot) -> Snapshot:
         """Last pass over the whole model snapshot: a backend that cannot store something the

@@ -27,6 +27,7 @@ from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.schemas import compare_schemas
 from schemadiff.comparators.sequences import compare_sequences
 from schemadiff.comparators.table_options import compare_table_options
+from schemadiff.comparators.table_partitioning import compare_table_partitioning
 from schemadiff.comparators.tables import compare_tables
 from schemadiff.comparators.triggers import compare_triggers
 from schemadiff.comparators.unique_constraints import compare_unique_constraints
@@ -52,6 +53,7 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "triggers": compare_triggers,
     "views": compare_views,
     "policies": compare_policies,
+    "table_partitioning": compare_table_partitioning,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

@@ -37,6 +37,7 @@ FEATURE_LABELS = {
     "materialized_views": "materialized views",
     "extensions": "extensions",
     "domains": "domains",
+    "table_partitioning": "table partitioning",
 }
 
 

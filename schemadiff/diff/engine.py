@@ -27,6 +27,7 @@ from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
+from schemadiff.comparators.table_partitioning import unmanaged_partitioning
 from schemadiff.comparators.tables import table_pairs
 from schemadiff.comparators.triggers import unmanaged_triggers
 from schemadiff.comparators.views import unmanaged_views
@@ -82,6 +83,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_sequences(ctx.db, models),
             *unmanaged_extensions(ctx.db, models),
             *unmanaged_domains(ctx.db, models),
+            *unmanaged_partitioning(ctx.db, models),
         )
     )
     if coverage is not None:

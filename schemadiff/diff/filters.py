@@ -35,8 +35,9 @@ from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.table_partitioning import TablePartitioning
 
-_OnTable = TypeVar("_OnTable", Policy, RowSecurity)
+_OnTable = TypeVar("_OnTable", Policy, RowSecurity, TablePartitioning)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -168,6 +169,7 @@ def _rebuild(
         triggers=_kept_triggers(snapshot, tables, schemas),
         policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
         row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
+        table_partitioning=_kept_on_tables(snapshot.table_partitioning, snapshot, tables, schemas),
     )
 
 

@@ -64,12 +64,16 @@ def apply_renames(
     row_security = tuple(
         replace(r, table=table_map.get((r.schema, r.table), r.table)) for r in db.row_security
     )
+    partitioning = tuple(
+        replace(p, table=table_map.get((p.schema, p.table), p.table)) for p in db.table_partitioning
+    )
     return replace(
         db,
         tables=sort_tables(out),
         triggers=triggers,
         policies=policies,
         row_security=row_security,
+        table_partitioning=tuple(sorted(partitioning, key=lambda p: (p.schema or "", p.table))),
     )
 
 

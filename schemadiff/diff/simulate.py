@@ -53,6 +53,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateDomain,
     O.DropDomain,
     O.AlterDomain,
+    O.PartitionTable,
+    O.RemovePartitioning,
+    O.AddPartitions,
+    O.DropPartitions,
+    O.ReorganizePartitions,
 )
 
 

@@ -1,5 +1,5 @@
 """SD1xx: changes that lose data (a dropped table or column, a narrower type, enum values gone,
-a dropped sequence, a dropped materialized view, a dropped extension)."""
+a dropped sequence, a dropped materialized view, a dropped extension, a dropped partition)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def check(action: Action, ctx: RevisionContext) -> Iterator[Hit]:
             f"drop extension {action.name or '?'}: its types, functions and operators go with "
             "it (and, with CASCADE, the columns and indexes using them); check nothing uses it, "
             "and keep a backup",
+        )
+    elif action.kind == "drop_partition":
+        yield Hit(
+            "SD109",
+            f"drop partition {action.name or '?'} of {qualified(action.schema, action.table)}: "
+            "the rows in it are lost; move them first (REORGANIZE PARTITION keeps rows), and "
+            "keep a backup",
         )
     elif action.kind == "alter_column":
         yield from _type_change(action)

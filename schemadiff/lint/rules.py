@@ -30,6 +30,7 @@ RULES: dict[str, Rule] = {
         Rule("SD105", "drop sequence", "error"),
         Rule("SD106", "drop materialized view", "error", "postgresql"),
         Rule("SD107", "drop extension", "error", "postgresql"),
+        Rule("SD109", "drop partition", "error"),
         Rule("SD201", "NOT NULL column without a server default on an existing table", "warning"),
         Rule("SD202", "new unique constraint or unique index on an existing table", "warning"),
         Rule("SD301", "index created without CONCURRENTLY", "warning", "postgresql"),

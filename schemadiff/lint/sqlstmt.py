@@ -28,6 +28,12 @@ _DROP_EXTENSION = re.compile(
     rf"^\s*DROP\s+EXTENSION\s+(?:IF\s+EXISTS\s+)?(?P<names>{_IDENT}(?:\s*,\s*{_IDENT})*)",
     re.I | re.S,
 )
+_MY_IDENT = r'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_DROP_PARTITION = re.compile(
+    rf"^\s*ALTER\s+TABLE\s+(?P<table>{_MY_IDENT}(?:\s*\.\s*{_MY_IDENT})?)\s+DROP\s+PARTITION\s+"
+    rf"(?P<names>{_MY_IDENT}(?:\s*,\s*{_MY_IDENT})*)\s*;?\s*$",
+    re.I | re.S,
+)
 _RENAME_TO = re.compile(rf"^RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I | re.S)
 _ADD_VALUE = re.compile(
     r"^ADD\s+VALUE\s+(?:IF\s+NOT\s+EXISTS\s+)?'(?P<value>(?:[^']|'')*)'", re.I | re.S
@@ -40,6 +46,8 @@ _RENAME_VALUE = re.compile(
 def sql_actions(sql: str, dialect: str | None) -> list[Action]:
     """The actions of every statement in ``sql`` that lint understands."""
     out: list[Action] = []
+    if _DROP_PARTITION.match(sql):  # MySQL's; sqlglot cannot read it
+        return _drop_partition(sql)
     for statement in _statements(sql, dialect):
         if isinstance(statement, str):
             out.extend(_alter_type(statement))
@@ -93,6 +101,25 @@ def _statements(sql: str, dialect: str | None) -> list[exp.Expression | str]:
         else:
             out.append(node)
     return out
+
+
+def _drop_partition(statement: str) -> list[Action]:
+    """``ALTER TABLE t DROP PARTITION a, b`` (MySQL / MariaDB): one action per partition."""
+    match = _DROP_PARTITION.match(statement)
+    if match is None:
+        return []
+    names = [_my_unquote(n) for n in re.findall(_MY_IDENT, match["table"])]
+    schema, table = (names[0], names[1]) if len(names) == 2 else (None, names[-1])
+    return [
+        Action("drop_partition", table, schema, name=_my_unquote(n), source="sql")
+        for n in re.findall(_MY_IDENT, match["names"])
+    ]
+
+
+def _my_unquote(text: str) -> str:
+    if text.startswith("`"):
+        return text[1:-1].replace("``", "`")
+    return _unquote(text) if text.startswith('"') else text
 
 
 def _drop_extension(statement: str) -> list[Action]:

@@ -13,6 +13,7 @@ sqlalchemy-declarative-extensions' declarations (``declare_database(...)``) are 
 :func:`attach_declarative_extensions` (optional too, see :mod:`.declarative_extensions`).
 """
 
+from schemadiff.objects import partition_ddl  # noqa: F401 - create_all of partitions
 from schemadiff.objects.declarative_extensions import (
     DECLEXT_CONVERTERS,
     attach_declarative_extensions,

@@ -35,10 +35,22 @@ from schemadiff.ops.table_ops import (
     DropTable,
     RenameTable,
 )
+from schemadiff.ops.table_partitioning_ops import (
+    AddPartitions,
+    DropPartitions,
+    PartitionTable,
+    RemovePartitioning,
+    ReorganizePartitions,
+)
 from schemadiff.ops.view_ops import CreateView, DropView, ReplaceView
 from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
+    "AddPartitions",
+    "DropPartitions",
+    "PartitionTable",
+    "RemovePartitioning",
+    "ReorganizePartitions",
     "AlterRowSecurity",
     "CreatePolicy",
     "DropPolicy",

@@ -19,6 +19,7 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     routines,
     schemas,
     sequences,
+    table_partitioning,
     tables,
     views,
 )

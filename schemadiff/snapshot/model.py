@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 from schemadiff.snapshot.entities import EntitySource
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.table_partitioning import TablePartitioning
 
 TableKey = tuple[str | None, str]
 
@@ -439,6 +440,8 @@ class Snapshot:
     policies: tuple[Policy, ...] = ()
     #: tables with row-level security enabled or forced, sorted by key
     row_security: tuple[RowSecurity, ...] = ()
+    #: MySQL / MariaDB: the partitioning of partitioned tables, sorted by key
+    table_partitioning: tuple[TablePartitioning, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

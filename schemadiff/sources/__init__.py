@@ -77,12 +77,14 @@ def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
     from schemadiff.sources.domains import settle_domains
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
+    from schemadiff.sources.table_partitioning import settle_partitioning
     from schemadiff.sources.views import settle_views
 
     with probes():  # a second connection, rolled back: not env.py's, it may make temporaries
         settled = settle_triggers(conn, db, settle_functions(conn, db, built))
         settled = settle_domains(conn, db, settled)
         settled = settle_policies(conn, db, settled)
+        settled = settle_partitioning(conn, db, settled)
         return settle_views(conn, db, settled)
 
 

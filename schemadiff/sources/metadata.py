@@ -104,6 +104,9 @@ def inspect_metadata(
         row_security=metadata_row_security(metadata, default_schema),
         left_alone=left_alone(metadata),
         entities=metadata_entities(metadata, default_schema),
+        table_partitioning=rules.metadata_table_partitioning(
+            metadata, sorted_tables, builder.schema
+        ),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

@@ -281,11 +281,9 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
     db = inspect_database(my)
     assert [t.name for t in db.tables] == ["events", "users"]
     assert [v.name for v in db.views] == ["active_users"]
-    expected = {
-        DbObject("event", "nightly"),
-        DbObject("partitioning", "events", None, "events"),
-    }
-    assert set(db.uncompared) == expected  # a MariaDB sequence is compared, not listed
+    # a MariaDB sequence is compared, not listed; so is the partitioning of a table
+    assert set(db.uncompared) == {DbObject("event", "nightly")}
+    assert [p.summary() for p in db.table_partitioning] == ["HASH (id), 4 partitions"]
     assert [s.name for s in db.sequences] == (["invoice_numbers"] if mariadb else [])
     if mariadb:
         sa.Sequence("invoice_numbers", metadata=metadata)
@@ -295,7 +293,10 @@ def test_mysql_lists_every_kind_it_does_not_compare(my: Engine) -> None:
     assert [f.describe() for f in db.functions] == ["procedure noop()", "function twice(x integer)"]
     result = _diff(my, metadata)
     assert result.ops == ()
-    assert _coverage(result) == [
+    assert _coverage(result) == ["1 view, 1 function, 1 procedure, 1 trigger, 1 event"]
+    # models that declare no partitioning leave the table's alone (listed)
+    metadata.tables["events"].dialect_kwargs.pop("mysql_partition_by")
+    assert _coverage(_diff(my, metadata)) == [
         "1 view, 1 function, 1 procedure, 1 trigger, 1 event, partitioning of 1 table"
     ]
 

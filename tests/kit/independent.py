@@ -292,7 +292,7 @@ def _table(insp: sa.Inspector, conn: Connection, table: str, schema: str | None)
         comment = insp.get_table_comment(table, schema=schema).get("text")
     except NotImplementedError:
         comment = None
-    return {
+    out: dict[str, Any] = {
         # column order is not compared: ADD COLUMN appends, create_all follows the model
         "columns": sorted(columns),
         "pk": tuple(pk.get("constrained_columns") or ()),
@@ -302,3 +302,13 @@ def _table(insp: sa.Inspector, conn: Connection, table: str, schema: str | None)
         "checks": checks,
         "comment": comment,
     }
+    if dialect.name in ("mysql", "mariadb"):
+        # partitioning, as SQLAlchemy's MySQL inspector reads it from SHOW CREATE TABLE
+        partitioning = sorted(
+            (k, _norm(v))
+            for k, v in insp.get_table_options(table, schema=schema).items()
+            if "partition" in k
+        )
+        if partitioning:
+            out["partitioning"] = partitioning
+    return out

@@ -22,6 +22,7 @@ from schemadiff.snapshot.model import (
 )
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.table_partitioning import TablePartition, TablePartitioning
 from tests.kit.builders import col, index, table
 
 T = table("t", col("id"), col("name", "varchar(50)"))
@@ -36,6 +37,10 @@ DOMAIN = Domain(
 POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
+P2020 = TablePartition("p2020", "less:2021", "VALUES LESS THAN (2021)")
+PMAX = TablePartition("pmax", "less:maxvalue", "VALUES LESS THAN MAXVALUE")
+RANGED = TablePartitioning("t", None, "RANGE", "year", (P2020,), raw_expression="year")
+HASHED = TablePartitioning("t", "s", "HASH", "id", (TablePartition("p0"),), raw_expression="id")
 FK = ForeignKey(("pid",), None, "p", ("id",), "fk", ondelete="CASCADE", deferrable=True)
 
 EVERY_OP: list[O.Op] = [
@@ -90,6 +95,13 @@ EVERY_OP: list[O.Op] = [
     O.CreateDomain(DOMAIN),
     O.DropDomain(DOMAIN),
     O.AlterDomain(DOMAIN, Domain("positive", "integer", not_null=True, default="1")),
+    O.PartitionTable(RANGED),
+    O.PartitionTable(RANGED, HASHED, with_table=True),
+    O.RemovePartitioning(HASHED, with_table=True),
+    O.AddPartitions(RANGED, (PMAX,)),
+    O.DropPartitions(RANGED, (P2020,)),
+    O.AddPartitions(RANGED, (P2020,), PMAX),
+    O.ReorganizePartitions(RANGED, (P2020,), (P2020, PMAX)),
 ]
 
 
@@ -135,7 +147,9 @@ def test_destructive_flags() -> None:
         "replace_enum",
         "alter_column",
         "drop_sequence",  # its current value is lost
+        "drop_partition",  # its rows are lost
     } <= destructive
+    assert not {"partition_table", "remove_partitioning", "reorganize_partition"} & destructive
     assert not O.AlterSequence(SEQ, SEQ).destructive
     assert not O.CreateTable(T).destructive
     assert not O.AddColumn(None, "t", col("c")).destructive

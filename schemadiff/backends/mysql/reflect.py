@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from schemadiff.backends.mysql.fk_indexes import hide_implied_indexes
+from schemadiff.backends.mysql.partitions import fetch_partitioning
 from schemadiff.backends.mysql.queries import (
     CHECK_FIELDS,
     COLUMN_FIELDS,
@@ -80,6 +81,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     tables = _Assembler(server, rules, rows).tables()
     views = fetch_views(conn, [server.database, *extra], server.database)
     notes = NOT_COMPARED
+    partitioning = fetch_partitioning(conn, _partitioned(rows), server.database)
+    read = {(p.schema, p.table) for p in partitioning}
     if not server.has_check_constraints:
         notes += (f"check constraints (not in this server's catalog: {server.version})",)
     return Snapshot(
@@ -94,8 +97,11 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         uncompared=tuple(
             o
             for o in _uncompared(rows, server.database)
-            if o.kind != "sequence" and o.kind != "view"
+            if o.kind != "sequence"
+            and o.kind != "view"
+            and not (o.kind == "partitioning" and (o.schema, o.name) in read)
         ),
+        table_partitioning=partitioning,
         triggers=mysql_triggers(rows.positional().objects, server.database),
         functions=mysql_functions(
             rows.positional().objects, server.database, lambda t: rules.canonical_type(t).sql
@@ -109,6 +115,15 @@ def _sequence_names(rows: CatalogRows) -> list[tuple[str, str]]:
         (str(schema), str(name))
         for kind, schema, name, *_ in rows.positional().objects
         if kind == "sequence"
+    ]
+
+
+def _partitioned(rows: CatalogRows) -> list[tuple[str, str]]:
+    """(schema, name) of the tables the catalog lists as partitioned."""
+    return [
+        (row[_T_SCHEMA], row[_T_NAME])
+        for row in rows.positional().tables
+        if "partitioned" in (row[_T_OPTIONS] or "").lower()
     ]
 
 

@@ -69,6 +69,7 @@ from schemadiff.snapshot.model import (
     View,
 )
 from schemadiff.snapshot.routines import Function
+from schemadiff.snapshot.table_partitioning import TablePartitioning
 
 #: ``<default> ON UPDATE CURRENT_TIMESTAMP[(n)]`` (only a timestamp function can follow ON UPDATE)
 _ON_UPDATE = re.compile(
@@ -105,6 +106,7 @@ class MysqlRules(DialectRules):
             "triggers",
             "functions",
             "views",
+            "table_partitioning",
         }
     )
     #: MariaDB's (MySQL has none: SQLAlchemy creates none there, nothing is compared)
@@ -335,6 +337,24 @@ class MysqlRules(DialectRules):
                 table.foreign_keys, pk, unique_constraints, plain_indexes
             ),
         )
+
+    def metadata_table_partitioning(
+        self,
+        metadata: sa.MetaData,
+        tables: Sequence[sa.Table],
+        schema_of: Callable[[str | None], str | None],
+    ) -> tuple[TablePartitioning, ...]:
+        """``mysql_partition_by`` (with ``mysql_partitions``...) and ``Partition`` objects."""
+        from schemadiff.backends.mysql.partition_clause import metadata_partitioning
+
+        return metadata_partitioning(metadata, tables, schema_of)
+
+    def settle_table_partitioning(
+        self, conn: Connection, wanted: Sequence[TablePartitioning]
+    ) -> tuple[TablePartitioning, ...]:
+        from schemadiff.backends.mysql.partitions import settle_bounds
+
+        return settle_bounds(conn, wanted)
 
     def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
         """A column collation equal to the table's ``mysql_collate`` is no collation of its own
