@@ -25,6 +25,7 @@ from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
+from schemadiff.comparators.partitions import unmanaged_partitions
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.tables import table_pairs
@@ -78,6 +79,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_functions(ctx.db, models),
             *unmanaged_triggers(ctx.db, models),
             *unmanaged_policies(ctx.db, models),
+            *unmanaged_partitions(ctx.db, models),
             *unmanaged_views(ctx.db, models),
             *unmanaged_sequences(ctx.db, models),
             *unmanaged_extensions(ctx.db, models),

@@ -33,10 +33,11 @@ from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
+from schemadiff.snapshot.partitions import Partition, PartitionKey
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
-_OnTable = TypeVar("_OnTable", Policy, RowSecurity)
+_OnTable = TypeVar("_OnTable", Policy, RowSecurity, Partition, PartitionKey)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -123,6 +124,8 @@ def _rebuild(
         triggers=_kept_triggers(snapshot, tables, schemas),
         policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
         row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
+        partitions=_kept_on_tables(snapshot.partitions, snapshot, tables, schemas),
+        partition_keys=_kept_on_tables(snapshot.partition_keys, snapshot, tables, schemas),
     )
 
 

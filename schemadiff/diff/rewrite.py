@@ -64,9 +64,18 @@ def apply_renames(
     row_security = tuple(
         replace(r, table=table_map.get((r.schema, r.table), r.table)) for r in db.row_security
     )
+    # and its partitions (and its key)
+    partitions = tuple(
+        replace(p, table=table_map.get((p.schema, p.table), p.table)) for p in db.partitions
+    )
+    partition_keys = tuple(
+        replace(k, table=table_map.get((k.schema, k.table), k.table)) for k in db.partition_keys
+    )
     return replace(
         db,
         tables=sort_tables(out),
+        partitions=partitions,
+        partition_keys=partition_keys,
         triggers=triggers,
         policies=policies,
         row_security=row_security,

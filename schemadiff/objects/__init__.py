@@ -25,7 +25,12 @@ from schemadiff.objects.functions import (
     declared_functions,
     function_from_entity,
 )
-from schemadiff.objects.partitions import PARTITIONS_KEY, Partition, declared_partitions
+from schemadiff.objects.partitions import (
+    PARTITIONS_KEY,
+    Partition,
+    create_partitions,
+    declared_partitions,
+)
 from schemadiff.objects.policies import (
     POLICIES_KEY,
     ROW_SECURITY_KEY,
@@ -73,6 +78,7 @@ __all__ = [
     "RowLevelSecurity",
     "Trigger",
     "View",
+    "create_partitions",
     "create_views",
     "declared_domains",
     "declared_extensions",

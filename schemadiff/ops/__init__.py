@@ -17,6 +17,12 @@ from schemadiff.ops.domain_ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.partition_ops import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
 from schemadiff.ops.routine_ops import (
     CreateFunction,
@@ -39,6 +45,10 @@ from schemadiff.ops.view_ops import CreateView, DropView, ReplaceView
 from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
+    "AttachPartition",
+    "CreatePartition",
+    "DetachPartition",
+    "DropPartition",
     "AlterRowSecurity",
     "CreatePolicy",
     "DropPolicy",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemadiff.snapshot.partitions import Partition, PartitionKey
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
@@ -409,6 +410,10 @@ class Snapshot:
     policies: tuple[Policy, ...] = ()
     #: tables with row-level security enabled or forced, sorted by key
     row_security: tuple[RowSecurity, ...] = ()
+    #: PostgreSQL partitioned tables' keys (not those of partitions), sorted by key
+    partition_keys: tuple[PartitionKey, ...] = ()
+    #: PostgreSQL partitions, sorted by key
+    partitions: tuple[Partition, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -71,9 +71,11 @@ def inspect_both(
 
 
 def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
-    """The models' snapshot with its declared functions, triggers, domains, policies and views
-    in the server's spelling (asked on ``conn``; ``db`` is the database's snapshot)."""
+    """The models' snapshot with its declared functions, triggers, domains, policies,
+    partitions and views in the server's spelling (asked on ``conn``; ``db`` is the
+    database's snapshot)."""
     from schemadiff.sources.domains import settle_domains
+    from schemadiff.sources.partitions import settle_partitions
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
     from schemadiff.sources.views import settle_views
@@ -81,6 +83,7 @@ def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
     settled = settle_triggers(conn, db, settle_functions(conn, db, built))
     settled = settle_domains(conn, db, settled)
     settled = settle_policies(conn, db, settled)
+    settled = settle_partitions(conn, db, settled)
     return settle_views(conn, db, settled)
 
 

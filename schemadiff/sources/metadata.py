@@ -48,6 +48,7 @@ from schemadiff.snapshot.model import (
 from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
+from schemadiff.sources.partitions import metadata_partition_keys, metadata_partitions
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
 from schemadiff.sources.sequences import model_sequences
@@ -91,6 +92,8 @@ def inspect_metadata(
         domains=metadata_domains(metadata, default_schema),
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
+        partition_keys=metadata_partition_keys(metadata, rules, default_schema),
+        partitions=metadata_partitions(metadata, rules, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

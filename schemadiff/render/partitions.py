@@ -1,0 +1,55 @@
+"""PostgreSQL partitions: ``op.execute`` with the exact DDL (``CREATE TABLE .. PARTITION OF``,
+``DROP TABLE``, ``ALTER TABLE .. DETACH / ATTACH PARTITION``), so scripts run under plain
+``alembic upgrade`` and offline (``--sql``) alike."""
+
+from __future__ import annotations
+
+from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
+from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.registry import renders
+from schemadiff.snapshot.partitions import Partition, partition_ddl
+
+
+def _name(dialect: str, schema: str | None, name: str) -> str:
+    rules = rules_for(dialect)
+    return (rules.quote_identifier(schema) + "." if schema else "") + rules.quote_identifier(name)
+
+
+def _execute(sql: str) -> str:
+    return f"op.execute({sql!r})"
+
+
+def _both(dialect: str, partition: Partition) -> tuple[str, str]:
+    """The partition's and its parent's names as SQL."""
+    return (
+        _name(dialect, partition.schema, partition.name),
+        _name(dialect, partition.schema, partition.table),
+    )
+
+
+@renders(O.CreatePartition)
+def _create_partition(op: O.CreatePartition, ctx: RenderContext, target: str) -> Code:
+    name, parent = _both(ctx.dialect, op.partition)
+    return Code((_execute(partition_ddl(op.partition, name, parent)),))
+
+
+@renders(O.DropPartition)
+def _drop_partition(op: O.DropPartition, ctx: RenderContext, target: str) -> Code:
+    if op.with_table:
+        return Code((f"# partition {op.partition.name} goes with table {op.partition.table}",))
+    name, _ = _both(ctx.dialect, op.partition)
+    return Code((_execute(f"DROP TABLE {name}"),))
+
+
+@renders(O.DetachPartition)
+def _detach_partition(op: O.DetachPartition, ctx: RenderContext, target: str) -> Code:
+    name, parent = _both(ctx.dialect, op.partition)
+    return Code((_execute(f"ALTER TABLE {parent} DETACH PARTITION {name}"),))
+
+
+@renders(O.AttachPartition)
+def _attach_partition(op: O.AttachPartition, ctx: RenderContext, target: str) -> Code:
+    name, parent = _both(ctx.dialect, op.partition)
+    bounds = op.partition.run_bounds
+    return Code((_execute(f"ALTER TABLE {parent} ATTACH PARTITION {name} {bounds}"),))
