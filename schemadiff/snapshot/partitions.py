@@ -98,7 +98,33 @@ def canonical_partition_sql(text: str | None) -> str | None:
         part = _QUOTED.sub(r"\1", part.lower())
         part = _SPACE_AROUND.sub(r"\1", part)
         out.append(re.sub(r"\s+", " ", part))
-    return "".join(out).strip()
+    return _sorted_list("".join(out).strip())
+
+
+def _sorted_list(text: str) -> str:
+    """``for values in(...)`` with its values sorted: a list partition's values are a set."""
+    head = "for values in("
+    if not (text.startswith(head) and text.endswith(")")):
+        return text
+    items: list[str] = []
+    depth, start, quoted = 0, len(head), False
+    for i in range(len(head), len(text) - 1):
+        ch = text[i]
+        if ch == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    if quoted or depth:
+        return text
+    items.append(text[start : len(text) - 1])
+    return head + ",".join(sorted(items)) + ")"
 
 
 def partition_ddl(partition: Partition, table_sql: str, parent_sql: str) -> str:

@@ -232,9 +232,7 @@ def test_postgresql_partitions_are_listed_not_dropped(pg: Engine) -> None:
     result = _diff(pg, metadata)
     assert result.ops == ()
     # the row trigger is cloned onto each partition: listed once, on the parent
-    assert _coverage(result) == [
-        "1 function, 1 trigger, 3 partitions of events"
-    ]
+    assert _coverage(result) == ["1 function, 1 trigger, 3 partitions of events"]
     # a change of the parent is still found
     changed = sa.MetaData()
     _events(changed).append_column(sa.Column("source", sa.String(20)))
