@@ -12,8 +12,10 @@ keys; a table's partitions are compared when the models declare at least one par
 (partitions made by a scheduler the models do not list are left alone, listed as not
 compared), or when its table is dropped (they go with it, and the downgrade makes them again).
 
-A changed key, or a table that becomes partitioned or stops being, is not migrated: it is
-reported as not supported, naming the table, and nothing is done to it.
+A changed key, or a table that becomes partitioned or stops being, is not migrated (that
+takes rebuilding the table): it is a :class:`ChangePartitioning` change, which ``diff`` and
+``check`` report and which stops ``revision`` with an error naming the table; the table's
+partitions are left as they are.
 """
 
 from __future__ import annotations
@@ -22,9 +24,15 @@ from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import AttachPartition, CreatePartition, DetachPartition, DropPartition
+from schemadiff.ops import (
+    AttachPartition,
+    ChangePartitioning,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from schemadiff.snapshot.model import DbObject, Snapshot
-from schemadiff.snapshot.partitions import Partition, PartitionName, partition_depth
+from schemadiff.snapshot.partitions import Partition, PartitionKey, PartitionName, partition_depth
 
 
 def managed(models: Snapshot) -> bool:
@@ -73,10 +81,15 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
     old = {p.key: p for p in ctx.db.partitions}
     new = {p.key: p for p in ctx.models.partitions}
     compared = compared_partitions(ctx.db, ctx.models)
+    # a table whose partitioning changes keeps its partitions as they are (not migrated)
+    rebuilt = {key for key, _, _ in _changed_keys(ctx.db, ctx.models)}
+    compared = {k for k in compared if _root(old[k], old) not in rebuilt}
     db_tables = {t.key for t in ctx.db.tables}
     kept_tables = {t.key for t in ctx.models.tables}
     for key in sorted(compared | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
+        if after is not None and _root(after, new) in rebuilt:
+            continue
         if before is None and after is not None:
             made = after.parent_key not in db_tables and after.parent_key not in old
             yield CreatePartition(after, partition_depth(after, new), with_table=made)
@@ -119,36 +132,36 @@ def _changed(before: Partition, after: Partition) -> Iterator[Item]:
 
 
 def _keys(ctx: CompareContext) -> Iterator[Item]:
-    old = {k.name_key: k for k in ctx.db.partition_keys}
-    new = {k.name_key: k for k in ctx.models.partition_keys}
-    both = {t.key for t in ctx.db.tables} & {t.key for t in ctx.models.tables}
+    """A not-supported :class:`ChangePartitioning` for each table on both sides whose
+    partitioning changes, a notice for each whose declared key could not be settled."""
+    for key, before, after in _changed_keys(ctx.db, ctx.models):
+        if before is not None and after is not None and not after.comparable:
+            yield Notice(
+                "not_compared",
+                f"{before.describe()}: its key could not be compared with the server's own "
+                "spelling of it",
+                key[0],
+                key[1],
+            )
+            continue
+        yield ChangePartitioning(
+            key[0], key[1], before.raw if before else None, after.raw if after else None
+        )
+
+
+def _changed_keys(
+    db: Snapshot, models: Snapshot
+) -> Iterator[tuple[PartitionName, PartitionKey | None, PartitionKey | None]]:
+    old = {k.name_key: k for k in db.partition_keys}
+    new = {k.name_key: k for k in models.partition_keys}
+    both = {t.key for t in db.tables} & {t.key for t in models.tables}
     for key in sorted(both, key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
         if before is None and after is None:
             continue
-        if before is not None and after is not None:
-            if before.key == after.key:
-                continue
-            if not after.comparable:
-                yield Notice(
-                    "not_compared",
-                    f"{before.describe()}: its key could not be compared with the server's "
-                    "own spelling of it",
-                    key[0],
-                    key[1],
-                )
-                continue
-        was = f"PARTITION BY {before.raw}" if before else "not partitioned"
-        wanted = f"PARTITION BY {after.raw}" if after else "not partitioned"
-        yield Notice(
-            "not_compared",
-            f"table {_qualified(key)}: not supported: its partitioning changes ({was} in the "
-            f"database, {wanted} in the models); schemadiff does not rebuild a table: write "
-            "the rebuild by hand (a new table, its partitions, INSERT .. SELECT, drop the old "
-            "one, rename) or keep the database's partitioning in the models",
-            key[0],
-            key[1],
-        )
+        if before is not None and after is not None and before.key == after.key:
+            continue
+        yield key, before, after
 
 
 def unmanaged_partitions(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:

@@ -48,6 +48,7 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.DropPartition,
     O.DetachPartition,
     O.AttachPartition,
+    O.ChangePartitioning,
     O.CreateView,
     O.DropView,
     O.ReplaceView,

@@ -19,6 +19,7 @@ from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropEx
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.partition_ops import (
     AttachPartition,
+    ChangePartitioning,
     CreatePartition,
     DetachPartition,
     DropPartition,
@@ -46,6 +47,7 @@ from schemadiff.snapshot.jsonable import to_jsonable
 
 __all__ = [
     "AttachPartition",
+    "ChangePartitioning",
     "CreatePartition",
     "DetachPartition",
     "DropPartition",

@@ -117,3 +117,38 @@ class AttachPartition(_OnPartition):
     def describe(self) -> str:
         name = qualified(self.partition.schema, self.partition.name)
         return f"attach partition {name} to {self.partition.table} {self.partition.run_bounds}"
+
+
+@dataclass(frozen=True)
+class ChangePartitioning(Op):
+    """A table whose partition key changes, or that becomes partitioned or stops being one
+    (``old_key`` / ``new_key`` None: not partitioned). Not migrated: that takes rebuilding the
+    table (a new one, its partitions, the rows copied, the old one dropped, the new one
+    renamed), which schemadiff does not write. Listed as a change (``diff`` and ``check`` see
+    the drift); writing a migration with it stops with an error naming the table."""
+
+    kind = "change_partitioning"
+    phase = Phase.CHANGE_PARTITIONING
+    schema_name: str | None
+    table_name: str
+    old_key: str | None
+    new_key: str | None
+
+    @property
+    def name(self) -> str:
+        return self.table_name
+
+    def reverse(self) -> Op:
+        return ChangePartitioning(self.schema_name, self.table_name, self.new_key, self.old_key)
+
+    def keys(self) -> str:
+        old = f"PARTITION BY {self.old_key}" if self.old_key else "not partitioned"
+        new = f"PARTITION BY {self.new_key}" if self.new_key else "not partitioned"
+        return f"{old} -> {new}"
+
+    def describe(self) -> str:
+        table = qualified(self.schema_name, self.table_name)
+        return (
+            f"change partitioning of {table}: {self.keys()} "
+            "(not supported: rebuild the table by hand)"
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
+from schemadiff.errors import RevisionError
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.partitions import Partition, partition_ddl
@@ -53,3 +54,15 @@ def _attach_partition(op: O.AttachPartition, ctx: RenderContext, target: str) ->
     name, parent = _both(ctx.dialect, op.partition)
     bounds = op.partition.run_bounds
     return Code((_execute(f"ALTER TABLE {parent} ATTACH PARTITION {name} {bounds}"),))
+
+
+@renders(O.ChangePartitioning)
+def _change_partitioning(op: O.ChangePartitioning, ctx: RenderContext, target: str) -> Code:
+    """Not written: the migration stops here, naming the table and what to do."""
+    table = ".".join(x for x in (op.schema_name, op.table_name) if x)
+    raise RevisionError(
+        f"table {table}: its partitioning changes ({op.keys()}); schemadiff does not rebuild a "
+        "table to change it: write this migration by hand (a new table with its partitions, "
+        "INSERT .. SELECT, drop the old table, rename the new one), or declare the database's "
+        "partitioning in the models"
+    )

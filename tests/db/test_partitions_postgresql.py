@@ -21,7 +21,7 @@ from schemadiff.objects import Partition, create_partitions
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import cli_ok as cli
-from tests.kit.cli import run_alembic, run_cli
+from tests.kit.cli import one_error, run_alembic, run_cli
 from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
@@ -299,24 +299,40 @@ def test_bounds_that_leave_rows_out_fail_loudly_and_keep_them(
         assert row == "events_2024"
 
 
-def test_a_changed_key_is_not_supported_and_named(engine_for: Callable[..., Engine]) -> None:
+def test_a_changed_key_is_a_change_that_revision_refuses_by_name(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A new key, or a table that stops being partitioned, takes a rebuild schemadiff does
+    not write: ``diff`` and ``check`` show the change, ``revision`` stops with one line naming
+    the table (exit 2), and nothing is done to the partitions."""
     engine = engine_for()
     build(engine, models(1))
     metadata = models(1)
     metadata.tables["regions"].dialect_options["postgresql"]["partition_by"] = "LIST (id)"
     metadata.tables["legacy"].dialect_options["postgresql"]["partition_by"] = None
+    Partition(metadata, "regions_eu", "regions", "FOR VALUES IN (1, 2)")
     result = diff(engine, metadata)
-    assert [op.describe() for op in result.ops] == []
-    messages = [n.message for n in result.notices if n.level == "not_compared"]
-    assert any(
-        m.startswith(
-            "table regions: not supported: its partitioning changes (PARTITION BY "
-            "LIST (region) in the database, PARTITION BY LIST (id) in the models)"
-        )
-        for m in messages
-    ), messages
-    assert any("table legacy: not supported" in m and "not partitioned in the models" in m
-               for m in messages), messages  # fmt: skip
+    assert [op.describe() for op in result.ops] == [
+        "change partitioning of legacy: PARTITION BY HASH (id) -> not partitioned "
+        "(not supported: rebuild the table by hand)",
+        "change partitioning of regions: PARTITION BY LIST (region) -> PARTITION BY LIST (id) "
+        "(not supported: rebuild the table by hand)",
+    ]
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_key.py").write_text(
+        "from fixtures.partitions import models\n\nmetadata = models(1)\n"
+        "metadata.tables['regions'].dialect_options['postgresql']['partition_by'] = 'LIST (id)'\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_key:metadata"\nscript_location = "migrations"\n'
+    )
+    cli(folder, "init", "migrations")
+    assert run_cli(["check"], folder).code == 1
+    made = run_cli(["revision", "--autogenerate", "-m", "key", "--rev-id", "0001"], folder)
+    one_error(made, "table regions: its partitioning changes", "write this migration by hand")
+    assert not list((folder / "migrations" / "versions").glob("0001_*.py"))
 
 
 def test_bounds_not_settled_are_not_compared_never_equal(

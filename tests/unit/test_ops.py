@@ -91,6 +91,7 @@ EVERY_OP: list[O.Op] = [
     O.DropPartition(PARTITION),
     O.DetachPartition(PARTITION),
     O.AttachPartition(PARTITION),
+    O.ChangePartitioning(None, "t", "LIST (a)", None),
     O.AlterRowSecurity(RowSecurity("t", None, False, False), RowSecurity("t", None, True, True)),
     O.CreateExtension(EXTENSION),
     O.DropExtension(EXTENSION),
