@@ -33,11 +33,11 @@ from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
-from schemadiff.snapshot.partitions import Partition, PartitionKey
+from schemadiff.snapshot.partitions import PartitionKey, kept_partitions
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
-_OnTable = TypeVar("_OnTable", Policy, RowSecurity, Partition, PartitionKey)
+_OnTable = TypeVar("_OnTable", Policy, RowSecurity, PartitionKey)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -106,6 +106,12 @@ def _rebuild(
 ) -> Snapshot:
     kept = tuple(tables[t.key] for t in snapshot.tables if t.key in tables)
     orphaned = _orphaned_enum_types(snapshot.tables, kept)
+    known = {t.key for t in snapshot.tables}
+
+    def kept_root(key: TableKey) -> bool:
+        """Partitions go with their table (one the snapshot does not have: kept)."""
+        return key[0] in schemas and (key in tables or key not in known)
+
     return replace(
         snapshot,
         schemas=tuple(s for s in snapshot.schemas if s in schemas),
@@ -124,7 +130,11 @@ def _rebuild(
         triggers=_kept_triggers(snapshot, tables, schemas),
         policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
         row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
-        partitions=_kept_on_tables(snapshot.partitions, snapshot, tables, schemas),
+        partitions=tuple(
+            p
+            for p in kept_partitions(snapshot.partitions, kept_root)
+            if f.glob_name(p.schema, p.name)
+        ),
         partition_keys=_kept_on_tables(snapshot.partition_keys, snapshot, tables, schemas),
     )
 

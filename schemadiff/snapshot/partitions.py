@@ -9,6 +9,7 @@ fields are what a migration runs, never compared.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: (schema, name) of a partitioned table or of a partition
@@ -78,25 +79,27 @@ class Partition:
         return self.raw_partition_by or self.partition_by
 
 
-_STRING = re.compile(r"('(?:[^']|'')*')")
-_QUOTED = re.compile(r'"([a-z_][a-z0-9_$]*)"')
+_TOKENS = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")""")
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 _SPACE_AROUND = re.compile(r"\s*([(),])\s*")
 
 
 def canonical_partition_sql(text: str | None) -> str | None:
     """A partition key or bounds in a form two spellings of the same text share: outside
-    string literals lower case, needless identifier quotes and spaces around parentheses and
-    commas gone, other runs of space one blank. ``'2024-01-01'`` and ``'2024-01-01 00:00:00'``
-    differ here: the server's own rewrite settles those (see ``settle_partitions``)."""
+    string literals and quoted names lower case, quotes gone from names that need none, spaces
+    around parentheses and commas gone, other runs of space one blank, a LIST partition's
+    values sorted. ``'2024-01-01'`` and ``'2024-01-01 00:00:00'`` differ here: the server's
+    own rewrite settles those (see ``settle_partitions``)."""
     if text is None:
         return None
     out = []
-    for i, part in enumerate(_STRING.split(text.strip().rstrip(";"))):
+    for i, part in enumerate(_TOKENS.split(text.strip().rstrip(";"))):
         if i % 2:
-            out.append(part)
+            name = part[1:-1]
+            plain = part.startswith('"') and _PLAIN_NAME.fullmatch(name)
+            out.append(name if plain else part)
             continue
-        part = _QUOTED.sub(r"\1", part.lower())
-        part = _SPACE_AROUND.sub(r"\1", part)
+        part = _SPACE_AROUND.sub(r"\1", part.lower())
         out.append(re.sub(r"\s+", " ", part))
     return _sorted_list("".join(out).strip())
 
@@ -132,6 +135,23 @@ def partition_ddl(partition: Partition, table_sql: str, parent_sql: str) -> str:
     sql = f"CREATE TABLE {table_sql} PARTITION OF {parent_sql} {partition.run_bounds}"
     by = partition.run_partition_by
     return f"{sql} PARTITION BY {by}" if by else sql
+
+
+def kept_partitions(
+    partitions: tuple[Partition, ...], kept: Callable[[PartitionName], bool]
+) -> tuple[Partition, ...]:
+    """``partitions`` whose root table (the first parent that is not one of them) is
+    ``kept``: partitions of partitions go with their table."""
+    by_key = {p.key: p for p in partitions}
+    out = []
+    for p in partitions:
+        seen, parent = {p.key}, p.parent_key
+        while parent in by_key and parent not in seen:
+            seen.add(parent)
+            parent = by_key[parent].parent_key
+        if kept(parent):
+            out.append(p)
+    return tuple(out)
 
 
 def partition_depth(partition: Partition, by_key: dict[PartitionName, Partition]) -> int:
