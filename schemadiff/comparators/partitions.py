@@ -12,24 +12,46 @@ keys; a table's partitions are compared when the models declare at least one par
 (partitions made by a scheduler the models do not list are left alone, listed as not
 compared), or when its table is dropped (they go with it, and the downgrade makes them again).
 
-A changed key, or a table that becomes partitioned or stops being, is not migrated (that
-takes rebuilding the table): it is a :class:`ChangePartitioning` change, which ``diff`` and
-``check`` report and which stops ``revision`` with an error naming the table; the table's
-partitions are left as they are.
+A changed key, or a table that becomes partitioned or stops being, rebuilds the table, rows
+kept (:class:`RepartitionTable`: the table's other changes in the migration are part of it).
+Where something a rebuild would lose hangs off the table (foreign keys of other tables that
+refer to it, triggers, row-level security, views reading it, a rename in the same migration),
+it is a :class:`ChangePartitioning` change instead, not supported: ``diff`` and ``check``
+report it, and it stops ``revision`` with an error naming the table and what stands in the
+way; the table's partitions are then left as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
 from schemadiff.ops import (
+    AddAutoincrement,
+    AddCheckConstraint,
+    AddColumn,
+    AddForeignKey,
+    AddPrimaryKey,
+    AddUniqueConstraint,
+    AlterColumn,
+    AlterTableComment,
+    AlterTableOptions,
     AttachPartition,
     ChangePartitioning,
+    CreateIndex,
     CreatePartition,
     DetachPartition,
+    DropAutoincrement,
+    DropCheckConstraint,
+    DropColumn,
+    DropForeignKey,
+    DropIndex,
     DropPartition,
+    DropPrimaryKey,
+    DropUniqueConstraint,
+    Op,
+    RepartitionTable,
 )
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.partitions import Partition, PartitionKey, PartitionName, partition_depth
@@ -132,8 +154,10 @@ def _changed(before: Partition, after: Partition) -> Iterator[Item]:
 
 
 def _keys(ctx: CompareContext) -> Iterator[Item]:
-    """A not-supported :class:`ChangePartitioning` for each table on both sides whose
-    partitioning changes, a notice for each whose declared key could not be settled."""
+    """A :class:`RepartitionTable` for each table on both sides whose partitioning changes
+    (a :class:`ChangePartitioning`, not supported, where something stands in the way of a
+    rebuild), a notice for each whose declared key could not be settled."""
+    old_tables, new_tables = ctx.db.table_map(), ctx.models.table_map()
     for key, before, after in _changed_keys(ctx.db, ctx.models):
         if before is not None and after is not None and not after.comparable:
             yield Notice(
@@ -144,9 +168,84 @@ def _keys(ctx: CompareContext) -> Iterator[Item]:
                 key[1],
             )
             continue
-        yield ChangePartitioning(
-            key[0], key[1], before.raw if before else None, after.raw if after else None
+        old_key, new_key = before.raw if before else None, after.raw if after else None
+        reason = _why_not_rebuilt(ctx, key)
+        if reason:
+            yield ChangePartitioning(key[0], key[1], old_key, new_key, reason)
+            continue
+        yield RepartitionTable(
+            old_tables[key],
+            new_tables[key],
+            old_key,
+            new_key,
+            _under(ctx.db.partitions, key),
+            _under(ctx.models.partitions, key),
         )
+
+
+def _under(partitions: tuple[Partition, ...], root: PartitionName) -> tuple[Partition, ...]:
+    """The partitions whose root table is ``root``, parents first."""
+    by_key = {p.key: p for p in partitions}
+    found = [p for p in partitions if _root(p, by_key) == root]
+    return tuple(sorted(found, key=lambda p: (partition_depth(p, by_key), p.name)))
+
+
+def _why_not_rebuilt(ctx: CompareContext, key: PartitionName) -> str:
+    """What stands in the way of rebuilding table ``key`` ("": nothing): what a rebuild
+    would have to drop and make again besides the table itself."""
+    db = ctx.db
+    if key in ctx.renamed:
+        return "it is renamed, or has columns renamed, in the same migration"
+    referring = sorted(
+        t.name
+        for t in db.tables
+        if t.key != key and any(fk.referred_key == key for fk in t.foreign_keys)
+    )
+    if referring:
+        return f"foreign keys of {', '.join(referring)} refer to it"
+    if any((t.schema, t.table) == key for t in db.triggers):
+        return "it has triggers"
+    if any((p.schema, p.table) == key for p in db.policies) or any(
+        r.key == key for r in db.row_security
+    ):
+        return "it has row-level security"
+    readers = sorted(v.name for v in db.views if v.reads is None or key in v.reads)
+    if readers:
+        return f"views read it ({', '.join(readers)})"
+    return ""
+
+
+#: the ops on a table that a rebuild of it makes part of itself
+_ABSORBED = (
+    AddColumn,
+    DropColumn,
+    AlterColumn,
+    AddPrimaryKey,
+    DropPrimaryKey,
+    AddUniqueConstraint,
+    DropUniqueConstraint,
+    AddForeignKey,
+    DropForeignKey,
+    AddCheckConstraint,
+    DropCheckConstraint,
+    CreateIndex,
+    DropIndex,
+    AlterTableComment,
+    AlterTableOptions,
+    AddAutoincrement,
+    DropAutoincrement,
+)
+
+
+def absorbed_by_rebuilds(ops: Sequence[Op]) -> list[Op]:
+    """``ops`` without the changes to tables that a :class:`RepartitionTable` makes again as
+    the models declare them."""
+    rebuilt = {(op.schema, op.table) for op in ops if isinstance(op, RepartitionTable)}
+    if not rebuilt:
+        return list(ops)
+    return [
+        op for op in ops if not (isinstance(op, _ABSORBED) and (op.schema, op.table) in rebuilt)
+    ]
 
 
 def _changed_keys(

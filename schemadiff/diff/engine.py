@@ -25,7 +25,7 @@ from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
-from schemadiff.comparators.partitions import unmanaged_partitions
+from schemadiff.comparators.partitions import absorbed_by_rebuilds, unmanaged_partitions
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.tables import table_pairs
@@ -67,7 +67,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     items: list[Item] = [*plan.tables, *plan.columns, *plan.notices]
     items += builtin_items(ctx)
     items += plugin_items(ctx)
-    ops = [item for item in items if isinstance(item, Op)]
+    ops = absorbed_by_rebuilds([item for item in items if isinstance(item, Op)])
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     ops = policies_around_type_changes(ops, ctx.db, models)
     notices = [item for item in items if isinstance(item, Notice)]

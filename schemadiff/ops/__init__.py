@@ -23,6 +23,7 @@ from schemadiff.ops.partition_ops import (
     CreatePartition,
     DetachPartition,
     DropPartition,
+    RepartitionTable,
 )
 from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
 from schemadiff.ops.routine_ops import (
@@ -48,6 +49,7 @@ from schemadiff.snapshot.jsonable import to_jsonable
 __all__ = [
     "AttachPartition",
     "ChangePartitioning",
+    "RepartitionTable",
     "CreatePartition",
     "DetachPartition",
     "DropPartition",

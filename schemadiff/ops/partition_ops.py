@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.snapshot.model import Table
 from schemadiff.snapshot.partitions import Partition
 
 
@@ -133,22 +134,100 @@ class ChangePartitioning(Op):
     table_name: str
     old_key: str | None
     new_key: str | None
+    #: why schemadiff does not rebuild it (what stands in the way)
+    reason: str = ""
 
     @property
     def name(self) -> str:
         return self.table_name
 
     def reverse(self) -> Op:
-        return ChangePartitioning(self.schema_name, self.table_name, self.new_key, self.old_key)
+        return ChangePartitioning(
+            self.schema_name, self.table_name, self.new_key, self.old_key, self.reason
+        )
 
     def keys(self) -> str:
-        old = f"PARTITION BY {self.old_key}" if self.old_key else "not partitioned"
-        new = f"PARTITION BY {self.new_key}" if self.new_key else "not partitioned"
-        return f"{old} -> {new}"
+        return _keys(self.old_key, self.new_key)
 
     def describe(self) -> str:
         table = qualified(self.schema_name, self.table_name)
+        why = f"; {self.reason}" if self.reason else ""
         return (
             f"change partitioning of {table}: {self.keys()} "
-            "(not supported: rebuild the table by hand)"
+            f"(not supported{why}: rebuild the table by hand)"
         )
+
+
+def _keys(old_key: str | None, new_key: str | None) -> str:
+    old = f"PARTITION BY {old_key}" if old_key else "not partitioned"
+    new = f"PARTITION BY {new_key}" if new_key else "not partitioned"
+    return f"{old} -> {new}"
+
+
+@dataclass(frozen=True)
+class RepartitionTable(Op):
+    """Rebuild a table whose partitioning changes (a new key, or a table that becomes
+    partitioned or stops being one), rows kept: they are copied aside
+    (``CREATE TABLE .. AS SELECT``), the table is dropped (its partitions, indexes,
+    constraints and owned sequences with it), made again as the models declare it (``new``,
+    with its indexes) with its partitions (``new_partitions``), the rows copied back (columns
+    on both sides; an identity or serial column's sequence set past its largest value), and
+    the copy dropped. The other changes to the table in the same migration are part of it.
+
+    A row that fits no new partition stops the migration (the server refuses the insert),
+    never lost. Destructive: columns the models no longer declare lose their values, and what
+    the rebuild does not make again is lost (privileges granted on the table, its owner)."""
+
+    kind = "repartition_table"
+    phase = Phase.REPARTITION_TABLE
+    old: Table
+    new: Table
+    old_key: str | None
+    new_key: str | None
+    old_partitions: tuple[Partition, ...] = ()
+    new_partitions: tuple[Partition, ...] = ()
+
+    @property
+    def schema(self) -> str | None:
+        return self.new.schema
+
+    @property
+    def table(self) -> str:
+        return self.new.name
+
+    @property
+    def name(self) -> str:
+        return self.new.name
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    @property
+    def copied(self) -> tuple[str, ...]:
+        """The columns whose values are copied back: on both sides, not generated."""
+        old = {c.name for c in self.old.columns}
+        return tuple(c.name for c in self.new.columns if c.name in old and c.computed is None)
+
+    def reverse(self) -> Op:
+        return RepartitionTable(
+            self.new,
+            self.old,
+            self.new_key,
+            self.old_key,
+            self.new_partitions,
+            self.old_partitions,
+        )
+
+    def describe(self) -> str:
+        table = qualified(self.new.schema, self.new.name)
+        lost = sorted({c.name for c in self.old.columns} - {c.name for c in self.new.columns})
+        tail = f"; values of {', '.join(lost)} lost" if lost else ""
+        return (
+            f"rebuild table {table}: {_keys(self.old_key, self.new_key)} "
+            f"({_count(len(self.new_partitions), 'partition')}, rows copied{tail})"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fixtures.partitions import models
+from fixtures.partitions import models, rebuilt
 from schemadiff.diff.engine import compute_diff
 from schemadiff.objects import Partition, create_partitions
 from schemadiff.sources import inspect_database
@@ -299,39 +299,118 @@ def test_bounds_that_leave_rows_out_fail_loudly_and_keep_them(
         assert row == "events_2024"
 
 
-def test_a_changed_key_is_a_change_that_revision_refuses_by_name(
+def test_a_changed_key_rebuilds_the_table_rows_kept_both_ways(
     engine_for: Callable[..., Engine], tmp_path: Path
 ) -> None:
-    """A new key, or a table that stops being partitioned, takes a rebuild schemadiff does
-    not write: ``diff`` and ``check`` show the change, ``revision`` stops with one line naming
-    the table (exit 2), and nothing is done to the partitions."""
+    """A table that becomes partitioned (with a new column) and one whose key changes are
+    rebuilt: the database equals one built from v2, the rows are there and the identity goes
+    on after them; the downgrade rebuilds v1, rows kept."""
+    reference = engine_for(1)
+    build(reference, rebuilt(2))
+    with reference.connect() as conn:
+        want_v2 = describe(conn, [None])
     engine = engine_for()
-    build(engine, models(1))
-    metadata = models(1)
-    metadata.tables["regions"].dialect_options["postgresql"]["partition_by"] = "LIST (id)"
-    metadata.tables["legacy"].dialect_options["postgresql"]["partition_by"] = None
-    Partition(metadata, "regions_eu", "regions", "FOR VALUES IN (1, 2)")
-    result = diff(engine, metadata)
-    assert [op.describe() for op in result.ops] == [
-        "change partitioning of legacy: PARTITION BY HASH (id) -> not partitioned "
-        "(not supported: rebuild the table by hand)",
-        "change partitioning of regions: PARTITION BY LIST (region) -> PARTITION BY LIST (id) "
-        "(not supported: rebuild the table by hand)",
-    ]
+    build(engine, rebuilt(1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO orders (placed_at, amount) VALUES ('2024-03-01', 10), ('2030-01-01', 20)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO readings VALUES (1, '2024-02-02', 'a'), (2, '2029-01-01', 'b')"
+        )
+    with engine.connect() as conn:
+        v1_state = describe(conn, [None])
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_rebuilt.py").write_text(
+        "from fixtures.partitions import rebuilt\n\nmetadata = rebuilt(2)\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_rebuilt:metadata"\nscript_location = "migrations"\n'
+    )
+    cli(folder, "init", "migrations")
+    out = cli(folder, "revision", "--autogenerate", "-m", "rebuild", "--rev-id", "0001")
+    assert "rebuild table orders: not partitioned -> PARTITION BY RANGE (placed_at)" in out
+    assert "add column" not in out  # part of the rebuild
+    offline = cli(folder, "upgrade", "head", "--sql")
+    assert "CREATE TABLE orders__schemadiff_rows AS SELECT * FROM orders;" in offline
+    assert "OVERRIDING SYSTEM VALUE SELECT id, placed_at, amount FROM orders__schemadiff_rows" in (
+        offline
+    )
+    env = {"DATABASE_URL": url}
+    up = run_alembic(folder, "upgrade", "head", env=env)
+    assert up.code == 0, up.err
+    with engine.connect() as conn:
+        assert changed(describe(conn, [None]), want_v2) == ({}, {})
+        rows = conn.exec_driver_sql(
+            "SELECT tableoid::regclass::text, id, amount FROM orders ORDER BY id"
+        ).all()
+        assert [tuple(r) for r in rows] == [("orders_2024", 1, 10), ("orders_rest", 2, 20)]
+        rows = conn.exec_driver_sql("SELECT tableoid::regclass::text, id FROM readings ORDER BY id")
+        assert [tuple(r) for r in rows] == [("readings_a", 1), ("readings_rest", 2)]
+    result = diff(engine, rebuilt(2))
+    assert [op.describe() for op in result.ops] == []
+    with engine.begin() as conn:  # the identity goes on after the rows copied
+        new_id = conn.exec_driver_sql(
+            "INSERT INTO orders (placed_at, amount) VALUES ('2024-05-05', 1) RETURNING id"
+        ).scalar()
+        assert new_id == 3
+        conn.exec_driver_sql("DELETE FROM orders WHERE id = 3")
+
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert changed(describe(conn, [None]), v1_state) == ({}, {})
+        rows = conn.exec_driver_sql("SELECT id, amount FROM orders ORDER BY id").all()
+        assert [tuple(r) for r in rows] == [(1, 10), (2, 20)]
+        rows = conn.exec_driver_sql("SELECT tableoid::regclass::text, id FROM readings ORDER BY id")
+        assert [tuple(r) for r in rows] == [("readings_2024", 1), ("readings_rest", 2)]
+
+
+def test_a_changed_key_that_a_rebuild_would_break_is_refused_by_name(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A foreign key of another table refers to it: ``diff`` and ``check`` show the change as
+    not supported, ``revision`` stops with one line naming the table and why (exit 2)."""
+    engine = engine_for()
+    build(engine, rebuilt(1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE notes (id int, taken_at timestamp, sensor varchar(10), FOREIGN KEY "
+            "(id, taken_at, sensor) REFERENCES readings)"
+        )
     folder = tmp_path / "project"
     folder.mkdir()
     (folder / "models_key.py").write_text(
-        "from fixtures.partitions import models\n\nmetadata = models(1)\n"
-        "metadata.tables['regions'].dialect_options['postgresql']['partition_by'] = 'LIST (id)'\n"
+        "import sqlalchemy as sa\nfrom fixtures.partitions import rebuilt\n\n"
+        "metadata = rebuilt(1)\n"
+        "metadata.tables['readings'].dialect_options['postgresql']['partition_by'] = "
+        "'LIST (sensor)'\n"
+        "sa.Table('notes', metadata, sa.Column('id', sa.Integer),\n"
+        "         sa.Column('taken_at', sa.DateTime), sa.Column('sensor', sa.String(10)),\n"
+        "         sa.ForeignKeyConstraint(['id', 'taken_at', 'sensor'],\n"
+        "             ['readings.id', 'readings.taken_at', 'readings.sensor'],\n"
+        "             name='notes_id_taken_at_sensor_fkey'))\n"
     )
     url = engine.url.render_as_string(hide_password=False)
     (folder / "schemadiff.toml").write_text(
         f'url = "{url}"\nmetadata = "models_key:metadata"\nscript_location = "migrations"\n'
     )
     cli(folder, "init", "migrations")
+    shown = run_cli(["diff"], folder)
+    assert shown.code == 1
+    assert (
+        "change partitioning of readings: PARTITION BY RANGE (taken_at) -> PARTITION BY LIST "
+        "(sensor) (not supported; foreign keys of notes refer to it: rebuild the table by hand)"
+    ) in shown.out, shown.out
     assert run_cli(["check"], folder).code == 1
     made = run_cli(["revision", "--autogenerate", "-m", "key", "--rev-id", "0001"], folder)
-    one_error(made, "table regions: its partitioning changes", "write this migration by hand")
+    one_error(
+        made,
+        "table readings: its partitioning changes",
+        "foreign keys of notes refer to it",
+        "write this migration by hand",
+    )
     assert not list((folder / "migrations" / "versions").glob("0001_*.py"))
 
 

@@ -8,12 +8,13 @@ from dataclasses import replace
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.ops import AddColumn
-from schemadiff.snapshot.model import Snapshot
+from schemadiff.snapshot.model import ForeignKey, Snapshot
 from schemadiff.snapshot.partitions import Partition, PartitionKey, canonical_partition_sql
 from tests.kit.builders import col, table
 
 EVENTS = table("events", col("id"), col("at", "timestamp without time zone"))
 OTHER = table("other", col("id"))
+FK = ForeignKey(("event_id",), None, "events", ("id",), "fk_notes_event")
 KEY = PartitionKey("events", None, "range(at)", raw="RANGE (at)")
 
 
@@ -124,15 +125,36 @@ def test_a_table_whose_partitions_are_not_declared_keeps_them() -> None:
     assert notice.message == "2 partitions of events"
 
 
-def test_a_new_key_is_not_migrated_nor_are_its_partitions() -> None:
+def test_a_new_key_rebuilds_the_table_with_its_other_changes() -> None:
     db = snap(Y24, REST)
     new_key = PartitionKey("events", None, "list(id)", raw="LIST (id)")
-    models = snap(part("e1", "FOR VALUES IN (1)"), keys=(new_key,))
-    assert described(db, models) == [
-        "change partitioning of events: PARTITION BY RANGE (at) -> PARTITION BY LIST (id) "
-        "(not supported: rebuild the table by hand)"
+    grown = replace(EVENTS, columns=(*EVENTS.columns, col("source", "text")))
+    models = snap(part("e1", "FOR VALUES IN (1)"), keys=(new_key,), tables=(grown, OTHER))
+    result = compute_diff(db, models)
+    assert [op.describe() for op in result.ops] == [
+        "rebuild table events: PARTITION BY RANGE (at) -> PARTITION BY LIST (id) "
+        "(1 partition, rows copied)"
+    ]
+    [op] = result.ops
+    assert op.destructive
+    assert [o.describe() for o in result.downgrade_ops()] == [
+        "rebuild table events: PARTITION BY LIST (id) -> PARTITION BY RANGE (at) "
+        "(2 partitions, rows copied; values of source lost)"
     ]
     assert described(db, snap(keys=())) == []  # opted out: left alone
+
+
+def test_a_new_key_is_refused_where_a_rebuild_would_lose_what_hangs_off_the_table() -> None:
+    referring = table("notes", col("event_id"), foreign_keys=(FK,))
+    db = snap(Y24, tables=(EVENTS, OTHER, referring))
+    plain = snap(keys=(PartitionKey("other", None, "hash(id)", raw="HASH (id)"),))
+    models = replace(plain, tables=(EVENTS, OTHER, referring))
+    assert described(db, models) == [
+        "rebuild table other: not partitioned -> PARTITION BY HASH (id) "
+        "(0 partitions, rows copied)",
+        "change partitioning of events: PARTITION BY RANGE (at) -> not partitioned "
+        "(not supported; foreign keys of notes refer to it: rebuild the table by hand)",
+    ]
 
 
 def test_bounds_not_settled_are_not_compared() -> None:
