@@ -108,11 +108,16 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
     compared = {k for k in compared if _root(old[k], old) not in rebuilt}
     db_tables = {t.key for t in ctx.db.tables}
     kept_tables = {t.key for t in ctx.models.tables}
+    keyed = {k.name_key for k in ctx.models.partition_keys}
     for key in sorted(compared | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
         if after is not None and _root(after, new) in rebuilt:
             continue
         if before is None and after is not None:
+            problem = _parent_problem(after, new, keyed)
+            if problem:
+                yield Notice("warning", f"{after.describe()}: {problem}", after.schema, after.table)
+                continue
             made = after.parent_key not in db_tables and after.parent_key not in old
             yield CreatePartition(after, partition_depth(after, new), with_table=made)
         elif after is None and before is not None:
@@ -122,16 +127,34 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
             yield from _changed(before, after)
 
 
+def _parent_problem(
+    partition: Partition, new: dict[PartitionName, Partition], keyed: set[PartitionName]
+) -> str:
+    """Why ``partition`` cannot be created as the models declare it ("": it can)."""
+    parent = new.get(partition.parent_key)
+    if parent is not None:
+        if parent.partition_by is None:
+            return (
+                f"its parent partition {parent.name} is not partitioned (declare its "
+                "partition_by); not created"
+            )
+        return ""
+    if partition.parent_key not in keyed:
+        return (
+            f"the models declare no partitioned table {_qualified(partition.parent_key)} "
+            "(postgresql_partition_by) nor such a partition; not created"
+        )
+    return ""
+
+
 def _changed(before: Partition, after: Partition) -> Iterator[Item]:
     if before.partition_by != after.partition_by and after.comparable:
-        yield Notice(
-            "not_compared",
-            f"{before.describe()}: not supported: its sub-partitioning changes "
-            f"({before.raw_partition_by or 'none'} -> {after.raw_partition_by or 'none'}); "
-            "schemadiff does not change a partition key: rebuild the partition in a "
-            "hand-written migration (or drop and declare it again, losing its rows)",
+        yield ChangePartitioning(
             before.schema,
-            before.table,
+            before.name,
+            before.raw_partition_by,
+            after.raw_partition_by,
+            f"it is a partition of {before.table}: schemadiff rebuilds tables, not partitions",
         )
         return
     if (before.table, before.bounds, before.partition_by) == (

@@ -102,18 +102,16 @@ def test_ops_and_their_order_both_ways() -> None:
 
 def test_partitions_go_with_their_table() -> None:
     db = snap(Y24, Y25, Y25A)
-    models = snap(keys=(), tables=(OTHER,))
-    Y99 = part("o1", "FOR VALUES IN (1)", parent="other")
-    models = replace(models, partitions=(Y99,))  # opted in elsewhere
+    elsewhere = PartitionKey("logs", None, "hash(id)", raw="HASH (id)")  # opted in elsewhere
+    models = snap(keys=(elsewhere,), tables=(OTHER,))
     ops = compute_diff(db, models).ops
     assert [op.describe() for op in ops] == [
         "drop partition e25a of e25 (with table e25)",
         "drop partition e24 of events (with table events)",
         "drop partition e25 of events (with table events)",
-        "create partition o1 of other FOR VALUES IN (1)",
         "drop table events",
     ]
-    assert [op.destructive for op in ops] == [False, False, False, False, True]
+    assert [op.destructive for op in ops] == [False, False, False, True]
 
 
 def test_a_table_whose_partitions_are_not_declared_keeps_them() -> None:
@@ -183,3 +181,25 @@ def test_filters_take_partitions_with_their_table_and_by_name() -> None:
 def test_a_quoted_mixed_case_name_keeps_its_case() -> None:
     assert canonical_partition_sql('LIST ("Kind")') == 'list("Kind")'
     assert canonical_partition_sql('LIST ("Kind")') != canonical_partition_sql("LIST (kind)")
+
+
+def test_a_partition_without_a_partitioned_parent_is_a_warning_not_an_op() -> None:
+    stray = part("s1", "FOR VALUES IN (1)", parent="other")
+    leaf = part("l1", "FOR VALUES IN (1)", parent="e24")
+    result = compute_diff(snap(Y24), snap(Y24, stray, leaf))
+    assert result.ops == ()
+    assert sorted(n.message for n in result.notices if n.level == "warning") == [
+        "partition l1 of e24: its parent partition e24 is not partitioned (declare its "
+        "partition_by); not created",
+        "partition s1 of other: the models declare no partitioned table other "
+        "(postgresql_partition_by) nor such a partition; not created",
+    ]
+
+
+def test_a_partition_partitioned_differently_is_not_supported() -> None:
+    other_way = replace(Y25, partition_by="hash(id)", raw_partition_by="HASH (id)")
+    assert described(snap(Y25, Y25A), snap(other_way, Y25A)) == [
+        "change partitioning of e25: PARTITION BY LIST (id) -> PARTITION BY HASH (id) "
+        "(not supported; it is a partition of events: schemadiff rebuilds tables, not "
+        "partitions: rebuild the table by hand)"
+    ]
