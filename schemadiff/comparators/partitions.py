@@ -289,9 +289,15 @@ def _changed_keys(
 def unmanaged_partitions(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
     """The database's partitioning the comparison leaves alone: all of it when the models
     declare none, else the partitions of tables the models declare no partition of."""
-    compared = compared_partitions(db, models)
-    out = [DbObject("partition", p.name, p.schema, p.table) for p in db.partitions]
-    out = [o for o in out if (o.schema, o.name) not in compared]
     if not managed(models):
+        out = [DbObject("partition", p.name, p.schema, p.table) for p in db.partitions]
         out += [DbObject("partitioning", k.table, k.schema, k.table) for k in db.partition_keys]
-    return tuple(out)
+        return tuple(out)
+    compared = compared_partitions(db, models)
+    old = {p.key: p for p in db.partitions}
+    rebuilt = {key for key, _, _ in _changed_keys(db, models)}  # their partitions go with them
+    return tuple(
+        DbObject("partition", p.name, p.schema, p.table)
+        for p in db.partitions
+        if p.key not in compared and _root(p, old) not in rebuilt
+    )
