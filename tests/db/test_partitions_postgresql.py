@@ -121,6 +121,15 @@ def every_kind() -> sa.MetaData:
     )
     Partition(metadata, "codes_low", "codes", "FOR VALUES IN (1, 2, 3)")
     Partition(metadata, "codes_null", "codes", "FOR VALUES IN (NULL)")
+    # an expression key the server spells with more parentheses: settled by the server
+    sa.Table(
+        "scores",
+        metadata,
+        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        postgresql_partition_by='range ((id*2), name collate "C")',
+    )
+    Partition(metadata, "scores_low", "scores", "FOR VALUES FROM (0, 'a') TO (10, 'z')")
     return metadata
 
 
@@ -163,6 +172,7 @@ def test_partitions_written_by_hand_in_other_spellings_diff_clean(
             "for values with (modulus 3, remainder 2)",
             "create table codes_low partition of codes for values in (3, 2, 1)",
             "create table codes_null partition of codes for values in (null)",
+            "create table scores_low partition of scores for values from (0,'a') to (10,'z')",
         ):
             conn.exec_driver_sql(sql)
     result = diff(engine, metadata)
