@@ -595,6 +595,10 @@ def restrict_to_covered(
     )
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
+    partitions = tuple(p for p in models.partitions if p.schema is None or p.schema in covered)
+    partition_keys = tuple(
+        k for k in models.partition_keys if k.schema is None or k.schema in covered
+    )
     notices = tuple(
         Notice(
             "not_compared",
@@ -615,6 +619,8 @@ def restrict_to_covered(
         policies=policies,
         row_security=row_security,
         table_partitioning=partitioning,
+        partitions=partitions,
+        partition_keys=partition_keys,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

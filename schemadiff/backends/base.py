@@ -41,6 +41,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.partitions import Partition, PartitionKey, PartitionName
 from schemadiff.snapshot.policies import Policy, PolicyKey
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger, function_ddl
 from schemadiff.snapshot.table_partitioning import TablePartitioning
@@ -143,6 +144,18 @@ class DialectRules:
         learnt without changing the database; None for one the server refused. Backends
         without policies return nothing."""
         return {}
+
+    def settle_partitions(
+        self,
+        conn: Connection,
+        keys: Sequence[PartitionKey],
+        partitions: Sequence[tuple[Partition, str]],
+        default: str,
+    ) -> tuple[dict[PartitionName, str | None], dict[PartitionName, tuple[str, str | None] | None]]:
+        """The server's own spelling of declared partition keys and of declared partitions'
+        bounds (PostgreSQL declarative partitioning), learnt without changing the database.
+        Backends without it return nothing."""
+        return {}, {}
 
     def canonical_function(self, function: Function) -> Function:
         """A declared function in the compared form of this backend (its type names, its

@@ -22,6 +22,7 @@ from schemadiff.comparators.extensions import compare_extensions
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
 from schemadiff.comparators.functions import compare_functions
 from schemadiff.comparators.indexes import compare_indexes
+from schemadiff.comparators.partitions import compare_partitions
 from schemadiff.comparators.policies import compare_policies
 from schemadiff.comparators.primary_keys import compare_primary_key
 from schemadiff.comparators.schemas import compare_schemas
@@ -54,6 +55,7 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "views": compare_views,
     "policies": compare_policies,
     "table_partitioning": compare_table_partitioning,
+    "partitions": compare_partitions,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

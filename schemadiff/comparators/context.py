@@ -33,6 +33,7 @@ FEATURE_LABELS = {
     "functions": "functions and procedures",
     "triggers": "triggers",
     "policies": "row-level security policies",
+    "partitions": "partitions (declarative partitioning)",
     "views": "views",
     "materialized_views": "materialized views",
     "extensions": "extensions",

@@ -25,6 +25,7 @@ from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
+from schemadiff.comparators.partitions import absorbed_by_rebuilds, unmanaged_partitions
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.table_partitioning import unmanaged_partitioning
@@ -67,7 +68,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     items: list[Item] = [*plan.tables, *plan.columns, *plan.notices]
     items += builtin_items(ctx)
     items += plugin_items(ctx)
-    ops = [item for item in items if isinstance(item, Op)]
+    ops = absorbed_by_rebuilds([item for item in items if isinstance(item, Op)])
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     ops = policies_around_type_changes(ops, ctx.db, models)
     notices = [item for item in items if isinstance(item, Notice)]
@@ -79,6 +80,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_functions(ctx.db, models),
             *unmanaged_triggers(ctx.db, models),
             *unmanaged_policies(ctx.db, models),
+            *unmanaged_partitions(ctx.db, models),
             *unmanaged_views(ctx.db, models),
             *unmanaged_sequences(ctx.db, models),
             *unmanaged_extensions(ctx.db, models),

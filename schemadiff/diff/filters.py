@@ -33,11 +33,12 @@ from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
+from schemadiff.snapshot.partitions import PartitionKey, kept_partitions
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.snapshot.table_partitioning import TablePartitioning
 
-_OnTable = TypeVar("_OnTable", Policy, RowSecurity, TablePartitioning)
+_OnTable = TypeVar("_OnTable", Policy, RowSecurity, TablePartitioning, PartitionKey)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -151,6 +152,12 @@ def _rebuild(
 ) -> Snapshot:
     kept = tuple(tables[t.key] for t in snapshot.tables if t.key in tables)
     orphaned = _orphaned_enum_types(snapshot.tables, kept)
+    known = {t.key for t in snapshot.tables}
+
+    def kept_root(key: TableKey) -> bool:
+        """Partitions go with their table (one the snapshot does not have: kept)."""
+        return key[0] in schemas and (key in tables or key not in known)
+
     return replace(
         snapshot,
         schemas=tuple(s for s in snapshot.schemas if s in schemas),
@@ -170,6 +177,12 @@ def _rebuild(
         policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
         row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
         table_partitioning=_kept_on_tables(snapshot.table_partitioning, snapshot, tables, schemas),
+        partitions=tuple(
+            p
+            for p in kept_partitions(snapshot.partitions, kept_root)
+            if f.glob_name(p.schema, p.name)
+        ),
+        partition_keys=_kept_on_tables(snapshot.partition_keys, snapshot, tables, schemas),
     )
 
 

@@ -67,9 +67,18 @@ def apply_renames(
     partitioning = tuple(
         replace(p, table=table_map.get((p.schema, p.table), p.table)) for p in db.table_partitioning
     )
+    # and its partitions (and its key)
+    partitions = tuple(
+        replace(p, table=table_map.get((p.schema, p.table), p.table)) for p in db.partitions
+    )
+    partition_keys = tuple(
+        replace(k, table=table_map.get((k.schema, k.table), k.table)) for k in db.partition_keys
+    )
     return replace(
         db,
         tables=sort_tables(out),
+        partitions=partitions,
+        partition_keys=partition_keys,
         triggers=triggers,
         policies=policies,
         row_security=row_security,

@@ -23,7 +23,12 @@ def apply_op(tables: Mapping[TableKey, Table], op: O.Op) -> dict[TableKey, Table
 
 
 #: ops that add, drop or rename whole tables (handled by :func:`apply_in_place` itself)
-WHOLE_TABLES: tuple[type[O.Op], ...] = (O.CreateTable, O.DropTable, O.RenameTable)
+WHOLE_TABLES: tuple[type[O.Op], ...] = (
+    O.CreateTable,
+    O.DropTable,
+    O.RenameTable,
+    O.RepartitionTable,
+)
 #: ops that change no table definition: nothing to simulate
 NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateSchema,
@@ -44,6 +49,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreatePolicy,
     O.DropPolicy,
     O.AlterRowSecurity,
+    O.CreatePartition,
+    O.DropPartition,
+    O.DetachPartition,
+    O.AttachPartition,
+    O.ChangePartitioning,
     O.CreateView,
     O.DropView,
     O.ReplaceView,
@@ -74,6 +84,9 @@ def apply_in_place(out: dict[TableKey, Table], op: O.Op) -> None:
         return
     if isinstance(op, O.DropTable):
         out.pop(op.table_obj.key, None)
+        return
+    if isinstance(op, O.RepartitionTable):
+        out[op.new.key] = op.new  # made again as the models declare it
         return
     if isinstance(op, O.RenameTable):
         old = out.pop((op.schema_name, op.old_name), None)

@@ -32,7 +32,12 @@ from schemadiff.objects.functions import (
     declared_functions,
     function_from_entity,
 )
-from schemadiff.objects.partitions import PARTITIONS_KEY, Partition, declared_partitions
+from schemadiff.objects.partitions import (
+    PARTITIONS_KEY,
+    Partition,
+    create_partitions,
+    declared_partitions,
+)
 from schemadiff.objects.policies import (
     POLICIES_KEY,
     ROW_SECURITY_KEY,
@@ -82,6 +87,7 @@ __all__ = [
     "Trigger",
     "View",
     "attach_declarative_extensions",
+    "create_partitions",
     "create_views",
     "declared_domains",
     "declared_extensions",

@@ -60,3 +60,26 @@ def declared_partitions(metadata: sa.MetaData) -> list[Partition]:
     """The partitions declared on ``metadata``, in declaration order."""
     found = metadata.info.get(PARTITIONS_KEY) or {}
     return [p for p in found.values() if isinstance(p, Partition)]
+
+
+def create_partitions(metadata: sa.MetaData, bind: sa.Connection) -> None:
+    """Create the declared partitions on ``bind`` (PostgreSQL: ``CREATE TABLE .. PARTITION OF``),
+    partitions of partitions after their parent, after ``metadata.create_all(bind)`` (which
+    makes the tables declared ``postgresql_partition_by`` partitioned): for tests and fresh
+    databases. PostgreSQL's form only."""
+    quote = bind.dialect.identifier_preparer.quote
+    partitions = declared_partitions(metadata)
+    names = {(p.schema, p.name): p for p in partitions}
+
+    def depth(p: Partition) -> int:
+        seen, parent = 0, names.get((p.schema, p.table))
+        while parent is not None and seen < len(names):
+            seen += 1
+            parent = names.get((parent.schema, parent.table))
+        return seen
+
+    for p in sorted(partitions, key=depth):
+        prefix = f"{quote(p.schema)}." if p.schema else ""
+        sql = f"CREATE TABLE {prefix}{quote(p.name)} PARTITION OF {prefix}{quote(p.table)} "
+        sql += p.bounds + (f" PARTITION BY {p.partition_by}" if p.partition_by else "")
+        bind.exec_driver_sql(sql.replace("%", "%%"))

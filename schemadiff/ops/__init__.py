@@ -17,6 +17,14 @@ from schemadiff.ops.domain_ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
+from schemadiff.ops.partition_ops import (
+    AttachPartition,
+    ChangePartitioning,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+    RepartitionTable,
+)
 from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
 from schemadiff.ops.routine_ops import (
     CreateFunction,
@@ -51,6 +59,12 @@ __all__ = [
     "PartitionTable",
     "RemovePartitioning",
     "ReorganizePartitions",
+    "AttachPartition",
+    "ChangePartitioning",
+    "RepartitionTable",
+    "CreatePartition",
+    "DetachPartition",
+    "DropPartition",
     "AlterRowSecurity",
     "CreatePolicy",
     "DropPolicy",

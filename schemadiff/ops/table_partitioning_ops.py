@@ -119,7 +119,7 @@ class DropPartitions(_OnTable):
     partition after them (it takes over their range), for the reverse."""
 
     kind = "drop_partition"
-    phase = Phase.DROP_PARTITION
+    phase = Phase.DROP_TABLE_PARTITIONS
     target: TablePartitioning
     partitions: tuple[TablePartition, ...]
     next_partition: TablePartition | None = None

@@ -15,6 +15,7 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     execute,
     extensions,
     indexes,
+    partitions,
     policies,
     routines,
     schemas,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from schemadiff.snapshot.entities import EntitySource
+from schemadiff.snapshot.partitions import Partition, PartitionKey
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.snapshot.table_partitioning import TablePartitioning
@@ -442,6 +443,10 @@ class Snapshot:
     row_security: tuple[RowSecurity, ...] = ()
     #: MySQL / MariaDB: the partitioning of partitioned tables, sorted by key
     table_partitioning: tuple[TablePartitioning, ...] = ()
+    #: PostgreSQL partitioned tables' keys (not those of partitions), sorted by key
+    partition_keys: tuple[PartitionKey, ...] = ()
+    #: PostgreSQL partitions, sorted by key
+    partitions: tuple[Partition, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -71,10 +71,12 @@ def inspect_both(
 
 
 def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
-    """The models' snapshot with its declared functions, triggers, domains, policies and views
-    in the server's spelling (asked on ``conn``; ``db`` is the database's snapshot)."""
+    """The models' snapshot with its declared functions, triggers, domains, policies,
+    partitions and views in the server's spelling (asked on ``conn``; ``db`` is the
+    database's snapshot)."""
     from schemadiff.backends.readonly import probes
     from schemadiff.sources.domains import settle_domains
+    from schemadiff.sources.partitions import settle_partitions
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
     from schemadiff.sources.table_partitioning import settle_partitioning
@@ -85,6 +87,7 @@ def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
         settled = settle_domains(conn, db, settled)
         settled = settle_policies(conn, db, settled)
         settled = settle_partitioning(conn, db, settled)
+        settled = settle_partitions(conn, db, settled)
         return settle_views(conn, db, settled)
 
 

@@ -55,6 +55,7 @@ from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.entities import metadata_entities
 from schemadiff.sources.extensions import metadata_extensions
 from schemadiff.sources.listeners import listener_notes
+from schemadiff.sources.partitions import metadata_partition_keys, metadata_partitions
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
 from schemadiff.sources.sequences import model_sequences
@@ -107,6 +108,8 @@ def inspect_metadata(
         table_partitioning=rules.metadata_table_partitioning(
             metadata, sorted_tables, builder.schema
         ),
+        partition_keys=metadata_partition_keys(metadata, rules, default_schema),
+        partitions=metadata_partitions(metadata, rules, default_schema),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

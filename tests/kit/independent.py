@@ -92,6 +92,17 @@ SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
        pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 """
+#: partitioned tables' keys and partitions' bounds, as the catalogs keep them
+_PG_PARTITIONS = """
+SELECT n.nspname, c.relname,
+       (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+        WHERE i.inhrelid = c.oid AND c.relispartition),
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE (c.relkind = 'p' OR c.relispartition) AND c.relkind IN ('r', 'p')
+  AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+"""
 _PG_ROW_SECURITY = """
 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
 WHERE c.relrowsecurity OR c.relforcerowsecurity
@@ -108,6 +119,9 @@ def _routines(conn: Connection) -> dict[str, Any]:
         policies = sorted(tuple(map(str, r)) for r in conn.exec_driver_sql(_PG_POLICIES))
         if policies:
             out["<policies>"] = policies
+        partitioned = sorted(tuple(map(str, r)) for r in conn.exec_driver_sql(_PG_PARTITIONS))
+        if partitioned:
+            out["<partitions>"] = partitioned
         secured = sorted(tuple(r) for r in conn.exec_driver_sql(_PG_ROW_SECURITY))
         if secured:
             out["<row security>"] = secured

@@ -20,6 +20,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.partitions import Partition
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.snapshot.table_partitioning import TablePartition, TablePartitioning
@@ -35,6 +36,9 @@ DOMAIN = Domain(
     "positive", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "positive_check"),)
 )
 POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
+PARTITION = Partition(
+    "t_1", "t", bounds="for values in(1)", raw_bounds="FOR VALUES IN (1)", raw_partition_by=None
+)
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
 P2020 = TablePartition("p2020", "less:2021", "VALUES LESS THAN (2021)")
@@ -88,6 +92,12 @@ EVERY_OP: list[O.Op] = [
     O.DropView(View("m", "SELECT 1", raw="SELECT 1", materialized=True)),
     O.CreatePolicy(POLICY, with_table=True),
     O.DropPolicy(POLICY, after_renames=True),
+    O.CreatePartition(PARTITION, 1, with_table=True),
+    O.DropPartition(PARTITION),
+    O.DetachPartition(PARTITION),
+    O.AttachPartition(PARTITION),
+    O.ChangePartitioning(None, "t", "LIST (a)", None, "it has triggers"),
+    O.RepartitionTable(T, T, None, "HASH (id)", (), (PARTITION,)),
     O.AlterRowSecurity(RowSecurity("t", None, False, False), RowSecurity("t", None, True, True)),
     O.CreateExtension(EXTENSION),
     O.DropExtension(EXTENSION),

@@ -1,14 +1,14 @@
 """What a PostgreSQL database holds besides the tables schemadiff compares, in one statement.
 
 Views, materialized views, sequences no column owns, aggregates and window functions, rules,
-extensions, domains, composite/range/base types, event triggers, the partitions of a
-partitioned table and the partitioning itself: none has a comparator, so each
-is listed in the reports as "not compared" rather than passing for equal. Objects that belong to
-an extension (``pg_depend.deptype = 'e'``: PostGIS's ``spatial_ref_sys``, ``pg_stat_statements``'s
-view) are left out: the extension itself is listed. Enum types, tables, their constraints,
-indexes, owned sequences (SERIAL, identity), functions, procedures and triggers
-(:mod:`.routines`), policies and row-level security (:mod:`.policies`) are compared, or part of
-what is, and are not listed.
+extensions, domains, composite/range/base types, event triggers, foreign tables that are
+partitions: none has a comparator, so each is listed in the reports as "not compared" rather
+than passing for equal. Objects that belong to an extension (``pg_depend.deptype = 'e'``:
+PostGIS's ``spatial_ref_sys``, ``pg_stat_statements``'s view) are left out: the extension
+itself is listed. Enum types, tables, their constraints, indexes, owned sequences (SERIAL,
+identity), functions, procedures and triggers (:mod:`.routines`), policies and row-level
+security (:mod:`.policies`), partitioned tables' keys and their partitions
+(:mod:`.partitions`) are compared, or part of what is, and are not listed.
 
 One statement for every requested schema (``:schemas``), whatever the number of objects.
 """
@@ -63,13 +63,9 @@ SELECT CASE WHEN c.relispartition THEN 'partition' WHEN c.relkind = 'v' THEN 'vi
        n.nspname::text, c.relname::text, CASE WHEN c.relispartition THEN {_PARENT} END
 FROM {_RELATION}
 WHERE {_IN_SCHEMAS} AND c.relpersistence <> 't' AND {_CLASS}
-  AND ((c.relispartition AND c.relkind = ANY(ARRAY['r', 'p', 'f']))
+  AND ((c.relispartition AND c.relkind = 'f')
        OR c.relkind = ANY(ARRAY['v', 'm'])
        OR (c.relkind = 'S' AND NOT {_OWNED}))
-UNION ALL
-SELECT 'partitioning', n.nspname::text, c.relname::text, c.relname::text
-FROM {_RELATION}
-WHERE {_IN_SCHEMAS} AND c.relkind = 'p' AND NOT c.relispartition AND {_CLASS}
 UNION ALL
 SELECT 'rule', n.nspname::text, r.rulename::text, c.relname::text
 FROM pg_catalog.pg_rewrite r JOIN {_RELATION} ON c.oid = r.ev_class

@@ -99,7 +99,7 @@ JOIN {_TABLES_FROM} ON c.oid = cn.conrelid
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = cn.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 {{index_join}}
-WHERE {_TABLES_WHERE} AND cn.contype = ANY(ARRAY['p', 'u', 'f', 'c'])
+WHERE {_TABLES_WHERE} AND cn.contype = ANY(ARRAY['p', 'u', 'f', 'c']) {{not_cloned}}
 ORDER BY cn.conrelid, cn.conname
 """
 
@@ -248,6 +248,9 @@ def fetch_catalog(conn: Connection, schemas: Sequence[str]) -> CatalogRows:
             if nulls
             else ""
         ),
+        # a foreign key that refers to a partitioned table has a clone per partition of it
+        # (``conparentid`` its own): the server's bookkeeping, not constraints of their own
+        not_cloned="AND cn.conparentid = 0" if version >= (11,) else "",
     )
     indexes_sql = _INDEXES.format(
         key_count=key_count,

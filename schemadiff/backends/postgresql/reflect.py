@@ -12,6 +12,7 @@ Objects of the default schema are keyed ``schema=None``, like the metadata side.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from schemadiff.backends.postgresql.convert import Context
 from schemadiff.backends.postgresql.domains import fetch_domains
 from schemadiff.backends.postgresql.extensions import fetch_extensions
 from schemadiff.backends.postgresql.objects import fetch_uncompared
+from schemadiff.backends.postgresql.partitions import fetch_partitions
 from schemadiff.backends.postgresql.policies import fetch_policies
 from schemadiff.backends.postgresql.queries import (
     CatalogRows,
@@ -43,6 +45,7 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     sort_tables,
 )
+from schemadiff.snapshot.partitions import PARTITION_BY_OPTION, PartitionKey
 
 T = TypeVar("T")
 #: compared (:mod:`.views`), so not listed with the objects no comparator covers
@@ -71,6 +74,9 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     policies, row_security = fetch_policies(conn, [default, *extra], default)
+    partition_keys, partitions = fetch_partitions(conn, [default, *extra], default)
+    if partition_keys:
+        tables = _with_partition_keys(tables, partition_keys)
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -94,7 +100,26 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         domains=fetch_domains(conn, [default, *extra], default),
         policies=policies,
         row_security=row_security,
+        partition_keys=partition_keys,
+        partitions=partitions,
     )
+
+
+def _with_partition_keys(tables: list[Table], keys: Sequence[PartitionKey]) -> list[Table]:
+    """``tables`` with each partitioned one's key as its ``postgresql_partition_by`` option
+    (what creates it again partitioned, in a downgrade)."""
+    raw = {k.name_key: k.raw for k in keys}
+    return [
+        replace(
+            t,
+            options=tuple(
+                sorted({**dict(t.options), PARTITION_BY_OPTION: repr(raw[t.key])}.items())
+            ),
+        )
+        if t.key in raw
+        else t
+        for t in tables
+    ]
 
 
 def _enums(

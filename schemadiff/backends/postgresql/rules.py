@@ -56,6 +56,12 @@ from schemadiff.snapshot.model import (
     UniqueConstraint,
     View,
 )
+from schemadiff.snapshot.partitions import (
+    PARTITION_BY_OPTION,
+    Partition,
+    PartitionKey,
+    PartitionName,
+)
 from schemadiff.snapshot.policies import Policy, PolicyKey
 from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
@@ -83,6 +89,7 @@ class PostgresqlRules(DialectRules):
         "extensions",
         "domains",
         "policies",
+        "partitions",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
@@ -101,6 +108,30 @@ class PostgresqlRules(DialectRules):
         "bpchar": "char",
         "varbit": "bit varying",
     }
+
+    def settle_partitions(
+        self,
+        conn: Connection,
+        keys: Sequence[PartitionKey],
+        partitions: Sequence[tuple[Partition, str]],
+        default: str,
+    ) -> tuple[dict[PartitionName, str | None], dict[PartitionName, tuple[str, str | None] | None]]:
+        """See :func:`schemadiff.backends.postgresql.partitions.settle_partitions` (rolled
+        back)."""
+        from schemadiff.backends.postgresql.partitions import settle_partitions
+
+        return settle_partitions(conn, keys, partitions, default)
+
+    def adjust_metadata_table_options(self, table: Table, source: sa.Table) -> Table:
+        """A table declared ``postgresql_partition_by`` carries its key as a table option, so
+        that creating it makes it partitioned (compared as a key, see
+        :mod:`schemadiff.comparators.partitions`)."""
+        key = source.kwargs.get("postgresql_partition_by")
+        if not key:
+            return table
+        options = dict(table.options)
+        options[PARTITION_BY_OPTION] = repr(str(key).strip())
+        return replace(table, options=tuple(sorted(options.items())))
 
     def settle_policies(
         self, conn: Connection, policies: Sequence[Policy], default: str
