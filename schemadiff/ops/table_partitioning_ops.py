@@ -118,7 +118,7 @@ class DropPartitions(_OnTable):
     """``DROP PARTITION a, b``: the rows in them are deleted. ``next_partition``: the RANGE
     partition after them (it takes over their range), for the reverse."""
 
-    kind = "drop_partition"
+    kind = "drop_partitions"
     phase = Phase.DROP_TABLE_PARTITIONS
     target: TablePartitioning
     partitions: tuple[TablePartition, ...]

@@ -231,7 +231,7 @@ def test_dropped_partition_is_destructive_in_the_report_and_lint(
     data = json.loads(report.out)
     changes = data["changes"]
     # a RANGE partition removed between kept ones is dropped (its neighbours' bounds stay)
-    dropped = [c for c in changes if c["op"] == "drop_partition"]
+    dropped = [c for c in changes if c["op"] == "drop_partitions"]
     assert [(c["table"], c["name"], c["destructive"]) for c in dropped] == [
         ("logs", "logs", True),
         ("metrics", "metrics", True),

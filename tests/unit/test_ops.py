@@ -158,6 +158,7 @@ def test_destructive_flags() -> None:
         "alter_column",
         "drop_sequence",  # its current value is lost
         "drop_partition",  # its rows are lost
+        "drop_partitions",  # (MySQL) their rows are lost
     } <= destructive
     assert not {"partition_table", "remove_partitioning", "reorganize_partition"} & destructive
     assert not O.AlterSequence(SEQ, SEQ).destructive
