@@ -39,6 +39,9 @@ class Phase(IntEnum):
     DROP_FOREIGN_KEY = 30
     DROP_AUTOINCREMENT = 35
     DROP_CONSTRAINT = 40
+    #: a function that a default, check, generated column or index created below calls (and
+    #: the functions its SQL body calls): see :mod:`schemadiff.diff.function_calls`
+    CREATE_CALLED_FUNCTION = 60
     CREATE_TABLE = 70
     ADD_COLUMN = 80
     ALTER_COLUMN = 90
@@ -59,6 +62,8 @@ class Phase(IntEnum):
     CREATE_RENAMED_TRIGGER = 137
     CREATE_VIEW = 138
     DROP_ENUM = 140
+    #: a dropped function that a default, check, index or trigger dropped above still called
+    DROP_CALLED_FUNCTION = 141
     DROP_DOMAIN = 142
     DROP_SEQUENCE = 145
     DROP_EXTENSION = 148

@@ -8,23 +8,34 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from schemadiff.diff.function_calls import calls_in
 from schemadiff.diff.ordering import order_ops
 from schemadiff.ops import (
+    AddCheckConstraint,
     AddColumn,
     AddEnumValue,
     AddForeignKey,
+    AlterColumn,
     CreateEnum,
+    CreateFunction,
+    CreateIndex,
     CreateTable,
+    DropCheckConstraint,
+    DropColumn,
     DropEnum,
     DropForeignKey,
+    DropFunction,
     DropTable,
+    DropTrigger,
     Op,
     RenameColumn,
     RenameTable,
 )
-from schemadiff.snapshot.model import Enum, ForeignKey, Table
-from tests.kit.builders import col, table
+from schemadiff.snapshot.model import CheckConstraint, Computed, Enum, ForeignKey, Table
+from schemadiff.snapshot.routines import Function, Trigger
+from tests.kit.builders import col, index, table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,4 +190,135 @@ def test_downgrade_of_added_enum_values_chains_replacements() -> None:
     assert [(op.old.values, op.new.values) for op in down] == [  # type: ignore[attr-defined]
         (("a", "z", "b"), ("a", "z")),
         (("a", "z"), ("a",)),
+    ]
+
+
+# --- functions and what calls them (schemadiff.diff.function_calls) ---
+
+
+def fn(name: str, body: str = "SELECT 1", schema: str | None = None, **kw: Any) -> Function:
+    return Function(name, kw.pop("args", ""), body, schema, raw_body=body, **kw)
+
+
+def test_calls_are_found_outside_string_literals() -> None:
+    assert calls_in("next_code()") == {(None, "next_code")}
+    assert calls_in('"App".Twice(n) + lower(x)') == {("app", "twice"), (None, "lower")}
+    assert calls_in("'not_me()' || E'nor\\'me()' || x") == set()
+    assert calls_in(None) == set()
+
+
+def test_a_function_a_new_default_calls_comes_before_its_table() -> None:
+    called, alone = fn("next_code"), fn("reads_tickets", "SELECT count(*) FROM tickets")
+    tickets = table("tickets", col("code", "text", server_default="NEXT_CODE()"))
+    ops = order_ops([CreateTable(tickets), CreateFunction(called), CreateFunction(alone)])
+    assert names(ops) == [
+        "create_function:next_code()",
+        "create_table:tickets",
+        "create_function:reads_tickets()",
+    ]
+    # the downgrade: the table goes before the function it calls
+    back = order_ops(op.reverse() for op in ops)
+    assert names(back) == [
+        "drop_function:reads_tickets()",
+        "drop_table:tickets",
+        "drop_function:next_code()",
+    ]
+
+
+def test_every_kind_of_caller_and_qualified_names() -> None:
+    check = CheckConstraint("app.is_valid(code)", "ck")
+    computed = col("n2", computed=Computed("twice(n)"))
+    t = table("t", col("id"), computed, check_constraints=(check,))
+    expr_index = index("ix", "=norm(code)")
+    partial = index("ix2", "code", where="keep(code)")
+    ops = [
+        CreateTable(t),
+        AddColumn(None, "u", col("c", server_default="stamp()")),
+        AddCheckConstraint(None, "u", CheckConstraint("positive(c)", "ck_u")),
+        CreateIndex(None, "u", expr_index),
+        CreateIndex(None, "u", partial),
+        CreateFunction(fn("is_valid", schema="app")),
+        CreateFunction(fn("is_valid", schema="other")),  # another schema's: stays
+        *(CreateFunction(fn(n)) for n in ("twice", "norm", "keep", "stamp", "positive")),
+    ]
+    ordered = order_ops(ops)
+    first_table = next(i for i, op in enumerate(ordered) if not isinstance(op, CreateFunction))
+    early = sorted(op.describe() for op in ordered[:first_table])
+    assert early == [
+        "create function app.is_valid()",
+        "create function keep()",
+        "create function norm()",
+        "create function positive()",
+        "create function stamp()",
+        "create function twice()",
+    ]
+    assert ordered[-1] == CreateFunction(fn("is_valid", schema="other"))
+
+
+def test_sql_bodies_call_functions_created_before_them() -> None:
+    # outer() is called by a default; its SQL body calls middle(), which calls inner()
+    outer, middle, inner = (
+        fn("a_outer", "SELECT b_middle()"),
+        fn("b_middle", "SELECT c_inner()"),
+        fn("c_inner"),
+    )
+    plpgsql = fn("d_plpgsql", "BEGIN RETURN z_late(); END", language="plpgsql")
+    late = fn("z_late")
+    t = table("t", col("c", server_default="a_outer()"))
+    ops = [CreateTable(t), *(CreateFunction(f) for f in (outer, middle, inner, plpgsql, late))]
+    for perm in itertools.permutations(ops):
+        assert names(order_ops(perm)) == [
+            "create_function:c_inner()",
+            "create_function:b_middle()",
+            "create_function:a_outer()",
+            "create_table:t",
+            # a PL/pgSQL body is checked when it runs: no order needed
+            "create_function:d_plpgsql()",
+            "create_function:z_late()",
+        ]
+
+
+def test_a_function_is_dropped_after_the_callers_that_go() -> None:
+    legacy, stamp, old, checked = fn("legacy"), fn("stamp"), fn("old_default"), fn("ok")
+    touch = fn("touch", returns="trigger", language="plpgsql")
+    gone = table("gone", col("c", server_default="legacy()"))
+    trigger = Trigger("gone_touch", "gone", "BEFORE INSERT FOR EACH ROW EXECUTE FUNCTION touch()")
+    ops = [
+        DropTable(gone),
+        DropTrigger(trigger, with_table=True),
+        DropColumn(None, "u", col("c", server_default="stamp()")),
+        AlterColumn(None, "u", col("d", server_default="old_default()"), col("d")),
+        DropCheckConstraint(None, "u", CheckConstraint("ok(c)", "ck")),
+        *(DropFunction(f) for f in (legacy, stamp, old, checked, touch, fn("unused"))),
+    ]
+    ordered = names(order_ops(ops))
+    assert ordered[:2] == ["drop_trigger:gone_touch", "drop_function:unused()"]
+    last_caller = ordered.index("drop_table:gone")
+    assert sorted(ordered[last_caller + 1 :]) == [
+        "drop_function:legacy()",
+        "drop_function:ok()",
+        "drop_function:old_default()",
+        "drop_function:stamp()",
+        "drop_function:touch()",
+    ]
+    # and the downgrade creates them before their callers
+    back = names(order_ops(op.reverse() for op in order_ops(ops)))
+    assert back.index("create_function:legacy()") < back.index("create_table:gone")
+    assert back.index("create_function:stamp()") < back.index("add_column:c")
+    assert back.index("create_function:old_default()") < back.index("alter_column:d")
+    assert back.index("create_function:touch()") < back.index("create_trigger:gone_touch")
+
+
+def test_a_function_dropped_and_created_again_is_dropped_first() -> None:
+    # a new result type: DROP then CREATE, whatever still calls the old one
+    old, new = fn("code", returns="text"), fn("code", returns="varchar")
+    ops = [
+        CreateFunction(new),
+        DropFunction(old),
+        DropColumn(None, "u", col("c", server_default="code()")),
+    ]
+    assert [op.kind for op in order_ops(ops)] == [
+        "drop_function",
+        "drop_column",
+        "create_function",
     ]

@@ -1,0 +1,200 @@
+"""Where functions go in a migration, from the ops that call them.
+
+A function is created in :attr:`Phase.CREATE_FUNCTION`, after the tables (a SQL-language body is
+checked when it is created, so the tables it reads must exist), unless something created earlier
+in the same migration calls it: a column's server default or generated expression, a CHECK
+constraint or an expression index of a new table or column. PostgreSQL resolves those calls
+when it stores the expression, so such a function is created in
+:attr:`Phase.CREATE_CALLED_FUNCTION`, before the first table, together with the functions its
+own SQL-language body calls (those first). Symmetrically, a dropped function that a dropped or
+changed default, check, index, generated column or trigger still calls when
+:attr:`Phase.DROP_FUNCTION` would run is dropped in :attr:`Phase.DROP_CALLED_FUNCTION`, after
+them (PostgreSQL refuses to drop a function those depend on). Downgrades need nothing special:
+the reversed ops are ordered by the same rules.
+
+Calls are found in the expressions' text, outside string literals: ``name(`` or
+``schema.name(``, quoted or not, compared without regard to case. An unqualified call may name
+a function of any schema (the search path decides); a spurious match only creates a function
+earlier (or drops it later) than needed. Within a phase, functions come after the functions
+their SQL-language bodies call (PostgreSQL checks those calls too; PL/pgSQL bodies are checked
+only when they run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from schemadiff.ops import (
+    AddCheckConstraint,
+    AddColumn,
+    AlterColumn,
+    CreateFunction,
+    CreateIndex,
+    CreateTable,
+    DropCheckConstraint,
+    DropColumn,
+    DropFunction,
+    DropIndex,
+    DropTable,
+    DropTrigger,
+    Op,
+    ReplaceFunction,
+)
+from schemadiff.ops.base import Phase
+from schemadiff.snapshot.model import Column, Index, Table
+from schemadiff.snapshot.routines import Function
+
+#: a string literal ('' escapes a quote; E'' strings keep backslash escapes)
+_LITERAL = re.compile(r"[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'")
+_NAME = r'"(?:[^"]|"")+"|[A-Za-z_][\w$]*'
+#: ``[schema.]name(``: a call (or something spelled like one: a type modifier, ``IN (``)
+_CALL = re.compile(rf"(?:({_NAME})\s*\.\s*)?({_NAME})\s*\(")
+
+Call = tuple[str | None, str]
+
+
+def _ident(text: str) -> str:
+    if text.startswith('"'):
+        return text[1:-1].replace('""', '"').lower()
+    return text.lower()
+
+
+def calls_in(text: str | None) -> set[Call]:
+    """The ``(schema or None, name)`` of every call in the SQL ``text``, lowercased."""
+    if not text:
+        return set()
+    bare = _LITERAL.sub("''", text)
+    return {
+        (_ident(schema) if schema else None, _ident(name)) for schema, name in _CALL.findall(bare)
+    }
+
+
+def calls(fn: Function, found: set[Call]) -> bool:
+    """True when one of ``found`` may call ``fn``."""
+    name = fn.name.lower()
+    schema = fn.schema.lower() if fn.schema else None
+    return any(n == name and (s is None or schema is None or s == schema) for s, n in found)
+
+
+def _column_texts(column: Column) -> Iterator[str | None]:
+    yield column.server_default
+    yield column.raw_default
+    if column.computed is not None:
+        yield column.computed.sqltext
+        yield column.computed.raw
+
+
+def _index_texts(index: Index) -> Iterator[str | None]:
+    for element in index.elements:
+        if element.is_expression:
+            yield element.expr
+            yield element.raw
+    yield index.where
+    yield index.raw_where
+
+
+def _table_texts(table: Table) -> Iterator[str | None]:
+    for column in table.columns:
+        yield from _column_texts(column)
+    for check in table.check_constraints:
+        yield check.sqltext
+        yield check.raw
+    for index in table.indexes:
+        yield from _index_texts(index)
+
+
+def _texts(op: Op, added: bool) -> Iterator[str | None]:
+    """The expressions ``op`` stores (``added``) or removes, that may call functions."""
+    if isinstance(op, CreateTable if added else DropTable):
+        yield from _table_texts(op.table_obj)
+    elif isinstance(op, AddColumn if added else DropColumn):
+        yield from _column_texts(op.column)
+    elif isinstance(op, AlterColumn):
+        column = op.new if added else op.old
+        if {"server_default", "computed"} & set(op.changes):
+            yield from _column_texts(column)
+    elif isinstance(op, AddCheckConstraint if added else DropCheckConstraint):
+        yield op.constraint.sqltext
+        yield op.constraint.raw
+    elif isinstance(op, CreateIndex if added else DropIndex):
+        yield from _index_texts(op.index)
+    elif not added and isinstance(op, DropTrigger) and (op.with_table or op.after_renames):
+        # dropped with its table, or after the renames: still there when functions are dropped
+        yield op.trigger.definition
+        yield op.trigger.raw
+
+
+def _callers(ops: Iterable[Op], added: bool) -> set[Call]:
+    found: set[Call] = set()
+    for op in ops:
+        for text in _texts(op, added):
+            found |= calls_in(text)
+    return found
+
+
+def _body_calls(fn: Function) -> set[Call]:
+    """Calls a body that PostgreSQL checks when the function is created (SQL language)."""
+    return calls_in(fn.raw_body or fn.body) if fn.language.lower() == "sql" else set()
+
+
+def function_slots(ops: list[Op]) -> dict[int, tuple[Phase, int]]:
+    """``id(op)`` -> (phase, rank within it) for the function ops of ``ops`` that need another
+    place than their class's phase, or an order among themselves (rank: callees first)."""
+    creates = [op for op in ops if isinstance(op, (CreateFunction, ReplaceFunction))]
+    drops = [op for op in ops if isinstance(op, DropFunction)]
+    if not creates and not drops:
+        return {}
+    slots: dict[int, tuple[Phase, int]] = {}
+    if creates:
+        slots.update(_create_slots(ops, creates))
+    if drops:
+        created = {op.function.key for op in creates if isinstance(op, CreateFunction)}
+        removed = _callers(ops, added=False)
+        for op in drops:
+            # a function dropped and created again (new result type) must be gone first
+            if op.function.key not in created and calls(op.function, removed):
+                slots[id(op)] = (Phase.DROP_CALLED_FUNCTION, 0)
+    return slots
+
+
+def _create_slots(
+    ops: list[Op], creates: list[CreateFunction | ReplaceFunction]
+) -> dict[int, tuple[Phase, int]]:
+    def function(op: CreateFunction | ReplaceFunction) -> Function:
+        return op.function if isinstance(op, CreateFunction) else op.new
+
+    deps = {
+        id(op): [
+            other
+            for other in creates
+            if other is not op and calls(function(other), _body_calls(function(op)))
+        ]
+        for op in creates
+    }
+    stored = _callers(ops, added=True)
+    early = {
+        id(op) for op in creates if isinstance(op, CreateFunction) and calls(op.function, stored)
+    }
+    todo = [op for op in creates if id(op) in early]
+    while todo:
+        for dep in deps[id(todo.pop())]:
+            if isinstance(dep, CreateFunction) and id(dep) not in early:
+                early.add(id(dep))
+                todo.append(dep)
+    depth: dict[int, int] = {}
+
+    def rank(op: CreateFunction | ReplaceFunction, seen: frozenset[int]) -> int:
+        if id(op) not in depth:
+            below = [rank(d, seen | {id(op)}) + 1 for d in deps[id(op)] if id(d) not in seen]
+            depth[id(op)] = max(below, default=0)
+        return depth[id(op)]
+
+    out = {}
+    for op in creates:
+        level = rank(op, frozenset())
+        if id(op) in early:
+            out[id(op)] = (Phase.CREATE_CALLED_FUNCTION, level)
+        elif level:
+            out[id(op)] = (op.phase, level)
+    return out
