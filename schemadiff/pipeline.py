@@ -235,18 +235,23 @@ def _env_connection(context: Any) -> sa.Connection:
 def wanted_schemas(
     settings: Settings, metadata: sa.MetaData | None, default: str | None
 ) -> list[str]:
-    """Extra schemas to reflect: the configured list, else every schema the models name."""
+    """Extra schemas to reflect: the configured list, else every schema the models name; with
+    the schemas declared extensions are installed into, in both cases (created when missing,
+    which only reflecting them tells)."""
+    names: set[str] = set()
+    if metadata is not None:
+        from schemadiff.sources.extensions import metadata_extensions
+
+        names = {e.schema for e in metadata_extensions(metadata, default) if e.schema}
     if settings.schemas is not None:
-        names = set(settings.schemas)
+        names |= set(settings.schemas)
     elif metadata is not None:
         from schemadiff.objects import declared_domains, declared_functions
 
-        names = {t.schema for t in metadata.tables.values() if t.schema}
+        names |= {t.schema for t in metadata.tables.values() if t.schema}
         names |= {s.schema for s in metadata._sequences.values() if s.schema}
         names |= {f.schema for f in declared_functions(metadata) if f.schema}
         names |= {d.schema for d in declared_domains(metadata) if d.schema}
-    else:
-        names = set()
     return sorted(n for n in names if n and n != default)
 
 
