@@ -140,6 +140,12 @@ class DialectRules:
         without policies return nothing."""
         return {}
 
+    def role_keywords(self, conn: Connection) -> dict[str, str]:
+        """The role each of ``current_user``, ``session_user`` and ``current_role`` names on
+        ``conn`` (what the server stores for a policy ``TO CURRENT_USER``); backends without
+        policies return nothing."""
+        return {}
+
     def canonical_function(self, function: Function) -> Function:
         """A declared function in the compared form of this backend (its type names, its
         characteristics); PostgreSQL's is built by the source itself."""

@@ -109,6 +109,12 @@ class PostgresqlRules(DialectRules):
 
         return settle_policies(conn, policies, default)
 
+    def role_keywords(self, conn: Connection) -> dict[str, str]:
+        """See :func:`schemadiff.backends.postgresql.policies.role_keywords`."""
+        from schemadiff.backends.postgresql.policies import role_keywords
+
+        return role_keywords(conn)
+
     def settle_triggers(
         self, conn: Connection, triggers: Sequence[Trigger], default: str
     ) -> dict[RoutineKey, str | None]:
