@@ -145,7 +145,8 @@ def test_convergence_keeps_the_keyword(engine_for: Callable[[int], Engine], tmp_
     )
     url = engine.url.render_as_string(hide_password=False)
     (folder / "schemadiff.toml").write_text(
-        f'url = "{url}"\nmetadata = "models_policy_roles:metadata"\nscript_location = "migrations"\n'
+        f'url = "{url}"\nmetadata = "models_policy_roles:metadata"\n'
+        'script_location = "migrations"\n'
     )
     cli(folder, "init", "migrations")
     cli(folder, "revision", "--autogenerate", "-m", "roles", "--rev-id", "0001")
