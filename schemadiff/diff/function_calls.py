@@ -6,11 +6,14 @@ in the same migration calls it: a column's server default or generated expressio
 constraint or an expression index of a new table or column. PostgreSQL resolves those calls
 when it stores the expression, so such a function is created in
 :attr:`Phase.CREATE_CALLED_FUNCTION`, before the first table, together with the functions its
-own SQL-language body calls (those first). Symmetrically, a dropped function that a dropped or
-changed default, check, index, generated column or trigger still calls when
-:attr:`Phase.DROP_FUNCTION` would run is dropped in :attr:`Phase.DROP_CALLED_FUNCTION`, after
-them (PostgreSQL refuses to drop a function those depend on). Downgrades need nothing special:
-the reversed ops are ordered by the same rules.
+own SQL-language body calls (those first); one that a domain's default or CHECK calls, in
+:attr:`Phase.CREATE_DOMAIN_CALLED_FUNCTION`, before the domains.
+
+Symmetrically, a dropped function that a dropped or changed default, check, index, generated
+column or trigger still calls when :attr:`Phase.DROP_FUNCTION` would run is dropped in
+:attr:`Phase.DROP_CALLED_FUNCTION`, after them (PostgreSQL refuses to drop a function those
+depend on), and in :attr:`Phase.DROP_DOMAIN_CALLED_FUNCTION` when a dropped or changed domain
+called it. Downgrades need nothing special: the reversed ops are ordered by the same rules.
 
 Calls are found in the expressions' text, outside string literals: ``name(`` or
 ``schema.name(``, quoted or not, compared without regard to case. An unqualified call may name
@@ -29,11 +32,14 @@ from schemadiff.ops import (
     AddCheckConstraint,
     AddColumn,
     AlterColumn,
+    AlterDomain,
+    CreateDomain,
     CreateFunction,
     CreateIndex,
     CreateTable,
     DropCheckConstraint,
     DropColumn,
+    DropDomain,
     DropFunction,
     DropIndex,
     DropTable,
@@ -42,7 +48,7 @@ from schemadiff.ops import (
     ReplaceFunction,
 )
 from schemadiff.ops.base import Phase
-from schemadiff.snapshot.model import Column, Index, Table
+from schemadiff.snapshot.model import Column, Domain, Index, Table
 from schemadiff.snapshot.routines import Function
 
 #: a string literal ('' escapes a quote; E'' strings keep backslash escapes)
@@ -104,6 +110,28 @@ def _table_texts(table: Table) -> Iterator[str | None]:
         yield from _index_texts(index)
 
 
+def _domain_texts(domain: Domain) -> Iterator[str | None]:
+    yield domain.default
+    for check in domain.checks:
+        yield check.definition
+
+
+def _domain_callers(ops: Iterable[Op], added: bool) -> set[Call]:
+    """Calls in the defaults and checks of the domains ``ops`` create or change (``added``),
+    or drop or change: those run in the domains' phases, apart from the tables'."""
+    found: set[Call] = set()
+    for op in ops:
+        if isinstance(op, CreateDomain if added else DropDomain):
+            texts = list(_domain_texts(op.domain))
+        elif isinstance(op, AlterDomain):
+            texts = list(_domain_texts(op.new if added else op.old))
+        else:
+            continue
+        for text in texts:
+            found |= calls_in(text)
+    return found
+
+
 def _texts(op: Op, added: bool) -> Iterator[str | None]:
     """The expressions ``op`` stores (``added``) or removes, that may call functions."""
     if isinstance(op, CreateTable if added else DropTable):
@@ -151,9 +179,14 @@ def function_slots(ops: list[Op]) -> dict[int, tuple[Phase, int]]:
     if drops:
         created = {op.function.key for op in creates if isinstance(op, CreateFunction)}
         removed = _callers(ops, added=False)
+        by_domains = _domain_callers(ops, added=False)
         for op in drops:
             # a function dropped and created again (new result type) must be gone first
-            if op.function.key not in created and calls(op.function, removed):
+            if op.function.key in created:
+                continue
+            if calls(op.function, by_domains):
+                slots[id(op)] = (Phase.DROP_DOMAIN_CALLED_FUNCTION, 0)
+            elif calls(op.function, removed):
                 slots[id(op)] = (Phase.DROP_CALLED_FUNCTION, 0)
     return slots
 
@@ -172,16 +205,24 @@ def _create_slots(
         ]
         for op in creates
     }
-    stored = _callers(ops, added=True)
-    early = {
-        id(op) for op in creates if isinstance(op, CreateFunction) and calls(op.function, stored)
-    }
-    todo = [op for op in creates if id(op) in early]
-    while todo:
-        for dep in deps[id(todo.pop())]:
-            if isinstance(dep, CreateFunction) and id(dep) not in early:
-                early.add(id(dep))
-                todo.append(dep)
+
+    def called_by(found: set[Call], taken: set[int]) -> set[int]:
+        """The new functions ``found`` calls, and those their SQL bodies call, in turn."""
+        out = {
+            id(op)
+            for op in creates
+            if isinstance(op, CreateFunction) and id(op) not in taken and calls(op.function, found)
+        }
+        todo = [op for op in creates if id(op) in out]
+        while todo:
+            for dep in deps[id(todo.pop())]:
+                if isinstance(dep, CreateFunction) and id(dep) not in out | taken:
+                    out.add(id(dep))
+                    todo.append(dep)
+        return out
+
+    for_domains = called_by(_domain_callers(ops, added=True), set())
+    early = called_by(_callers(ops, added=True), for_domains)
     depth: dict[int, int] = {}
 
     def rank(op: CreateFunction | ReplaceFunction, seen: frozenset[int]) -> int:
@@ -193,7 +234,9 @@ def _create_slots(
     out = {}
     for op in creates:
         level = rank(op, frozenset())
-        if id(op) in early:
+        if id(op) in for_domains:
+            out[id(op)] = (Phase.CREATE_DOMAIN_CALLED_FUNCTION, level)
+        elif id(op) in early:
             out[id(op)] = (Phase.CREATE_CALLED_FUNCTION, level)
         elif level:
             out[id(op)] = (op.phase, level)

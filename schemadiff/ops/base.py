@@ -33,6 +33,8 @@ class Phase(IntEnum):
     DROP_RENAMED_TRIGGER = 8
     CREATE_SCHEMA = 10
     CREATE_EXTENSION = 15
+    #: a function that a domain created or changed below calls in its default or CHECK
+    CREATE_DOMAIN_CALLED_FUNCTION = 18
     CREATE_ENUM = 20
     CREATE_DOMAIN = 22
     CREATE_SEQUENCE = 25
@@ -65,6 +67,8 @@ class Phase(IntEnum):
     #: a dropped function that a default, check, index or trigger dropped above still called
     DROP_CALLED_FUNCTION = 141
     DROP_DOMAIN = 142
+    #: a dropped function that a domain dropped or changed above still called
+    DROP_DOMAIN_CALLED_FUNCTION = 143
     DROP_SEQUENCE = 145
     DROP_EXTENSION = 148
     DROP_SCHEMA = 150

@@ -108,6 +108,11 @@ def test_convergence_upgrade_offline_and_downgrade(
     assert at('drop_table("old_stuff")') < at("DROP FUNCTION legacy_code()"), script
     assert at('drop_table("old_stuff")') < at("DROP FUNCTION old_touch()"), script
     assert at('drop_column("items", "legacy")') < at("DROP FUNCTION legacy_stamp()"), script
+    # domains: their functions before them, dropped after them
+    assert at("CREATE FUNCTION is_positive(") < at("CREATE DOMAIN positive_int"), script
+    assert at("DROP DOMAIN short_text") < at("DROP FUNCTION is_short("), script
+    # a changed body replaces the function where it stands: it exists for the new default
+    assert at("CREATE OR REPLACE FUNCTION label()") > at('"label"'), script
     # the downgrade: the functions back before the table, the column and the default
     back = downgrade.index
     assert back("CREATE FUNCTION legacy_code()") < back('"old_stuff"'), script
@@ -116,6 +121,8 @@ def test_convergence_upgrade_offline_and_downgrade(
         'server_default=sa.text("default_status()")'
     ), script
     assert back('drop_table("tickets")') < back("DROP FUNCTION next_code()"), script
+    assert back("CREATE FUNCTION is_short(") < back("CREATE DOMAIN short_text"), script
+    assert back("DROP DOMAIN positive_int") < back("DROP FUNCTION is_positive("), script
 
     offline = cli(folder, "upgrade", "head", "--sql")
     assert "CREATE FUNCTION next_code()" in offline, offline

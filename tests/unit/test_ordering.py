@@ -18,12 +18,14 @@ from schemadiff.ops import (
     AddEnumValue,
     AddForeignKey,
     AlterColumn,
+    CreateDomain,
     CreateEnum,
     CreateFunction,
     CreateIndex,
     CreateTable,
     DropCheckConstraint,
     DropColumn,
+    DropDomain,
     DropEnum,
     DropForeignKey,
     DropFunction,
@@ -33,7 +35,15 @@ from schemadiff.ops import (
     RenameColumn,
     RenameTable,
 )
-from schemadiff.snapshot.model import CheckConstraint, Computed, Enum, ForeignKey, Table
+from schemadiff.snapshot.model import (
+    CheckConstraint,
+    Computed,
+    Domain,
+    DomainCheck,
+    Enum,
+    ForeignKey,
+    Table,
+)
 from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
 
@@ -322,3 +332,30 @@ def test_a_function_dropped_and_created_again_is_dropped_first() -> None:
         "drop_column",
         "create_function",
     ]
+
+
+def test_functions_domains_call_come_before_them_and_go_after_them() -> None:
+    check, other = fn("is_positive", "SELECT ok()"), fn("ok")
+    domain = Domain("positive", "integer", checks=(DomainCheck("CHECK (is_positive(VALUE))"),))
+    old = Domain("short", "text", default="short_default()")
+    t = table("t", col("c", server_default="is_positive(1)::text"))
+    ops = [
+        CreateTable(t),
+        CreateDomain(domain),
+        CreateFunction(check),
+        CreateFunction(other),
+        DropDomain(old),
+        DropFunction(fn("short_default")),
+    ]
+    ordered = names(order_ops(ops))
+    assert ordered == [
+        "create_function:ok()",
+        "create_function:is_positive()",
+        "create_domain:positive",
+        "create_table:t",
+        "drop_domain:short",
+        "drop_function:short_default()",
+    ]
+    back = names(order_ops(op.reverse() for op in order_ops(ops)))
+    assert back.index("create_function:short_default()") < back.index("create_domain:short")
+    assert back.index("drop_domain:positive") < back.index("drop_function:is_positive()")
