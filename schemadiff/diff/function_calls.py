@@ -20,7 +20,10 @@ Calls are found in the expressions' text, outside string literals: ``name(`` or
 a function of any schema (the search path decides); a spurious match only creates a function
 earlier (or drops it later) than needed. Within a phase, functions come after the functions
 their SQL-language bodies call (PostgreSQL checks those calls too; PL/pgSQL bodies are checked
-only when they run).
+only when they run). A SQL-language body that reads a table, column or view the migration makes
+only after the function (a default calling a function that reads its own new table, a
+function reading a new view) is created without the server checking it
+(:func:`unchecked_bodies`: ``CreateFunction.unchecked``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from schemadiff.ops import (
     CreateFunction,
     CreateIndex,
     CreateTable,
+    CreateView,
     DropCheckConstraint,
     DropColumn,
     DropDomain,
@@ -45,6 +49,8 @@ from schemadiff.ops import (
     DropTable,
     DropTrigger,
     Op,
+    RenameColumn,
+    RenameTable,
     ReplaceFunction,
 )
 from schemadiff.ops.base import Phase
@@ -56,6 +62,7 @@ _LITERAL = re.compile(r"[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'")
 _NAME = r'"(?:[^"]|"")+"|[A-Za-z_][\w$]*'
 #: ``[schema.]name(``: a call (or something spelled like one: a type modifier, ``IN (``)
 _CALL = re.compile(rf"(?:({_NAME})\s*\.\s*)?({_NAME})\s*\(")
+_WORD = re.compile(_NAME)
 
 Call = tuple[str | None, str]
 
@@ -159,6 +166,49 @@ def _callers(ops: Iterable[Op], added: bool) -> set[Call]:
         for text in _texts(op, added):
             found |= calls_in(text)
     return found
+
+
+def _words(text: str) -> set[str]:
+    """The identifiers of ``text`` outside string literals, lowercased (quoted ones unquoted)."""
+    return {_ident(word) for word in _WORD.findall(_LITERAL.sub("''", text))}
+
+
+def _made_later(ops: list[Op]) -> list[tuple[Phase, str]]:
+    """(phase, name) of the tables, columns and views ``ops`` create or rename, in the phase
+    they appear, lowercased."""
+    out: list[tuple[Phase, str]] = []
+    for op in ops:
+        if isinstance(op, CreateTable):
+            out.append((op.run_phase, op.table_obj.name.lower()))
+        elif isinstance(op, AddColumn):
+            out.append((op.run_phase, op.column.name.lower()))
+        elif isinstance(op, CreateView):
+            out.append((op.run_phase, op.view.name.lower()))
+        elif isinstance(op, (RenameTable, RenameColumn)):
+            out.append((op.run_phase, op.new_name.lower()))
+    return out
+
+
+def unchecked_bodies(ops: list[Op], slots: dict[int, tuple[Phase, int]]) -> set[int]:
+    """``id(op)`` of the function creations and replacements (in ``slots``' phases) whose SQL
+    body names a table, column or view that ``ops`` make only in a later phase: PostgreSQL
+    would refuse the body, so it is created unchecked. A spurious match (a word that is not a
+    relation) only skips the check, the function is the same."""
+    made = _made_later(ops)
+    if not made:
+        return set()
+    out = set()
+    for op in ops:
+        if not isinstance(op, (CreateFunction, ReplaceFunction)):
+            continue
+        fn = op.function if isinstance(op, CreateFunction) else op.new
+        if fn.language.lower() != "sql":
+            continue
+        phase = slots.get(id(op), (op.run_phase, 0))[0]
+        words = _words(fn.raw_body or fn.body)
+        if any(later > phase and name in words for later, name in made):
+            out.add(id(op))
+    return out
 
 
 def _body_calls(fn: Function) -> set[Call]:

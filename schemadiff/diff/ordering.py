@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from schemadiff.diff.function_calls import function_slots
+from schemadiff.diff.function_calls import function_slots, unchecked_bodies
 from schemadiff.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUniqueConstraint,
+    CreateFunction,
     CreateIndex,
     CreateTable,
     DropForeignKey,
@@ -31,6 +32,7 @@ from schemadiff.ops import (
     DropTable,
     DropUniqueConstraint,
     Op,
+    ReplaceFunction,
 )
 from schemadiff.snapshot.model import ForeignKey, Table, TableKey
 
@@ -59,8 +61,11 @@ def order_ops(ops: Iterable[Op]) -> list[Op]:
     extra: list[Op] = [AddForeignKey(t.schema, t.name, fk) for t, fk in create_extra]
     extra += [DropForeignKey(t.schema, t.name, fk) for t, fk in drop_extra]
     slots = function_slots(ops)
+    unchecked = unchecked_bodies(ops, slots)
     for op in rest + extra:
         phase, rank = slots.get(id(op), (op.run_phase, 0))
+        if isinstance(op, (CreateFunction, ReplaceFunction)):
+            op = replace(op, unchecked=id(op) in unchecked)
         out.append(((phase, rank, (*op.sort_key(), repr(op))), op))
     out.sort(key=lambda item: item[0])
     return [op for _, op in out]

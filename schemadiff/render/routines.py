@@ -47,13 +47,19 @@ def _execute(sql: str) -> str:
 
 @renders(O.CreateFunction)
 def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
-    statements = rules_for(ctx.dialect).function_statements(op.function)
+    rules = rules_for(ctx.dialect)
+    statements = rules.function_statements(op.function)
+    if op.unchecked:
+        statements = rules.unchecked_body(statements)
     return Code(tuple(_execute(sql) for sql in statements))
 
 
 @renders(O.ReplaceFunction)
 def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
-    statements = rules_for(ctx.dialect).function_statements(op.new, replace=True)
+    rules = rules_for(ctx.dialect)
+    statements = rules.function_statements(op.new, replace=True)
+    if op.unchecked:
+        statements = rules.unchecked_body(statements)
     return Code(tuple(_execute(sql) for sql in statements))
 
 

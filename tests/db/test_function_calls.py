@@ -108,6 +108,11 @@ def test_convergence_upgrade_offline_and_downgrade(
     assert at('drop_table("old_stuff")') < at("DROP FUNCTION legacy_code()"), script
     assert at('drop_table("old_stuff")') < at("DROP FUNCTION old_touch()"), script
     assert at('drop_column("items", "legacy")') < at("DROP FUNCTION legacy_stamp()"), script
+    # bodies that read what comes later: created before it, unchecked
+    assert at("check_function_bodies = off") < at("CREATE FUNCTION next_ticket_no()"), script
+    assert at("CREATE FUNCTION next_ticket_no()") < at('"tickets"'), script
+    assert at("CREATE FUNCTION open_count()") < at("CREATE VIEW open_tickets"), script
+    assert upgrade.count("check_function_bodies = off") == 2, script
     # domains: their functions before them, dropped after them
     assert at("CREATE FUNCTION is_positive(") < at("CREATE DOMAIN positive_int"), script
     assert at("DROP DOMAIN short_text") < at("DROP FUNCTION is_short("), script
@@ -133,7 +138,13 @@ def test_convergence_upgrade_offline_and_downgrade(
     assert [op.describe() for op in settled(engine, models(2)).ops] == [], script
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO tickets (id, n) VALUES (1, 4)")
-        assert conn.exec_driver_sql("SELECT code, n2 FROM tickets").one() == ("TK-x", 8)
+        conn.exec_driver_sql("INSERT INTO tickets (id, n) VALUES (2, 5)")
+        assert conn.exec_driver_sql("SELECT code, n2, no FROM tickets WHERE id = 2").one() == (
+            "TK-x",
+            10,
+            2,
+        )
+        assert conn.exec_driver_sql("SELECT open_count()").scalar() == 2
 
     cli(folder, "downgrade", "base")
     with engine.connect() as conn:

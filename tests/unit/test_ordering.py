@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from schemadiff.ops import (
     CreateFunction,
     CreateIndex,
     CreateTable,
+    CreateView,
     DropCheckConstraint,
     DropColumn,
     DropDomain,
@@ -34,6 +36,7 @@ from schemadiff.ops import (
     Op,
     RenameColumn,
     RenameTable,
+    ReplaceFunction,
 )
 from schemadiff.snapshot.model import (
     CheckConstraint,
@@ -43,6 +46,7 @@ from schemadiff.snapshot.model import (
     Enum,
     ForeignKey,
     Table,
+    View,
 )
 from schemadiff.snapshot.routines import Function, Trigger
 from tests.kit.builders import col, index, table
@@ -359,3 +363,43 @@ def test_functions_domains_call_come_before_them_and_go_after_them() -> None:
     back = names(order_ops(op.reverse() for op in order_ops(ops)))
     assert back.index("create_function:short_default()") < back.index("create_domain:short")
     assert back.index("drop_domain:positive") < back.index("drop_function:is_positive()")
+
+
+def test_a_sql_body_reading_what_comes_later_is_created_unchecked() -> None:
+    own = fn("next_no", "SELECT coalesce(max(no), 0) + 1 FROM tickets")
+    reads_view = fn("open_count", 'SELECT count(*) FROM "Open"')
+    reads_column = fn("with_flag", "SELECT count(*) FROM items WHERE flag")
+    plpgsql = fn("later", "BEGIN RETURN (SELECT 1 FROM tickets); END", language="plpgsql")
+    literal = fn("quoted", "SELECT 'tickets'")
+    fine = fn("reads_after", "SELECT count(*) FROM tickets")
+    tickets = table("tickets", col("no", server_default="next_no()"))
+    ops = [
+        CreateTable(tickets),
+        CreateView(View("Open", "SELECT 1")),
+        AddColumn(None, "items", col("flag", "boolean")),
+        *(CreateFunction(f) for f in (own, reads_view, reads_column, plpgsql, literal, fine)),
+    ]
+    ordered = order_ops(ops)
+    unchecked = sorted(op.function.name for op in ordered if getattr(op, "unchecked", False))
+    assert unchecked == ["next_no", "open_count"]
+    # a column added before the function (80 < 126): checked; so is one reading a table made first
+    [made] = [op for op in ordered if isinstance(op, CreateFunction) and op.function == own]
+    assert "body checked when first run" in made.describe()
+    # the flag follows the order: the downgrade's ops carry none
+    back = order_ops(op.reverse() for op in ordered)
+    assert not any(getattr(op, "unchecked", False) for op in back)
+
+
+def test_a_replaced_body_reading_a_table_renamed_back_later_is_unchecked() -> None:
+    # upgrade: orders -> purchases and the body follows; the downgrade replaces the body (126)
+    # before the rename is undone (136)
+    old, new = (
+        fn("total", "SELECT count(*) FROM orders"),
+        fn("total", "SELECT count(*) FROM purchases"),
+    )
+    ops = [RenameTable(None, "orders", "purchases"), ReplaceFunction(old, new)]
+    up = order_ops(ops)
+    assert [getattr(op, "unchecked", None) for op in up] == [None, False]
+    down = order_ops(op.reverse() for op in up)
+    assert [op.kind for op in down] == ["replace_function", "rename_table"]
+    assert down[0] == ReplaceFunction(new, old, unchecked=True)
