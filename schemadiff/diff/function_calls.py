@@ -173,19 +173,22 @@ def _words(text: str) -> set[str]:
     return {_ident(word) for word in _WORD.findall(_LITERAL.sub("''", text))}
 
 
-def _made_later(ops: list[Op]) -> list[tuple[Phase, str]]:
-    """(phase, name) of the tables, columns and views ``ops`` create or rename, in the phase
-    they appear, lowercased."""
-    out: list[tuple[Phase, str]] = []
+def _made_later(ops: list[Op]) -> dict[str, int]:
+    """The names (lowercased) of the tables, columns and views ``ops`` create or rename, with
+    the last phase one of them appears in."""
+    out: dict[str, int] = {}
     for op in ops:
         if isinstance(op, CreateTable):
-            out.append((op.run_phase, op.table_obj.name.lower()))
+            name = op.table_obj.name
         elif isinstance(op, AddColumn):
-            out.append((op.run_phase, op.column.name.lower()))
+            name = op.column.name
         elif isinstance(op, CreateView):
-            out.append((op.run_phase, op.view.name.lower()))
+            name = op.view.name
         elif isinstance(op, (RenameTable, RenameColumn)):
-            out.append((op.run_phase, op.new_name.lower()))
+            name = op.new_name
+        else:
+            continue
+        out[name.lower()] = max(out.get(name.lower(), 0), op.run_phase)
     return out
 
 
@@ -194,19 +197,17 @@ def unchecked_bodies(ops: list[Op], slots: dict[int, tuple[Phase, int]]) -> set[
     body names a table, column or view that ``ops`` make only in a later phase: PostgreSQL
     would refuse the body, so it is created unchecked. A spurious match (a word that is not a
     relation) only skips the check, the function is the same."""
-    made = _made_later(ops)
+    functions = [op for op in ops if isinstance(op, (CreateFunction, ReplaceFunction))]
+    made = _made_later(ops) if functions else {}
     if not made:
         return set()
     out = set()
-    for op in ops:
-        if not isinstance(op, (CreateFunction, ReplaceFunction)):
-            continue
+    for op in functions:
         fn = op.function if isinstance(op, CreateFunction) else op.new
         if fn.language.lower() != "sql":
             continue
         phase = slots.get(id(op), (op.run_phase, 0))[0]
-        words = _words(fn.raw_body or fn.body)
-        if any(later > phase and name in words for later, name in made):
+        if any(made.get(word, 0) > phase for word in _words(fn.raw_body or fn.body)):
             out.add(id(op))
     return out
 
@@ -247,14 +248,18 @@ def _create_slots(
     def function(op: CreateFunction | ReplaceFunction) -> Function:
         return op.function if isinstance(op, CreateFunction) else op.new
 
-    deps = {
-        id(op): [
+    by_name: dict[str, list[CreateFunction | ReplaceFunction]] = {}
+    for op in creates:
+        by_name.setdefault(function(op).name.lower(), []).append(op)
+    deps: dict[int, list[CreateFunction | ReplaceFunction]] = {}
+    for op in creates:
+        body = _body_calls(function(op))
+        deps[id(op)] = [
             other
-            for other in creates
-            if other is not op and calls(function(other), _body_calls(function(op)))
+            for name in sorted({n for _, n in body})
+            for other in by_name.get(name, ())
+            if other is not op and calls(function(other), body)
         ]
-        for op in creates
-    }
 
     def called_by(found: set[Call], taken: set[int]) -> set[int]:
         """The new functions ``found`` calls, and those their SQL bodies call, in turn."""
