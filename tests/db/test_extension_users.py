@@ -102,7 +102,9 @@ def test_convergence_upgrade_offline_and_downgrade(
     script = script_path.read_text()
     upgrade, downgrade = script.split("def downgrade")
     at, back = upgrade.index, downgrade.index
-    assert at(f'CreateSchema("{EXTENSION_SCHEMA}")') < at("CREATE EXTENSION IF NOT EXISTS pgcrypto")
+    schema = at(f'CreateSchema("{EXTENSION_SCHEMA}")')
+    assert schema < at("CREATE EXTENSION IF NOT EXISTS pgcrypto"), script
+    assert schema < at("CREATE EXTENSION IF NOT EXISTS pg_trgm"), script
     for name in ("citext", "hstore", "pg_trgm", "pgcrypto"):
         assert at(f"CREATE EXTENSION IF NOT EXISTS {name}") < at('"people"'), script
         assert back('drop_table("people")') < back(f"DROP EXTENSION {name}"), script
