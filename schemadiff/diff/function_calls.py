@@ -20,7 +20,8 @@ Calls are found in the expressions' text, outside string literals: ``name(`` or
 a function of any schema (the search path decides); a spurious match only creates a function
 earlier (or drops it later) than needed. Within a phase, functions come after the functions
 their SQL-language bodies call (PostgreSQL checks those calls too; PL/pgSQL bodies are checked
-only when they run). A SQL-language body that reads a table, column or view the migration makes
+only when they run), and are dropped before them (a ``BEGIN ATOMIC`` body depends on what it
+calls). A SQL-language body that reads a table, column or view the migration makes
 only after the function (a default calling a function that reads its own new table, a
 function reading a new view) is created without the server checking it
 (:func:`unchecked_bodies`: ``CreateFunction.unchecked``).
@@ -229,17 +230,58 @@ def function_slots(ops: list[Op]) -> dict[int, tuple[Phase, int]]:
         slots.update(_create_slots(ops, creates))
     if drops:
         created = {op.function.key for op in creates if isinstance(op, CreateFunction)}
-        removed = _callers(ops, added=False)
-        by_domains = _domain_callers(ops, added=False)
-        for op in drops:
-            # a function dropped and created again (new result type) must be gone first
-            if op.function.key in created:
-                continue
-            if calls(op.function, by_domains):
-                slots[id(op)] = (Phase.DROP_DOMAIN_CALLED_FUNCTION, 0)
-            elif calls(op.function, removed):
-                slots[id(op)] = (Phase.DROP_CALLED_FUNCTION, 0)
+        slots.update(_drop_slots(ops, [op for op in drops if op.function.key not in created]))
     return slots
+
+
+def _drop_slots(ops: list[Op], drops: list[DropFunction]) -> dict[int, tuple[Phase, int]]:
+    """Dropped functions after the dropped or changed expressions that call them; and after the
+    dropped functions whose SQL bodies call them (a SQL-standard ``BEGIN ATOMIC`` body depends on
+    what it calls, as a default does): in their phase, or later in the same one. A function
+    dropped and created again (a new result type) is left out: it must be gone first."""
+    removed = _callers(ops, added=False)
+    by_domains = _domain_callers(ops, added=False)
+    phase: dict[int, Phase] = {}
+    for op in drops:
+        if calls(op.function, by_domains):
+            phase[id(op)] = Phase.DROP_DOMAIN_CALLED_FUNCTION
+        elif calls(op.function, removed):
+            phase[id(op)] = Phase.DROP_CALLED_FUNCTION
+        else:
+            phase[id(op)] = op.phase
+    by_name: dict[str, list[DropFunction]] = {}
+    for op in drops:
+        by_name.setdefault(op.function.name.lower(), []).append(op)
+    callers: dict[int, list[DropFunction]] = {id(op): [] for op in drops}
+    for op in drops:
+        body = _body_calls(op.function)
+        for name in sorted({n for _, n in body}):
+            for other in by_name.get(name, ()):
+                if other is not op and calls(other.function, body):
+                    callers[id(other)].append(op)
+    rank: dict[int, int] = {}
+
+    def settle(op: DropFunction, seen: frozenset[int]) -> tuple[Phase, int]:
+        """(phase, rank) of ``op``: no earlier than any dropped function calling it."""
+        if id(op) not in rank:
+            level = 0
+            for caller in callers[id(op)]:
+                if id(caller) in seen:
+                    continue
+                their_phase, their_rank = settle(caller, seen | {id(op)})
+                if their_phase > phase[id(op)]:
+                    phase[id(op)], level = their_phase, their_rank + 1
+                elif their_phase == phase[id(op)]:
+                    level = max(level, their_rank + 1)
+            rank[id(op)] = level
+        return phase[id(op)], rank[id(op)]
+
+    out = {}
+    for op in drops:
+        slot = settle(op, frozenset())
+        if slot != (op.phase, 0):
+            out[id(op)] = slot
+    return out
 
 
 def _create_slots(

@@ -402,3 +402,25 @@ def test_a_replaced_body_reading_a_table_renamed_back_later_is_unchecked() -> No
     down = order_ops(op.reverse() for op in up)
     assert [op.kind for op in down] == ["replace_function", "rename_table"]
     assert down[0] == ReplaceFunction(new, old, unchecked=True)
+
+
+def test_dropped_functions_go_after_the_dropped_functions_calling_them() -> None:
+    # BEGIN ATOMIC bodies depend on what they call: the callers go first, and a callee follows
+    # a caller that a dropped default keeps until later
+    atomic = "BEGIN ATOMIC SELECT {}(); END"
+    outer = fn("a_outer", atomic.format("b_inner"))
+    inner = fn("b_inner", atomic.format("c_leaf"))
+    leaf = fn("c_leaf")
+    late = fn("d_late", atomic.format("e_helper"))
+    helper = fn("e_helper")
+    gone = table("gone", col("c", server_default="d_late()"))
+    ops = [DropTable(gone), *(DropFunction(f) for f in (leaf, helper, late, inner, outer))]
+    for perm in itertools.permutations(ops):
+        assert names(order_ops(perm)) == [
+            "drop_function:a_outer()",
+            "drop_function:b_inner()",
+            "drop_function:c_leaf()",
+            "drop_table:gone",
+            "drop_function:d_late()",
+            "drop_function:e_helper()",
+        ]
