@@ -59,7 +59,7 @@ from schemadiff.snapshot.model import Column, Domain, Index, Table
 from schemadiff.snapshot.routines import Function
 
 #: a string literal ('' escapes a quote; E'' strings keep backslash escapes)
-_LITERAL = re.compile(r"[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'")
+_LITERAL = re.compile(r"(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'")
 _NAME = r'"(?:[^"]|"")+"|[A-Za-z_][\w$]*'
 #: ``[schema.]name(``: a call (or something spelled like one: a type modifier, ``IN (``)
 _CALL = re.compile(rf"(?:({_NAME})\s*\.\s*)?({_NAME})\s*\(")
