@@ -149,6 +149,13 @@ def test_an_existing_extension_schema_is_not_created_again(
     assert [op.describe() for op in result.ops] == [
         f"create extension pgcrypto in schema {EXTENSION_SCHEMA}"
     ]
+    # the schema is compared like the models' others: what the extension made there is the
+    # extension's, anything else is compared (documented in the README)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE EXTENSION pgcrypto SCHEMA {EXTENSION_SCHEMA}")
+        conn.exec_driver_sql(f"CREATE TABLE {EXTENSION_SCHEMA}.stray (id integer)")
+    result = settled(engine, metadata, [EXTENSION_SCHEMA])
+    assert [op.describe() for op in result.ops] == [f"drop table {EXTENSION_SCHEMA}.stray"]
     missing = settled(engine_for(1), metadata, [EXTENSION_SCHEMA])
     assert [op.describe() for op in missing.ops][:2] == [
         f"create schema {EXTENSION_SCHEMA}",
