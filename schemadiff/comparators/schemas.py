@@ -3,8 +3,8 @@ one that is compared (listed in ``schemas``) but that no model uses gets an info
 schema asks schemadiff to compare it, not to own it (it may hold what other tools manage), and
 Alembic never drops one either; a migration that created one still drops it on downgrade (the
 reverse of its ``CreateSchema``). The schema an extension is installed into is one the models
-use: created when missing, before the extension (and compared: the extension's own objects in it
-are the extension's, never reported one by one)."""
+use: created when missing, before the extension (its other objects are compared only when
+something else names it, see :func:`schemadiff.pipeline.extension_only_schemas`)."""
 
 from __future__ import annotations
 

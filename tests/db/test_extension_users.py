@@ -149,15 +149,38 @@ def test_an_existing_extension_schema_is_not_created_again(
     assert [op.describe() for op in result.ops] == [
         f"create extension pgcrypto in schema {EXTENSION_SCHEMA}"
     ]
-    # the schema is compared like the models' others: what the extension made there is the
-    # extension's, anything else is compared (documented in the README)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE EXTENSION pgcrypto SCHEMA {EXTENSION_SCHEMA}")
-        conn.exec_driver_sql(f"CREATE TABLE {EXTENSION_SCHEMA}.stray (id integer)")
-    result = settled(engine, metadata, [EXTENSION_SCHEMA])
-    assert [op.describe() for op in result.ops] == [f"drop table {EXTENSION_SCHEMA}.stray"]
     missing = settled(engine_for(1), metadata, [EXTENSION_SCHEMA])
     assert [op.describe() for op in missing.ops][:2] == [
         f"create schema {EXTENSION_SCHEMA}",
         f"create extension pgcrypto in schema {EXTENSION_SCHEMA}",
     ]
+
+
+def test_what_else_lives_in_the_extension_schema_is_left_alone(
+    engine_for: Callable[[int], Engine], tmp_path: Path
+) -> None:
+    """Named only by an extension, the schema is not the models' (Supabase keeps its own helper
+    functions in ``extensions``): its other objects are neither compared nor listed. Listed in
+    ``schemas``, it is compared like any other."""
+    engine = engine_for(0)
+    build(engine, 2)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE {EXTENSION_SCHEMA}.stray (id integer)")
+        conn.exec_driver_sql(
+            f"CREATE FUNCTION {EXTENSION_SCHEMA}.helper() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+        )
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "models_extension_schema.py").write_text(
+        "from fixtures.extension_users import models\n\nmetadata = models(2)\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    config = f'url = "{url}"\nmetadata = "models_extension_schema:metadata"\n'
+    (folder / "schemadiff.toml").write_text(config)
+    report = run_cli(["diff"], folder)
+    assert report.code == 0 and "stray" not in report.out and "helper" not in report.out, report
+    (folder / "schemadiff.toml").write_text(config + f'schemas = ["{EXTENSION_SCHEMA}"]\n')
+    report = run_cli(["diff"], folder)
+    assert report.code == 1, report
+    assert f"drop table {EXTENSION_SCHEMA}.stray" in report.out, report
+    assert f"drop function {EXTENSION_SCHEMA}.helper()" in report.out, report

@@ -97,7 +97,7 @@ def test_a_domain_the_server_could_not_settle_is_not_compared() -> None:
 def test_an_extension_schema_is_created_before_it_and_dropped_after() -> None:
     from schemadiff.diff.engine import compute_diff
     from schemadiff.diff.options import CompareOptions
-    from schemadiff.pipeline import wanted_schemas
+    from schemadiff.pipeline import extension_only_schemas, wanted_schemas
     from schemadiff.settings.config import Settings
 
     options = CompareOptions(use_entry_points=False)
@@ -123,3 +123,8 @@ def test_an_extension_schema_is_created_before_it_and_dropped_after() -> None:
     Extension(metadata, "pg_trgm", schema="extensions")
     assert wanted_schemas(Settings(), metadata, "public") == ["extensions"]
     assert wanted_schemas(Settings(schemas=("app",)), metadata, "public") == ["app", "extensions"]
+    # named by the extension alone: its name is kept, its other objects are not compared
+    assert extension_only_schemas(Settings(), metadata, "public") == {"extensions"}
+    assert extension_only_schemas(Settings(schemas=("extensions",)), metadata, "public") == set()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer), schema="extensions")
+    assert extension_only_schemas(Settings(), metadata, "public") == set()
