@@ -118,6 +118,21 @@ def _table_texts(table: Table) -> Iterator[str | None]:
         yield from _index_texts(index)
 
 
+def calling_parts(table: Table, fn: Function) -> list[str]:
+    """What of ``table`` calls ``fn``: ``column c (default)``, ``check ck``, ``index ix``."""
+    out = []
+    for column in table.columns:
+        if any(calls(fn, calls_in(text)) for text in _column_texts(column)):
+            out.append(f"column {column.name}")
+    for check in table.check_constraints:
+        if calls(fn, calls_in(check.sqltext) | calls_in(check.raw)):
+            out.append(f"check {check.name}" if check.name else "a check")
+    for index in table.indexes:
+        if any(calls(fn, calls_in(text)) for text in _index_texts(index)):
+            out.append(f"index {index.name}")
+    return out
+
+
 def _domain_texts(domain: Domain) -> Iterator[str | None]:
     yield domain.default
     for check in domain.checks:

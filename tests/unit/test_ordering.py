@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -424,3 +425,17 @@ def test_dropped_functions_go_after_the_dropped_functions_calling_them() -> None
             "drop_function:d_late()",
             "drop_function:e_helper()",
         ]
+
+
+def test_a_called_function_whose_result_type_changes_is_warned_about() -> None:
+    from tests.kit.builders import diff, messages, snap
+
+    old, new = fn("code", returns="text"), fn("code", returns="character varying")
+    t = table("t", col("c", "text", server_default="code()"), col("d"))
+    db = snap(t, dialect="postgresql", functions=(old,))
+    result = diff(db, snap(t, dialect="postgresql", functions=(new,)))
+    assert [op.kind for op in result.ops] == ["drop_function", "create_function"]
+    [warning] = messages(result, "warning")
+    assert "column c of t call it" in warning and "refuses the drop" in warning
+    unrelated = snap(table("t", col("c")), dialect="postgresql", functions=(old,))
+    assert messages(diff(unrelated, replace(unrelated, functions=(new,))), "warning") == []
