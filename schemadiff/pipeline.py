@@ -153,6 +153,7 @@ def reflect_on(
     if default is None and rules_for(conn.dialect.name).needs_current_schema:
         raise UsageError(_NO_SCHEMA.format(user=conn.engine.url.username or "the user"))
     schemas = wanted_schemas(settings, metadata, default)
+    only = extension_only_schemas(settings, metadata, default)
     if include_schemas and settings.schemas is None:
         import sqlalchemy as sa
 
@@ -160,6 +161,7 @@ def reflect_on(
         if include_name is not None:
             every = {n for n in every if include_name(n, "schema", {})}
         schemas = sorted((every | set(schemas)) - {default})
+        only -= every
     models: Snapshot | None = None
     try:
         if build_models and metadata is not None:
@@ -168,6 +170,8 @@ def reflect_on(
             snapshot = inspect_database(conn, schemas)
     except UnsupportedDialect as exc:
         raise UsageError(f"{exc}; schemadiff cannot reflect this database") from exc
+    if only:
+        snapshot = _without_contents(snapshot, only)
     return snapshot, models, schemas
 
 
@@ -235,25 +239,77 @@ def _env_connection(context: Any) -> sa.Connection:
 def wanted_schemas(
     settings: Settings, metadata: sa.MetaData | None, default: str | None
 ) -> list[str]:
-    """Extra schemas to reflect: the configured list, else every schema the models name."""
-    if settings.schemas is not None:
-        names = set(settings.schemas)
-    elif metadata is not None:
-        from schemadiff.objects import declared_domains, declared_functions
-        from schemadiff.objects.declarative_extensions import (
-            attach_declarative_extensions,
-            declared_schema_names,
-        )
-
-        attach_declarative_extensions(metadata)  # sqlalchemy-declarative-extensions' schemas
-        names = {t.schema for t in metadata.tables.values() if t.schema}
-        names |= set(declared_schema_names(metadata))
-        names |= {s.schema for s in metadata._sequences.values() if s.schema}
-        names |= {f.schema for f in declared_functions(metadata) if f.schema}
-        names |= {d.schema for d in declared_domains(metadata) if d.schema}
-    else:
-        names = set()
+    """Extra schemas to reflect: the configured list, else every schema the models name; with
+    the schemas declared extensions are installed into, in both cases (created when missing,
+    which only reflecting them tells: see :func:`extension_only_schemas`)."""
+    names = _named_schemas(settings, metadata) | _extension_schemas(metadata, default)
     return sorted(n for n in names if n and n != default)
+
+
+def _named_schemas(settings: Settings, metadata: sa.MetaData | None) -> set[str]:
+    """The configured schemas, else those the models' tables, sequences, functions and domains
+    name."""
+    if settings.schemas is not None:
+        return set(settings.schemas)
+    if metadata is None:
+        return set()
+    from schemadiff.objects import declared_domains, declared_functions
+    from schemadiff.objects.declarative_extensions import (
+        attach_declarative_extensions,
+        declared_schema_names,
+    )
+
+    attach_declarative_extensions(metadata)  # sqlalchemy-declarative-extensions' schemas
+    names = {t.schema for t in metadata.tables.values() if t.schema}
+    names |= set(declared_schema_names(metadata))
+    names |= {s.schema for s in metadata._sequences.values() if s.schema}
+    names |= {f.schema for f in declared_functions(metadata) if f.schema}
+    names |= {d.schema for d in declared_domains(metadata) if d.schema}
+    return {n for n in names if n}
+
+
+def _extension_schemas(metadata: sa.MetaData | None, default: str | None) -> set[str]:
+    if metadata is None:
+        return set()
+    from schemadiff.sources.extensions import metadata_extensions
+
+    return {e.schema for e in metadata_extensions(metadata, default) if e.schema}
+
+
+def extension_only_schemas(
+    settings: Settings, metadata: sa.MetaData | None, default: str | None
+) -> set[str]:
+    """Schemas reflected only because a declared extension is installed into them: the
+    database's snapshot keeps their names (so a missing one is created before the extension,
+    an existing one is not) but none of their objects. What an extension made is the
+    extension's anyway, and whatever else lives there (Supabase keeps its own helper functions
+    in ``extensions``) is not the models' to drop: list the schema in ``schemas``, or declare a
+    table, function... in it, to compare it."""
+    return _extension_schemas(metadata, default) - _named_schemas(settings, metadata) - {default}
+
+
+def _without_contents(snapshot: Snapshot, names: set[str]) -> Snapshot:
+    """``snapshot`` without the objects of the schemas ``names`` (their names kept)."""
+
+    def kept(schema: str | None) -> bool:
+        return schema not in names
+
+    tables = tuple(t for t in snapshot.tables if kept(t.schema))
+    types = " ".join(c.type.sql for t in tables for c in t.columns)
+    return replace(
+        snapshot,
+        tables=tables,
+        # an enum there that a kept column uses stays (as reflection keeps one of any schema)
+        enums=tuple(e for e in snapshot.enums if kept(e.schema) or e.name in types),
+        sequences=tuple(s for s in snapshot.sequences if kept(s.schema)),
+        views=tuple(v for v in snapshot.views if kept(v.schema)),
+        uncompared=tuple(o for o in snapshot.uncompared if kept(o.schema)),
+        functions=tuple(f for f in snapshot.functions if kept(f.schema)),
+        triggers=tuple(t for t in snapshot.triggers if kept(t.schema)),
+        domains=tuple(d for d in snapshot.domains if kept(d.schema)),
+        policies=tuple(p for p in snapshot.policies if kept(p.schema)),
+        row_security=tuple(r for r in snapshot.row_security if kept(r.schema)),
+    )
 
 
 def compare(

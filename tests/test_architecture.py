@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # chain.env_template: the text ``init`` writes, which settings.envpy recognises as ours
     ("backends", "ops", "chain.versions", "chain.env_template"),
     ("sources", "settings"),
-    ("diff.options", "diff.result", "diff.ordering"),
+    ("diff.options", "diff.result", "diff.ordering", "diff.function_calls"),
     ("comparators",),
     ("diff",),
     ("render",),

@@ -157,6 +157,12 @@ class DialectRules:
         Backends without it return nothing."""
         return {}, {}
 
+    def role_keywords(self, conn: Connection) -> dict[str, str]:
+        """The role each of ``current_user``, ``session_user`` and ``current_role`` names on
+        ``conn`` (what the server stores for a policy ``TO CURRENT_USER``); backends without
+        policies return nothing."""
+        return {}
+
     def canonical_function(self, function: Function) -> Function:
         """A declared function in the compared form of this backend (its type names, its
         characteristics); PostgreSQL's is built by the source itself."""
@@ -165,6 +171,12 @@ class DialectRules:
     def function_statements(self, function: Function, replace: bool = False) -> tuple[str, ...]:
         """The statements that create (``replace``: or replace) ``function``."""
         return (function_ddl(function, self.quote_identifier, replace),)
+
+    def unchecked_body(self, statements: tuple[str, ...]) -> tuple[str, ...]:
+        """``statements`` (that create a function) run without the server checking the body
+        against the tables it reads (they come later in the migration). Backends that do not
+        check bodies at creation return them as they are."""
+        return statements
 
     def drop_function_statement(self, function: Function) -> str:
         name = (self.quote_identifier(function.schema) + "." if function.schema else "") + (

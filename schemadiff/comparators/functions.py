@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.diff.function_calls import calling_parts
 from schemadiff.diff.result import Notice
 from schemadiff.ops import CreateFunction, DropFunction, ReplaceFunction
 from schemadiff.snapshot.model import DbObject, Snapshot
@@ -37,10 +38,10 @@ def compare_functions(ctx: CompareContext) -> Iterator[Item]:
         elif key not in new:
             yield DropFunction(old[key])
         elif old[key] != new[key]:
-            yield from _changed(old[key], new[key])
+            yield from _changed(old[key], new[key], ctx)
 
 
-def _changed(old: Function, new: Function) -> Iterator[Item]:
+def _changed(old: Function, new: Function, ctx: CompareContext) -> Iterator[Item]:
     if old.body != new.body and not (old.comparable and new.comparable):
         yield Notice(
             "not_compared",
@@ -50,10 +51,29 @@ def _changed(old: Function, new: Function) -> Iterator[Item]:
         )
         return
     if old.kind != new.kind or old.returns != new.returns:
+        yield from _still_called(old, ctx)
         yield DropFunction(old)
         yield CreateFunction(new)
     else:
         yield ReplaceFunction(old, new)
+
+
+def _still_called(fn: Function, ctx: CompareContext) -> Iterator[Item]:
+    """A warning per database table whose defaults, checks, generated columns or indexes call
+    ``fn``, which must be dropped and created again: the server refuses to drop it while they
+    do, and schemadiff does not take them down and up around it."""
+    for table in ctx.db.tables:
+        parts = calling_parts(table, fn)
+        if parts:
+            name = f"{table.schema}.{table.name}" if table.schema else table.name
+            yield Notice(
+                "warning",
+                f"{fn.describe()} is dropped and created again (its result type or kind "
+                f"changes), but {', '.join(parts)} of {name} call it: PostgreSQL refuses the "
+                "drop while they do; drop them before and add them back after, by hand",
+                table.schema,
+                table.name,
+            )
 
 
 def unmanaged_functions(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item, TablePair
 from schemadiff.ops import CreateIndex, DropIndex
-from schemadiff.snapshot.model import Index
+from schemadiff.snapshot.model import Index, IndexElement
 
 
 def compare_indexes(ctx: CompareContext, pair: TablePair) -> Iterator[Item]:
@@ -59,10 +59,27 @@ def _shape(ctx: CompareContext, index: Index) -> Hashable:
 
 
 def _default_opclasses_as_none(model: Index, db: Index) -> Index:
+    """``model`` with the operator classes it names spelled as ``db``'s: none where it names
+    the type's default, the database's spelling where both name the same one, qualified by its
+    schema or not (``extensions.gin_trgm_ops`` is ``gin_trgm_ops`` when the search path reaches
+    it, and the catalog qualifies it when it does not)."""
     if not any(e.opclass for e in model.elements) or len(model.elements) != len(db.elements):
         return model
     elements = tuple(
-        replace(m, opclass=None) if m.opclass and m.opclass == d.default_opclass else m
-        for m, d in zip(model.elements, db.elements, strict=True)
+        _as_db(m, d) if m.opclass else m for m, d in zip(model.elements, db.elements, strict=True)
     )
     return replace(model, elements=elements)
+
+
+def _as_db(model: IndexElement, db: IndexElement) -> IndexElement:
+    name = _unqualified(model.opclass)
+    if db.default_opclass is not None and name == _unqualified(db.default_opclass):
+        return replace(model, opclass=None)
+    if db.opclass is not None and name == _unqualified(db.opclass):
+        return replace(model, opclass=db.opclass)
+    return model
+
+
+def _unqualified(opclass: str | None) -> str:
+    """An operator class's name without its schema, unquoted."""
+    return (opclass or "").rsplit(".", 1)[-1].strip('"')

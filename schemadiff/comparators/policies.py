@@ -28,7 +28,7 @@ from schemadiff.ops import (
     RenameTable,
 )
 from schemadiff.snapshot.model import DbObject, Snapshot
-from schemadiff.snapshot.policies import Policy, RowSecurity
+from schemadiff.snapshot.policies import ROLE_KEYWORDS, Policy, RowSecurity
 
 
 def _shape(p: Policy) -> tuple[object, ...]:
@@ -58,6 +58,15 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
         elif key not in new:
             gone = (old[key].schema, old[key].table) not in kept_tables
             yield DropPolicy(old[key], with_table=gone, after_renames=renamed(old[key]))
+        elif _shape(old[key]) != _shape(new[key]) and _unresolved(old[key], new[key]):
+            yield Notice(
+                "not_compared",
+                f"{old[key].describe()}: its roles name "
+                f"{', '.join(r.upper() for r in new[key].roles if r in ROLE_KEYWORDS)}, which "
+                "the server stores as the role it names; with no server to ask, not compared",
+                old[key].schema,
+                old[key].table,
+            )
         elif _shape(old[key]) != _shape(new[key]):
             yield DropPolicy(old[key], after_renames=renamed(old[key]))
             yield CreatePolicy(new[key])
@@ -74,6 +83,15 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
         else:
             yield DropPolicy(old[key], after_renames=renamed(old[key]))
             yield CreatePolicy(new[key])
+
+
+def _unresolved(old: Policy, new: Policy) -> bool:
+    """``new`` differs from ``old`` at most in roles that name a role keyword unresolved
+    (no connection to say which role it is)."""
+    return bool(ROLE_KEYWORDS & set(new.roles)) and (old.command, old.permissive) == (
+        new.command,
+        new.permissive,
+    )
 
 
 def _row_security(ctx: CompareContext, kept_tables: set[tuple[str | None, str]]) -> Iterator[Item]:

@@ -2,7 +2,9 @@
 one that is compared (listed in ``schemas``) but that no model uses gets an info line. Listing a
 schema asks schemadiff to compare it, not to own it (it may hold what other tools manage), and
 Alembic never drops one either; a migration that created one still drops it on downgrade (the
-reverse of its ``CreateSchema``)."""
+reverse of its ``CreateSchema``). The schema an extension is installed into is one the models
+use: created when missing, before the extension (its other objects are compared only when
+something else names it, see :func:`schemadiff.pipeline.extension_only_schemas`)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ def covered_schemas(snapshot: Snapshot) -> set[str]:
     names.update(f.schema for f in snapshot.functions if f.schema)
     names.update(d.schema for d in snapshot.domains if d.schema)
     names.update(v.schema for v in snapshot.views if v.schema)
+    # the schema an extension is installed into: created before it when missing
+    names.update(e.schema for e in snapshot.extensions if e.schema)
     names.discard(snapshot.default_schema or "")
     return names
 

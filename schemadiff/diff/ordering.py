@@ -8,6 +8,8 @@ primary key or unique constraint this migration drops (from a dropped table) or 
 created table) is split out the same way: the server refuses to drop a key a foreign key still
 uses, and to create a foreign key before the key it refers to exists. Ties are broken by the
 op's sort key and its ``repr``, so the order never depends on input order or hash seeds.
+Functions move before the tables whose expressions call them, and their drops after those
+expressions go (:mod:`schemadiff.diff.function_calls`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from schemadiff.diff.function_calls import function_slots, unchecked_bodies
 from schemadiff.ops import (
     AddForeignKey,
     AddPrimaryKey,
     AddUniqueConstraint,
+    CreateFunction,
     CreateIndex,
     CreateTable,
     DropForeignKey,
@@ -28,6 +32,7 @@ from schemadiff.ops import (
     DropTable,
     DropUniqueConstraint,
     Op,
+    ReplaceFunction,
 )
 from schemadiff.snapshot.model import ForeignKey, Table, TableKey
 
@@ -55,8 +60,13 @@ def order_ops(ops: Iterable[Op]) -> list[Op]:
         out.append(((DropTable.phase, i, ()), DropTable(table)))
     extra: list[Op] = [AddForeignKey(t.schema, t.name, fk) for t, fk in create_extra]
     extra += [DropForeignKey(t.schema, t.name, fk) for t, fk in drop_extra]
+    slots = function_slots(ops)
+    unchecked = unchecked_bodies(ops, slots)
     for op in rest + extra:
-        out.append(((op.run_phase, 0, (*op.sort_key(), repr(op))), op))
+        phase, rank = slots.get(id(op), (op.run_phase, 0))
+        if isinstance(op, (CreateFunction, ReplaceFunction)):
+            op = replace(op, unchecked=id(op) in unchecked)
+        out.append(((phase, rank, (*op.sort_key(), repr(op))), op))
     out.sort(key=lambda item: item[0])
     return [op for _, op in out]
 

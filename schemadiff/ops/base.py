@@ -33,6 +33,8 @@ class Phase(IntEnum):
     DROP_RENAMED_TRIGGER = 8
     CREATE_SCHEMA = 10
     CREATE_EXTENSION = 15
+    #: a function that a domain created or changed below calls in its default or CHECK
+    CREATE_DOMAIN_CALLED_FUNCTION = 18
     CREATE_ENUM = 20
     CREATE_DOMAIN = 22
     CREATE_SEQUENCE = 25
@@ -43,6 +45,9 @@ class Phase(IntEnum):
     DROP_TABLE_PARTITIONS = 47
     DETACH_PARTITION = 41
     DROP_PARTITION = 42
+    #: a function that a default, check, generated column or index created below calls (and
+    #: the functions its SQL body calls): see :mod:`schemadiff.diff.function_calls`
+    CREATE_CALLED_FUNCTION = 60
     CREATE_TABLE = 70
     CREATE_PARTITION = 71
     REPARTITION_TABLE = 73
@@ -70,7 +75,11 @@ class Phase(IntEnum):
     CREATE_RENAMED_TRIGGER = 137
     CREATE_VIEW = 138
     DROP_ENUM = 140
+    #: a dropped function that a default, check, index or trigger dropped above still called
+    DROP_CALLED_FUNCTION = 141
     DROP_DOMAIN = 142
+    #: a dropped function that a domain dropped or changed above still called
+    DROP_DOMAIN_CALLED_FUNCTION = 143
     DROP_SEQUENCE = 145
     DROP_EXTENSION = 148
     DROP_SCHEMA = 150

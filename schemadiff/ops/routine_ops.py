@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from schemadiff.ops.base import Op, Phase, qualified
 from schemadiff.snapshot.routines import Function, Trigger
 
+#: said of a function whose body is not checked when it is created
+_UNCHECKED = " (body checked when first run: it reads what the migration makes after it)"
+
 
 @dataclass(frozen=True)
 class CreateFunction(Op):
+    """Create a function or procedure. ``unchecked``: its SQL body reads a table, column or view
+    that the migration makes only later (see :mod:`schemadiff.diff.function_calls`), so the
+    server is asked not to check the body now (PostgreSQL: ``check_function_bodies``); set by
+    the ordering."""
+
     kind = "create_function"
     phase = Phase.CREATE_FUNCTION
     function: Function
+    unchecked: bool = False
 
     @property
     def schema(self) -> str | None:
@@ -32,7 +41,7 @@ class CreateFunction(Op):
         return DropFunction(self.function)
 
     def describe(self) -> str:
-        return f"create {self.function.describe()}"
+        return f"create {self.function.describe()}" + _UNCHECKED * self.unchecked
 
 
 @dataclass(frozen=True)
@@ -62,12 +71,14 @@ class DropFunction(Op):
 @dataclass(frozen=True)
 class ReplaceFunction(Op):
     """``CREATE OR REPLACE`` a function with the same signature and result type: a new body,
-    language, volatility, security or strictness."""
+    language, volatility, security or strictness. ``unchecked``: as for
+    :class:`CreateFunction`."""
 
     kind = "replace_function"
     phase = Phase.CREATE_FUNCTION
     old: Function
     new: Function
+    unchecked: bool = False
 
     @property
     def schema(self) -> str | None:
@@ -88,7 +99,8 @@ class ReplaceFunction(Op):
         return out
 
     def describe(self) -> str:
-        return f"replace {self.new.describe()} ({', '.join(self.changes()) or 'definition'})"
+        changes = ", ".join(self.changes()) or "definition"
+        return f"replace {self.new.describe()} ({changes})" + _UNCHECKED * self.unchecked
 
 
 @dataclass(frozen=True)

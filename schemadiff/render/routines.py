@@ -55,20 +55,42 @@ def _execute(sql: str) -> str:
 
 @renders(O.CreateFunction)
 def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
-    statements = rules_for(ctx.dialect).function_statements(op.function)
-    return _function_op(ctx, "create", op.function, tuple(_execute(sql) for sql in statements))
+    rules = rules_for(ctx.dialect)
+    statements = rules.function_statements(op.function)
+    return _checked_function_op(ctx, "create", op.function, statements, op.unchecked)
 
 
 @renders(O.ReplaceFunction)
 def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
-    statements = rules_for(ctx.dialect).function_statements(op.new, replace=True)
-    return _function_op(ctx, "replace", op.new, tuple(_execute(sql) for sql in statements))
+    rules = rules_for(ctx.dialect)
+    statements = rules.function_statements(op.new, replace=True)
+    return _checked_function_op(ctx, "replace", op.new, statements, op.unchecked)
 
 
 @renders(O.DropFunction)
 def _drop_function(op: O.DropFunction, ctx: RenderContext, target: str) -> Code:
     sql = rules_for(ctx.dialect).drop_function_statement(op.function)
     return _function_op(ctx, "drop", op.function, (_execute(sql),))
+
+
+def _checked_function_op(
+    ctx: RenderContext,
+    verb: str,
+    function: Function,
+    statements: tuple[str, ...],
+    unchecked: bool,
+) -> Code:
+    """``statements`` as a create/replace of ``function``; an ``unchecked`` one (its SQL body
+    reads what the migration creates after it) runs with ``check_function_bodies`` off, which
+    alembic_utils' operations cannot do: plain ``op.execute`` then, even in such projects."""
+    rules = rules_for(ctx.dialect)
+    if not unchecked:
+        return _function_op(ctx, verb, function, tuple(_execute(sql) for sql in statements))
+    lines = tuple(_execute(sql) for sql in rules.unchecked_body(statements))
+    entities = ctx.entities
+    if entities is not None and uses_entities(entities, "function", function.key):
+        return fallback("its body reads what this migration creates after it", lines)
+    return Code(lines)
 
 
 def _function_op(ctx: RenderContext, verb: str, function: Function, lines: tuple[str, ...]) -> Code:

@@ -31,6 +31,9 @@ class Policy:
     comparable: bool = True
     raw_using: str | None = field(default=None, compare=False)
     raw_with_check: str | None = field(default=None, compare=False)
+    #: the roles as declared, for CREATE, when they name ``CURRENT_USER`` / ``SESSION_USER`` /
+    #: ``CURRENT_ROLE`` (``roles`` then holds the role each resolves to: what the server stores)
+    raw_roles: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> PolicyKey:
@@ -66,6 +69,8 @@ class RowSecurity:
 
 
 SPECIAL_ROLES = frozenset({"public", "current_user", "session_user", "current_role"})
+#: the role keywords the server resolves to a role when it stores a policy
+ROLE_KEYWORDS = SPECIAL_ROLES - {"public"}
 
 
 def role_sql(role: str, quote: object) -> str:
@@ -83,7 +88,7 @@ def policy_ddl(policy: Policy, table_sql: str, quote: object) -> str:
         f"CREATE POLICY {quote(policy.name)} ON {table_sql}",
         f"AS {'PERMISSIVE' if policy.permissive else 'RESTRICTIVE'}",
         f"FOR {policy.command}",
-        "TO " + ", ".join(role_sql(r, quote) for r in policy.roles),
+        "TO " + ", ".join(role_sql(r, quote) for r in policy.raw_roles or policy.roles),
     ]
     using = policy.raw_using if policy.raw_using is not None else policy.using
     check = policy.raw_with_check if policy.raw_with_check is not None else policy.with_check

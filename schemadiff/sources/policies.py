@@ -12,7 +12,7 @@ from schemadiff.backends.registry import rules_for
 from schemadiff.canonical.sqlexpr import canonical_sql
 from schemadiff.objects.policies import declared_policies, declared_row_security
 from schemadiff.snapshot.model import Snapshot
-from schemadiff.snapshot.policies import Policy, RowSecurity
+from schemadiff.snapshot.policies import ROLE_KEYWORDS, Policy, RowSecurity
 
 
 def _role(name: str) -> str:
@@ -21,6 +21,37 @@ def _role(name: str) -> str:
     if len(name) > 1 and name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+def _roles(declared: tuple[str, ...]) -> tuple[str, ...]:
+    """Declared roles as the catalog keeps them, sorted: with ``public`` only ``public``
+    (PostgreSQL ignores the others, with a warning)."""
+    roles = {_role(r) for r in declared}
+    return ("public",) if "public" in roles else tuple(sorted(roles))
+
+
+def _resolve_roles(
+    conn: Connection, dialect: str, policies: tuple[Policy, ...]
+) -> tuple[Policy, ...]:
+    """``policies`` whose roles name ``CURRENT_USER`` / ``SESSION_USER`` / ``CURRENT_ROLE``
+    with those resolved to the connected role, as the server stores them (the keywords kept in
+    ``raw_roles`` for CREATE). One statement, only when a policy uses one; when the server
+    cannot say, they stay keywords (the comparator lists such a policy as not compared)."""
+    if not any(ROLE_KEYWORDS & set(p.roles) for p in policies):
+        return policies
+    try:
+        names = rules_for(dialect).role_keywords(conn)
+    except sa.exc.DBAPIError:
+        return policies
+    if not names:
+        return policies
+    out = []
+    for p in policies:
+        if ROLE_KEYWORDS & set(p.roles):
+            roles = _roles(tuple(names.get(r, r) for r in p.roles))
+            p = replace(p, roles=roles, raw_roles=p.raw_roles or p.roles)
+        out.append(p)
+    return tuple(out)
 
 
 def _expression(text: str | None) -> str | None:
@@ -45,7 +76,7 @@ def metadata_policies(metadata: sa.MetaData, default_schema: str | None) -> tupl
                 schema=None if decl.schema == default_schema else decl.schema,
                 command=decl.command,
                 permissive=decl.permissive,
-                roles=tuple(sorted({_role(r) for r in decl.roles})),
+                roles=_roles(decl.roles),
                 using=_expression(decl.using),
                 with_check=_expression(decl.with_check),
                 comparable=decl.using is None and decl.with_check is None,
@@ -76,6 +107,9 @@ def settle_policies(conn: Connection, db: Snapshot, models: Snapshot) -> Snapsho
     rewrite of them (asked without changing anything, see ``DialectRules.settle_policies``).
     Policies equal already, or with no database counterpart (created), are marked sure. Those
     the server could not be asked about stay unsure: listed as not compared when they differ."""
+    resolved = _resolve_roles(conn, db.dialect, models.policies)
+    if resolved is not models.policies:
+        models = replace(models, policies=resolved)
     stored = {p.key: p for p in db.policies}
     pending = []
     settled: dict[tuple[str | None, str, str], Policy] = {}

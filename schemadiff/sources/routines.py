@@ -23,7 +23,7 @@ from schemadiff.errors import UsageError
 from schemadiff.objects.functions import declared_functions
 from schemadiff.objects.triggers import declared_triggers
 from schemadiff.snapshot.model import Snapshot
-from schemadiff.snapshot.routines import Function, Trigger
+from schemadiff.snapshot.routines import Function, RoutineKey, Trigger
 
 
 def _with_registered(declared: list[Any], kind: str) -> list[Any]:
@@ -103,15 +103,25 @@ def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapsho
     server's (a ``WHEN`` condition PostgreSQL rewrites) and differs from the database's
     replaced by the server's own rewrite of it (asked without changing anything, see
     ``DialectRules.settle_triggers``). Those the server could not be asked about stay unsure:
-    the comparator lists them as not compared when they differ."""
+    the comparator lists them as not compared when they differ.
+
+    A trigger on a table the migration renames is asked about on the table's current name
+    (:func:`_renamed_from`): the rewrite does not depend on the table's name, only on its
+    columns. If the server refuses it there (a column renamed too), it stays unsure."""
     stored = {t.key: t for t in db.triggers}
-    pending = [
-        t
-        for t in models.triggers
-        if not t.comparable
-        and (old := stored.get(t.key)) is not None
-        and old.definition != t.definition
-    ]
+    moved: dict[RoutineKey, Trigger] = {}  # the probe of a trigger on a renamed table
+    pending = []
+    for t in models.triggers:
+        if t.comparable:
+            continue
+        old = stored.get(t.key)
+        if old is None and (source := _renamed_from(t, db, models)) is not None:
+            old = stored.get((t.schema, source, t.name))
+            if old is not None and old.definition != t.definition:
+                moved[t.key] = replace(t, table=source)
+                pending.append(moved[t.key])
+        elif old is not None and old.definition != t.definition:
+            pending.append(t)
     if not pending:
         return models
     rules = rules_for(db.dialect)
@@ -123,8 +133,9 @@ def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapsho
         return models
     settled = []
     for trigger in models.triggers:
-        answer = answers.get(trigger.key, "")
-        if answer == "":
+        probe = moved.get(trigger.key)
+        answer = answers.get(probe.key if probe is not None else trigger.key, "")
+        if answer == "" or (answer is None and probe is not None):
             settled.append(trigger)
         elif answer is None:  # refused: not what the database runs
             settled.append(replace(trigger, comparable=True))
@@ -132,6 +143,27 @@ def settle_triggers(conn: Connection, db: Snapshot, models: Snapshot) -> Snapsho
             definition, _ = canonical_trigger(answer, rewritten=True)
             settled.append(replace(trigger, definition=definition, comparable=True))
     return replace(models, triggers=tuple(settled))
+
+
+def _renamed_from(trigger: Trigger, db: Snapshot, models: Snapshot) -> str | None:
+    """The database's name of the table of ``trigger`` when the migration may rename it: the
+    table is not in the database under its model name, and either its model says which table it
+    was (``info={"renamed_from": ...}``) or exactly one database table the models no longer
+    have holds a trigger of that name (a rename given on the command line or confirmed at the
+    prompt, decided after this step). None: not a renamed table."""
+    in_db = {t.key for t in db.tables}
+    if (trigger.schema, trigger.table) in in_db:
+        return None
+    model = next((t for t in models.tables if t.key == (trigger.schema, trigger.table)), None)
+    if model is not None and model.renamed_from and (trigger.schema, model.renamed_from) in in_db:
+        return model.renamed_from
+    kept = {t.key for t in models.tables}
+    candidates = {
+        t.table
+        for t in db.triggers
+        if (t.schema, t.name) == (trigger.schema, trigger.name) and (t.schema, t.table) not in kept
+    }
+    return candidates.pop() if len(candidates) == 1 else None
 
 
 def settle_functions(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:

@@ -30,13 +30,13 @@ def diff(engine: Engine, models: sa.MetaData, schemas: Iterable[str] = ()) -> Di
     return compute_diff(db, snapshot, CompareOptions(metadata=models, use_entry_points=False))
 
 
-def settled_diff(engine: Engine, models: sa.MetaData) -> DiffResult:
+def settled_diff(engine: Engine, models: sa.MetaData, schemas: Iterable[str] = ()) -> DiffResult:
     """As the commands do: the models' objects settled by the server where it spells them its
-    own way (domains, functions, triggers, policies, views)."""
+    own way (domains, functions, triggers, policies, views); ``schemas`` reflected too."""
     from schemadiff.sources import inspect_both
 
     with engine.connect() as conn:
-        db, wanted = inspect_both(conn, [], models)
+        db, wanted = inspect_both(conn, list(schemas), models)
     return compute_diff(db, wanted)
 
 

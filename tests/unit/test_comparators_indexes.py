@@ -91,3 +91,20 @@ def test_partial_predicates_without_the_feature(monkeypatch: pytest.MonkeyPatch)
     )
     assert result.ops == ()
     assert len(messages(result, "not_compared")) == 1
+
+
+@pytest.mark.parametrize(
+    ("db_opclass", "model_opclass", "same"),
+    [
+        ("extensions.gin_trgm_ops", "extensions.gin_trgm_ops", True),
+        ("extensions.gin_trgm_ops", "gin_trgm_ops", True),  # the same operator class
+        ("gin_trgm_ops", '"extensions".gin_trgm_ops', True),  # the search path reaches it
+        ("gin_trgm_ops", "extensions.gist_trgm_ops", False),
+    ],
+)
+def test_operator_classes_compare_with_or_without_their_schema(
+    db_opclass: str, model_opclass: str, same: bool
+) -> None:
+    db = Index("ix_t_a", (IndexElement("a", opclass=db_opclass),), using="gin")
+    model = Index("ix_t_a", (IndexElement("a", opclass=model_opclass),), using="gin")
+    assert (ops_for((db,), (model,)) == []) is same

@@ -92,3 +92,39 @@ def test_a_domain_the_server_could_not_settle_is_not_compared() -> None:
     # on a backend without domains a declaration is reported, never silently dropped
     sqlite = compute_diff(Snapshot("sqlite"), Snapshot("sqlite", domains=(declared,)))
     assert sqlite.ops == () and "domains" in sqlite.notices[0].message
+
+
+def test_an_extension_schema_is_created_before_it_and_dropped_after() -> None:
+    from schemadiff.diff.engine import compute_diff
+    from schemadiff.diff.options import CompareOptions
+    from schemadiff.pipeline import extension_only_schemas, wanted_schemas
+    from schemadiff.settings.config import Settings
+
+    options = CompareOptions(use_entry_points=False)
+    db = Snapshot("postgresql", "public")
+    models = Snapshot("postgresql", "public", extensions=(Ext("pg_trgm", "extensions"),))
+    result = compute_diff(db, models, options)
+    assert [op.describe() for op in result.ops] == [
+        "create schema extensions",
+        "create extension pg_trgm in schema extensions",
+    ]
+    assert [op.describe() for op in result.downgrade_ops()] == [
+        "drop extension pg_trgm in schema extensions",
+        "drop schema extensions",
+    ]
+    # installed there already (or the schema reflected): nothing to create
+    there = Snapshot("postgresql", "public", extensions=models.extensions)
+    assert compute_diff(there, models, options).ops == ()
+    assert compute_diff(
+        Snapshot("postgresql", "public", schemas=("extensions",)), models, options
+    ).ops == (O.CreateExtension(Ext("pg_trgm", "extensions")),)
+    # the schema is reflected, configured schemas or not
+    metadata = sa.MetaData()
+    Extension(metadata, "pg_trgm", schema="extensions")
+    assert wanted_schemas(Settings(), metadata, "public") == ["extensions"]
+    assert wanted_schemas(Settings(schemas=("app",)), metadata, "public") == ["app", "extensions"]
+    # named by the extension alone: its name is kept, its other objects are not compared
+    assert extension_only_schemas(Settings(), metadata, "public") == {"extensions"}
+    assert extension_only_schemas(Settings(schemas=("extensions",)), metadata, "public") == set()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer), schema="extensions")
+    assert extension_only_schemas(Settings(), metadata, "public") == set()

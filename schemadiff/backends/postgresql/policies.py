@@ -86,6 +86,14 @@ WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname LIKE 'schema
 """
 
 
+def role_keywords(conn: Connection) -> dict[str, str]:
+    """The roles ``current_user`` (``current_role``) and ``session_user`` name on ``conn``:
+    PostgreSQL stores a policy ``TO CURRENT_USER`` as that role (``pg_policy.polroles`` holds
+    OIDs), so a declared keyword compares as the connected role."""
+    current, session = conn.execute(sa.text("SELECT current_user::text, session_user::text")).one()
+    return {"current_user": current, "current_role": current, "session_user": session}
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -109,7 +117,8 @@ def settle_policies(
             try:
                 with probe.begin_nested():
                     probe.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (LIKE {source})")
-                    everyone = replace(policy, roles=("public",))  # only the expressions matter
+                    # only the expressions matter
+                    everyone = replace(policy, roles=("public",), raw_roles=())
                     sql = policy_ddl(everyone, f"pg_temp.{name}", quote)
                     probe.exec_driver_sql(sql.replace("%", "%%"))
             except sa.exc.DBAPIError:

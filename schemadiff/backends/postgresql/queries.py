@@ -129,8 +129,17 @@ ORDER BY ix.indrelid, i.relname
 
 
 #: every operator class (a few hundred, whatever the schema): an index element's is named here,
-#: and whether it is its type's default (which the models may name or leave out)
-_OPCLASSES = "SELECT oc.oid, oc.opcname::text, oc.opcdefault FROM pg_catalog.pg_opclass oc"
+#: and whether it is its type's default (which the models may name or leave out); qualified by
+#: its schema when the search path does not reach it (an extension's own schema), as an index
+#: made again must name it
+_OPCLASSES = """
+SELECT oc.oid,
+       CASE WHEN pg_catalog.pg_opclass_is_visible(oc.oid) THEN oc.opcname::text
+            ELSE pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(oc.opcname)
+       END,
+       oc.opcdefault
+FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace
+"""
 
 #: which sequence each column owns (SERIAL makes one, and it keeps its name when the table or
 #: column is renamed, so a ``nextval`` default cannot be recognized by its name alone); this walks

@@ -141,6 +141,21 @@ class PostgresqlRules(DialectRules):
 
         return settle_policies(conn, policies, default)
 
+    def unchecked_body(self, statements: tuple[str, ...]) -> tuple[str, ...]:
+        """Around ``statements``: ``check_function_bodies`` off for the rest of the transaction,
+        then back to its default (``SET LOCAL``: a migration runs in a transaction)."""
+        return (
+            "SET LOCAL check_function_bodies = off",
+            *statements,
+            "SET LOCAL check_function_bodies = DEFAULT",
+        )
+
+    def role_keywords(self, conn: Connection) -> dict[str, str]:
+        """See :func:`schemadiff.backends.postgresql.policies.role_keywords`."""
+        from schemadiff.backends.postgresql.policies import role_keywords
+
+        return role_keywords(conn)
+
     def settle_triggers(
         self, conn: Connection, triggers: Sequence[Trigger], default: str
     ) -> dict[RoutineKey, str | None]:
