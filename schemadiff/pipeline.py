@@ -584,6 +584,7 @@ def restrict_to_covered(
     triggers = tuple(t for t in models.triggers if t.schema is None or t.schema in covered)
     policies = tuple(p for p in models.policies if p.schema is None or p.schema in covered)
     row_security = tuple(r for r in models.row_security if r.schema is None or r.schema in covered)
+    privileges = tuple(p for p in models.privileges if p.schema is None or p.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     notices = tuple(
@@ -605,6 +606,7 @@ def restrict_to_covered(
         domains=domains,
         policies=policies,
         row_security=row_security,
+        privileges=privileges,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

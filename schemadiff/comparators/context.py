@@ -37,6 +37,8 @@ FEATURE_LABELS = {
     "materialized_views": "materialized views",
     "extensions": "extensions",
     "domains": "domains",
+    "grants": "grants on tables and views (Grant, PGGrantTable)",
+    "roles": "roles (Role)",
 }
 
 

@@ -25,6 +25,7 @@ from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
+from schemadiff.comparators.grants import unmanaged_grants
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.tables import table_pairs
@@ -82,6 +83,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_sequences(ctx.db, models),
             *unmanaged_extensions(ctx.db, models),
             *unmanaged_domains(ctx.db, models),
+            *unmanaged_grants(ctx.db, models),
         )
     )
     if coverage is not None:

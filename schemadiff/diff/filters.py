@@ -32,11 +32,13 @@ from fnmatch import fnmatchcase
 from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
+from schemadiff.snapshot.grants import Privilege, RelationOwner
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
 _OnTable = TypeVar("_OnTable", Policy, RowSecurity)
+_OnRelation = TypeVar("_OnRelation", Privilege, RelationOwner)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -123,6 +125,33 @@ def _rebuild(
         triggers=_kept_triggers(snapshot, tables, schemas),
         policies=_kept_on_tables(snapshot.policies, snapshot, tables, schemas),
         row_security=_kept_on_tables(snapshot.row_security, snapshot, tables, schemas),
+        privileges=_kept_on_relations(snapshot.privileges, snapshot, tables, schemas, f),
+        relation_owners=_kept_on_relations(snapshot.relation_owners, snapshot, tables, schemas, f),
+    )
+
+
+def _kept_on_relations(
+    items: tuple[_OnRelation, ...],
+    snapshot: Snapshot,
+    tables: dict[TableKey, Table],
+    schemas: set[str | None],
+    f: _Filters,
+) -> tuple[_OnRelation, ...]:
+    """Privileges (owners) of the schemas kept, except those on a table or view the filters
+    took out."""
+    if not items:
+        return items
+    known = {t.key for t in snapshot.tables}
+    views = {v.key for v in snapshot.views}
+    return tuple(
+        x
+        for x in items
+        if x.schema in schemas
+        and (
+            (x.schema, x.table) in tables
+            or ((x.schema, x.table) in views and f.relation_name(x.schema, x.table))
+            or ((x.schema, x.table) not in known and (x.schema, x.table) not in views)
+        )
     )
 
 

@@ -53,6 +53,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.CreateDomain,
     O.DropDomain,
     O.AlterDomain,
+    O.GrantPrivileges,
+    O.RevokePrivileges,
+    O.CreateRole,
+    O.AlterRole,
+    O.DropRole,
 )
 
 

@@ -16,8 +16,10 @@ from schemadiff.ops.constraint_ops import (
 from schemadiff.ops.domain_ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
+from schemadiff.ops.grant_ops import GrantPrivileges, RevokePrivileges
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
+from schemadiff.ops.role_ops import AlterRole, CreateRole, DropRole
 from schemadiff.ops.routine_ops import (
     CreateFunction,
     CreateTrigger,
@@ -52,6 +54,7 @@ __all__ = [
     "AlterColumn",
     "AlterDomain",
     "AlterExtension",
+    "AlterRole",
     "AlterSequence",
     "AlterTableComment",
     "AlterTableOptions",
@@ -60,6 +63,7 @@ __all__ = [
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
+    "CreateRole",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
@@ -74,6 +78,7 @@ __all__ = [
     "DropForeignKey",
     "DropFunction",
     "DropIndex",
+    "DropRole",
     "DropPrimaryKey",
     "DropSchema",
     "DropSequence",
@@ -82,6 +87,7 @@ __all__ = [
     "DropUniqueConstraint",
     "DropView",
     "ExecuteSQL",
+    "GrantPrivileges",
     "Op",
     "Phase",
     "RenameColumn",
@@ -89,6 +95,7 @@ __all__ = [
     "ReplaceEnum",
     "ReplaceFunction",
     "ReplaceView",
+    "RevokePrivileges",
     "qualified",
     "to_jsonable",
 ]

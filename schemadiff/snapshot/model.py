@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemadiff.snapshot.grants import Privilege, RelationOwner, RoleState
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 
@@ -409,6 +410,12 @@ class Snapshot:
     policies: tuple[Policy, ...] = ()
     #: tables with row-level security enabled or forced, sorted by key
     row_security: tuple[RowSecurity, ...] = ()
+    #: PostgreSQL privileges on tables and views (not their owners'), sorted by key
+    privileges: tuple[Privilege, ...] = ()
+    #: database side: the owner of each table and view of the covered schemas, sorted by key
+    relation_owners: tuple[RelationOwner, ...] = ()
+    #: PostgreSQL roles (database side: the server's, but its own ``pg_*`` ones), by name
+    roles: tuple[RoleState, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -47,6 +47,7 @@ from schemadiff.snapshot.model import (
 )
 from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.extensions import metadata_extensions
+from schemadiff.sources.grants import grant_notes, metadata_privileges, metadata_roles
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
 from schemadiff.sources.routines import metadata_functions, metadata_triggers
@@ -83,7 +84,7 @@ def inspect_metadata(
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         sequences=sequences,
         views=metadata_views(metadata, dialect, rules, default_schema),
-        not_compared=(*builder.not_compared, *entity_notes(metadata)),
+        not_compared=(*builder.not_compared, *entity_notes(metadata), *grant_notes(metadata)),
         undecided=tuple(builder.undecided),
         functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),
@@ -91,6 +92,8 @@ def inspect_metadata(
         domains=metadata_domains(metadata, default_schema),
         policies=metadata_policies(metadata, default_schema),
         row_security=metadata_row_security(metadata, default_schema),
+        privileges=metadata_privileges(metadata, default_schema),
+        roles=metadata_roles(metadata),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

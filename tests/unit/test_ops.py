@@ -7,6 +7,7 @@ import json
 import pytest
 
 from schemadiff import ops as O
+from schemadiff.snapshot.grants import RoleState
 from schemadiff.snapshot.model import (
     CheckConstraint,
     Computed,
@@ -33,6 +34,7 @@ EXTENSION = Extension("hstore", None, "1.7")
 DOMAIN = Domain(
     "positive", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "positive_check"),)
 )
+ROLE = RoleState("app", login=True)
 POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
 TRIGGER = Trigger("tr", "t", "AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION f()", raw="...")
 VIEW = View("v", "SELECT 1", raw="SELECT 1", reads=((None, "t"),))
@@ -90,6 +92,13 @@ EVERY_OP: list[O.Op] = [
     O.CreateDomain(DOMAIN),
     O.DropDomain(DOMAIN),
     O.AlterDomain(DOMAIN, Domain("positive", "integer", not_null=True, default="1")),
+    O.GrantPrivileges(None, "t", "app", ("SELECT", "INSERT"), grant_option=True),
+    O.GrantPrivileges("s", "t", "app", ("UPDATE",), "name", option_only=True, grant_option=True),
+    O.RevokePrivileges(None, "t", "app", ("DELETE",), with_table=True),
+    O.RevokePrivileges(None, "t", "public", ("SELECT",), "name", True, option_only=True),
+    O.CreateRole(ROLE),
+    O.DropRole(ROLE),
+    O.AlterRole(ROLE, RoleState("app", login=False, in_roles=("reader",))),
 ]
 
 

@@ -22,6 +22,7 @@ from schemadiff.backends.postgresql import convert as pg_convert
 from schemadiff.backends.postgresql.convert import Context
 from schemadiff.backends.postgresql.domains import fetch_domains
 from schemadiff.backends.postgresql.extensions import fetch_extensions
+from schemadiff.backends.postgresql.grants import fetch_privileges, fetch_roles
 from schemadiff.backends.postgresql.objects import fetch_uncompared
 from schemadiff.backends.postgresql.policies import fetch_policies
 from schemadiff.backends.postgresql.queries import (
@@ -71,6 +72,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     views = fetch_views(conn, [default, *extra], default)
     raw_enums = [e for e in raw_enums if (e["schema"], e["name"]) not in other.extension_enums]
     policies, row_security = fetch_policies(conn, [default, *extra], default)
+    privileges, owners = fetch_privileges(conn, [default, *extra], default)
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -94,6 +96,9 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         domains=fetch_domains(conn, [default, *extra], default),
         policies=policies,
         row_security=row_security,
+        privileges=privileges,
+        relation_owners=owners,
+        roles=fetch_roles(conn),
     )
 
 

@@ -83,6 +83,8 @@ class PostgresqlRules(DialectRules):
         "extensions",
         "domains",
         "policies",
+        "grants",
+        "roles",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {

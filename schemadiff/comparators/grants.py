@@ -1,0 +1,215 @@
+"""Table privileges and roles (PostgreSQL).
+
+Grants are opt-in: models that declare none leave every privilege alone (listed as not
+compared). Declaring one makes each role named in a declared grant hold, on the tables and
+views the models compare, exactly its declared privileges (table- and column-level, grant
+option included): missing ones granted, others revoked. Privileges of roles no grant names, and
+the owner's (it holds every privilege on what it owns), are never touched.
+
+Roles belong to the server, not to the database: a declared role is created when missing and
+its attributes and memberships brought to the declaration; a role the models do not declare is
+neither dropped nor listed (the server's other databases and projects have theirs). The role a
+migration runs as is never altered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.diff.result import Notice
+from schemadiff.ops import AlterRole, CreateRole, GrantPrivileges, RevokePrivileges
+from schemadiff.snapshot.grants import (
+    ALL_TABLE_PRIVILEGES,
+    Privilege,
+    PrivilegeKey,
+    RoleState,
+    expand_all,
+)
+from schemadiff.snapshot.model import DbObject, Snapshot, TableKey
+
+_RANK = {p: i for i, p in enumerate(ALL_TABLE_PRIVILEGES)}
+#: (schema, table, column, role): what one GRANT / REVOKE statement names
+_Target = tuple[str | None, str, str | None, str]
+
+
+def _ordered(names: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(names, key=lambda n: (_RANK.get(n, len(_RANK)), n)))
+
+
+def _label(schema: str | None, table: str) -> str:
+    return f"{schema}.{table}" if schema else table
+
+
+def compare_grants(ctx: CompareContext) -> Iterator[Item]:
+    if not ctx.supports("grants"):
+        if ctx.models.privileges:
+            yield ctx.not_supported("grants")
+        return
+    if not ctx.models.privileges:
+        return  # see unmanaged_grants
+    db, models = ctx.db, ctx.models
+    model_tables = {t.key: t for t in models.tables}
+    model_relations = set(model_tables) | {v.key for v in models.views}
+    db_relations = {t.key for t in db.tables} | {v.key for v in db.views}
+    dropped = {t.key for t in db.tables} - set(model_tables)
+    if models.views:
+        dropped |= {v.key for v in db.views} - {v.key for v in models.views}
+    compared = model_relations | dropped
+    owners = {o.key: o.owner for o in db.relation_owners}
+    me = next((r.name for r in db.roles if r.current), None)
+    known_roles = {r.name for r in db.roles} | {r.name for r in models.roles} | {"public"}
+
+    wanted: dict[PrivilegeKey, Privilege] = {}
+    for p in expand_all(models.privileges, db.server_version):
+        relation = (p.schema, p.table)
+        if relation not in model_relations:
+            yield Notice(
+                "not_compared",
+                f"grant of {p.privilege} on {_label(*relation)} to {p.role}: the models have "
+                "no table or view of that name",
+                p.schema,
+                p.table,
+            )
+            continue
+        owner = owners.get(relation, me if relation not in db_relations else None)
+        if p.role == owner:
+            yield Notice(
+                "not_compared",
+                f"privileges of {p.role} on {_label(*relation)}: it owns it, and an owner "
+                "holds every privilege on what it owns",
+                p.schema,
+                p.table,
+            )
+            continue
+        table = model_tables.get(relation)
+        if p.column is not None and table is not None and table.column(p.column) is None:
+            yield Notice(
+                "not_compared",
+                f"grant of {p.privilege} on {_label(*relation)}({p.column}) to {p.role}: "
+                "the table has no such column",
+                p.schema,
+                p.table,
+            )
+            continue
+        if p.role not in known_roles and not p.role.startswith("pg_"):
+            yield Notice(
+                "warning",
+                f"grant to {p.role}: the server has no role {p.role} and the models do not "
+                "declare it (Role): the migration will fail",
+                p.schema,
+                p.table,
+            )
+        wanted[p.key] = p
+    managed = {p.role for p in models.privileges}
+    current = {
+        p.key: p for p in db.privileges if p.role in managed and (p.schema, p.table) in compared
+    }
+    yield from _privilege_ops(wanted, current, db_relations, dropped)
+
+
+def _privilege_ops(
+    wanted: dict[PrivilegeKey, Privilege],
+    current: dict[PrivilegeKey, Privilege],
+    db_relations: set[TableKey],
+    dropped: set[TableKey],
+) -> Iterator[Item]:
+    grant: dict[tuple[_Target, bool], set[str]] = defaultdict(set)  # (target, option)
+    add_option: dict[_Target, set[str]] = defaultdict(set)
+    revoke: dict[tuple[_Target, bool], set[str]] = defaultdict(set)  # (target, had option)
+    drop_option: dict[_Target, set[str]] = defaultdict(set)
+    for key in set(wanted) | set(current):
+        want, have = wanted.get(key), current.get(key)
+        p = want or have
+        assert p is not None
+        target: _Target = (p.schema, p.table, p.column, p.role)
+        if have is None:
+            assert want is not None
+            grant[(target, want.grantable)].add(p.privilege)
+        elif want is None:
+            revoke[(target, have.grantable)].add(p.privilege)
+        elif want.grantable and not have.grantable:
+            add_option[target].add(p.privilege)
+        elif have.grantable and not want.grantable:
+            drop_option[target].add(p.privilege)
+
+    def sort(item: tuple[_Target | tuple[_Target, bool], set[str]]) -> tuple[object, ...]:
+        key = item[0]
+        target, flag = (key, False) if len(key) == 4 else key
+        s, t, c, r = target
+        return (s or "", t, c or "", r, flag)
+
+    # a table-level revoke takes the column-level privileges of the same name with it
+    taken: set[tuple[str | None, str, str, str]] = set()
+    for (target, had), names in sorted(revoke.items(), key=sort):
+        s, t, c, r = target
+        gone = (s, t) in dropped
+        yield RevokePrivileges(s, t, r, _ordered(names), c, had, False, gone)
+        if c is None and not gone:
+            taken |= {(s, t, r, n) for n in names}
+    for target, names in sorted(drop_option.items(), key=sort):
+        s, t, c, r = target
+        gone = (s, t) in dropped
+        yield RevokePrivileges(s, t, r, _ordered(names), c, True, True, gone)
+        if c is None and not gone:
+            taken |= {(s, t, r, n) for n in names}
+    for (target, option), names in sorted(grant.items(), key=sort):
+        s, t, c, r = target
+        yield GrantPrivileges(
+            s, t, r, _ordered(names), c, option, False, (s, t) not in db_relations
+        )
+    for target, names in sorted(add_option.items(), key=sort):
+        s, t, c, r = target
+        yield GrantPrivileges(s, t, r, _ordered(names), c, True, True)
+    if not taken:
+        return
+    again: dict[tuple[_Target, bool], set[str]] = defaultdict(set)
+    for key, want in wanted.items():
+        if want.column is None or key not in current:
+            continue
+        if (want.schema, want.table, want.role, want.privilege) in taken:
+            target = (want.schema, want.table, want.column, want.role)
+            again[(target, want.grantable)].add(want.privilege)
+    for (target, option), names in sorted(again.items(), key=sort):
+        s, t, c, r = target
+        yield GrantPrivileges(s, t, r, _ordered(names), c, option, regrant=True)
+
+
+def compare_roles(ctx: CompareContext) -> Iterator[Item]:
+    if not ctx.supports("roles"):
+        if ctx.models.roles:
+            yield ctx.not_supported("roles")
+        return
+    existing = {r.name: r for r in ctx.db.roles}
+    for role in ctx.models.roles:
+        old = existing.get(role.name)
+        if old is None:
+            bare = RoleState(
+                role.name, role.login, role.superuser, role.createdb, role.createrole, role.inherit
+            )
+            yield CreateRole(bare)
+            if role.in_roles:
+                yield AlterRole(bare, role)
+            continue
+        if old.current:
+            if old != role:
+                yield Notice(
+                    "not_compared",
+                    f"role {role.name}: the migrations run as this role, so it is never altered",
+                )
+            continue
+        if old != role:
+            yield AlterRole(old, role)
+
+
+def unmanaged_grants(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
+    """The database's privileges (one entry per table and role) when the models declare no
+    grant: listed as not compared."""
+    if models.privileges:
+        return ()
+    seen = {(p.schema, p.table, p.role) for p in db.privileges}
+    return tuple(
+        DbObject("grant", f"on {table} to {role}", schema, table)
+        for schema, table, role in sorted(seen, key=lambda k: (k[0] or "", k[1], k[2]))
+    )
