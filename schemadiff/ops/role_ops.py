@@ -17,7 +17,8 @@ from schemadiff.snapshot.grants import RoleState
 
 @dataclass(frozen=True)
 class CreateRole(Op):
-    """``CREATE ROLE`` with the role's attributes (its memberships: an :class:`AlterRole`)."""
+    """``CREATE ROLE`` with the role's attributes, when the server has no role of that name
+    (its memberships: an :class:`AlterRole`)."""
 
     kind = "create_role"
     phase = Phase.CREATE_ROLE
@@ -36,8 +37,9 @@ class CreateRole(Op):
 
 @dataclass(frozen=True)
 class DropRole(Op):
-    """``DROP ROLE`` (the downgrade of :class:`CreateRole`). The server refuses while the role
-    owns objects or holds privileges: the downgrade revokes those it granted first."""
+    """``DROP ROLE`` (the downgrade of :class:`CreateRole`), after the downgrade revoked the
+    privileges it granted; kept when something of the server still depends on it (its
+    privileges or objects in another database: roles are shared by the server's databases)."""
 
     kind = "drop_role"
     phase = Phase.DROP_ROLE

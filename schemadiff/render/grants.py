@@ -1,6 +1,10 @@
 """Table privileges and roles: ``op.execute`` with the exact statements (``GRANT``,
 ``REVOKE``, ``CREATE ROLE``, ``ALTER ROLE``, ``GRANT role TO role``, ``DROP ROLE``), so scripts
-run under plain ``alembic upgrade`` and offline (``--sql``) alike."""
+run under plain ``alembic upgrade`` and offline (``--sql``) alike.
+
+Roles are the server's, shared by its databases: ``CREATE ROLE`` runs only when the role is
+missing (another database's migration may have made it), and ``DROP ROLE`` only when nothing
+on the server depends on the role any more (else it is kept, with a notice)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,13 @@ from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.registry import renders
-from schemadiff.snapshot.grants import alter_role_sql, grant_sql, revoke_sql, role_ddl
+from schemadiff.snapshot.grants import (
+    alter_role_sql,
+    create_role_sql,
+    drop_role_sql,
+    grant_sql,
+    revoke_sql,
+)
 
 
 def _table(dialect: str, schema: str | None, name: str) -> str:
@@ -31,7 +41,7 @@ def _grant(op: O.GrantPrivileges, ctx: RenderContext, target: str) -> Code:
 @renders(O.RevokePrivileges)
 def _revoke(op: O.RevokePrivileges, ctx: RenderContext, target: str) -> Code:
     if op.with_table:
-        return Code((f"# {', '.join(op.privileges)} of {op.role} go with {op.table_name}",))
+        return Code((f"# they go with table {op.table_name}",))
     table = _table(ctx.dialect, op.schema_name, op.table_name)
     quote = rules_for(ctx.dialect).quote_identifier
     sql = revoke_sql(op.privileges, table, op.role, quote, op.column, op.option_only)
@@ -40,7 +50,7 @@ def _revoke(op: O.RevokePrivileges, ctx: RenderContext, target: str) -> Code:
 
 @renders(O.CreateRole)
 def _create_role(op: O.CreateRole, ctx: RenderContext, target: str) -> Code:
-    return Code((_execute(role_ddl(op.role, rules_for(ctx.dialect).quote_identifier)),))
+    return Code((_execute(create_role_sql(op.role, rules_for(ctx.dialect).quote_identifier)),))
 
 
 @renders(O.AlterRole)
@@ -51,5 +61,4 @@ def _alter_role(op: O.AlterRole, ctx: RenderContext, target: str) -> Code:
 
 @renders(O.DropRole)
 def _drop_role(op: O.DropRole, ctx: RenderContext, target: str) -> Code:
-    name = rules_for(ctx.dialect).quote_identifier(op.role.name)
-    return Code((_execute(f"DROP ROLE {name}"),))
+    return Code((_execute(drop_role_sql(op.role, rules_for(ctx.dialect).quote_identifier)),))

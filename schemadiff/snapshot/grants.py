@@ -178,6 +178,33 @@ def role_ddl(role: RoleState, quote: Callable[[str], str]) -> str:
     return f"CREATE ROLE {quote(role.name)} WITH {' '.join(words)}"
 
 
+def _literal(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def create_role_sql(role: RoleState, quote: Callable[[str], str]) -> str:
+    """``CREATE ROLE``, unless the server has the role already: roles are shared by every
+    database of the server, so another database's migration may have made it."""
+    return (
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = "
+        f"{_literal(role.name)}) THEN {role_ddl(role, quote)}; END IF; END $$"
+    )
+
+
+def drop_role_sql(role: RoleState, quote: Callable[[str], str]) -> str:
+    """``DROP ROLE``, unless something of the server still depends on the role (privileges or
+    objects in any database, ``pg_shdepend``): then it is kept, with a notice saying so."""
+    name = _literal(role.name)
+    return (
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend d "
+        "JOIN pg_catalog.pg_roles r ON r.oid = d.refobjid "
+        "WHERE d.refclassid = 'pg_catalog.pg_authid'::regclass AND r.rolname = "
+        f"{name}) THEN DROP ROLE IF EXISTS {quote(role.name)}; ELSE RAISE NOTICE "
+        f"'role % is kept: objects or privileges of this server still depend on it', {name}; "
+        "END IF; END $$"
+    )
+
+
 def alter_role_sql(old: RoleState, new: RoleState, quote: Callable[[str], str]) -> list[str]:
     """The statements that take role ``old`` to ``new`` (attributes, then memberships)."""
     name = quote(new.name)
