@@ -15,11 +15,21 @@ migration runs as is never altered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace as dataclass_replace
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import AlterRole, CreateRole, GrantPrivileges, RevokePrivileges
+from schemadiff.ops import (
+    AlterRole,
+    CreateRole,
+    CreateView,
+    DropView,
+    GrantPrivileges,
+    Op,
+    ReplaceView,
+    RevokePrivileges,
+)
 from schemadiff.snapshot.grants import (
     ALL_TABLE_PRIVILEGES,
     Privilege,
@@ -213,3 +223,67 @@ def unmanaged_grants(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
         DbObject("grant", f"on {table} to {role}", schema, table)
         for schema, table, role in sorted(seen, key=lambda k: (k[0] or "", k[1], k[2]))
     )
+
+
+def grants_around_recreated_views(
+    ops: Sequence[Op], db: Snapshot, models: Snapshot
+) -> tuple[list[Op], list[Notice]]:
+    """``ops`` with the privileges of each view the migration drops and creates again (a
+    changed query, a change to what it reads) granted again after it: the drop takes them,
+    every role's. The privileges it ends with are the declared ones for the roles grants name
+    (when the models declare grants), the database's for every other role. Grants and revokes
+    of the comparator on such a view become ``with_table`` (the revoke has nothing left to
+    take; the downgrade, which drops and creates the view again too, grants what it had).
+
+    Column privileges of roles no grant names are not granted again (the view made again may
+    not have the column): a warning names them."""
+    dropped = {op.view.key for op in ops if isinstance(op, DropView)}
+    created = {op.view.key for op in ops if isinstance(op, CreateView)}
+    again = (dropped & created) | {op.new.key for op in ops if isinstance(op, ReplaceView)}
+    if not again:
+        return list(ops), []
+    out: list[Op] = []
+    notices: list[Notice] = []
+    granted: set[tuple[object, ...]] = set()
+    for op in ops:
+        if isinstance(op, (GrantPrivileges, RevokePrivileges)) and (
+            (op.schema_name, op.table_name) in again
+        ):
+            op = dataclass_replace(op, with_table=True)
+            if isinstance(op, GrantPrivileges):
+                granted |= {
+                    (op.schema_name, op.table_name, op.column, op.role, p) for p in op.privileges
+                }
+        out.append(op)
+    managed = {p.role for p in models.privileges}
+    final = [p for p in db.privileges if (p.schema, p.table) in again and p.role not in managed]
+    for p in final:
+        if p.column is not None:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"view {_label(p.schema, p.table)} is made again: {p.describe()} is lost "
+                    "with it (a column privilege of a role no grant names is not granted "
+                    "again; declare it with Grant to keep it)",
+                    p.schema,
+                    p.table,
+                )
+            )
+    final = [p for p in final if p.column is None]
+    owners = {o.key: o.owner for o in db.relation_owners}
+    final += [
+        p
+        for p in expand_all(models.privileges, db.server_version)
+        if (p.schema, p.table) in again and p.role != owners.get((p.schema, p.table))
+    ]
+    groups: dict[tuple[_Target, bool], set[str]] = defaultdict(set)
+    for p in final:
+        if p.key not in granted:
+            groups[((p.schema, p.table, p.column, p.role), p.grantable)].add(p.privilege)
+    for ((s, t, c, r), option), names in sorted(
+        groups.items(), key=lambda i: (i[0][0][0] or "", i[0][0][1], i[0][0][2] or "", i[0][0][3])
+    ):
+        out.append(
+            GrantPrivileges(s, t, r, _ordered(names), c, option, with_table=True, regrant=True)
+        )
+    return out, notices
