@@ -116,7 +116,15 @@ def compare_grants(ctx: CompareContext) -> Iterator[Item]:
     current = {
         p.key: p for p in db.privileges if p.role in managed and (p.schema, p.table) in compared
     }
-    yield from _privilege_ops(wanted, current, db_relations, dropped)
+    # a relation renamed in this migration: the revokes' reverse grants run before the
+    # downgrade undoes the renames (see GrantPrivileges.renamed)
+    early = {
+        (s, t, c)
+        for s, t, c, _, _ in current
+        if (s, t) in ctx.renamed
+        and (c is None or (table := model_tables.get((s, t))) is None or table.column(c))
+    }
+    yield from _privilege_ops(wanted, current, db_relations, dropped, early)
 
 
 def _privilege_ops(
@@ -124,6 +132,7 @@ def _privilege_ops(
     current: dict[PrivilegeKey, Privilege],
     db_relations: set[TableKey],
     dropped: set[TableKey],
+    early: set[tuple[str | None, str, str | None]],
 ) -> Iterator[Item]:
     grant: dict[tuple[_Target, bool], set[str]] = defaultdict(set)  # (target, option)
     add_option: dict[_Target, set[str]] = defaultdict(set)
@@ -155,13 +164,13 @@ def _privilege_ops(
     for (target, had), names in sorted(revoke.items(), key=sort):
         s, t, c, r = target
         gone = (s, t) in dropped
-        yield RevokePrivileges(s, t, r, _ordered(names), c, had, False, gone)
+        yield RevokePrivileges(s, t, r, _ordered(names), c, had, False, gone, (s, t, c) in early)
         if c is None and not gone:
             taken |= {(s, t, r, n) for n in names}
     for target, names in sorted(drop_option.items(), key=sort):
         s, t, c, r = target
         gone = (s, t) in dropped
-        yield RevokePrivileges(s, t, r, _ordered(names), c, True, True, gone)
+        yield RevokePrivileges(s, t, r, _ordered(names), c, True, True, gone, (s, t, c) in early)
         if c is None and not gone:
             taken |= {(s, t, r, n) for n in names}
     for (target, option), names in sorted(grant.items(), key=sort):
@@ -183,7 +192,9 @@ def _privilege_ops(
             again[(target, want.grantable)].add(want.privilege)
     for (target, option), names in sorted(again.items(), key=sort):
         s, t, c, r = target
-        yield GrantPrivileges(s, t, r, _ordered(names), c, option, regrant=True)
+        yield GrantPrivileges(
+            s, t, r, _ordered(names), c, option, regrant=True, renamed=(s, t, c) in early
+        )
 
 
 def compare_roles(ctx: CompareContext) -> Iterator[Item]:

@@ -22,7 +22,10 @@ class GrantPrivileges(Op):
     (the reverse takes back just the option). ``with_table``: the relation is created in the
     same migration. ``regrant``: the privileges are unchanged, granted again because a revoke
     of the table-level privilege of the same name takes the column's with it (the reverse is
-    the same grant: the downgrade's revoke does the same)."""
+    the same grant: the downgrade's revoke does the same). ``renamed``: the relation is renamed
+    (or has columns renamed) in the same migration and the privileges were there before it:
+    the grant runs just after the renames and revokes, under the new names (a downgrade
+    undoes the renames late, after ``GRANT_PRIVILEGES``)."""
 
     kind = "grant_privileges"
     phase = Phase.GRANT_PRIVILEGES
@@ -35,10 +38,15 @@ class GrantPrivileges(Op):
     option_only: bool = False
     with_table: bool = False
     regrant: bool = False
+    renamed: bool = False
 
     @property
     def name(self) -> str:
         return self.role
+
+    @property
+    def run_phase(self) -> Phase:
+        return Phase.ALTER_ROLE if self.renamed else self.phase
 
     def reverse(self) -> Op:
         if self.regrant:
@@ -52,6 +60,7 @@ class GrantPrivileges(Op):
             self.grant_option,
             self.option_only,
             self.with_table,
+            self.renamed,
         )
 
     def describe(self) -> str:
@@ -71,7 +80,9 @@ class RevokePrivileges(Op):
 
     ``grant_option``: the role held them with grant option (the reverse grants it back).
     ``option_only``: only the grant option is taken. ``with_table``: the relation is dropped
-    in the same migration and takes the privileges with it (nothing to run)."""
+    in the same migration and takes the privileges with it (nothing to run). ``renamed``: the
+    relation is renamed in the same migration (its reverse grant runs early, see
+    :class:`GrantPrivileges`)."""
 
     kind = "revoke_privileges"
     phase = Phase.REVOKE_PRIVILEGES
@@ -83,6 +94,7 @@ class RevokePrivileges(Op):
     grant_option: bool = False
     option_only: bool = False
     with_table: bool = False
+    renamed: bool = False
 
     @property
     def name(self) -> str:
@@ -98,6 +110,7 @@ class RevokePrivileges(Op):
             self.grant_option or self.option_only,
             self.option_only,
             self.with_table,
+            renamed=self.renamed,
         )
 
     def describe(self) -> str:

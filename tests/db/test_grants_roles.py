@@ -369,6 +369,42 @@ def test_a_view_made_again_gets_its_privileges_back(
     assert ("v", "a", other, "SELECT", "YES") not in back["columns"]
 
 
+def renamed_table(tag: str) -> sa.MetaData:
+    metadata = sa.MetaData()
+    sa.Table(
+        "articles",
+        metadata,
+        sa.Column("id", sa.Integer),
+        sa.Column("title", sa.Text, info={"renamed_from": "name"}),
+        info={"renamed_from": "posts"},
+    )
+    Grant(metadata, "SELECT", on="articles", to=f"sd_grant_{tag}_app", columns=["title"])
+    return metadata
+
+
+def test_privileges_on_a_renamed_table_in_both_directions(
+    engine_for: Callable[..., Engine], tag: str, tmp_path: Path
+) -> None:
+    """The privileges follow the renamed table and column; the downgrade grants back what the
+    upgrade revoked before it undoes the renames."""
+    engine = engine_for()
+    app = f"sd_grant_{tag}_app"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE posts (id integer, name text)")
+        conn.exec_driver_sql(f"CREATE ROLE {app}")
+        conn.exec_driver_sql(f"GRANT SELECT, UPDATE ON posts TO {app}")
+        conn.exec_driver_sql(f"GRANT SELECT (name), INSERT (name) ON posts TO {app}")
+    with engine.connect() as conn:
+        before = access(conn, tag)
+    folder = _project(tmp_path, engine, "from tests.db.test_grants_roles import renamed_table", tag)
+    cli(folder, "revision", "--autogenerate", "-m", "r", "--rev-id", "0001")
+    cli(folder, "upgrade", "head")
+    assert [op.describe() for op in diff(engine, renamed_table(tag)).ops] == []
+    cli(folder, "downgrade", "base")
+    with engine.connect() as conn:
+        assert access(conn, tag) == before
+
+
 def test_statement_count_does_not_grow_with_grants(
     engine_for: Callable[..., Engine], tag: str
 ) -> None:

@@ -95,6 +95,7 @@ EVERY_OP: list[O.Op] = [
     O.GrantPrivileges(None, "t", "app", ("SELECT", "INSERT"), grant_option=True),
     O.GrantPrivileges("s", "t", "app", ("UPDATE",), "name", option_only=True, grant_option=True),
     O.RevokePrivileges(None, "t", "app", ("DELETE",), with_table=True),
+    O.RevokePrivileges(None, "t", "app", ("UPDATE",), renamed=True),
     O.RevokePrivileges(None, "t", "public", ("SELECT",), "name", True, option_only=True),
     O.CreateRole(ROLE),
     O.DropRole(ROLE),
