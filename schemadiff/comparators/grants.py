@@ -77,8 +77,8 @@ def compare_grants(ctx: CompareContext) -> Iterator[Item]:
         if relation not in model_relations:
             yield Notice(
                 "not_compared",
-                f"grant of {p.privilege} on {_label(*relation)} to {p.role}: the models have "
-                "no table or view of that name",
+                f"grant of {p.privilege} on {_label(*relation)} to {p.role}: the models "
+                "declare no table or view of that name",
                 p.schema,
                 p.table,
             )
@@ -203,8 +203,17 @@ def compare_roles(ctx: CompareContext) -> Iterator[Item]:
             yield ctx.not_supported("roles")
         return
     existing = {r.name: r for r in ctx.db.roles}
+    declared = {r.name for r in ctx.models.roles}
     for role in ctx.models.roles:
         old = existing.get(role.name)
+        for member_of in role.in_roles:
+            if member_of not in existing.keys() | declared and not member_of.startswith("pg_"):
+                yield Notice(
+                    "warning",
+                    f"role {role.name} is to be a member of {member_of}: the server has no "
+                    f"role {member_of} and the models do not declare it (Role): the migration "
+                    "will fail",
+                )
         if old is None:
             bare = RoleState(
                 role.name, role.login, role.superuser, role.createdb, role.createrole, role.inherit

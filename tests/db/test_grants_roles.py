@@ -242,7 +242,7 @@ def test_only_the_privileges_of_named_roles_are_compared(
         f"grant SELECT, UPDATE on t(a) to {app}",
     ]
     assert sorted(n.message for n in result.notices if n.level == "not_compared") == [
-        f"grant of SELECT on nowhere to {app}: the models have no table or view of that name",
+        f"grant of SELECT on nowhere to {app}: the models declare no table or view of that name",
         "privileges of postgres on t: it owns it, and an owner holds every privilege on what "
         "it owns",
     ]

@@ -129,3 +129,24 @@ def test_rendered_statements() -> None:
     ]
     assert "DROP ROLE IF EXISTS app" in _sql(O.DropRole(RoleState("app")))[0]
     assert "IF NOT EXISTS" in _sql(O.CreateRole(RoleState("app")))[0]
+
+
+def test_roles_the_server_lacks_are_warned_and_the_running_role_is_not_altered() -> None:
+    db = snap(
+        dialect="postgresql",
+        roles=(RoleState("postgres", superuser=True, current=True), RoleState("app")),
+    )
+    models = snap(
+        dialect="postgresql",
+        roles=(RoleState("postgres"), RoleState("app", in_roles=("ghost", "pg_monitor"))),
+    )
+    result = diff(db, models)
+    assert [op.describe() for op in result.ops] == ["alter role app: member of ghost, pg_monitor"]
+    assert sorted((n.level, n.message) for n in result.notices) == [
+        ("not_compared", "role postgres: the migrations run as this role, so it is never altered"),
+        (
+            "warning",
+            "role app is to be a member of ghost: the server has no role ghost and the models "
+            "do not declare it (Role): the migration will fail",
+        ),
+    ]
