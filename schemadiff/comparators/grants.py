@@ -15,7 +15,7 @@ migration runs as is never altered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace as dataclass_replace
 
 from schemadiff.comparators.context import CompareContext, Item
@@ -40,8 +40,6 @@ from schemadiff.snapshot.grants import (
 from schemadiff.snapshot.model import DbObject, Snapshot, TableKey
 
 _RANK = {p: i for i, p in enumerate(ALL_TABLE_PRIVILEGES)}
-#: (schema, table, column, role): what one GRANT / REVOKE statement names
-_Target = tuple[str | None, str, str | None, str]
 
 
 def _ordered(names: set[str]) -> tuple[str, ...]:
@@ -127,6 +125,31 @@ def compare_grants(ctx: CompareContext) -> Iterator[Item]:
     yield from _privilege_ops(wanted, current, db_relations, dropped, early)
 
 
+#: what one GRANT / REVOKE statement shares: schema, table, role, option (grant: with grant
+#: option; revoke: it was held with it), option only, renamed (see GrantPrivileges.renamed)
+_Statement = tuple[str | None, str, str, bool, bool, bool]
+
+
+def _statements(
+    entries: Iterable[tuple[_Statement, str | None, str]],
+) -> list[tuple[_Statement, tuple[str, ...], tuple[str, ...]]]:
+    """(statement, privileges, columns) from (statement, column or None, privilege) entries:
+    the table-level privileges of a statement in one, the columns that take the same
+    privileges in one each."""
+    per_column: dict[tuple[_Statement, str | None], set[str]] = defaultdict(set)
+    for statement, column, privilege in entries:
+        per_column[(statement, column)].add(privilege)
+    out: list[tuple[_Statement, tuple[str, ...], tuple[str, ...]]] = []
+    columns: dict[tuple[_Statement, tuple[str, ...]], list[str]] = defaultdict(list)
+    for (statement, column), names in per_column.items():
+        if column is None:
+            out.append((statement, _ordered(names), ()))
+        else:
+            columns[(statement, _ordered(names))].append(column)
+    out += [(s, names, tuple(sorted(cols))) for (s, names), cols in columns.items()]
+    return sorted(out, key=lambda x: (x[0][0] or "", x[0][1], x[2], x[0][2], x[1], x[0][3:]))
+
+
 def _privilege_ops(
     wanted: dict[PrivilegeKey, Privilege],
     current: dict[PrivilegeKey, Privilege],
@@ -134,67 +157,56 @@ def _privilege_ops(
     dropped: set[TableKey],
     early: set[tuple[str | None, str, str | None]],
 ) -> Iterator[Item]:
-    grant: dict[tuple[_Target, bool], set[str]] = defaultdict(set)  # (target, option)
-    add_option: dict[_Target, set[str]] = defaultdict(set)
-    revoke: dict[tuple[_Target, bool], set[str]] = defaultdict(set)  # (target, had option)
-    drop_option: dict[_Target, set[str]] = defaultdict(set)
+    grant: list[tuple[_Statement, str | None, str]] = []
+    add_option: list[tuple[_Statement, str | None, str]] = []
+    revoke: list[tuple[_Statement, str | None, str]] = []
+    drop_option: list[tuple[_Statement, str | None, str]] = []
     for key in set(wanted) | set(current):
         want, have = wanted.get(key), current.get(key)
         p = want or have
         assert p is not None
-        target: _Target = (p.schema, p.table, p.column, p.role)
+        renamed = (p.schema, p.table, p.column) in early
         if have is None:
             assert want is not None
-            grant[(target, want.grantable)].add(p.privilege)
+            grant.append(
+                ((p.schema, p.table, p.role, want.grantable, False, False), p.column, p.privilege)
+            )
         elif want is None:
-            revoke[(target, have.grantable)].add(p.privilege)
+            revoke.append(
+                ((p.schema, p.table, p.role, have.grantable, False, renamed), p.column, p.privilege)
+            )
         elif want.grantable and not have.grantable:
-            add_option[target].add(p.privilege)
+            add_option.append(
+                ((p.schema, p.table, p.role, True, True, False), p.column, p.privilege)
+            )
         elif have.grantable and not want.grantable:
-            drop_option[target].add(p.privilege)
-
-    def sort(item: tuple[_Target | tuple[_Target, bool], set[str]]) -> tuple[object, ...]:
-        key = item[0]
-        target, flag = (key, False) if len(key) == 4 else key
-        s, t, c, r = target
-        return (s or "", t, c or "", r, flag)
+            drop_option.append(
+                ((p.schema, p.table, p.role, True, True, renamed), p.column, p.privilege)
+            )
 
     # a table-level revoke takes the column-level privileges of the same name with it
     taken: set[tuple[str | None, str, str, str]] = set()
-    for (target, had), names in sorted(revoke.items(), key=sort):
-        s, t, c, r = target
+    for (s, t, r, had, option_only, renamed), names, columns in _statements(revoke + drop_option):
         gone = (s, t) in dropped
-        yield RevokePrivileges(s, t, r, _ordered(names), c, had, False, gone, (s, t, c) in early)
-        if c is None and not gone:
+        yield RevokePrivileges(s, t, r, names, columns, had, option_only, gone, renamed)
+        if not columns and not gone:
             taken |= {(s, t, r, n) for n in names}
-    for target, names in sorted(drop_option.items(), key=sort):
-        s, t, c, r = target
-        gone = (s, t) in dropped
-        yield RevokePrivileges(s, t, r, _ordered(names), c, True, True, gone, (s, t, c) in early)
-        if c is None and not gone:
-            taken |= {(s, t, r, n) for n in names}
-    for (target, option), names in sorted(grant.items(), key=sort):
-        s, t, c, r = target
-        yield GrantPrivileges(
-            s, t, r, _ordered(names), c, option, False, (s, t) not in db_relations
+    for (s, t, r, option, option_only, _), names, columns in _statements(grant + add_option):
+        made = (s, t) not in db_relations
+        yield GrantPrivileges(s, t, r, names, columns, option, option_only, made)
+    again = [
+        (
+            (w.schema, w.table, w.role, w.grantable, False, (w.schema, w.table, w.column) in early),
+            w.column,
+            w.privilege,
         )
-    for target, names in sorted(add_option.items(), key=sort):
-        s, t, c, r = target
-        yield GrantPrivileges(s, t, r, _ordered(names), c, True, True)
-    if not taken:
-        return
-    again: dict[tuple[_Target, bool], set[str]] = defaultdict(set)
-    for key, want in wanted.items():
-        if want.column is None or key not in current:
-            continue
-        if (want.schema, want.table, want.role, want.privilege) in taken:
-            target = (want.schema, want.table, want.column, want.role)
-            again[(target, want.grantable)].add(want.privilege)
-    for (target, option), names in sorted(again.items(), key=sort):
-        s, t, c, r = target
-        yield GrantPrivileges(
-            s, t, r, _ordered(names), c, option, regrant=True, renamed=(s, t, c) in early
-        )
+        for key, w in wanted.items()
+        if w.column is not None
+        and key in current
+        and (w.schema, w.table, w.role, w.privilege) in taken
+    ]
+    for (s, t, r, option, _, renamed), names, columns in _statements(again):
+        yield GrantPrivileges(s, t, r, names, columns, option, regrant=True, renamed=renamed)
 
 
 def compare_roles(ctx: CompareContext) -> Iterator[Item]:
@@ -272,7 +284,9 @@ def grants_around_recreated_views(
             op = dataclass_replace(op, with_table=True)
             if isinstance(op, GrantPrivileges):
                 granted |= {
-                    (op.schema_name, op.table_name, op.column, op.role, p) for p in op.privileges
+                    (op.schema_name, op.table_name, c, op.role, p)
+                    for p in op.privileges
+                    for c in op.columns or (None,)
                 }
         out.append(op)
     managed = {p.role for p in models.privileges}
@@ -296,14 +310,11 @@ def grants_around_recreated_views(
         for p in expand_all(models.privileges, db.server_version)
         if (p.schema, p.table) in again and p.role != owners.get((p.schema, p.table))
     ]
-    groups: dict[tuple[_Target, bool], set[str]] = defaultdict(set)
-    for p in final:
-        if p.key not in granted:
-            groups[((p.schema, p.table, p.column, p.role), p.grantable)].add(p.privilege)
-    for ((s, t, c, r), option), names in sorted(
-        groups.items(), key=lambda i: (i[0][0][0] or "", i[0][0][1], i[0][0][2] or "", i[0][0][3])
-    ):
-        out.append(
-            GrantPrivileges(s, t, r, _ordered(names), c, option, with_table=True, regrant=True)
-        )
+    regrants = [
+        ((p.schema, p.table, p.role, p.grantable, False, False), p.column, p.privilege)
+        for p in final
+        if p.key not in granted
+    ]
+    for (s, t, r, option, _, _), names, columns in _statements(regrants):
+        out.append(GrantPrivileges(s, t, r, names, columns, option, with_table=True, regrant=True))
     return out, notices

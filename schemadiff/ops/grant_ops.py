@@ -16,7 +16,8 @@ from schemadiff.ops.base import Op, Phase, qualified
 
 @dataclass(frozen=True)
 class GrantPrivileges(Op):
-    """``GRANT privileges [(column)] ON TABLE t TO role [WITH GRANT OPTION]``.
+    """``GRANT privileges [(columns)] ON TABLE t TO role [WITH GRANT OPTION]`` (each privilege
+    on each of ``columns`` when there are any, else on the table).
 
     ``option_only``: the role holds the privileges already, only the grant option is added
     (the reverse takes back just the option). ``with_table``: the relation is created in the
@@ -33,7 +34,7 @@ class GrantPrivileges(Op):
     table_name: str
     role: str
     privileges: tuple[str, ...]
-    column: str | None = None
+    columns: tuple[str, ...] = ()
     grant_option: bool = False
     option_only: bool = False
     with_table: bool = False
@@ -56,7 +57,7 @@ class GrantPrivileges(Op):
             self.table_name,
             self.role,
             self.privileges,
-            self.column,
+            self.columns,
             self.grant_option,
             self.option_only,
             self.with_table,
@@ -66,7 +67,7 @@ class GrantPrivileges(Op):
     def describe(self) -> str:
         what = ", ".join(self.privileges)
         table = qualified(self.schema_name, self.table_name)
-        on = f"{table}({self.column})" if self.column else table
+        on = f"{table}({', '.join(self.columns)})" if self.columns else table
         if self.option_only:
             return f"grant {what} on {on} to {self.role}: with grant option"
         option = " with grant option" if self.grant_option else ""
@@ -76,7 +77,7 @@ class GrantPrivileges(Op):
 
 @dataclass(frozen=True)
 class RevokePrivileges(Op):
-    """``REVOKE [GRANT OPTION FOR] privileges [(column)] ON TABLE t FROM role``.
+    """``REVOKE [GRANT OPTION FOR] privileges [(columns)] ON TABLE t FROM role``.
 
     ``grant_option``: the role held them with grant option (the reverse grants it back).
     ``option_only``: only the grant option is taken. ``with_table``: the relation is dropped
@@ -90,7 +91,7 @@ class RevokePrivileges(Op):
     table_name: str
     role: str
     privileges: tuple[str, ...]
-    column: str | None = None
+    columns: tuple[str, ...] = ()
     grant_option: bool = False
     option_only: bool = False
     with_table: bool = False
@@ -106,7 +107,7 @@ class RevokePrivileges(Op):
             self.table_name,
             self.role,
             self.privileges,
-            self.column,
+            self.columns,
             self.grant_option or self.option_only,
             self.option_only,
             self.with_table,
@@ -116,7 +117,7 @@ class RevokePrivileges(Op):
     def describe(self) -> str:
         what = ", ".join(self.privileges)
         table = qualified(self.schema_name, self.table_name)
-        on = f"{table}({self.column})" if self.column else table
+        on = f"{table}({', '.join(self.columns)})" if self.columns else table
         if self.option_only:
             return f"revoke grant option for {what} on {on} from {self.role}"
         gone = f" (with {table})" if self.with_table else ""

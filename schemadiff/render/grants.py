@@ -34,7 +34,7 @@ def _execute(sql: str) -> str:
 def _grant(op: O.GrantPrivileges, ctx: RenderContext, target: str) -> Code:
     table = _table(ctx.dialect, op.schema_name, op.table_name)
     quote = rules_for(ctx.dialect).quote_identifier
-    sql = grant_sql(op.privileges, table, op.role, quote, op.column, op.grant_option)
+    sql = grant_sql(op.privileges, table, op.role, quote, op.columns, op.grant_option)
     return Code((_execute(sql),))
 
 
@@ -44,7 +44,7 @@ def _revoke(op: O.RevokePrivileges, ctx: RenderContext, target: str) -> Code:
         return Code((f"# they go with table {op.table_name}",))
     table = _table(ctx.dialect, op.schema_name, op.table_name)
     quote = rules_for(ctx.dialect).quote_identifier
-    sql = revoke_sql(op.privileges, table, op.role, quote, op.column, op.option_only)
+    sql = revoke_sql(op.privileges, table, op.role, quote, op.columns, op.option_only)
     return Code((_execute(sql),))
 
 

@@ -141,11 +141,11 @@ def grant_sql(
     table_sql: str,
     role: str,
     quote: Callable[[str], str],
-    column: str | None = None,
+    columns: tuple[str, ...] = (),
     grant_option: bool = False,
 ) -> str:
-    """``GRANT SELECT, INSERT [(col)] ON TABLE t TO r [WITH GRANT OPTION]``."""
-    what = _privileges_sql(privileges, column, quote)
+    """``GRANT SELECT, INSERT [(a, b)] ON TABLE t TO r [WITH GRANT OPTION]``."""
+    what = _privileges_sql(privileges, columns, quote)
     option = " WITH GRANT OPTION" if grant_option else ""
     return f"GRANT {what} ON TABLE {table_sql} TO {role_sql(role, quote)}{option}"
 
@@ -155,21 +155,22 @@ def revoke_sql(
     table_sql: str,
     role: str,
     quote: Callable[[str], str],
-    column: str | None = None,
+    columns: tuple[str, ...] = (),
     option_only: bool = False,
 ) -> str:
-    """``REVOKE [GRANT OPTION FOR] SELECT [(col)] ON TABLE t FROM r``."""
-    what = _privileges_sql(privileges, column, quote)
+    """``REVOKE [GRANT OPTION FOR] SELECT [(a, b)] ON TABLE t FROM r``."""
+    what = _privileges_sql(privileges, columns, quote)
     head = "REVOKE GRANT OPTION FOR" if option_only else "REVOKE"
     return f"{head} {what} ON TABLE {table_sql} FROM {role_sql(role, quote)}"
 
 
 def _privileges_sql(
-    privileges: tuple[str, ...], column: str | None, quote: Callable[[str], str]
+    privileges: tuple[str, ...], columns: tuple[str, ...], quote: Callable[[str], str]
 ) -> str:
-    if column is None:
+    if not columns:
         return ", ".join(privileges)
-    return ", ".join(f"{p} ({quote(column)})" for p in privileges)
+    names = ", ".join(quote(c) for c in columns)
+    return ", ".join(f"{p} ({names})" for p in privileges)
 
 
 def role_ddl(role: RoleState, quote: Callable[[str], str]) -> str:

@@ -107,9 +107,10 @@ def _sql(op: O.Op) -> list[str]:
 
 
 def test_rendered_statements() -> None:
-    grant = O.GrantPrivileges("s", "Orders", "app", ("SELECT", "UPDATE"), "Note", True)
+    grant = O.GrantPrivileges("s", "Orders", "app", ("SELECT", "UPDATE"), ("Note", "id"), True)
     assert _sql(grant) == [
-        """op.execute('GRANT SELECT ("Note"), UPDATE ("Note") ON TABLE s."Orders" TO app """
+        """op.execute('GRANT SELECT ("Note", id), UPDATE ("Note", id) ON TABLE s."Orders" """
+        """TO app """
         """WITH GRANT OPTION')"""
     ]
     assert (
