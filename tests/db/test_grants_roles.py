@@ -206,8 +206,11 @@ def test_convergence_upgrade_offline_alembic_and_downgrade(
     with reference.begin() as conn:
         conn.exec_driver_sql(f"DROP OWNED BY {r['clerk']}")
 
-    # the same script under plain alembic: CREATE ROLE skipped (the role exists), and the
-    # downgrade now drops it
+    # the same script under plain alembic, offline and online: CREATE ROLE skipped (the role
+    # exists), and the downgrade now drops it
+    plain_offline = alembic(folder, url, "upgrade", "head", "--sql")
+    assert create_role in plain_offline
+    assert f"GRANT SELECT (id, status) ON TABLE orders TO {r['clerk']}" in plain_offline
     alembic(folder, url, "upgrade", "head")
     with engine.connect() as conn:
         assert access(conn, tag) == got_v2
