@@ -649,6 +649,7 @@ def restrict_to_covered(
     partitioning = tuple(
         p for p in models.table_partitioning if p.schema is None or p.schema in covered
     )
+    privileges = tuple(p for p in models.privileges if p.schema is None or p.schema in covered)
     schemas = tuple(s for s in models.schemas if s in covered)
     views = tuple(v for v in models.views if v.schema is None or v.schema in covered)
     partitions = tuple(p for p in models.partitions if p.schema is None or p.schema in covered)
@@ -677,6 +678,7 @@ def restrict_to_covered(
         table_partitioning=partitioning,
         partitions=partitions,
         partition_keys=partition_keys,
+        privileges=privileges,
     )
     return replace(models, tables=keep, enums=enums, schemas=schemas), skipped + notices
 

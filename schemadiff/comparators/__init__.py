@@ -21,6 +21,7 @@ from schemadiff.comparators.enums import compare_enums
 from schemadiff.comparators.extensions import compare_extensions
 from schemadiff.comparators.foreign_keys import compare_foreign_keys
 from schemadiff.comparators.functions import compare_functions
+from schemadiff.comparators.grants import compare_grants, compare_roles
 from schemadiff.comparators.indexes import compare_indexes
 from schemadiff.comparators.partitions import compare_partitions
 from schemadiff.comparators.policies import compare_policies
@@ -56,6 +57,8 @@ SNAPSHOT_COMPARATORS: dict[str, SnapshotComparator] = {
     "policies": compare_policies,
     "table_partitioning": compare_table_partitioning,
     "partitions": compare_partitions,
+    "roles": compare_roles,
+    "grants": compare_grants,
 }
 
 #: Comparators run for every table present on both sides (never for created/dropped tables).

@@ -39,6 +39,8 @@ FEATURE_LABELS = {
     "extensions": "extensions",
     "domains": "domains",
     "table_partitioning": "table partitioning",
+    "grants": "grants on tables and views (Grant, PGGrantTable)",
+    "roles": "roles (Role)",
 }
 
 

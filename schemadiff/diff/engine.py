@@ -25,6 +25,7 @@ from schemadiff.comparators.domains import unmanaged_domains
 from schemadiff.comparators.extensions import unmanaged_extensions
 from schemadiff.comparators.foreign_keys import same_foreign_key
 from schemadiff.comparators.functions import unmanaged_functions
+from schemadiff.comparators.grants import grants_around_recreated_views, unmanaged_grants
 from schemadiff.comparators.partitions import absorbed_by_rebuilds, unmanaged_partitions
 from schemadiff.comparators.policies import policies_around_type_changes, unmanaged_policies
 from schemadiff.comparators.sequences import unmanaged_sequences
@@ -71,7 +72,8 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = absorbed_by_rebuilds([item for item in items if isinstance(item, Op)])
     ops = rules_for(db.dialect).adjust_ops(ops, ctx.db)
     ops = policies_around_type_changes(ops, ctx.db, models)
-    notices = [item for item in items if isinstance(item, Notice)]
+    ops, lost = grants_around_recreated_views(ops, ctx.db, models)
+    notices = [item for item in items if isinstance(item, Notice)] + lost
     notices += source_notices(db, models)
     coverage = coverage_notice(  # both sides: --against
         (
@@ -86,6 +88,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
             *unmanaged_extensions(ctx.db, models),
             *unmanaged_domains(ctx.db, models),
             *unmanaged_partitioning(ctx.db, models),
+            *unmanaged_grants(ctx.db, models),
         )
     )
     if coverage is not None:

@@ -32,6 +32,7 @@ from fnmatch import fnmatchcase
 from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
+from schemadiff.snapshot.grants import Privilege, RelationOwner
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
 from schemadiff.snapshot.partitions import PartitionKey, kept_partitions
 from schemadiff.snapshot.policies import Policy, RowSecurity
@@ -39,6 +40,7 @@ from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.snapshot.table_partitioning import TablePartitioning
 
 _OnTable = TypeVar("_OnTable", Policy, RowSecurity, TablePartitioning, PartitionKey)
+_OnRelation = TypeVar("_OnRelation", Privilege, RelationOwner)
 _Named = TypeVar("_Named", View, Function, Trigger)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
@@ -183,6 +185,33 @@ def _rebuild(
             if f.glob_name(p.schema, p.name)
         ),
         partition_keys=_kept_on_tables(snapshot.partition_keys, snapshot, tables, schemas),
+        privileges=_kept_on_relations(snapshot.privileges, snapshot, tables, schemas, f),
+        relation_owners=_kept_on_relations(snapshot.relation_owners, snapshot, tables, schemas, f),
+    )
+
+
+def _kept_on_relations(
+    items: tuple[_OnRelation, ...],
+    snapshot: Snapshot,
+    tables: dict[TableKey, Table],
+    schemas: set[str | None],
+    f: _Filters,
+) -> tuple[_OnRelation, ...]:
+    """Privileges (owners) of the schemas kept, except those on a table or view the filters
+    took out."""
+    if not items:
+        return items
+    known = {t.key for t in snapshot.tables}
+    views = {v.key for v in snapshot.views}
+    return tuple(
+        x
+        for x in items
+        if x.schema in schemas
+        and (
+            (x.schema, x.table) in tables
+            or ((x.schema, x.table) in views and f.relation_name(x.schema, x.table))
+            or ((x.schema, x.table) not in known and (x.schema, x.table) not in views)
+        )
     )
 
 

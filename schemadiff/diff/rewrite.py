@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from schemadiff.ops import RenameColumn, RenameTable
+from schemadiff.snapshot.grants import Privilege
 from schemadiff.snapshot.model import (
     CheckConstraint,
     Column,
@@ -74,6 +75,18 @@ def apply_renames(
     partition_keys = tuple(
         replace(k, table=table_map.get((k.schema, k.table), k.table)) for k in db.partition_keys
     )
+    # and its privileges (the columns' too, under their new names)
+    privileges = tuple(
+        replace(
+            p,
+            table=table_map.get((p.schema, p.table), p.table),
+            column=_renamed_column(p, table_map, column_map),
+        )
+        for p in db.privileges
+    )
+    owners = tuple(
+        replace(o, table=table_map.get((o.schema, o.table), o.table)) for o in db.relation_owners
+    )
     return replace(
         db,
         tables=sort_tables(out),
@@ -83,7 +96,16 @@ def apply_renames(
         policies=policies,
         row_security=row_security,
         table_partitioning=tuple(sorted(partitioning, key=lambda p: (p.schema or "", p.table))),
+        privileges=privileges,
+        relation_owners=owners,
     )
+
+
+def _renamed_column(p: Privilege, tables: dict[TableKey, str], columns: ColumnMap) -> str | None:
+    if p.column is None:
+        return None
+    table = tables.get((p.schema, p.table), p.table)
+    return columns.get((p.schema, table), {}).get(p.column, p.column)
 
 
 def _follow_references(

@@ -68,6 +68,11 @@ NO_TABLE_CHANGE: tuple[type[O.Op], ...] = (
     O.AddPartitions,
     O.DropPartitions,
     O.ReorganizePartitions,
+    O.GrantPrivileges,
+    O.RevokePrivileges,
+    O.CreateRole,
+    O.AlterRole,
+    O.DropRole,
 )
 
 

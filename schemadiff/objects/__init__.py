@@ -4,10 +4,12 @@ the tables.
 
 ``View(metadata, "active_users", select(...) or "SELECT ...", schema=None)`` declares a view,
 ``MaterializedView(...)`` a materialized one (PostgreSQL); ``Function``, ``Procedure`` and
-``Trigger`` the routines and triggers; ``Extension``, ``Domain``, ``Policy`` and
-``RowLevelSecurity`` (PostgreSQL); ``Partition`` the partitions of a partitioned table.
+``Trigger`` the routines and triggers; ``Extension``, ``Domain``, ``Policy``,
+``RowLevelSecurity``, ``Grant`` and ``Role`` (PostgreSQL); ``Partition`` the partitions of a
+partitioned table.
 alembic_utils' ``PGView``, ``PGMaterializedView``,
-``PGFunction``, ``PGTrigger``, ``PGExtension`` and ``PGPolicy`` entities can be attached with
+``PGFunction``, ``PGTrigger``, ``PGExtension``, ``PGPolicy`` and ``PGGrantTable`` entities can
+be attached with
 :func:`register_entities` (alembic_utils stays optional: nothing here imports it).
 sqlalchemy-declarative-extensions' declarations (``declare_database(...)``) are read as ours by
 :func:`attach_declarative_extensions` (optional too, see :mod:`.declarative_extensions`).
@@ -32,6 +34,13 @@ from schemadiff.objects.functions import (
     declared_functions,
     function_from_entity,
 )
+from schemadiff.objects.grants import (
+    GRANTS_KEY,
+    Grant,
+    declared_grants,
+    grant_from_entity,
+    grants_from_declext,
+)
 from schemadiff.objects.partitions import (
     PARTITIONS_KEY,
     Partition,
@@ -47,6 +56,7 @@ from schemadiff.objects.policies import (
     declared_row_security,
     policy_from_entity,
 )
+from schemadiff.objects.roles import ROLES_KEY, Role, declared_roles, roles_from_declext
 from schemadiff.objects.triggers import (
     TRIGGERS_KEY,
     Trigger,
@@ -71,18 +81,22 @@ __all__ = [
     "ENTITY_CONVERTERS",
     "EXTENSIONS_KEY",
     "FUNCTIONS_KEY",
+    "GRANTS_KEY",
     "PARTITIONS_KEY",
     "POLICIES_KEY",
+    "ROLES_KEY",
     "ROW_SECURITY_KEY",
     "TRIGGERS_KEY",
     "VIEWS_KEY",
     "Domain",
     "Extension",
     "Function",
+    "Grant",
     "MaterializedView",
     "Partition",
     "Policy",
     "Procedure",
+    "Role",
     "RowLevelSecurity",
     "Trigger",
     "View",
@@ -92,16 +106,21 @@ __all__ = [
     "declared_domains",
     "declared_extensions",
     "declared_functions",
+    "declared_grants",
     "declared_partitions",
     "declared_policies",
+    "declared_roles",
     "declared_row_security",
     "declared_triggers",
     "declared_views",
     "drop_views",
     "extension_from_entity",
     "function_from_entity",
+    "grant_from_entity",
+    "grants_from_declext",
     "policy_from_entity",
     "register_entities",
+    "roles_from_declext",
     "trigger_from_entity",
     "unsupported_entities",
 ]

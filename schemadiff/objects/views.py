@@ -78,9 +78,10 @@ def declared_views(metadata: sa.MetaData) -> list[View]:
 def register_entities(metadata: sa.MetaData, entities: Iterable[Any]) -> list[Any]:
     """Attach alembic_utils entities to ``metadata``: ``PGView`` becomes a :class:`View`
     (its ``schema``, ``signature`` and ``definition``), ``PGMaterializedView`` a
-    :class:`MaterializedView`, ``PGFunction``, ``PGTrigger`` and ``PGPolicy`` a ``Function``,
-    a ``Trigger`` and a ``Policy`` (see :data:`ENTITY_CONVERTERS`). Other kinds are recorded
-    by name (see :func:`unsupported_entities`): reports list them as not compared."""
+    :class:`MaterializedView`, ``PGFunction``, ``PGTrigger``, ``PGPolicy`` and ``PGGrantTable``
+    a ``Function``, a ``Trigger``, a ``Policy`` and a ``Grant`` (see
+    :data:`ENTITY_CONVERTERS`). Other kinds are recorded by name (see
+    :func:`unsupported_entities`): reports list them as not compared."""
     made: list[Any] = []
     for entity in entities:
         kind = type(entity).__name__
@@ -126,6 +127,12 @@ def _policy_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
     return policy_from_entity(metadata, entity)
 
 
+def _grant_from_entity(metadata: sa.MetaData, entity: Any) -> Any:
+    from schemadiff.objects.grants import grant_from_entity
+
+    return grant_from_entity(metadata, entity)
+
+
 #: alembic_utils entity class name -> the converter that attaches it to a MetaData as one of
 #: ours (alembic_utils stays optional: entities are recognised by their class name)
 ENTITY_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], Any]] = {
@@ -135,6 +142,7 @@ ENTITY_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], Any]] = {
     "PGTrigger": _trigger_from_entity,
     "PGExtension": _extension_from_entity,
     "PGPolicy": _policy_from_entity,
+    "PGGrantTable": _grant_from_entity,
 }
 
 

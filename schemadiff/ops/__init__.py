@@ -16,6 +16,7 @@ from schemadiff.ops.constraint_ops import (
 from schemadiff.ops.domain_ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.ops.enum_ops import AddEnumValue, CreateEnum, DropEnum, ReplaceEnum
 from schemadiff.ops.extension_ops import AlterExtension, CreateExtension, DropExtension
+from schemadiff.ops.grant_ops import GrantPrivileges, RevokePrivileges
 from schemadiff.ops.index_ops import CreateIndex, DropIndex
 from schemadiff.ops.partition_ops import (
     AttachPartition,
@@ -26,6 +27,7 @@ from schemadiff.ops.partition_ops import (
     RepartitionTable,
 )
 from schemadiff.ops.policy_ops import AlterRowSecurity, CreatePolicy, DropPolicy
+from schemadiff.ops.role_ops import AlterRole, CreateRole, DropRole
 from schemadiff.ops.routine_ops import (
     CreateFunction,
     CreateTrigger,
@@ -78,6 +80,7 @@ __all__ = [
     "AlterColumn",
     "AlterDomain",
     "AlterExtension",
+    "AlterRole",
     "AlterSequence",
     "AlterTableComment",
     "AlterTableOptions",
@@ -86,6 +89,7 @@ __all__ = [
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
+    "CreateRole",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
@@ -100,6 +104,7 @@ __all__ = [
     "DropForeignKey",
     "DropFunction",
     "DropIndex",
+    "DropRole",
     "DropPrimaryKey",
     "DropSchema",
     "DropSequence",
@@ -108,6 +113,7 @@ __all__ = [
     "DropUniqueConstraint",
     "DropView",
     "ExecuteSQL",
+    "GrantPrivileges",
     "Op",
     "Phase",
     "RenameColumn",
@@ -115,6 +121,7 @@ __all__ = [
     "ReplaceEnum",
     "ReplaceFunction",
     "ReplaceView",
+    "RevokePrivileges",
     "qualified",
     "to_jsonable",
 ]

@@ -31,7 +31,10 @@ class Phase(IntEnum):
     RENAME_COLUMN = 6
     DROP_RENAMED_POLICY = 7
     DROP_RENAMED_TRIGGER = 8
+    REVOKE_PRIVILEGES = 9
     CREATE_SCHEMA = 10
+    CREATE_ROLE = 11
+    ALTER_ROLE = 12
     CREATE_EXTENSION = 15
     #: a function that a domain created or changed below calls in its default or CHECK
     CREATE_DOMAIN_CALLED_FUNCTION = 18
@@ -74,6 +77,7 @@ class Phase(IntEnum):
     UNDO_RENAME_TABLE = 136
     CREATE_RENAMED_TRIGGER = 137
     CREATE_VIEW = 138
+    GRANT_PRIVILEGES = 139
     DROP_ENUM = 140
     #: a dropped function that a default, check, index or trigger dropped above still called
     DROP_CALLED_FUNCTION = 141
@@ -83,6 +87,7 @@ class Phase(IntEnum):
     DROP_SEQUENCE = 145
     DROP_EXTENSION = 148
     DROP_SCHEMA = 150
+    DROP_ROLE = 152
     CUSTOM = 160
 
 

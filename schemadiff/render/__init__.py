@@ -14,6 +14,7 @@ from schemadiff.render import (  # noqa: F401 - each registers its renderers
     enums,
     execute,
     extensions,
+    grants,
     indexes,
     partitions,
     policies,

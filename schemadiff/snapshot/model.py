@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from schemadiff.snapshot.entities import EntitySource
+from schemadiff.snapshot.grants import Privilege, RelationOwner, RoleState
 from schemadiff.snapshot.partitions import Partition, PartitionKey
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
@@ -447,6 +448,12 @@ class Snapshot:
     partition_keys: tuple[PartitionKey, ...] = ()
     #: PostgreSQL partitions, sorted by key
     partitions: tuple[Partition, ...] = ()
+    #: PostgreSQL privileges on tables and views (not their owners'), sorted by key
+    privileges: tuple[Privilege, ...] = ()
+    #: database side: the owner of each table and view of the covered schemas, sorted by key
+    relation_owners: tuple[RelationOwner, ...] = ()
+    #: PostgreSQL roles (database side: the server's, but its own ``pg_*`` ones), by name
+    roles: tuple[RoleState, ...] = ()
     #: (schema, table, name) of indexes and constraints whose presence the models leave open
     #: (a ``ddl_if`` callable that needs a live connection): neither side's is compared. Not
     #: part of a saved snapshot (only the models' side has any).

@@ -54,6 +54,7 @@ from schemadiff.snapshot.model import (
 from schemadiff.sources.domains import metadata_domains
 from schemadiff.sources.entities import metadata_entities
 from schemadiff.sources.extensions import metadata_extensions
+from schemadiff.sources.grants import grant_notes, metadata_privileges, metadata_roles
 from schemadiff.sources.listeners import listener_notes
 from schemadiff.sources.partitions import metadata_partition_keys, metadata_partitions
 from schemadiff.sources.policies import metadata_policies, metadata_row_security
@@ -95,7 +96,12 @@ def inspect_metadata(
         enums=rules.metadata_enums(metadata, dialect, builder.schema),
         sequences=sequences,
         views=metadata_views(metadata, dialect, rules, default_schema),
-        not_compared=(*builder.not_compared, *entity_notes(metadata), *declext_notes(metadata)),
+        not_compared=(
+            *builder.not_compared,
+            *entity_notes(metadata),
+            *declext_notes(metadata),
+            *grant_notes(metadata),
+        ),
         undecided=tuple(builder.undecided),
         functions=metadata_functions(metadata, rules, default_schema),
         triggers=metadata_triggers(metadata, rules, default_schema),
@@ -110,6 +116,8 @@ def inspect_metadata(
         ),
         partition_keys=metadata_partition_keys(metadata, rules, default_schema),
         partitions=metadata_partitions(metadata, rules, default_schema),
+        privileges=metadata_privileges(metadata, default_schema),
+        roles=metadata_roles(metadata),
     )
     # last: every name as the server will store it (PostgreSQL cuts long ones), with warnings
     return store_names(rules.adjust_metadata_snapshot(snapshot), rules, dialect)

@@ -51,7 +51,13 @@ def metadata_views(
 #: the alembic_utils entity kinds compared (views here, functions and triggers in
 #: :mod:`schemadiff.sources.routines`)
 _VIEW_ENTITIES = frozenset({"PGView", "PGMaterializedView"})
-COMPARED_ENTITIES = _VIEW_ENTITIES | {"PGFunction", "PGTrigger", "PGExtension", "PGPolicy"}
+COMPARED_ENTITIES = _VIEW_ENTITIES | {
+    "PGFunction",
+    "PGTrigger",
+    "PGExtension",
+    "PGPolicy",
+    "PGGrantTable",
+}
 
 
 def registered_entities(kinds: frozenset[str]) -> list[Any]:
@@ -81,7 +87,7 @@ def entity_notes(metadata: sa.MetaData) -> tuple[str, ...]:
         kinds |= {type(e).__name__ for e in registry.entities()} - COMPARED_ENTITIES
     return tuple(
         f"alembic_utils {kind} entities (PGView, PGMaterializedView, PGFunction, PGTrigger, "
-        "PGExtension and PGPolicy are compared)"
+        "PGExtension, PGPolicy and PGGrantTable are compared)"
         for kind in sorted(kinds)
     )
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from schemadiff import ops as O
+from schemadiff.snapshot.grants import RoleState
 from schemadiff.snapshot.model import (
     CheckConstraint,
     Computed,
@@ -35,6 +36,7 @@ EXTENSION = Extension("hstore", None, "1.7")
 DOMAIN = Domain(
     "positive", "integer", checks=(DomainCheck("CHECK ((VALUE > 0))", "positive_check"),)
 )
+ROLE = RoleState("app", login=True)
 POLICY = Policy("p", "t", using="a = 1", raw_using="a = 1")
 PARTITION = Partition(
     "t_1", "t", bounds="for values in(1)", raw_bounds="FOR VALUES IN (1)", raw_partition_by=None
@@ -112,6 +114,14 @@ EVERY_OP: list[O.Op] = [
     O.DropPartitions(RANGED, (P2020,)),
     O.AddPartitions(RANGED, (P2020,), PMAX),
     O.ReorganizePartitions(RANGED, (P2020,), (P2020, PMAX)),
+    O.GrantPrivileges(None, "t", "app", ("SELECT", "INSERT"), grant_option=True),
+    O.GrantPrivileges("s", "t", "app", ("UPDATE",), ("a", "b"), True, option_only=True),
+    O.RevokePrivileges(None, "t", "app", ("DELETE",), with_table=True),
+    O.RevokePrivileges(None, "t", "app", ("UPDATE",), renamed=True),
+    O.RevokePrivileges(None, "t", "public", ("SELECT",), ("name",), True, option_only=True),
+    O.CreateRole(ROLE),
+    O.DropRole(ROLE),
+    O.AlterRole(ROLE, RoleState("app", login=False, in_roles=("reader",))),
 ]
 
 

@@ -112,14 +112,14 @@ def test_snapshot_files_keep_views() -> None:
     assert loaded.views[0].reads == ((None, "users"),)
 
 
-def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
+def test_alembic_utils_entities_convert_and_unknown_kinds_are_listed_as_not_compared() -> None:
     pytest.importorskip("alembic_utils")
     from alembic_utils.pg_extension import PGExtension
     from alembic_utils.pg_function import PGFunction
     from alembic_utils.pg_grant_table import PGGrantTable
     from alembic_utils.pg_policy import PGPolicy
 
-    from schemadiff.objects import Extension, Function, Policy
+    from schemadiff.objects import Extension, Function, Grant, Policy
 
     metadata = sa.MetaData()
     fn = PGFunction(
@@ -133,13 +133,17 @@ def test_other_alembic_utils_entities_are_listed_as_not_compared() -> None:
         definition="FOR SELECT USING (true)",
     )
     grant = PGGrantTable(schema="public", table="t", role="reader", grant="DELETE")
-    made = register_entities(metadata, [fn, ext, policy, grant])
-    assert [type(m) for m in made] == [Function, Extension, Policy]  # compared as ours
+
+    class PGFuture:  # a kind of entity we do not know
+        pass
+
+    made = register_entities(metadata, [fn, ext, policy, grant, PGFuture()])
+    assert [type(m) for m in made] == [Function, Extension, Policy, Grant]  # compared as ours
     snapshot = inspect_metadata(metadata, sa.create_engine("sqlite://").dialect, "main")
     notes = [n for n in snapshot.not_compared if n.startswith("alembic_utils")]
     assert notes == [
-        "alembic_utils PGGrantTable entities (PGView, PGMaterializedView, PGFunction, PGTrigger, "
-        "PGExtension and PGPolicy are compared)",
+        "alembic_utils PGFuture entities (PGView, PGMaterializedView, PGFunction, PGTrigger, "
+        "PGExtension, PGPolicy and PGGrantTable are compared)",
     ]
 
 

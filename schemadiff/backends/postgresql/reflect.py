@@ -23,6 +23,7 @@ from schemadiff.backends.postgresql import convert as pg_convert
 from schemadiff.backends.postgresql.convert import Context
 from schemadiff.backends.postgresql.domains import fetch_domains
 from schemadiff.backends.postgresql.extensions import fetch_extensions
+from schemadiff.backends.postgresql.grants import fetch_privileges, fetch_roles
 from schemadiff.backends.postgresql.objects import fetch_uncompared
 from schemadiff.backends.postgresql.partitions import fetch_partitions
 from schemadiff.backends.postgresql.policies import fetch_policies
@@ -77,6 +78,7 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     partition_keys, partitions = fetch_partitions(conn, [default, *extra], default)
     if partition_keys:
         tables = _with_partition_keys(tables, partition_keys)
+    privileges, owners = fetch_privileges(conn, [default, *extra], default)
     return Snapshot(
         dialect=rules.name,
         default_schema=default,
@@ -102,6 +104,9 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
         row_security=row_security,
         partition_keys=partition_keys,
         partitions=partitions,
+        privileges=privileges,
+        relation_owners=owners,
+        roles=fetch_roles(conn),
     )
 
 

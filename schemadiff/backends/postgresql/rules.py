@@ -90,6 +90,8 @@ class PostgresqlRules(DialectRules):
         "domains",
         "policies",
         "partitions",
+        "grants",
+        "roles",
     }
     sequences: ClassVar[SequenceRules | None] = PostgresqlSequences()
     sync_siblings: ClassVar[dict[str, SyncSibling]] = {
