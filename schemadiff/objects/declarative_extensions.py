@@ -8,8 +8,9 @@ That library keeps its declarations in ``metadata.info`` under the field names o
 ``Functions``...) with its own options. :func:`attach_declarative_extensions` converts each kind
 with its entry of :data:`DECLEXT_CONVERTERS` into our declarations (:class:`View`,
 :class:`MaterializedView`, :class:`Function`, :class:`Procedure`, :class:`Trigger`, schema
-names) on the same MetaData, marked as converted so that a second call replaces them. Kinds we
-do not compare (roles, grants, rows, databases) become one "not compared" note each.
+names, :class:`Role`, :class:`Grant`) on the same MetaData, marked as converted so that a
+second call replaces them. Kinds we do not compare (rows, databases) become one "not compared"
+note each.
 
 The library's options that change what is compared are kept as :class:`LeftAlone` rules:
 ``ignore_unspecified=True`` leaves the database's objects of the kind that the models do not
@@ -31,6 +32,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from schemadiff.objects.functions import FUNCTIONS_KEY, Function, Procedure
+from schemadiff.objects.grants import ACCESS_NOTES_KEY, GRANTS_KEY, grants_from_declext
+from schemadiff.objects.roles import ROLES_KEY, roles_from_declext
 from schemadiff.objects.triggers import TRIGGERS_KEY, Trigger
 from schemadiff.objects.views import (
     ENTITY_CONVERTERS,
@@ -52,7 +55,7 @@ SCHEMAS_KEY = "schemadiff.declext.schemas"
 #: the attribute set on each declaration converted from declext (replaced on a second call)
 _MARK = "_schemadiff_declext"
 #: the keys of our declarations a conversion writes (emptied of converted ones first)
-_DECLARATION_KEYS = (VIEWS_KEY, FUNCTIONS_KEY, TRIGGERS_KEY)
+_DECLARATION_KEYS = (VIEWS_KEY, FUNCTIONS_KEY, TRIGGERS_KEY, ROLES_KEY, GRANTS_KEY)
 #: the key of the flag saying whether a routine without SQL SECURITY runs as its definer
 _DEFINER_KEY = "schemadiff.declext.definer_by_default"
 
@@ -82,7 +85,7 @@ def attach_declarative_extensions(
     for key in _DECLARATION_KEYS:
         found = info.get(key)
         if found:
-            info[key] = {k: v for k, v in found.items() if not getattr(v, _MARK, False)}
+            info[key] = _without_converted(found)
     info[NOTES_KEY] = []
     info[LEFT_ALONE_KEY] = []
     info[SCHEMAS_KEY] = []
@@ -91,14 +94,40 @@ def attach_declarative_extensions(
     scratch.info[NOTES_KEY] = info[NOTES_KEY]
     scratch.info[LEFT_ALONE_KEY] = info[LEFT_ALONE_KEY]
     scratch.info[SCHEMAS_KEY] = info[SCHEMAS_KEY]
+    scratch.info[ACCESS_NOTES_KEY] = info.setdefault(ACCESS_NOTES_KEY, [])
     for field, convert in DECLEXT_CONVERTERS.items():
         declared = info.get(field)
         if is_declext(declared):
             convert(scratch, declared)
     for key in _DECLARATION_KEYS:
-        for k, declaration in (scratch.info.get(key) or {}).items():
+        for declaration in _entries(scratch.info.get(key)):
             setattr(declaration, _MARK, True)
-            info.setdefault(key, {}).setdefault(k, declaration)
+        _copy_converted(scratch.info, info, key)
+
+
+def _without_converted(found: Any) -> Any:
+    """``found`` (a dict of declarations, or a list: grants) without converted ones."""
+    if isinstance(found, dict):
+        return {k: v for k, v in found.items() if not getattr(v, _MARK, False)}
+    return [v for v in found if not getattr(v, _MARK, False)]
+
+
+def _entries(found: Any) -> list[Any]:
+    if isinstance(found, dict):
+        return list(found.values())
+    return list(found or ())
+
+
+def _copy_converted(source: dict[str, Any], target: dict[str, Any], key: str) -> None:
+    """Copy ``source[key]``'s converted declarations into ``target[key]`` (ours win)."""
+    found = source.get(key)
+    if isinstance(found, dict):
+        for k, declaration in found.items():
+            if getattr(declaration, _MARK, False):
+                target.setdefault(key, {}).setdefault(k, declaration)
+    elif found:
+        kept = target.setdefault(key, [])
+        kept.extend(d for d in found if getattr(d, _MARK, False) and d not in kept)
 
 
 def declext_notes(metadata: sa.MetaData) -> tuple[str, ...]:
@@ -401,6 +430,14 @@ def not_compared(kind: str) -> Callable[[sa.MetaData, Any], None]:
     return convert
 
 
+def _roles(metadata: sa.MetaData, declared: Any) -> None:
+    roles_from_declext(metadata, declared)
+
+
+def _grants(metadata: sa.MetaData, declared: Any) -> None:
+    grants_from_declext(metadata, declared)
+
+
 #: declare_database's field name -> the converter that attaches that kind's declarations to a
 #: MetaData as ours (``convert(metadata, collection)``). Kinds without a converter of their
 #: own are listed as not compared (replace the entry when one is written).
@@ -410,8 +447,8 @@ DECLEXT_CONVERTERS: dict[str, Callable[[sa.MetaData, Any], None]] = {
     "functions": _functions,
     "procedures": _procedures,
     "triggers": _triggers,
-    "roles": not_compared("roles"),
-    "grants": not_compared("grants"),
+    "roles": _roles,
+    "grants": _grants,
     "rows": not_compared("rows"),
     "databases": not_compared("databases"),
 }
@@ -422,20 +459,19 @@ def merge_declext(merged: sa.MetaData, metadata: sa.MetaData) -> None:
     MetaData named by the ``metadata`` setting), with their notes and rules."""
     attach_declarative_extensions(metadata)
     for key in _DECLARATION_KEYS:
-        for k, declaration in (metadata.info.get(key) or {}).items():
-            if getattr(declaration, _MARK, False):
-                merged.info.setdefault(key, {}).setdefault(k, declaration)
-    for key in (NOTES_KEY, LEFT_ALONE_KEY, SCHEMAS_KEY):
+        _copy_converted(metadata.info, merged.info, key)
+    for key in (NOTES_KEY, LEFT_ALONE_KEY, SCHEMAS_KEY, ACCESS_NOTES_KEY):
         for value in metadata.info.get(key) or ():
             if value not in merged.info.setdefault(key, []):
                 merged.info[key].append(value)
 
 
 #: the modules of the library's ``create_all`` listeners (``register_sqlalchemy_events``) that
-#: build what the converters above read (so not opaque DDL); those of roles, grants, rows and
+#: build what the converters above read (so not opaque DDL); those of rows and
 #: databases stay listed as not compared
 _COMPARED_LISTENERS = frozenset(
-    f"{_MODULE}.{kind}.ddl" for kind in ("view", "function", "procedure", "trigger", "schema")
+    f"{_MODULE}.{kind}.ddl"
+    for kind in ("view", "function", "procedure", "trigger", "schema", "role", "grant")
 )
 
 

@@ -251,7 +251,7 @@ def test_kinds_not_compared_are_listed_one_line_each(engine_for: Callable[..., E
     sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
     declare_database(
         metadata,
-        roles=["app_reader"],
+        rows=[],
         functions=[pg.Function("two", "RETURN 2", returns="integer")],  # SQL-standard body
     )
     with engine.begin() as conn:
@@ -262,7 +262,7 @@ def test_kinds_not_compared_are_listed_one_line_each(engine_for: Callable[..., E
     notes = sorted(n.message for n in result.notices if n.level == "not_compared" and not n.objects)
     assert notes == [
         "sqlalchemy-declarative-extensions function two (a SQL-standard body)",
-        "sqlalchemy-declarative-extensions roles (declare_database(roles=...))",
+        "sqlalchemy-declarative-extensions rows (declare_database(rows=...))",
     ]
 
 

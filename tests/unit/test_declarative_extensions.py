@@ -245,14 +245,10 @@ def test_kinds_not_compared_and_the_listeners_of_what_is() -> None:
     snapshot = inspect_metadata(metadata, pg_dialect.dialect(), "public")
     assert "reporting" in snapshot.schemas
     notes = [n for n in snapshot.not_compared if "sqlalchemy" in n]
-    # the roles' listener is opaque DDL; the views' and schemas' build what is compared
-    listeners = [n for n in notes if "event.listen" in n]
-    assert listeners and all("sqlalchemy_declarative_extensions.role.ddl" in n for n in listeners)
-    assert [n for n in notes if "event.listen" not in n] == [
-        "sqlalchemy-declarative-extensions roles (declare_database(roles=...))",
-        "sqlalchemy-declarative-extensions grants (declare_database(grants=...))",
-        "sqlalchemy-declarative-extensions rows (declare_database(rows=...))",
-    ]
+    # the roles' listener builds a declared role (compared): no listener is opaque DDL
+    assert [n for n in notes if "event.listen" in n] == []
+    assert notes == ["sqlalchemy-declarative-extensions rows (declare_database(rows=...))"]
+    assert [r.name for r in snapshot.roles] == ["reader"]
     assert set(DECLEXT_CONVERTERS) == {
         "schemas",
         "roles",
@@ -292,3 +288,24 @@ def test_left_alone_rules() -> None:
     assert not included.leaves("keep_me", None, "public")
     assert included.leaves("other", None, "public")
     assert LeftAlone("trigger", unspecified=True).leaves("any", "s", None)
+
+
+def test_roles_and_grants_declared_with_declare_database_are_ours() -> None:
+    """declare_database's roles and grants reach the models' snapshot as our Role and Grant
+    declarations (converted once: a second read replaces them)."""
+    from sqlalchemy_declarative_extensions import Grants, Roles
+    from sqlalchemy_declarative_extensions.dialects import postgresql as pg
+
+    metadata = _metadata()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    declare_database(
+        metadata,
+        roles=Roles().are("sd_reader"),
+        grants=Grants().are(pg.Grant.new("select", to="sd_reader").on_tables("t")),
+    )
+    for _ in range(2):
+        snapshot = inspect_metadata(metadata, pg_dialect.dialect(), "public")
+        assert [r.name for r in snapshot.roles] == ["sd_reader"]
+        assert [(p.table, p.role, p.privilege) for p in snapshot.privileges] == [
+            ("t", "sd_reader", "SELECT")
+        ]
