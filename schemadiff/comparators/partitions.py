@@ -109,6 +109,7 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
     db_tables = {t.key for t in ctx.db.tables}
     kept_tables = {t.key for t in ctx.models.tables}
     keyed = {k.name_key for k in ctx.models.partition_keys}
+    defaults = _kept_defaults(old, new)
     for key in sorted(compared | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
         if after is not None and _root(after, new) in rebuilt:
@@ -119,12 +120,32 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
                 yield Notice("warning", f"{after.describe()}: {problem}", after.schema, after.table)
                 continue
             made = after.parent_key not in db_tables and after.parent_key not in old
-            yield CreatePartition(after, partition_depth(after, new), with_table=made)
+            # (a partition partitioned again has nowhere to put rows until its own partitions
+            # exist: rows of the DEFAULT partition in its bounds make the server refuse it)
+            takes_rows = not made and after.bounds != "default" and after.partition_by is None
+            default = defaults.get(after.parent_key) if takes_rows else None
+            yield CreatePartition(after, partition_depth(after, new), made, default)
         elif after is None and before is not None:
             gone = before.parent_key not in kept_tables and before.parent_key not in new
             yield DropPartition(before, partition_depth(before, old), with_table=gone)
         elif before is not None and after is not None:
             yield from _changed(before, after)
+
+
+def _kept_defaults(
+    old: dict[PartitionName, Partition], new: dict[PartitionName, Partition]
+) -> dict[PartitionName, str]:
+    """Parent -> the name of its DEFAULT partition that the database has and the models keep:
+    a new partition takes over that partition's rows in its bounds (PostgreSQL refuses to
+    create it while they are there)."""
+    return {
+        p.parent_key: p.name
+        for key, p in old.items()
+        if p.bounds == "default"
+        and key in new
+        and new[key].bounds == "default"
+        and new[key].table == p.table
+    }
 
 
 def _parent_problem(

@@ -39,34 +39,41 @@ class _OnPartition(Op):
 @dataclass(frozen=True)
 class CreatePartition(_OnPartition):
     """``CREATE TABLE name PARTITION OF parent bounds [PARTITION BY key]``. ``with_table``:
-    its parent is created in the same migration (kept for the reverse)."""
+    its parent is created in the same migration (kept for the reverse). ``default``: the
+    parent's DEFAULT partition, which may hold rows in the new bounds: it is detached while the
+    partition is made, gives it those rows, and is attached again (rows kept)."""
 
     kind = "create_partition"
     phase = Phase.CREATE_PARTITION
     partition: Partition
     depth: int = 0
     with_table: bool = False
+    default: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.depth, *super().sort_key())
 
     def reverse(self) -> Op:
-        return DropPartition(self.partition, self.depth, self.with_table)
+        return DropPartition(self.partition, self.depth, self.with_table, self.default)
 
     def describe(self) -> str:
-        return f"create {self.partition.describe()} {self.partition.run_bounds}"
+        rows = f" (its rows taken from {self.default})" if self.default else ""
+        return f"create {self.partition.describe()} {self.partition.run_bounds}{rows}"
 
 
 @dataclass(frozen=True)
 class DropPartition(_OnPartition):
     """``DROP TABLE`` of a partition (the database's; its rows are lost). ``with_table``: its
-    parent is dropped in the same migration and takes it along (nothing to run)."""
+    parent is dropped in the same migration and takes it along (nothing to run). ``default``
+    (the reverse of a partition made beside a DEFAULT one): its rows go back to the parent's
+    DEFAULT partition first, none is lost."""
 
     kind = "drop_partition"
     phase = Phase.DROP_PARTITION
     partition: Partition
     depth: int = 0
     with_table: bool = False
+    default: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (-self.depth, *super().sort_key())
@@ -74,14 +81,16 @@ class DropPartition(_OnPartition):
     @property
     def destructive(self) -> bool:
         """The partition's rows go with it (with its table: counted on the table's drop)."""
-        return not self.with_table
+        return not self.with_table and self.default is None
 
     def reverse(self) -> Op:
-        return CreatePartition(self.partition, self.depth, self.with_table)
+        return CreatePartition(self.partition, self.depth, self.with_table, self.default)
 
     def describe(self) -> str:
         if self.with_table:
             return f"drop {self.partition.describe()} (with table {self.partition.table})"
+        if self.default:
+            return f"drop {self.partition.describe()} (its rows moved to {self.default})"
         return f"drop {self.partition.describe()}"
 
 

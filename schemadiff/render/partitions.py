@@ -32,15 +32,71 @@ def _both(dialect: str, partition: Partition) -> tuple[str, str]:
 @renders(O.CreatePartition)
 def _create_partition(op: O.CreatePartition, ctx: RenderContext, target: str) -> Code:
     name, parent = _both(ctx.dialect, op.partition)
-    return Code((_execute(partition_ddl(op.partition, name, parent)),))
+    create = _execute(partition_ddl(op.partition, name, parent))
+    if op.default is None:
+        return Code((create,))
+    default = _name(ctx.dialect, op.partition.schema, op.default)
+    return Code(
+        (
+            f"# the rows of {op.default} in the new bounds move to {op.partition.name}",
+            _execute(f"ALTER TABLE {parent} DETACH PARTITION {default}"),
+            create,
+            _execute(_move_rows(default, name, parent)),
+            _execute(f"ALTER TABLE {parent} ATTACH PARTITION {default} DEFAULT"),
+        )
+    )
+
+
+def _in_literal(name: str) -> str:
+    """A quoted name as the text of a SQL string literal."""
+    return name.replace("'", "''")
+
+
+def _move_rows(source: str, target: str, parent: str) -> str:
+    """A statement moving the rows of ``source`` that fit ``target``'s bounds (its partition
+    constraint, asked of the server when the script runs) into ``target``, naming the parent's
+    columns (a partition attached later may order them differently)."""
+    return (
+        "DO $schemadiff$ DECLARE cols text; fits text; BEGIN "
+        "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols "
+        f"FROM pg_catalog.pg_attribute WHERE attrelid = '{_in_literal(parent)}'::regclass "
+        "AND attnum > 0 AND NOT attisdropped; "
+        f"fits := pg_catalog.pg_get_partition_constraintdef('{_in_literal(target)}'::regclass); "
+        "EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) "
+        "INSERT INTO %s (%s) SELECT %s FROM moved', "
+        f"'{_in_literal(source)}', fits, cols, '{_in_literal(target)}', cols, cols); "
+        "END $schemadiff$"
+    )
 
 
 @renders(O.DropPartition)
 def _drop_partition(op: O.DropPartition, ctx: RenderContext, target: str) -> Code:
     if op.with_table:
         return Code((f"# partition {op.partition.name} goes with table {op.partition.table}",))
-    name, _ = _both(ctx.dialect, op.partition)
-    return Code((_execute(f"DROP TABLE {name}"),))
+    name, parent = _both(ctx.dialect, op.partition)
+    if op.default is None:
+        return Code((_execute(f"DROP TABLE {name}"),))
+    return Code(
+        (
+            f"# the rows of {op.partition.name} go back to {op.default}",
+            _execute(f"ALTER TABLE {parent} DETACH PARTITION {name}"),
+            _execute(_insert_back(name, parent)),
+            _execute(f"DROP TABLE {name}"),
+        )
+    )
+
+
+def _insert_back(source: str, parent: str) -> str:
+    """Rows of the detached ``source`` into ``parent`` (its DEFAULT partition takes them)."""
+    return (
+        "DO $schemadiff$ DECLARE cols text; BEGIN "
+        "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols "
+        f"FROM pg_catalog.pg_attribute WHERE attrelid = '{_in_literal(parent)}'::regclass "
+        "AND attnum > 0 AND NOT attisdropped; "
+        "EXECUTE format('INSERT INTO %s (%s) SELECT %s FROM %s', "
+        f"'{_in_literal(parent)}', cols, cols, '{_in_literal(source)}'); "
+        "END $schemadiff$"
+    )
 
 
 @renders(O.DetachPartition)

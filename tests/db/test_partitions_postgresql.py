@@ -309,6 +309,35 @@ def test_bounds_that_leave_rows_out_fail_loudly_and_keep_them(
         assert row == "events_2024"
 
 
+def test_a_new_partition_takes_its_rows_from_the_default_partition_and_gives_them_back(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """PostgreSQL refuses a new partition while the DEFAULT partition holds rows in its bounds:
+    the migration detaches the DEFAULT partition, moves those rows into the new one and attaches
+    it again; the downgrade puts them back in the DEFAULT partition (no row lost either way)."""
+    engine = engine_for()
+    build(engine, models(1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO events VALUES (1, '2026-05-01', 'a'), (2, '2031-01-01', 'b')"
+        )
+
+    def where() -> dict[int, str]:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, tableoid::regclass::text FROM events")
+            return dict(rows.all())
+
+    assert where() == {1: "events_other", 2: "events_other"}
+    folder = project(tmp_path / "project", engine, "models_default_rows", 2)
+    out = cli(folder, "revision", "--autogenerate", "-m", "v2", "--rev-id", "0002")
+    assert "create partition events_2026 of events" in out and "taken from events_other" in out
+    cli(folder, "upgrade", "head")
+    assert where() == {1: "events_2026", 2: "events_other"}
+    assert "no differences" in cli(folder, "diff")
+    cli(folder, "downgrade", "base")
+    assert where() == {1: "events_other", 2: "events_other"}
+
+
 def test_a_changed_key_rebuilds_the_table_rows_kept_both_ways(
     engine_for: Callable[..., Engine], tmp_path: Path
 ) -> None:
