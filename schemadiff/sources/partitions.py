@@ -60,9 +60,9 @@ def metadata_partition_keys(
 def metadata_partitions(
     metadata: sa.MetaData, rules: DialectRules, default_schema: str | None
 ) -> tuple[Partition, ...]:
-    """Every declared partition (backends with the ``partitions`` feature: PostgreSQL; MySQL's
-    are another kind), sorted by key."""
-    if "partitions" not in rules.features:
+    """Every declared partition, sorted by key (PostgreSQL compares them; MySQL's are another
+    kind, read with their tables; a backend with neither lists them as not compared)."""
+    if "partitions" not in rules.features and "table_partitioning" in rules.features:
         return ()
     out = [
         Partition(

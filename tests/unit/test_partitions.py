@@ -203,3 +203,25 @@ def test_a_partition_partitioned_differently_is_not_supported() -> None:
         "(not supported; it is a partition of events: schemadiff rebuilds tables, not "
         "partitions: rebuild the table by hand)"
     ]
+
+
+def test_partitions_declared_for_a_backend_without_them_are_listed_not_compared() -> None:
+    """SQLite has no partitions: a declared one is one "not compared" line, never silence;
+    MySQL reads the same declarations as its own kind (not PostgreSQL's)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql, sqlite
+
+    from schemadiff.objects import Partition as Declared
+    from schemadiff.sources.metadata import inspect_metadata
+
+    metadata = sa.MetaData()
+    sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    Declared(metadata, "events_1", "events", "FOR VALUES FROM (1) TO (100)")
+    models = inspect_metadata(metadata, sqlite.dialect(), None)
+    result = compute_diff(replace(models, partitions=()), models)
+    assert [n.message for n in result.notices if n.level == "not_compared"] == [
+        "partitions (declarative partitioning): the sqlite backend does not report them, so "
+        "they were not compared"
+    ]
+    assert not result.ops
+    assert inspect_metadata(metadata, mysql.dialect(), None).partitions == ()
