@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from schemadiff.diff.engine import compute_diff
 from schemadiff.diff.options import CompareOptions
 from schemadiff.ops import AddColumn
@@ -207,10 +209,11 @@ def test_a_partition_partitioned_differently_is_not_supported() -> None:
 
 def test_partitions_declared_for_a_backend_without_them_are_listed_not_compared() -> None:
     """SQLite has no partitions: a declared one is one "not compared" line, never silence;
-    MySQL reads the same declarations as its own kind (not PostgreSQL's)."""
+    MySQL reads the same declarations as its own kind (here: an error, its key is missing)."""
     import sqlalchemy as sa
     from sqlalchemy.dialects import mysql, sqlite
 
+    from schemadiff.errors import MetadataError
     from schemadiff.objects import Partition as Declared
     from schemadiff.sources.metadata import inspect_metadata
 
@@ -224,4 +227,5 @@ def test_partitions_declared_for_a_backend_without_them_are_listed_not_compared(
         "they were not compared"
     ]
     assert not result.ops
-    assert inspect_metadata(metadata, mysql.dialect(), None).partitions == ()
+    with pytest.raises(MetadataError, match="no mysql_partition_by"):
+        inspect_metadata(metadata, mysql.dialect(), None)
