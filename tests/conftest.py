@@ -88,6 +88,22 @@ def backend_url(module_databases: _ModuleDatabases) -> Callable[..., str]:
     return get
 
 
+@pytest.fixture
+def engines(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
+    """Factory: ``engines("postgresql")`` an engine on this module's (emptied) database,
+    ``engines("postgresql", 1)`` on a second one; disposed after the test."""
+    made: list[Engine] = []
+
+    def get(backend: str, slot: int = 0) -> Engine:
+        engine = sa.create_engine(backend_url(backend, slot))
+        made.append(engine)
+        return engine
+
+    yield get
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, backend_url: Callable[[str], str]) -> str:
     """An empty database on each backend in turn."""

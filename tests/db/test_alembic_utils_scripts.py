@@ -8,15 +8,15 @@ autogenerate finds nothing left to do; ``alembic downgrade base`` brings v1 back
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.kit.cli import run_alembic, run_process
+from tests.kit.dbs import engine_fixture
 from tests.kit.independent import describe
 
 pytest.importorskip("alembic_utils")
@@ -124,18 +124,7 @@ target_metadata = metadata
 """
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
-    made: list[Engine] = []
-
-    def get(slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url("postgresql", slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture("postgresql")
 
 
 def _reference(engine: Engine) -> dict[str, Any]:

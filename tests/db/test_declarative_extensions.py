@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from fixtures.declarative_extensions import build, models  # noqa: E402
 from schemadiff.objects import declared_functions, declared_triggers, declared_views  # noqa: E402
 from tests.kit.cli import cli_ok as cli  # noqa: E402
 from tests.kit.cli import run_cli, run_process  # noqa: E402
+from tests.kit.dbs import engine_fixture
 from tests.kit.false_positives import settled_diff as diff  # noqa: E402
 from tests.kit.independent import describe  # noqa: E402
 
@@ -44,18 +45,7 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
-    made: list[Engine] = []
-
-    def get(backend: str, slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url(backend, slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture()
 
 
 def library_changes(conn: sa.Connection, metadata: sa.MetaData) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ the independent inspector), runs offline, and its downgrade brings v1 back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from schemadiff.ops.base import Phase
 from schemadiff.sources import inspect_both, inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import cli_ok as cli
+from tests.kit.dbs import engine_fixture
 from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
@@ -30,18 +31,7 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
-    made: list[Engine] = []
-
-    def get(backend: str, slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url(backend, slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture()
 
 
 def build(engine: Engine, backend: str, version: int) -> None:

@@ -8,7 +8,7 @@ every row; a dropped partition is destructive in lint and the JSON report."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,24 +20,14 @@ from schemadiff.objects import Partition
 from schemadiff.sources import inspect_database
 from tests.kit.cli import cli_ok as cli
 from tests.kit.cli import one_error, run_alembic, run_cli
+from tests.kit.dbs import engine_fixture
 from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
-    made: list[Engine] = []
-
-    def get(slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url("mysql", slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture("mysql")
 
 
 def build(engine: Engine, version: int, rows: bool = False) -> None:

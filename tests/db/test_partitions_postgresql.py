@@ -8,7 +8,7 @@ and under plain alembic, and its downgrade brings v1 back with the rows kept."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,24 +22,14 @@ from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import cli_ok as cli
 from tests.kit.cli import one_error, run_alembic, run_cli
+from tests.kit.dbs import engine_fixture
 from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[..., Engine]]:
-    made: list[Engine] = []
-
-    def get(slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url("postgresql", slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture("postgresql")
 
 
 def build(engine: Engine, metadata: sa.MetaData) -> None:

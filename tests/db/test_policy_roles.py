@@ -5,7 +5,7 @@ migration keeps the keyword, and converges both ways through the commands a user
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from schemadiff.objects import Policy, RowLevelSecurity
 from schemadiff.sources import inspect_database
 from schemadiff.sources.metadata import inspect_metadata
 from tests.kit.cli import cli_ok as cli
+from tests.kit.dbs import engine_fixture
 from tests.kit.false_positives import settled_diff as diff
 from tests.kit.independent import describe
 
@@ -71,18 +72,7 @@ DDL = {
 }
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[[int], Engine]]:
-    made: list[Engine] = []
-
-    def get(slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url("postgresql", slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture("postgresql")
 
 
 def build(engine: Engine, version: int) -> None:

@@ -6,7 +6,7 @@ runs, both ways."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from schemadiff.objects import Function, Trigger
 from schemadiff.sources import inspect_both
 from tests.kit.cli import cli_ok as cli
 from tests.kit.cli import run_cli
+from tests.kit.dbs import engine_fixture
 from tests.kit.independent import describe
 
 pytestmark = pytest.mark.db
@@ -71,18 +72,7 @@ def ddl(version: int) -> list[str]:
     ]
 
 
-@pytest.fixture
-def engine_for(backend_url: Callable[..., str]) -> Iterator[Callable[[int], Engine]]:
-    made: list[Engine] = []
-
-    def get(slot: int = 0) -> Engine:
-        engine = sa.create_engine(backend_url("postgresql", slot))
-        made.append(engine)
-        return engine
-
-    yield get
-    for engine in made:
-        engine.dispose()
+engine_for = engine_fixture("postgresql")
 
 
 def build(engine: Engine, version: int) -> None:

@@ -7,11 +7,14 @@ else None with a reason (the fixture skips, or fails under ``SCHEMADIFF_TEST_REQ
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -175,3 +178,15 @@ def reset_database(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for name in list(names):
                 conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def engine_fixture(backend: str | None = None) -> Any:
+    """A module's ``engine_for`` fixture over conftest's ``engines``: ``engine_for(slot)``
+    on ``backend``'s databases, or ``engine_for(backend, slot)`` when ``backend`` is None."""
+    import pytest
+
+    @pytest.fixture
+    def engine_for(engines: Callable[..., Engine]) -> Callable[..., Engine]:
+        return engines if backend is None else functools.partial(engines, backend)
+
+    return engine_for

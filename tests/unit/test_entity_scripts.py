@@ -311,7 +311,7 @@ def test_which_objects_entities_declare(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(registry, "_entities", {})
     assert inspect_metadata(sa.MetaData(), dialect, "public").entities is None
     only_other_kinds = sa.MetaData()
-    register_entities(only_other_kinds, [type("PGGrantTable", (), {})()])
+    register_entities(only_other_kinds, [type("PGFutureKind", (), {})()])
     assert inspect_metadata(only_other_kinds, dialect, "public").entities == ()
 
 
