@@ -107,3 +107,22 @@ def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str 
                 out[probes[name]] = view_body(definition or "")
         transaction.rollback()
     return out
+
+
+#: what ``pg_get_viewdef`` of a query made into a view depends on besides the query and the
+#: relations it reads: the server, who asks where (the path resolves names and types), and the
+#: settings that change how a query's literals read (strings, dates, intervals, time zone)
+_CONTEXT = """
+SELECT pg_catalog.current_setting('server_version'), current_user, pg_catalog.current_database(),
+       pg_catalog.current_setting('search_path'), pg_catalog.current_schemas(true)::text,
+       pg_catalog.current_setting('standard_conforming_strings'),
+       pg_catalog.current_setting('DateStyle'), pg_catalog.current_setting('IntervalStyle'),
+       pg_catalog.current_setting('TimeZone'), pg_catalog.current_setting('extra_float_digits')
+"""
+
+
+def rewrite_context(conn: Connection) -> str:
+    """The server and session settings a declared query's rewrite depends on, as text (the
+    probe connection of :func:`settle_views` takes ``conn``'s search path)."""
+    row = conn.exec_driver_sql(_CONTEXT).one()
+    return "\x1f".join(str(value) for value in row)
