@@ -50,7 +50,7 @@ def parse_canonical(text: str, dialect: str, *, index: bool = False) -> str:
         return _fallback(text)
     tree = canonicalize_tree(tree, dialect, index=index)  # type: ignore[arg-type]
     try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
+        return tree.sql(dialect="postgres", copy=False, normalize_functions="upper")  # ours
     except (SqlglotError, ValueError):  # pragma: no cover - sqlglot could not print its own tree
         return _fallback(text)
 
@@ -102,27 +102,29 @@ def _rewrite_all(tree: exp.Expression, dialect: str) -> exp.Expression:
     expose new rewrites, a paren around a cast around a column), then parenthesize.
 
     A pass that replaced no node left the tree as it was, so it ends the loop without printing
-    either tree; only a pass that replaced something prints both (each pass works on a copy,
-    so the tree before it is still there to print), and a print is reused by the next pass.
-    Printing was most of the cost of a view's canonical form: this stops at the same pass as
-    printing before and after every pass did."""
+    it; only a pass that replaced something prints the tree before and after it. The first pass
+    works on a copy (the caller's tree stays as it was, and is there to print); later ones
+    change that copy in place, the print after one pass being the print before the next.
+    Printing and copying were most of the cost of a view's canonical form: this stops at the
+    same pass, with the same tree, as printing before and after every pass of a copy did."""
     fold_case = dialect != "postgresql_exact"
     before: str | None = None
-    for _ in range(8):
+    replaced = False
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        nonlocal replaced
+        out = _rewrite(node, fold_case)
+        if out is not node:
+            replaced = True
+        return out
+
+    for done in range(8):  # after the first pass, ``before`` is the print of ``tree``
         replaced = False
-
-        def rewrite(node: exp.Expression) -> exp.Expression:
-            nonlocal replaced
-            out = _rewrite(node, fold_case)
-            if out is not node:
-                replaced = True
-            return out
-
-        after = tree.transform(rewrite, copy=True)
+        after = tree.transform(rewrite, copy=not done)
         if not replaced:
             tree = after
             break
-        if before is None:
+        if before is None:  # the first pass: ``tree`` is the caller's, unchanged
             before = tree.sql()
         printed = after.sql()
         tree = after

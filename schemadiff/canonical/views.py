@@ -70,7 +70,7 @@ def _canonical_view(body: str, dialect: str) -> str:
     # the tree is ours alone (its relations are read above): rewritten in place, not copied
     tree = canonicalize_tree(tree.transform(_own_name_alias, copy=False), dialect)
     try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
+        return tree.sql(dialect="postgres", copy=False, normalize_functions="upper")  # ours
     except (sqlglot.errors.SqlglotError, ValueError):  # pragma: no cover - sqlglot's own tree
         return _fallback(body)
 
