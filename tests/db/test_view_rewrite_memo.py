@@ -140,3 +140,35 @@ def test_a_retyped_column_read_by_a_view_asks_again(
     # created again around the change, its query unchanged
     kinds = [op.kind for op in compute_diff(db, settled, OPTIONS).ops]
     assert "replace_view" not in kinds, kinds
+
+
+@pytest.mark.db
+def test_postgresql_asks_for_every_rewrite_in_one_statement(
+    backend_url: Callable[..., str],
+) -> None:
+    """The probe views are made by one statement; a refused query makes it fall back to one
+    statement (and savepoint) per view, with the same answers. A query ending in a comment
+    does not swallow the next one."""
+    from schemadiff.backends.postgresql.views import settle_views as ask
+    from schemadiff.snapshot.model import View as Stored
+
+    views = [
+        Stored("a", "", raw="SELECT 1 AS x -- a comment"),
+        Stored("b", "", raw="SELECT '50%' AS y"),
+        Stored("c", "", raw="SELECT 2 AS z"),
+    ]
+    refused = Stored("d", "", raw="SELECT no_such_column")
+    engine = sa.create_engine(backend_url("postgresql"))
+    try:
+        with engine.connect() as conn, probes(engine) as sent:
+            together = ask(conn, views)
+            assert len(sent) == 1
+            one_by_one = ask(conn, [*views, refused])
+    finally:
+        engine.dispose()
+    assert together == {
+        (None, "a"): "SELECT 1 AS x",
+        (None, "b"): "SELECT '50%'::text AS y",
+        (None, "c"): "SELECT 2 AS z",
+    }
+    assert one_by_one == {**together, (None, "d"): None}
