@@ -195,7 +195,7 @@ def main() -> None:
                         if got["changes"]:
                             print(f"warning: {backend} {label}: {got['changes']} changes")
                         times[label].append(got["seconds"])
-                        cpus[label].append(got["cpu"])
+                        cpus[label].append(got.get("cpu", float("nan")))  # an older worker
                         loads.append(os.getloadavg()[0])
             a, b = statistics.median(times["tables"]), statistics.median(times["objects"])
             ca, cb = statistics.median(cpus["tables"]), statistics.median(cpus["objects"])
