@@ -15,6 +15,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlglot import exp
 
 from fixtures import kitchen_sink
+from schemadiff.backends.mysql import sqltree as mysql_sqltree
 from schemadiff.canonical import sqlexpr, sqltree
 from schemadiff.canonical import views as canonical_views
 from schemadiff.canonical.memo import MEMO
@@ -151,7 +152,13 @@ def _corpus(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
         seen.append((body, dialect, False))
         return view(body, dialect)
 
+    def spy_mysql(text: str, index: bool = False) -> str:
+        seen.append((text, "mysql", index))
+        return mysql_canonical(text, index)
+
     view = canonical_views._canonical_view
+    mysql_canonical = mysql_sqltree.parse_mysql_canonical
+    monkeypatch.setattr(mysql_sqltree, "parse_mysql_canonical", spy_mysql)
     monkeypatch.setattr(sqltree, "parse_canonical", spy)
     monkeypatch.setattr(canonical_views, "_canonical_view", spy_view)
     monkeypatch.setattr(MEMO, "get", lambda key: None)
