@@ -8,7 +8,9 @@ Two databases per backend: one with the tables only, one with the same tables an
 functions the models declare too (so the diff is empty in both). Each measurement is
 ``bench.tools.schemadiff_diff`` (reflection with the models built meanwhile, then the diff) in
 a new process with an empty canonical-SQL memo, as ``bench.run``; ``--warm`` keeps one memo
-directory per database instead (the second and later runs of a user).
+directory per database instead (the second and later runs of a user), filled by one run per
+database before the measured ones. Each run reports its CPU time too (the machine may be
+shared: CPU seconds move less than wall time with the load).
 """
 
 from __future__ import annotations
@@ -128,10 +130,10 @@ def _worker(argv: list[str]) -> None:
     metadata = build(backend, tables)
     add_objects(backend, metadata, tables, views, functions)
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     changes = schemadiff_diff(url, metadata, [])
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "changes": changes}))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "changes": changes}))
 
 
 def main() -> None:
@@ -169,7 +171,18 @@ def main() -> None:
                 keep(workdir / "plain", [plain])
                 keep(workdir / "full", [full])
             times: dict[str, list[float]] = {"tables": [], "objects": []}
+            cpus: dict[str, list[float]] = {"tables": [], "objects": []}
+            loads: list[float] = []
             with tempfile.TemporaryDirectory() as memo_root:
+                if args.warm:  # one run per database fills its memo: not measured
+                    for label, db, v, f in (
+                        ("tables", plain, 0, 0),
+                        ("objects", full, args.views, args.functions),
+                    ):
+                        memo = Path(memo_root) / label
+                        _measure(
+                            backend, db.url, args.tables, v, f, args.schemadiff_path, str(memo)
+                        )
                 for r in range(args.repeat):
                     for label, db, v, f in (
                         ("tables", plain, 0, 0),
@@ -182,12 +195,19 @@ def main() -> None:
                         if got["changes"]:
                             print(f"warning: {backend} {label}: {got['changes']} changes")
                         times[label].append(got["seconds"])
+                        cpus[label].append(got.get("cpu", float("nan")))  # an older worker
+                        loads.append(os.getloadavg()[0])
             a, b = statistics.median(times["tables"]), statistics.median(times["objects"])
+            ca, cb = statistics.median(cpus["tables"]), statistics.median(cpus["objects"])
             print(
                 f"{backend}: {args.tables} tables {a:.3f} s; + {args.views} views"
                 f" + {args.functions} functions {b:.3f} s; ratio {b / a:.2f}"
                 f"  (runs: {[round(t, 3) for t in times['tables']]}"
-                f" / {[round(t, 3) for t in times['objects']]})",
+                f" / {[round(t, 3) for t in times['objects']]})\n"
+                f"  CPU: {ca:.3f} s; {cb:.3f} s; ratio {cb / ca:.2f}"
+                f"  (runs: {[round(t, 3) for t in cpus['tables']]}"
+                f" / {[round(t, 3) for t in cpus['objects']]});"
+                f" load {min(loads):.1f}-{max(loads):.1f}",
                 flush=True,
             )
         finally:

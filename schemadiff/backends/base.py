@@ -491,6 +491,15 @@ class DialectRules:
         ask return nothing."""
         return {}
 
+    def view_rewrite_context(self, conn: Connection) -> str | None:
+        """Everything the server's rewrite of a declared query (``settle_views``) depends on
+        besides the query and the relations it reads: the server's version and the settings
+        that change how it reads or writes a query (SQL mode, search path, character sets,
+        time zone...), the database and the user, read on ``conn`` in one statement, as text.
+        None: rewrites are not remembered between runs
+        (:func:`schemadiff.sources.views.settle_views`)."""
+        return None
+
     def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
         """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL
         needs around them. Ordering comes after, by phase."""

@@ -50,7 +50,7 @@ def parse_canonical(text: str, dialect: str, *, index: bool = False) -> str:
         return _fallback(text)
     tree = canonicalize_tree(tree, dialect, index=index)  # type: ignore[arg-type]
     try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
+        return tree.sql(dialect="postgres", copy=False, normalize_functions="upper")  # ours
     except (SqlglotError, ValueError):  # pragma: no cover - sqlglot could not print its own tree
         return _fallback(text)
 
@@ -98,32 +98,65 @@ def _quoted_number(node: exp.Expression) -> exp.Expression:
 
 
 def _rewrite_all(tree: exp.Expression, dialect: str) -> exp.Expression:
-    fold_case = dialect != "postgresql_exact"
-    for _ in range(8):  # rewrites can expose new rewrites (a paren around a cast around a column)
-        before = tree.sql()
-        tree = tree.transform(lambda node: _rewrite(node, fold_case), copy=True)
-        if tree.sql() == before:
-            break
-    return _parenthesize(tree)
+    """Rewrite passes until one leaves the printed tree as it was (at most 8: rewrites can
+    expose new rewrites, a paren around a cast around a column), then parenthesize.
 
+    A pass that replaced no node left the tree as it was, so it ends the loop without printing
+    it; only a pass that replaced something prints the tree before and after it. The first pass
+    works on a copy (the caller's tree stays as it was, and is there to print); later ones
+    change that copy in place, the print after one pass being the print before the next.
+    Printing and copying were most of the cost of a view's canonical form: this stops at the
+    same pass, with the same tree, as printing before and after every pass of a copy did."""
+    fold_case = dialect != "postgresql_exact"
+    before: str | None = None
+    replaced = False
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        nonlocal replaced
+        out = _rewrite(node, fold_case)
+        if out is not node:
+            replaced = True
+        return out
+
+    for done in range(8):  # after the first pass, ``before`` is the print of ``tree``
+        replaced = False
+        after = tree.transform(rewrite, copy=not done)
+        if not replaced:
+            tree = after
+            break
+        if before is None:  # the first pass: ``tree`` is the caller's, unchanged
+            before = tree.sql()
+        printed = after.sql()
+        tree = after
+        if printed == before:
+            break
+        before = printed
+    return _parenthesize(tree, copy=False)  # ``tree`` is a copy made above: ours to change
+
+
+#: the arguments of an identifier that is written as it is canonical
+_PLAIN = frozenset({"this", "quoted"})
 
 _OPERATORS = (exp.Binary, exp.Not, exp.Neg, exp.Is, exp.In, exp.Between, exp.Like, exp.ILike)
 
 
-def _parenthesize(tree: exp.Expression) -> exp.Expression:
+def _parenthesize(tree: exp.Expression, *, copy: bool = True) -> exp.Expression:
     """Put explicit parentheses around every operator nested in another operator.
 
     After all source parentheses are stripped, this gives one unambiguous spelling per tree:
     ``(a + b) * c`` and ``a + (b * c)`` stay different, ``((x))`` and ``x`` become the same.
+    ``copy`` False: ``tree`` is changed in place (the caller's own copy).
     """
 
     def visit(node: exp.Expression) -> None:
         for child in list(node.iter_expressions()):
             visit(child)
             if isinstance(child, _OPERATORS) and isinstance(node, _OPERATORS):
-                child.replace(exp.Paren(this=child.copy()))
+                paren = exp.Paren()
+                child.replace(paren)
+                paren.set("this", child)
 
-    root = tree.copy()
+    root = tree.copy() if copy else tree
     visit(root)
     return root
 
@@ -147,7 +180,10 @@ def _rewrite(node: exp.Expression, fold_case: bool) -> exp.Expression:
             return _not_between(inner)
     if isinstance(node, exp.Identifier):
         name = node.this
-        return exp.Identifier(this=name.lower() if fold_case else name, quoted=False)
+        folded = name.lower() if fold_case else name
+        if folded == name and not node.args.get("quoted") and node.args.keys() <= _PLAIN:
+            return node  # already so: no new node (a pass that replaces nothing ends the loop)
+        return exp.Identifier(this=folded, quoted=False)
     if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
         return _any_to_in(node) or node
     if isinstance(node, exp.NEQ) and _is_all(node.expression):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from schemadiff.canonical.memo import MEMO
 from schemadiff.canonical.sqlexpr import canonical_sql
 
 TableKey = tuple[str | None, str]
+#: a parsed query's relations (``(schema or "", name)``) and unknown functions' names
+Named = tuple[frozenset[tuple[str, str]], tuple[str, ...]]
 
 
 def view_body(text: str) -> str:
@@ -38,10 +40,11 @@ def canonical_view_sql(text: str, dialect: str) -> str:
     return found
 
 
-#: the relations each parsed query names, as ``(schema or "", name)`` (CTEs left out), kept by
-#: :func:`_without_own_name_aliases` for :func:`view_reads`: one parse of a view's text serves
-#: both (parsing is most of the cost of a view the memo has not seen)
-_NAMED: dict[tuple[str, str], frozenset[tuple[str, str]] | None] = {}
+#: what each parsed query names: its relations, as ``(schema or "", name)`` (CTEs left out), and
+#: the functions sqlglot does not know (see :func:`view_calls`); kept by :func:`_canonical_view`
+#: for :func:`view_reads` and :func:`view_calls`: one parse of a view's text serves all three
+#: (parsing is most of the cost of a view the memo has not seen). None: sqlglot cannot parse it.
+_NAMED: dict[tuple[str, str], Named | None] = {}
 _NAMED_LIMIT = 65536
 _UNSEEN: Any = object()
 
@@ -63,11 +66,11 @@ def _canonical_view(body: str, dialect: str) -> str:
     if tree is None:
         _remember_named((dialect, body), None)
         return canonical_sql(body, dialect)
-    _remember_named((dialect, body), _named_relations(tree))
+    _remember_named((dialect, body), _named(tree))
     # the tree is ours alone (its relations are read above): rewritten in place, not copied
     tree = canonicalize_tree(tree.transform(_own_name_alias, copy=False), dialect)
     try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
+        return tree.sql(dialect="postgres", copy=False, normalize_functions="upper")  # ours
     except (sqlglot.errors.SqlglotError, ValueError):  # pragma: no cover - sqlglot's own tree
         return _fallback(body)
 
@@ -81,10 +84,17 @@ def _own_name_alias(node: Any) -> Any:
     return node
 
 
-def _remember_named(key: tuple[str, str], named: frozenset[tuple[str, str]] | None) -> None:
+def _remember_named(key: tuple[str, str], named: Named | None) -> None:
     if len(_NAMED) >= _NAMED_LIMIT:
         _NAMED.clear()
     _NAMED[key] = named
+
+
+def _named(tree: Any) -> Named:
+    from sqlglot import exp
+
+    calls = {str(node.name).lower() for node in tree.find_all(exp.Anonymous)}
+    return _named_relations(tree), tuple(sorted(calls))
 
 
 def _named_relations(tree: Any) -> frozenset[tuple[str, str]]:
@@ -119,17 +129,41 @@ def view_reads(text: str, dialect: str, default_schema: str | None) -> tuple[Tab
 def _parse_reads(
     text: str, dialect: str, default_schema: str | None
 ) -> tuple[TableKey, ...] | None:
-    body = view_body(text)
-    named = _NAMED.get((dialect, body), _UNSEEN)  # parsed already for its canonical form?
-    if named is _UNSEEN:
-        named = _parse_named(body, dialect)
+    named = _named_of(view_body(text), dialect)
     if named is None:
         return None
-    found = {(None if schema == default_schema else schema or None, name) for schema, name in named}
+    found = {
+        (None if schema == default_schema else schema or None, name) for schema, name in named[0]
+    }
     return tuple(sorted(found, key=lambda k: (k[0] or "", k[1])))
 
 
-def _parse_named(body: str, dialect: str) -> frozenset[tuple[str, str]] | None:
+def view_calls(text: str, dialect: str) -> tuple[str, ...] | None:
+    """The names (lower case, sorted) of the functions the query calls that sqlglot does not
+    know (user-defined ones among them), or None when sqlglot cannot parse it. Remembered
+    between runs like :func:`view_reads`. A query calling none of them depends only on the
+    relations it reads (see :func:`schemadiff.sources.views.rewrite_dependencies`)."""
+    body = view_body(text)
+    key = ("view-calls", dialect, body)
+    found = MEMO.get(key)
+    if found is None:
+        named = _named_of(body, dialect)
+        calls = None if named is None else named[1]
+        MEMO.put(key, json.dumps(calls))
+        return calls
+    stored = json.loads(found)
+    return None if stored is None else tuple(stored)
+
+
+def _named_of(body: str, dialect: str) -> Named | None:
+    named = _NAMED.get((dialect, body), _UNSEEN)  # parsed already for its canonical form?
+    if named is _UNSEEN:
+        named = _parse_named(body, dialect)
+        _remember_named((dialect, body), named)
+    return cast("Named | None", named)
+
+
+def _parse_named(body: str, dialect: str) -> Named | None:
     import sqlglot
 
     from schemadiff.canonical.sqltree import SQLGLOT_DIALECTS
@@ -140,4 +174,4 @@ def _parse_named(body: str, dialect: str) -> frozenset[tuple[str, str]] | None:
         return None
     if tree is None:
         return None
-    return _named_relations(tree)
+    return _named(tree)

@@ -14,13 +14,13 @@ it (a BIGSERIAL's sequence is ``AS bigint``), when its bounds are still its type
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from schemadiff.backends.registry import rules_for
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.ops import AlterSequence, CreateSequence, DropSequence
-from schemadiff.snapshot.model import DbObject, Sequence, Snapshot, TableKey
+from schemadiff.snapshot.model import DbObject, Sequence, Snapshot, Table, TableKey
 
 #: integer types a sequence can have (PostgreSQL's ``AS``), and so a SERIAL column
 _SEQUENCE_TYPES = ("smallint", "integer", "bigint")
@@ -33,6 +33,7 @@ def compare_sequences(ctx: CompareContext) -> Iterator[Item]:
         return
     db = ctx.db.sequence_map()
     models = ctx.models.sequence_map()
+    tables = ctx.models.table_map()  # once: SERIAL's sequences look their table up
     for key in sorted(models, key=_sort_key):
         new = models[key]
         old = db.get(key)
@@ -48,7 +49,7 @@ def compare_sequences(ctx: CompareContext) -> Iterator[Item]:
         if key in models:
             continue
         if old.implicit:
-            yield from _serial_type(ctx, old)
+            yield from _serial_type(ctx, old, tables)
             continue
         if not models:
             continue  # not the models' to manage: listed (unmanaged_sequences)
@@ -69,13 +70,15 @@ def unmanaged_sequences(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
     return tuple(DbObject("sequence", s.name, s.schema) for s in db.sequences if not s.implicit)
 
 
-def _serial_type(ctx: CompareContext, seq: Sequence) -> Iterator[Item]:
+def _serial_type(
+    ctx: CompareContext, seq: Sequence, tables: Mapping[TableKey, Table]
+) -> Iterator[Item]:
     """SERIAL's own sequence, retyped along with its column (see the module doc)."""
     rules = rules_for(ctx.dialect).sequences
     if rules is None or not rules.has_data_type or seq.owned_by is None:
         return
     table_name, _, column_name = seq.owned_by.rpartition(".")
-    table = ctx.models.table_map().get((seq.schema, table_name))
+    table = tables.get((seq.schema, table_name))
     column = table.column(column_name) if table is not None else None
     if column is None or not column.autoincrement:
         return

@@ -151,6 +151,12 @@ class MysqlRules(DialectRules):
 
         return settle_views(conn, views)
 
+    def view_rewrite_context(self, conn: Connection) -> str | None:
+        """See :func:`schemadiff.backends.mysql.views.rewrite_context`."""
+        from schemadiff.backends.mysql.views import rewrite_context
+
+        return rewrite_context(conn)
+
     def primary_key_name(self, table: str) -> str:
         return "PRIMARY"
 

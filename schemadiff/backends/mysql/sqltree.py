@@ -23,7 +23,7 @@ def parse_mysql_canonical(text: str, index: bool = False) -> str:
         return canonical_sql(text, "mysql")
     tree = canonicalize_tree(tree.transform(_mysql_rewrite, copy=True), "mysql", index=index)
     try:
-        return tree.sql(dialect="postgres", normalize_functions="upper")
+        return tree.sql(dialect="postgres", copy=False, normalize_functions="upper")  # ours
     except (SqlglotError, ValueError):  # pragma: no cover
         return canonical_sql(text, "mysql")
 

@@ -98,3 +98,20 @@ def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str 
         finally:
             probe.exec_driver_sql(f"DROP DATABASE `{scratch}`")
     return out
+
+
+#: what the server's rewrite of a query made into a view depends on besides the query and the
+#: relations it reads: the server, the default database, the user, and the settings that change
+#: how a query reads (SQL mode, name case) or how its literals are written (character sets)
+_CONTEXT = (
+    "SELECT VERSION(), DATABASE(), CURRENT_USER(), @@sql_mode, @@lower_case_table_names,"
+    " @@character_set_client, @@collation_connection, @@character_set_database,"
+    " @@collation_database, @@time_zone"
+)
+
+
+def rewrite_context(conn: Connection) -> str:
+    """The server and session settings a declared query's rewrite depends on, as text (the
+    scratch connection of :func:`settle_views` uses ``conn``'s default database)."""
+    row = conn.exec_driver_sql(_CONTEXT).one()
+    return "\x1f".join(_text(value) for value in row)

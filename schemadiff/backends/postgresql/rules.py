@@ -190,6 +190,12 @@ class PostgresqlRules(DialectRules):
 
         return settle_views(conn, views)
 
+    def view_rewrite_context(self, conn: Connection) -> str | None:
+        """See :func:`schemadiff.backends.postgresql.views.rewrite_context`."""
+        from schemadiff.backends.postgresql.views import rewrite_context
+
+        return rewrite_context(conn)
+
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         out: list[tuple[str, object]] = []
         if index.where:
