@@ -10,56 +10,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.base import Phase
+from schemadiff.ops.objects import Creates, Drops, SchemaObjectOp, SwapsOldNew, pair
 from schemadiff.snapshot.model import Domain
 
 
 @dataclass(frozen=True)
-class CreateDomain(Op):
+class CreateDomain(SchemaObjectOp[Domain], Creates):
     kind = "create_domain"
     phase = Phase.CREATE_DOMAIN
+    subject_field = "domain"
     domain: Domain
 
-    @property
-    def schema(self) -> str | None:
-        return self.domain.schema
-
-    @property
-    def name(self) -> str:
-        return self.domain.name
-
-    def reverse(self) -> Op:
-        return DropDomain(self.domain)
-
     def describe(self) -> str:
-        return f"create {self.domain.describe()} ({self.domain.data_type})"
+        return f"{super().describe()} ({self.domain.data_type})"
 
 
 @dataclass(frozen=True)
-class DropDomain(Op):
+class DropDomain(SchemaObjectOp[Domain], Drops):
     """Drop a domain; ``domain`` is the database's (what the downgrade makes again)."""
 
     kind = "drop_domain"
     phase = Phase.DROP_DOMAIN
+    subject_field = "domain"
     domain: Domain
 
-    @property
-    def schema(self) -> str | None:
-        return self.domain.schema
 
-    @property
-    def name(self) -> str:
-        return self.domain.name
-
-    def reverse(self) -> Op:
-        return CreateDomain(self.domain)
-
-    def describe(self) -> str:
-        return f"drop {self.domain.describe()}"
+pair(CreateDomain, DropDomain)
 
 
 @dataclass(frozen=True)
-class AlterDomain(Op):
+class AlterDomain(SchemaObjectOp[Domain], SwapsOldNew):
     """Change a domain from ``old`` (the database's) to ``new`` (checks named, see
     :func:`schemadiff.snapshot.domains.name_checks`)."""
 
@@ -67,17 +48,6 @@ class AlterDomain(Op):
     phase = Phase.CREATE_DOMAIN
     old: Domain
     new: Domain
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
-
-    def reverse(self) -> Op:
-        return AlterDomain(self.new, self.old)
 
     def changes(self) -> list[str]:
         out = []

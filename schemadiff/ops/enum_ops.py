@@ -7,54 +7,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.objects import Creates, Drops, SchemaObjectOp, pair
 from schemadiff.snapshot.model import Enum
 
 
+class _EnumOp(SchemaObjectOp[Enum]):
+    def described(self) -> str:
+        return f"enum type {qualified(self.subject.schema, self.subject.name)}"
+
+
 @dataclass(frozen=True)
-class CreateEnum(Op):
+class CreateEnum(_EnumOp, Creates):
     kind = "create_enum"
     phase = Phase.CREATE_ENUM
+    subject_field = "enum"
     enum: Enum
-
-    @property
-    def schema(self) -> str | None:
-        return self.enum.schema
-
-    @property
-    def name(self) -> str:
-        return self.enum.name
-
-    def reverse(self) -> Op:
-        return DropEnum(self.enum)
 
     def describe(self) -> str:
         values = ", ".join(repr(v) for v in self.enum.values)
-        return f"create enum type {qualified(self.enum.schema, self.enum.name)} ({values})"
+        return f"{super().describe()} ({values})"
 
 
 @dataclass(frozen=True)
-class DropEnum(Op):
+class DropEnum(_EnumOp, Drops):
     kind = "drop_enum"
     phase = Phase.DROP_ENUM
+    subject_field = "enum"
     enum: Enum
 
-    @property
-    def schema(self) -> str | None:
-        return self.enum.schema
 
-    @property
-    def name(self) -> str:
-        return self.enum.name
-
-    def reverse(self) -> Op:
-        return CreateEnum(self.enum)
-
-    def describe(self) -> str:
-        return f"drop enum type {qualified(self.enum.schema, self.enum.name)}"
+pair(CreateEnum, DropEnum)
 
 
 @dataclass(frozen=True)
-class AddEnumValue(Op):
+class AddEnumValue(_EnumOp):
     """Append or insert one value (``ALTER TYPE ... ADD VALUE``); ``old``/``new`` are the whole
     types."""
 
@@ -67,14 +53,6 @@ class AddEnumValue(Op):
     after: str | None = None
     #: columns using the type (see ReplaceEnum), so that the reverse can convert them
     columns: tuple[tuple[str | None, str, str, str | None], ...] = ()
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
 
     def sort_key(self) -> tuple[Any, ...]:
         # several values added to one enum must run in the order they were planned
@@ -95,7 +73,7 @@ class AddEnumValue(Op):
 
 
 @dataclass(frozen=True)
-class ReplaceEnum(Op):
+class ReplaceEnum(_EnumOp):
     """Recreate an enum with a different value list (values removed or reordered).
 
     Destructive whenever a value disappears or the order changes: rows holding a removed value can
@@ -109,14 +87,6 @@ class ReplaceEnum(Op):
     old: Enum
     new: Enum
     columns: tuple[tuple[str | None, str, str, str | None], ...] = ()
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
 
     def sort_key(self) -> tuple[Any, ...]:
         # a downgrade undoes several added values as a chain of replacements, longest list first

@@ -10,42 +10,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.base import Phase
+from schemadiff.ops.objects import Creates, Drops, SchemaObjectOp, SwapsOldNew, pair
 from schemadiff.snapshot.model import Extension
 
 
-def _describe(ext: Extension) -> str:
-    text = f"extension {ext.name}"
-    if ext.schema:
-        text += f" in schema {ext.schema}"
-    if ext.version:
-        text += f" version {ext.version}"
-    return text
+class _ExtensionOp(SchemaObjectOp[Extension]):
+    subject_field = "extension"
+
+    def described(self) -> str:
+        text = f"extension {self.subject.name}"
+        if self.subject.schema:
+            text += f" in schema {self.subject.schema}"
+        if self.subject.version:
+            text += f" version {self.subject.version}"
+        return text
 
 
 @dataclass(frozen=True)
-class CreateExtension(Op):
+class CreateExtension(_ExtensionOp, Creates):
     kind = "create_extension"
     phase = Phase.CREATE_EXTENSION
     extension: Extension
 
-    @property
-    def schema(self) -> str | None:
-        return self.extension.schema
-
-    @property
-    def name(self) -> str:
-        return self.extension.name
-
-    def reverse(self) -> Op:
-        return DropExtension(self.extension)
-
-    def describe(self) -> str:
-        return f"create {_describe(self.extension)}"
-
 
 @dataclass(frozen=True)
-class DropExtension(Op):
+class DropExtension(_ExtensionOp, Drops):
     """Destructive: the extension's objects go with it (its types, functions, operators), and
     the columns and indexes that use them refuse the drop or, with CASCADE, go too."""
 
@@ -54,26 +44,15 @@ class DropExtension(Op):
     extension: Extension
 
     @property
-    def schema(self) -> str | None:
-        return self.extension.schema
-
-    @property
-    def name(self) -> str:
-        return self.extension.name
-
-    @property
     def destructive(self) -> bool:
         return True
 
-    def reverse(self) -> Op:
-        return CreateExtension(self.extension)
 
-    def describe(self) -> str:
-        return f"drop {_describe(self.extension)}"
+pair(CreateExtension, DropExtension)
 
 
 @dataclass(frozen=True)
-class AlterExtension(Op):
+class AlterExtension(SchemaObjectOp[Extension], SwapsOldNew):
     """Move an installed extension to another schema (``SET SCHEMA``) and/or update it to the
     pinned version (``UPDATE TO``). Runs with the creations, before what may use it."""
 
@@ -83,17 +62,6 @@ class AlterExtension(Op):
     new: Extension
     #: the database's default schema (where ``SET SCHEMA`` moves one whose schema is None)
     default_schema: str | None = None
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
-
-    def reverse(self) -> Op:
-        return AlterExtension(self.new, self.old, self.default_schema)
 
     def changes(self) -> list[str]:
         out = []

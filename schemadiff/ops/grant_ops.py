@@ -15,7 +15,30 @@ from schemadiff.ops.base import Op, Phase, qualified
 
 
 @dataclass(frozen=True)
-class GrantPrivileges(Op):
+class _Privileges(Op):
+    """Privileges of ``role`` on a table or view, or on some of its ``columns``."""
+
+    schema_name: str | None
+    table_name: str
+    role: str
+    privileges: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    grant_option: bool = False
+    option_only: bool = False
+    with_table: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.role
+
+    def _on(self) -> str:
+        """What the privileges are on, as described: the table or its columns."""
+        table = qualified(self.schema_name, self.table_name)
+        return f"{table}({', '.join(self.columns)})" if self.columns else table
+
+
+@dataclass(frozen=True)
+class GrantPrivileges(_Privileges):
     """``GRANT privileges [(columns)] ON TABLE t TO role [WITH GRANT OPTION]`` (each privilege
     on each of ``columns`` when there are any, else on the table).
 
@@ -30,20 +53,8 @@ class GrantPrivileges(Op):
 
     kind = "grant_privileges"
     phase = Phase.GRANT_PRIVILEGES
-    schema_name: str | None
-    table_name: str
-    role: str
-    privileges: tuple[str, ...]
-    columns: tuple[str, ...] = ()
-    grant_option: bool = False
-    option_only: bool = False
-    with_table: bool = False
     regrant: bool = False
     renamed: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.role
 
     @property
     def run_phase(self) -> Phase:
@@ -66,8 +77,7 @@ class GrantPrivileges(Op):
 
     def describe(self) -> str:
         what = ", ".join(self.privileges)
-        table = qualified(self.schema_name, self.table_name)
-        on = f"{table}({', '.join(self.columns)})" if self.columns else table
+        on = self._on()
         if self.option_only:
             return f"grant {what} on {on} to {self.role}: with grant option"
         option = " with grant option" if self.grant_option else ""
@@ -76,7 +86,7 @@ class GrantPrivileges(Op):
 
 
 @dataclass(frozen=True)
-class RevokePrivileges(Op):
+class RevokePrivileges(_Privileges):
     """``REVOKE [GRANT OPTION FOR] privileges [(columns)] ON TABLE t FROM role``.
 
     ``grant_option``: the role held them with grant option (the reverse grants it back).
@@ -87,19 +97,7 @@ class RevokePrivileges(Op):
 
     kind = "revoke_privileges"
     phase = Phase.REVOKE_PRIVILEGES
-    schema_name: str | None
-    table_name: str
-    role: str
-    privileges: tuple[str, ...]
-    columns: tuple[str, ...] = ()
-    grant_option: bool = False
-    option_only: bool = False
-    with_table: bool = False
     renamed: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.role
 
     def reverse(self) -> Op:
         return GrantPrivileges(
@@ -116,9 +114,8 @@ class RevokePrivileges(Op):
 
     def describe(self) -> str:
         what = ", ".join(self.privileges)
-        table = qualified(self.schema_name, self.table_name)
-        on = f"{table}({', '.join(self.columns)})" if self.columns else table
+        on = self._on()
         if self.option_only:
             return f"revoke grant option for {what} on {on} from {self.role}"
-        gone = f" (with {table})" if self.with_table else ""
+        gone = f" (with {qualified(self.schema_name, self.table_name)})" if self.with_table else ""
         return f"revoke {what} on {on} from {self.role}{gone}"

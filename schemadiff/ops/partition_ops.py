@@ -16,28 +16,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.objects import Creates, Drops, PairedOp, TableObjectOp, pair
 from schemadiff.snapshot.model import Table
 from schemadiff.snapshot.partitions import Partition
 
 
-class _OnPartition(Op):
-    partition: Partition
-
-    @property
-    def schema(self) -> str | None:
-        return self.partition.schema
-
-    @property
-    def table(self) -> str:
-        return self.partition.table
-
-    @property
-    def name(self) -> str:
-        return self.partition.name
+class _PartitionOp(TableObjectOp[Partition]):
+    subject_field = "partition"
 
 
 @dataclass(frozen=True)
-class CreatePartition(_OnPartition):
+class _PartitionWithParent(_PartitionOp):
+    partition: Partition
+    depth: int = 0
+    with_table: bool = False
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class CreatePartition(_PartitionWithParent, Creates):
     """``CREATE TABLE name PARTITION OF parent bounds [PARTITION BY key]``. ``with_table``:
     its parent is created in the same migration (kept for the reverse). ``default``: the
     parent's DEFAULT partition, which may hold rows in the new bounds: it is detached while the
@@ -45,24 +42,17 @@ class CreatePartition(_OnPartition):
 
     kind = "create_partition"
     phase = Phase.CREATE_PARTITION
-    partition: Partition
-    depth: int = 0
-    with_table: bool = False
-    default: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.depth, *super().sort_key())
 
-    def reverse(self) -> Op:
-        return DropPartition(self.partition, self.depth, self.with_table, self.default)
-
     def describe(self) -> str:
         rows = f" (its rows taken from {self.default})" if self.default else ""
-        return f"create {self.partition.describe()} {self.partition.run_bounds}{rows}"
+        return f"{super().describe()} {self.partition.run_bounds}{rows}"
 
 
 @dataclass(frozen=True)
-class DropPartition(_OnPartition):
+class DropPartition(_PartitionWithParent, Drops):
     """``DROP TABLE`` of a partition (the database's; its rows are lost). ``with_table``: its
     parent is dropped in the same migration and takes it along (nothing to run). ``default``
     (the reverse of a partition made beside a DEFAULT one): its rows go back to the parent's
@@ -70,10 +60,6 @@ class DropPartition(_OnPartition):
 
     kind = "drop_partition"
     phase = Phase.DROP_PARTITION
-    partition: Partition
-    depth: int = 0
-    with_table: bool = False
-    default: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (-self.depth, *super().sort_key())
@@ -83,9 +69,6 @@ class DropPartition(_OnPartition):
         """The partition's rows go with it (with its table: counted on the table's drop)."""
         return not self.with_table and self.default is None
 
-    def reverse(self) -> Op:
-        return CreatePartition(self.partition, self.depth, self.with_table, self.default)
-
     def describe(self) -> str:
         if self.with_table:
             return f"drop {self.partition.describe()} (with table {self.partition.table})"
@@ -94,8 +77,11 @@ class DropPartition(_OnPartition):
         return f"drop {self.partition.describe()}"
 
 
+pair(CreatePartition, DropPartition)
+
+
 @dataclass(frozen=True)
-class DetachPartition(_OnPartition):
+class DetachPartition(_PartitionOp, PairedOp):
     """``ALTER TABLE parent DETACH PARTITION name``: the first half of a change of bounds (the
     partition, the database's, stays a table with its rows until attached again)."""
 
@@ -103,16 +89,13 @@ class DetachPartition(_OnPartition):
     phase = Phase.DETACH_PARTITION
     partition: Partition
 
-    def reverse(self) -> Op:
-        return AttachPartition(self.partition)
-
     def describe(self) -> str:
         name = qualified(self.partition.schema, self.partition.name)
         return f"detach partition {name} from {self.partition.table} (to change its bounds)"
 
 
 @dataclass(frozen=True)
-class AttachPartition(_OnPartition):
+class AttachPartition(_PartitionOp, PairedOp):
     """``ALTER TABLE parent ATTACH PARTITION name bounds``: the second half of a change of
     bounds. The server checks every row against the bounds and refuses the migration when one
     does not fit."""
@@ -121,12 +104,12 @@ class AttachPartition(_OnPartition):
     phase = Phase.ATTACH_PARTITION
     partition: Partition
 
-    def reverse(self) -> Op:
-        return DetachPartition(self.partition)
-
     def describe(self) -> str:
         name = qualified(self.partition.schema, self.partition.name)
         return f"attach partition {name} to {self.partition.table} {self.partition.run_bounds}"
+
+
+pair(DetachPartition, AttachPartition)
 
 
 @dataclass(frozen=True)

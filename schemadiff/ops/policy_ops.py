@@ -10,42 +10,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.base import Phase, qualified
+from schemadiff.ops.objects import (
+    Creates,
+    Drops,
+    SwapsOldNew,
+    TableObjectOp,
+    TableSettingOp,
+    pair,
+    with_table_note,
+)
 from schemadiff.snapshot.policies import Policy, RowSecurity
 
 
 @dataclass(frozen=True)
-class CreatePolicy(Op):
+class _PolicyOp(TableObjectOp[Policy]):
+    subject_field = "policy"
+    policy: Policy
+    with_table: bool = False
+    after_renames: bool = False
+
+
+@dataclass(frozen=True)
+class CreatePolicy(_PolicyOp, Creates):
     """Create a policy. ``with_table``: its table is created in the same migration.
     ``after_renames`` is kept for the reverse (see :class:`DropPolicy`)."""
 
     kind = "create_policy"
     phase = Phase.CREATE_POLICY
-    policy: Policy
-    with_table: bool = False
-    after_renames: bool = False
-
-    @property
-    def schema(self) -> str | None:
-        return self.policy.schema
-
-    @property
-    def table(self) -> str:
-        return self.policy.table
-
-    @property
-    def name(self) -> str:
-        return self.policy.name
-
-    def reverse(self) -> Op:
-        return DropPolicy(self.policy, self.with_table, self.after_renames)
-
-    def describe(self) -> str:
-        return f"create {self.policy.describe()}"
 
 
 @dataclass(frozen=True)
-class DropPolicy(Op):
+class DropPolicy(_PolicyOp, Drops):
     """Drop a policy (the database's, for the downgrade). ``with_table``: its table is dropped
     in the same migration and takes the policy with it (nothing to run). ``after_renames``: its
     table is renamed (or has columns renamed) in the same migration: the op names the table by
@@ -53,43 +49,25 @@ class DropPolicy(Op):
 
     kind = "drop_policy"
     phase = Phase.DROP_POLICY
-    policy: Policy
-    with_table: bool = False
-    after_renames: bool = False
 
     @property
     def run_phase(self) -> Phase:
         return Phase.DROP_RENAMED_POLICY if self.after_renames else self.phase
 
     @property
-    def schema(self) -> str | None:
-        return self.policy.schema
-
-    @property
-    def table(self) -> str:
-        return self.policy.table
-
-    @property
-    def name(self) -> str:
-        return self.policy.name
-
-    @property
     def destructive(self) -> bool:
         """Dropping a policy changes which rows a role may see or write (never loses any)."""
         return False
 
-    def reverse(self) -> Op:
-        return CreatePolicy(self.policy, self.with_table, self.after_renames)
-
     def describe(self) -> str:
-        if self.with_table:
-            table = qualified(self.policy.schema, self.policy.table)
-            return f"drop {self.policy.describe()} (with table {table})"
-        return f"drop {self.policy.describe()}"
+        return super().describe() + with_table_note(self.with_table, self.policy)
+
+
+pair(CreatePolicy, DropPolicy)
 
 
 @dataclass(frozen=True)
-class AlterRowSecurity(Op):
+class AlterRowSecurity(TableSettingOp[RowSecurity], SwapsOldNew):
     """Turn a table's row-level security on or off, forced or not (``old`` to ``new``).
     ``with_table``: the table is dropped in the same migration and ``new`` is off (nothing to
     run; the downgrade turns it on again on the table it makes again)."""
@@ -99,21 +77,6 @@ class AlterRowSecurity(Op):
     old: RowSecurity
     new: RowSecurity
     with_table: bool = False
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def table(self) -> str:
-        return self.new.table
-
-    @property
-    def name(self) -> str:
-        return self.new.table
-
-    def reverse(self) -> Op:
-        return AlterRowSecurity(self.new, self.old, self.with_table)
 
     def describe(self) -> str:
         table = qualified(self.new.schema, self.new.table)

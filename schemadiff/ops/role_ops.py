@@ -11,53 +11,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.base import Phase
+from schemadiff.ops.objects import Creates, Drops, NamedOp, SwapsOldNew, pair
 from schemadiff.snapshot.grants import RoleState
 
 
 @dataclass(frozen=True)
-class CreateRole(Op):
+class CreateRole(NamedOp[RoleState], Creates):
     """``CREATE ROLE`` with the role's attributes, when the server has no role of that name
     (its memberships: an :class:`AlterRole`)."""
 
     kind = "create_role"
     phase = Phase.CREATE_ROLE
+    subject_field = "role"
     role: RoleState
-
-    @property
-    def name(self) -> str:
-        return self.role.name
-
-    def reverse(self) -> Op:
-        return DropRole(self.role)
-
-    def describe(self) -> str:
-        return f"create {self.role.describe()}"
 
 
 @dataclass(frozen=True)
-class DropRole(Op):
+class DropRole(NamedOp[RoleState], Drops):
     """``DROP ROLE`` (the downgrade of :class:`CreateRole`), after the downgrade revoked the
     privileges it granted; kept when something of the server still depends on it (its
     privileges or objects in another database: roles are shared by the server's databases)."""
 
     kind = "drop_role"
     phase = Phase.DROP_ROLE
+    subject_field = "role"
     role: RoleState
 
-    @property
-    def name(self) -> str:
-        return self.role.name
 
-    def reverse(self) -> Op:
-        return CreateRole(self.role)
-
-    def describe(self) -> str:
-        return f"drop {self.role.describe()}"
+pair(CreateRole, DropRole)
 
 
 @dataclass(frozen=True)
-class AlterRole(Op):
+class AlterRole(NamedOp[RoleState], SwapsOldNew):
     """Take a role from ``old`` to ``new``: ``ALTER ROLE ... WITH`` the attributes that change,
     ``GRANT`` / ``REVOKE`` the memberships that do."""
 
@@ -65,13 +51,6 @@ class AlterRole(Op):
     phase = Phase.ALTER_ROLE
     old: RoleState
     new: RoleState
-
-    @property
-    def name(self) -> str:
-        return self.new.name
-
-    def reverse(self) -> Op:
-        return AlterRole(self.new, self.old)
 
     def describe(self) -> str:
         changes = [

@@ -10,15 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.objects import (
+    Creates,
+    Drops,
+    SchemaObjectOp,
+    TableObjectOp,
+    pair,
+    with_table_note,
+)
 from schemadiff.snapshot.routines import Function, Trigger
 
 #: said of a function whose body is not checked when it is created
 _UNCHECKED = " (body checked when first run: it reads what the migration makes after it)"
 
 
+class _FunctionOp(SchemaObjectOp[Function]):
+    @property
+    def name(self) -> str:
+        return f"{self.subject.name}({self.subject.args})"
+
+
 @dataclass(frozen=True)
-class CreateFunction(Op):
+class CreateFunction(_FunctionOp, Creates):
     """Create a function or procedure. ``unchecked``: its SQL body reads a table, column or view
     that the migration makes only later (see :mod:`schemadiff.diff.function_calls`), so the
     server is asked not to check the body now (PostgreSQL: ``check_function_bodies``); set by
@@ -26,50 +40,30 @@ class CreateFunction(Op):
 
     kind = "create_function"
     phase = Phase.CREATE_FUNCTION
+    subject_field = "function"
     function: Function
     unchecked: bool = False
 
-    @property
-    def schema(self) -> str | None:
-        return self.function.schema
-
-    @property
-    def name(self) -> str:
-        return f"{self.function.name}({self.function.args})"
-
-    def reverse(self) -> Op:
-        return DropFunction(self.function)
-
     def describe(self) -> str:
-        return f"create {self.function.describe()}" + _UNCHECKED * self.unchecked
+        return super().describe() + _UNCHECKED * self.unchecked
 
 
 @dataclass(frozen=True)
-class DropFunction(Op):
+class DropFunction(_FunctionOp, Drops):
     """Drop a function or procedure; ``function`` is the database's (what the downgrade makes
     again)."""
 
     kind = "drop_function"
     phase = Phase.DROP_FUNCTION
+    subject_field = "function"
     function: Function
 
-    @property
-    def schema(self) -> str | None:
-        return self.function.schema
 
-    @property
-    def name(self) -> str:
-        return f"{self.function.name}({self.function.args})"
-
-    def reverse(self) -> Op:
-        return CreateFunction(self.function)
-
-    def describe(self) -> str:
-        return f"drop {self.function.describe()}"
+pair(CreateFunction, DropFunction)
 
 
 @dataclass(frozen=True)
-class ReplaceFunction(Op):
+class ReplaceFunction(_FunctionOp):
     """``CREATE OR REPLACE`` a function with the same signature and result type: a new body,
     language, volatility, security or strictness. ``unchecked``: as for
     :class:`CreateFunction`."""
@@ -79,14 +73,6 @@ class ReplaceFunction(Op):
     old: Function
     new: Function
     unchecked: bool = False
-
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return f"{self.new.name}({self.new.args})"
 
     def reverse(self) -> Op:
         return ReplaceFunction(self.new, self.old)
@@ -104,7 +90,15 @@ class ReplaceFunction(Op):
 
 
 @dataclass(frozen=True)
-class CreateTrigger(Op):
+class _TriggerOp(TableObjectOp[Trigger]):
+    subject_field = "trigger"
+    trigger: Trigger
+    with_table: bool = False
+    after_renames: bool = False
+
+
+@dataclass(frozen=True)
+class CreateTrigger(_TriggerOp, Creates):
     """Create a trigger. ``with_table``: its table is created in the same migration (so the
     reverse, in the downgrade, goes with the table's drop). ``after_renames``: the reverse of a
     :class:`DropTrigger` on a renamed table, in the downgrade; its statement is the database's
@@ -112,35 +106,14 @@ class CreateTrigger(Op):
 
     kind = "create_trigger"
     phase = Phase.CREATE_TRIGGER
-    trigger: Trigger
-    with_table: bool = False
-    after_renames: bool = False
 
     @property
     def run_phase(self) -> Phase:
         return Phase.CREATE_RENAMED_TRIGGER if self.after_renames else self.phase
 
-    @property
-    def schema(self) -> str | None:
-        return self.trigger.schema
-
-    @property
-    def table(self) -> str:
-        return self.trigger.table
-
-    @property
-    def name(self) -> str:
-        return self.trigger.name
-
-    def reverse(self) -> Op:
-        return DropTrigger(self.trigger, self.with_table, self.after_renames)
-
-    def describe(self) -> str:
-        return f"create {self.trigger.describe()}"
-
 
 @dataclass(frozen=True)
-class DropTrigger(Op):
+class DropTrigger(_TriggerOp, Drops):
     """Drop a trigger (the database's, for the downgrade). ``with_table``: its table is
     dropped in the same migration and takes the trigger with it (nothing to run).
     ``after_renames``: its table is renamed in the same migration; the op names the table by its
@@ -148,31 +121,13 @@ class DropTrigger(Op):
 
     kind = "drop_trigger"
     phase = Phase.DROP_TRIGGER
-    trigger: Trigger
-    with_table: bool = False
-    after_renames: bool = False
 
     @property
     def run_phase(self) -> Phase:
         return Phase.DROP_RENAMED_TRIGGER if self.after_renames else self.phase
 
-    @property
-    def schema(self) -> str | None:
-        return self.trigger.schema
-
-    @property
-    def table(self) -> str:
-        return self.trigger.table
-
-    @property
-    def name(self) -> str:
-        return self.trigger.name
-
-    def reverse(self) -> Op:
-        return CreateTrigger(self.trigger, self.with_table, self.after_renames)
-
     def describe(self) -> str:
-        if self.with_table:
-            table = qualified(self.trigger.schema, self.trigger.table)
-            return f"drop {self.trigger.describe()} (with table {table})"
-        return f"drop {self.trigger.describe()}"
+        return super().describe() + with_table_note(self.with_table, self.trigger)
+
+
+pair(CreateTrigger, DropTrigger)

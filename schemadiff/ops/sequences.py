@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.base import Phase, qualified
+from schemadiff.ops.objects import Creates, Drops, SchemaObjectOp, SwapsOldNew, pair
 from schemadiff.snapshot.model import Sequence
 
 #: the options an alter can change, as described to the user
@@ -25,29 +26,22 @@ _LABELS = {
 }
 
 
+class _SequenceOp(SchemaObjectOp[Sequence]):
+    subject_field = "sequence"
+
+    def described(self) -> str:
+        return f"sequence {qualified(self.subject.schema, self.subject.name)}"
+
+
 @dataclass(frozen=True)
-class CreateSequence(Op):
+class CreateSequence(_SequenceOp, Creates):
     kind = "create_sequence"
     phase = Phase.CREATE_SEQUENCE
     sequence: Sequence
 
-    @property
-    def schema(self) -> str | None:
-        return self.sequence.schema
-
-    @property
-    def name(self) -> str:
-        return self.sequence.name
-
-    def reverse(self) -> Op:
-        return DropSequence(self.sequence)
-
-    def describe(self) -> str:
-        return f"create sequence {qualified(self.sequence.schema, self.sequence.name)}"
-
 
 @dataclass(frozen=True)
-class DropSequence(Op):
+class DropSequence(_SequenceOp, Drops):
     """Destructive: the sequence's current value is lost (a re-created one starts over, and
     hands out values the rows already hold)."""
 
@@ -56,26 +50,15 @@ class DropSequence(Op):
     sequence: Sequence
 
     @property
-    def schema(self) -> str | None:
-        return self.sequence.schema
-
-    @property
-    def name(self) -> str:
-        return self.sequence.name
-
-    @property
     def destructive(self) -> bool:
         return True
 
-    def reverse(self) -> Op:
-        return CreateSequence(self.sequence)
 
-    def describe(self) -> str:
-        return f"drop sequence {qualified(self.sequence.schema, self.sequence.name)}"
+pair(CreateSequence, DropSequence)
 
 
 @dataclass(frozen=True)
-class AlterSequence(Op):
+class AlterSequence(SchemaObjectOp[Sequence], SwapsOldNew):
     """Change options of an existing sequence (``ALTER SEQUENCE``); its current value is kept
     (a new ``start`` is what a later ``RESTART`` goes back to)."""
 
@@ -85,14 +68,6 @@ class AlterSequence(Op):
     new: Sequence
 
     @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
-
-    @property
     def changed(self) -> tuple[str, ...]:
         """Names of the fields that differ (in declaration order)."""
         return tuple(
@@ -100,9 +75,6 @@ class AlterSequence(Op):
             for f in fields(Sequence)
             if f.name in _LABELS and getattr(self.old, f.name) != getattr(self.new, f.name)
         )
-
-    def reverse(self) -> Op:
-        return AlterSequence(self.new, self.old)
 
     def describe(self) -> str:
         parts = [

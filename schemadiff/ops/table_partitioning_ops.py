@@ -12,32 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.objects import PairedOp, SwapsOldNew, TableSettingOp, pair
 from schemadiff.snapshot.table_partitioning import TablePartition, TablePartitioning
 
 
 @dataclass(frozen=True)
-class _OnTable(Op):
-    """An op about the partitioning of one table."""
-
-    @property
-    def schema(self) -> str | None:
-        return self._target.schema
-
-    @property
-    def table(self) -> str:
-        return self._target.table
-
-    @property
-    def name(self) -> str:
-        return self._target.table
-
-    @property
-    def _target(self) -> TablePartitioning:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class PartitionTable(_OnTable):
+class PartitionTable(TableSettingOp[TablePartitioning]):
     """Partition a table as ``new`` says (``old``: how it was partitioned, None when it was not).
     ``with_table``: the table is created in the same migration (partitioned once it exists)."""
 
@@ -46,10 +26,6 @@ class PartitionTable(_OnTable):
     new: TablePartitioning
     old: TablePartitioning | None = None
     with_table: bool = False
-
-    @property
-    def _target(self) -> TablePartitioning:
-        return self.new
 
     def reverse(self) -> Op:
         if self.old is None:
@@ -64,18 +40,15 @@ class PartitionTable(_OnTable):
 
 
 @dataclass(frozen=True)
-class RemovePartitioning(_OnTable):
+class RemovePartitioning(TableSettingOp[TablePartitioning]):
     """``REMOVE PARTITIONING`` (rows kept). ``with_table``: the table is dropped in the same
     migration (nothing to run; the downgrade partitions the table it makes again)."""
 
     kind = "remove_partitioning"
     phase = Phase.REMOVE_PARTITIONING
+    subject_field = "old"
     old: TablePartitioning
     with_table: bool = False
-
-    @property
-    def _target(self) -> TablePartitioning:
-        return self.old
 
     def reverse(self) -> Op:
         return PartitionTable(self.old, None, self.with_table)
@@ -88,23 +61,21 @@ class RemovePartitioning(_OnTable):
 
 
 @dataclass(frozen=True)
-class AddPartitions(_OnTable):
+class _SomePartitions(TableSettingOp[TablePartitioning], PairedOp):
+    subject_field = "target"
+    target: TablePartitioning
+    partitions: tuple[TablePartition, ...]
+    next_partition: TablePartition | None = None
+
+
+@dataclass(frozen=True)
+class AddPartitions(_SomePartitions):
     """``partitions`` added to ``target`` (the table before): ``ADD PARTITION (...)`` at the
     end (or to a LIST); before ``next_partition`` (a RANGE partition that stays) the server
     has no ADD, so that one is split: ``REORGANIZE PARTITION next INTO (..., next)``."""
 
     kind = "add_partition"
     phase = Phase.ADD_PARTITION
-    target: TablePartitioning
-    partitions: tuple[TablePartition, ...]
-    next_partition: TablePartition | None = None
-
-    @property
-    def _target(self) -> TablePartitioning:
-        return self.target
-
-    def reverse(self) -> Op:
-        return DropPartitions(self.target, self.partitions, self.next_partition)
 
     def describe(self) -> str:
         names = ", ".join(p.name for p in self.partitions)
@@ -114,26 +85,16 @@ class AddPartitions(_OnTable):
 
 
 @dataclass(frozen=True)
-class DropPartitions(_OnTable):
+class DropPartitions(_SomePartitions):
     """``DROP PARTITION a, b``: the rows in them are deleted. ``next_partition``: the RANGE
     partition after them (it takes over their range), for the reverse."""
 
     kind = "drop_partitions"
     phase = Phase.DROP_TABLE_PARTITIONS
-    target: TablePartitioning
-    partitions: tuple[TablePartition, ...]
-    next_partition: TablePartition | None = None
-
-    @property
-    def _target(self) -> TablePartitioning:
-        return self.target
 
     @property
     def destructive(self) -> bool:
         return True
-
-    def reverse(self) -> Op:
-        return AddPartitions(self.target, self.partitions, self.next_partition)
 
     def describe(self) -> str:
         names = ", ".join(p.name for p in self.partitions)
@@ -142,23 +103,20 @@ class DropPartitions(_OnTable):
         return f"drop partition {names} of {table} (the rows in {them} are lost)"
 
 
+pair(AddPartitions, DropPartitions)
+
+
 @dataclass(frozen=True)
-class ReorganizePartitions(_OnTable):
+class ReorganizePartitions(TableSettingOp[TablePartitioning], SwapsOldNew):
     """``REORGANIZE PARTITION <old> INTO (<new>)``: rows kept (moved to the new partitions;
     the server fails when one fits none)."""
 
     kind = "reorganize_partition"
     phase = Phase.REORGANIZE_PARTITION
+    subject_field = "target"
     target: TablePartitioning
     old: tuple[TablePartition, ...]
     new: tuple[TablePartition, ...]
-
-    @property
-    def _target(self) -> TablePartitioning:
-        return self.target
-
-    def reverse(self) -> Op:
-        return ReorganizePartitions(self.target, self.new, self.old)
 
     def describe(self) -> str:
         table = qualified(self.target.schema, self.target.table)

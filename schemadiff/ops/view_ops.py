@@ -13,58 +13,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from schemadiff.ops.base import Op, Phase, qualified
+from schemadiff.ops.base import Phase, qualified
+from schemadiff.ops.objects import Creates, Drops, SchemaObjectOp, SwapsOldNew, pair
 from schemadiff.snapshot.model import View
 
 
+class _ViewOp(SchemaObjectOp[View]):
+    def described(self) -> str:
+        return f"{self.subject.kind} {qualified(self.subject.schema, self.subject.name)}"
+
+
 @dataclass(frozen=True)
-class CreateView(Op):
+class _ViewWithDepth(_ViewOp):
+    subject_field = "view"
+    view: View
+    depth: int = 0
+    recreated: bool = False
+
+
+@dataclass(frozen=True)
+class CreateView(_ViewWithDepth, Creates):
     """``CREATE VIEW``; ``recreated``: the second half of a drop around changes to what the
     view reads (see :class:`DropView`)."""
 
     kind = "create_view"
     phase = Phase.CREATE_VIEW
-    view: View
-    depth: int = 0
-    recreated: bool = False
-
-    @property
-    def schema(self) -> str | None:
-        return self.view.schema
-
-    @property
-    def name(self) -> str:
-        return self.view.name
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.depth, *super().sort_key())
 
-    def reverse(self) -> Op:
-        return DropView(self.view, self.depth, self.recreated)
-
     def describe(self) -> str:
         again = " again (after the changes to what it reads)" if self.recreated else ""
-        return f"create {self.view.kind} {qualified(self.view.schema, self.view.name)}{again}"
+        return f"{super().describe()}{again}"
 
 
 @dataclass(frozen=True)
-class DropView(Op):
+class DropView(_ViewWithDepth, Drops):
     """``DROP VIEW``; ``view`` is the database's (its definition is what the reverse creates).
     ``recreated``: dropped only while a table or view it reads changes, created again after."""
 
     kind = "drop_view"
     phase = Phase.DROP_VIEW
-    view: View
-    depth: int = 0
-    recreated: bool = False
-
-    @property
-    def schema(self) -> str | None:
-        return self.view.schema
-
-    @property
-    def name(self) -> str:
-        return self.view.name
 
     def sort_key(self) -> tuple[Any, ...]:
         return (-self.depth, *super().sort_key())
@@ -73,16 +62,16 @@ class DropView(Op):
     def destructive(self) -> bool:
         return self.view.materialized
 
-    def reverse(self) -> Op:
-        return CreateView(self.view, self.depth, self.recreated)
-
     def describe(self) -> str:
         why = " (created again after the changes to what it reads)" if self.recreated else ""
-        return f"drop {self.view.kind} {qualified(self.view.schema, self.view.name)}{why}"
+        return f"{super().describe()}{why}"
+
+
+pair(CreateView, DropView)
 
 
 @dataclass(frozen=True)
-class ReplaceView(Op):
+class ReplaceView(_ViewOp, SwapsOldNew):
     """A view whose query changed (nothing it reads changes): dropped and created with the new
     query in one step, at the end of the migration (a new query may read new columns)."""
 
@@ -92,14 +81,6 @@ class ReplaceView(Op):
     new: View
     depth: int = 0
 
-    @property
-    def schema(self) -> str | None:
-        return self.new.schema
-
-    @property
-    def name(self) -> str:
-        return self.new.name
-
     def sort_key(self) -> tuple[Any, ...]:
         return (self.depth, *super().sort_key())
 
@@ -107,11 +88,8 @@ class ReplaceView(Op):
     def destructive(self) -> bool:
         return self.old.materialized
 
-    def reverse(self) -> Op:
-        return ReplaceView(self.new, self.old, self.depth)
-
     def describe(self) -> str:
-        what = f"{self.new.kind} {qualified(self.new.schema, self.new.name)}"
+        what = self.described()
         if self.old.materialized != self.new.materialized:
             return (
                 f"replace {self.old.kind} {qualified(self.old.schema, self.old.name)} by a {what}"
