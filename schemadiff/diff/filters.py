@@ -6,7 +6,8 @@
   ``include_object(object, name, type_, reflected, compare_to)`` with Alembic's signatures and
   ``type_`` strings (``"schema"``, ``"table"``, ``"column"``, ``"index"``, ``"unique_constraint"``,
   ``"foreign_key_constraint"``, ``"check_constraint"``, and ``"sequence"``, ``"view"``,
-  ``"function"``, ``"procedure"``, ``"trigger"``, which Alembic never passes since its
+  ``"function"``, ``"procedure"``, ``"trigger"``, ``"extension"``, ``"domain"``, ``"policy"``,
+  ``"partition"``, which Alembic never passes since its
   autogenerate has none of them; ``include_name`` gets ``parent_names``
   ``{"schema_name": ...}`` for a sequence). ``object`` is the SQLAlchemy object
   from ``options.metadata`` when the model has one, else the snapshot object (a
@@ -400,17 +401,44 @@ class _Filters:
 
     def views_and_routines(self, db: Snapshot, models: Snapshot) -> tuple[Snapshot, Snapshot]:
         """Both sides' views (``type_="view"``, materialized ones too), functions and procedures
-        (``"function"`` / ``"procedure"``) and triggers (``"trigger"``) minus those
-        ``include_object`` excludes; ``object`` is the snapshot's (they are no SQLAlchemy
+        (``"function"`` / ``"procedure"``), triggers (``"trigger"``), extensions
+        (``"extension"``), domains (``"domain"``), policies (``"policy"``) and partitions
+        (``"partition"``) minus those ``include_object`` excludes; ``object`` is the snapshot's (they are no SQLAlchemy
         objects), named by its own name."""
         if self.options.include_object is None:
             return db, models
         views = self.paired(db.views, models.views, lambda v: v.key, lambda v: "view")
         functions = self.paired(db.functions, models.functions, lambda f: f.key, lambda f: f.kind)
         triggers = self.paired(db.triggers, models.triggers, lambda t: t.key, lambda t: "trigger")
+        extensions = self.paired(
+            db.extensions, models.extensions, lambda e: (e.name,), lambda e: "extension"
+        )
+        domains = self.paired(db.domains, models.domains, lambda d: d.key, lambda d: "domain")
+        policies = self.paired(db.policies, models.policies, lambda p: p.key, lambda p: "policy")
+        partitions = self.paired(
+            db.partitions, models.partitions, lambda p: p.key, lambda p: "partition"
+        )
         return (
-            replace(db, views=views[0], functions=functions[0], triggers=triggers[0]),
-            replace(models, views=views[1], functions=functions[1], triggers=triggers[1]),
+            replace(
+                db,
+                views=views[0],
+                functions=functions[0],
+                triggers=triggers[0],
+                extensions=extensions[0],
+                domains=domains[0],
+                policies=policies[0],
+                partitions=partitions[0],
+            ),
+            replace(
+                models,
+                views=views[1],
+                functions=functions[1],
+                triggers=triggers[1],
+                extensions=extensions[1],
+                domains=domains[1],
+                policies=policies[1],
+                partitions=partitions[1],
+            ),
         )
 
     def paired(

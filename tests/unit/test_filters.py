@@ -131,3 +131,54 @@ def test_excluding_a_constraint_removes_it_from_both_sides() -> None:
     models = snap(table("t", col("id"), unique_constraints=(uq,)))
     result = diff(db, models, include_name=lambda n, t, p: t != "unique_constraint")
     assert result.ops == ()
+
+
+def test_include_object_is_asked_about_extensions_domains_policies_and_partitions() -> None:
+    """Alembic never passes these kinds: a hook can still keep the database's own out of the
+    comparison (never dropped), and is asked once per object with its own name."""
+    from schemadiff.snapshot.model import Domain, Extension
+    from schemadiff.snapshot.partitions import Partition, PartitionKey
+    from schemadiff.snapshot.policies import Policy
+
+    events = table("events", col("id"), col("at", "timestamp"))
+    key = PartitionKey("events", None, "range(at)", raw="RANGE (at)")
+    kept = Partition("events_a", "events", None, "default", raw_bounds="DEFAULT")
+    theirs = Partition("events_b", "events", None, "for values from (1) to (2)")
+    db = snap(
+        events,
+        dialect="postgresql",
+        extensions=(Extension("hstore"), Extension("pg_trgm")),
+        domains=(Domain("mine", "integer"), Domain("theirs", "text")),
+        policies=(Policy("mine", "events"), Policy("theirs", "events")),
+        partition_keys=(key,),
+        partitions=(kept, theirs),
+    )
+    models = snap(
+        events,
+        dialect="postgresql",
+        extensions=(Extension("pg_trgm"),),
+        domains=(Domain("mine", "integer"),),
+        policies=(Policy("mine", "events"),),
+        partition_keys=(key,),
+        partitions=(kept,),
+    )
+    assert sorted(op.describe() for op in diff(db, models).ops) == [
+        "drop domain theirs",
+        "drop extension hstore",
+        "drop partition events_b of events",
+        "drop policy theirs on events",
+    ]
+    asked: list[tuple[str, str]] = []
+
+    def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
+        asked.append((name, type_))
+        return name not in ("hstore", "theirs", "events_b")
+
+    assert diff(db, models, include_object=include_object).ops == ()
+    for pair in [
+        ("hstore", "extension"),
+        ("theirs", "domain"),
+        ("theirs", "policy"),
+        ("events_b", "partition"),
+    ]:
+        assert asked.count(pair) == 1, pair
