@@ -403,8 +403,8 @@ class _Filters:
         """Both sides' views (``type_="view"``, materialized ones too), functions and procedures
         (``"function"`` / ``"procedure"``), triggers (``"trigger"``), extensions
         (``"extension"``), domains (``"domain"``), policies (``"policy"``) and partitions
-        (``"partition"``) minus those ``include_object`` excludes; ``object`` is the snapshot's (they are no SQLAlchemy
-        objects), named by its own name."""
+        (``"partition"``) minus those ``include_object`` excludes; ``object`` is the
+        snapshot's (they are no SQLAlchemy objects), named by its own name."""
         if self.options.include_object is None:
             return db, models
         views = self.paired(db.views, models.views, lambda v: v.key, lambda v: "view")
