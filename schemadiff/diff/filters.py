@@ -34,15 +34,23 @@ from typing import Any, TypeVar
 
 from schemadiff.diff.options import CompareOptions
 from schemadiff.snapshot.grants import Privilege, RelationOwner
-from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
-from schemadiff.snapshot.partitions import PartitionKey, kept_partitions
+from schemadiff.snapshot.model import (
+    DbObject,
+    Domain,
+    Extension,
+    Snapshot,
+    Table,
+    TableKey,
+    View,
+)
+from schemadiff.snapshot.partitions import Partition, PartitionKey, kept_partitions
 from schemadiff.snapshot.policies import Policy, RowSecurity
 from schemadiff.snapshot.routines import Function, Trigger
 from schemadiff.snapshot.table_partitioning import TablePartitioning
 
 _OnTable = TypeVar("_OnTable", Policy, RowSecurity, TablePartitioning, PartitionKey)
 _OnRelation = TypeVar("_OnRelation", Privilege, RelationOwner)
-_Named = TypeVar("_Named", View, Function, Trigger)
+_Named = TypeVar("_Named", View, Function, Trigger, Extension, Domain, Policy, Partition)
 
 #: listed objects that are named like tables, so ``exclude_tables`` globs apply to their names
 _RELATION_KINDS = frozenset({"view", "materialized view", "sequence", "partition"})
