@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
+from schemadiff.backends.offline_output import DelimitedOutput
 from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.errors import (
@@ -186,10 +187,12 @@ def offline(project: EnvProject, spec: str, upgrade: bool, out: TextIO) -> None:
             "read the current revision from"
         )
     watch = _Watch(None, None, 0.0)
-    config = alembic_config(project, out)
+    delimited = DelimitedOutput(out)
+    config = alembic_config(project, cast(TextIO, delimited))
     script = _script(config)
 
     def steps(rev: Any, context: MigrationContext) -> Any:
+        delimited.dialect = context.dialect.name
         if upgrade:
             return script._upgrade_revs(target, rev)
         return script._downgrade_revs(target, rev)
