@@ -36,6 +36,14 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             made = (new[key].schema, new[key].table) not in existing_tables
+            if made and (new[key].schema, new[key].table) not in kept_tables:
+                yield Notice(
+                    "warning",
+                    f"{new[key].describe()}: neither the models nor the database have table "
+                    f"{new[key].table}; the server will refuse the trigger",
+                    new[key].schema,
+                    new[key].table,
+                )
             yield CreateTrigger(new[key], with_table=made)
         elif key not in new:
             gone = (old[key].schema, old[key].table) not in kept_tables

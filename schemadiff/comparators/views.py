@@ -61,6 +61,7 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
         if key in undecided:
             yield _not_compared(new[key])
         elif key not in old:
+            yield from _doubtful(new[key], ctx)
             yield CreateView(new[key], new_depth[key])
         elif key not in new:
             yield DropView(old[key], old_depth[key])
@@ -69,7 +70,39 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
             yield DropView(old[key], old_depth[key], recreated)
             yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
         elif key in changed:
+            yield from _doubtful(new[key], ctx)
             yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
+
+
+def _doubtful(view: View, ctx: CompareContext) -> Iterator[Notice]:
+    """A warning for a declared query the migration would send to the server in vain: one that
+    cannot be parsed (a typo: ``SELEC``), or one that reads a relation of the default schema
+    that neither the models nor the database have (``FROM ordres``)."""
+    name = qualified(view.schema, view.name)
+    if view.reads is None:
+        yield Notice(
+            "warning",
+            f"view {name}: its query could not be parsed; check it for a typo before running "
+            "the migration (the server refuses what it cannot read)",
+            view.schema,
+            view.name,
+        )
+        return
+    known = {t.key for t in (*ctx.models.tables, *ctx.db.tables)}
+    known |= {v.key for v in (*ctx.models.views, *ctx.db.views)}
+    for key in view.reads:
+        if key[0] is None and key not in known and key[1].lower() not in _lower(known):
+            yield Notice(
+                "warning",
+                f"view {name} reads {key[1]}, which neither the models nor the database have; "
+                "the server will refuse the view",
+                view.schema,
+                view.name,
+            )
+
+
+def _lower(keys: set[TableKey]) -> set[str]:
+    return {n.lower() for s, n in keys if s is None}
 
 
 def _keeping_indexes(old: View, new: View) -> View:
