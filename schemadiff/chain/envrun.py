@@ -435,9 +435,10 @@ def _failed(ctx: MigrationContext, watch: _Watch, exc: BaseException) -> str:
             f"{where} stays at {_rows(run.before)}"
         )
     else:
+        check = ": check them" if watch.ran else ""
         state = (
-            f"{_ran(watch)} (this database cannot roll back DDL){': check them' if watch.ran else ''}"
-            f"; {where} says {_rows(run.after)}"
+            f"{_ran(watch)} (this database cannot roll back DDL){check}; {where} says "
+            f"{_rows(run.after)}"
         )
     statement = getattr(exc, "statement", None)
     at = f" at statement {_short(str(statement))!r}" if statement else ""
