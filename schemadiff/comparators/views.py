@@ -24,6 +24,7 @@ views a project manages some other way. Declaring one view opts the project in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
@@ -57,6 +58,15 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
     moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
     touched = _touched(old, moved | changed | gone)
     old_depth, new_depth = _depths(old), _depths(new)
+    for key in sorted(new, key=_sort_key):
+        if _CHECK_OPTION.search(new[key].raw):
+            yield Notice(
+                "not_compared",
+                f"view {qualified(key[0], key[1])}: WITH CHECK OPTION is not compared (the "
+                "query is; a database view's own check option is not read)",
+                key[0],
+                key[1],
+            )
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key in undecided:
             yield _not_compared(new[key])
@@ -80,13 +90,14 @@ def _doubtful(view: View, ctx: CompareContext) -> Iterator[Notice]:
     that neither the models nor the database have (``FROM ordres``)."""
     name = qualified(view.schema, view.name)
     if view.reads is None:
-        yield Notice(
-            "warning",
-            f"view {name}: its query could not be parsed; check it for a typo before running "
-            "the migration (the server refuses what it cannot read)",
-            view.schema,
-            view.name,
-        )
+        if not _CHECK_OPTION.search(view.raw):
+            yield Notice(
+                "warning",
+                f"view {name}: schemadiff could not parse its query; check it for a typo "
+                "before running the migration (the server refuses what it cannot read)",
+                view.schema,
+                view.name,
+            )
         return
     known = {t.key for t in (*ctx.models.tables, *ctx.db.tables)}
     known |= {v.key for v in (*ctx.models.views, *ctx.db.views)}
@@ -99,6 +110,10 @@ def _doubtful(view: View, ctx: CompareContext) -> Iterator[Notice]:
                 view.schema,
                 view.name,
             )
+
+
+#: a query's trailing check option (``WITH [CASCADED | LOCAL] CHECK OPTION``): not compared
+_CHECK_OPTION = re.compile(r"\bWITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*;?\s*$", re.I)
 
 
 def _lower(keys: set[TableKey]) -> set[str]:

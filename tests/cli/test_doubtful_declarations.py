@@ -23,6 +23,7 @@ View(metadata, "good", "SELECT id FROM orders")
 View(metadata, "over_good", "SELECT id FROM good")
 View(metadata, "typo_view", "SELEC id FROM orders")
 View(metadata, "lost_view", "SELECT id FROM ordres")
+View(metadata, "checked", "SELECT id, n FROM orders WHERE n > 0 WITH CASCADED CHECK OPTION")
 Trigger(metadata, "ghost_trg", "ghost", "{trigger}")
 Trigger(metadata, "fine_trg", "orders", "{trigger}")
 """
@@ -50,6 +51,10 @@ def test_refused_declarations_are_warned(
         "ghost; the server will refuse the trigger",
         "warning: view lost_view reads ordres, which neither the models nor the database have; "
         "the server will refuse the view",
-        "warning: view typo_view: its query could not be parsed; check it for a typo before "
-        "running the migration (the server refuses what it cannot read)",
+        "warning: view typo_view: schemadiff could not parse its query; check it for a typo "
+        "before running the migration (the server refuses what it cannot read)",
     ], result.out
+    assert (
+        "not compared: view checked: WITH CHECK OPTION is not compared (the query is; a "
+        "database view's own check option is not read)"
+    ) in result.out
