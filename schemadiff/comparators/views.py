@@ -77,6 +77,7 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
             yield DropView(old[key], old_depth[key])
         elif key in touched:
             recreated = key not in changed
+            yield from _doubtful(new[key], ctx, parsed_only=recreated)
             yield DropView(old[key], old_depth[key], recreated)
             yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
         elif key in changed:
@@ -84,13 +85,15 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
             yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
 
 
-def _doubtful(view: View, ctx: CompareContext) -> Iterator[Notice]:
+def _doubtful(view: View, ctx: CompareContext, parsed_only: bool = False) -> Iterator[Notice]:
     """A warning for a declared query the migration would send to the server in vain: one that
     cannot be parsed (a typo: ``SELEC``), or one that reads a relation of the default schema
-    that neither the models nor the database have (``FROM ordres``)."""
+    that neither the models nor the database have (``FROM ordres``) or that the migration
+    drops. ``parsed_only``: a query the database already runs (created again as it is) is not
+    doubted for not being parsed."""
     name = qualified(view.schema, view.name)
     if view.reads is None:
-        if not _CHECK_OPTION.search(view.raw):
+        if not parsed_only and not _CHECK_OPTION.search(view.raw):
             yield Notice(
                 "warning",
                 f"view {name}: schemadiff could not parse its query; check it for a typo "
@@ -99,17 +102,20 @@ def _doubtful(view: View, ctx: CompareContext) -> Iterator[Notice]:
                 view.name,
             )
         return
-    known = {t.key for t in (*ctx.models.tables, *ctx.db.tables)}
-    known |= {v.key for v in (*ctx.models.views, *ctx.db.views)}
+    wanted = {t.key for t in ctx.models.tables} | {v.key for v in ctx.models.views}
+    dropped = ({t.key for t in ctx.db.tables} | {v.key for v in ctx.db.views}) - wanted
+    known = wanted | (ctx.relations - dropped)
     for key in view.reads:
-        if key[0] is None and key not in known and key[1].lower() not in _lower(known):
-            yield Notice(
-                "warning",
-                f"view {name} reads {key[1]}, which neither the models nor the database have; "
-                "the server will refuse the view",
-                view.schema,
-                view.name,
-            )
+        if key[0] is not None or key in known or key[1].lower() in _lower(known):
+            continue
+        gone = key in dropped or key[1].lower() in _lower(dropped)
+        why = "this migration drops" if gone else "neither the models nor the database have"
+        yield Notice(
+            "warning",
+            f"view {name} reads {key[1]}, which {why}; the server will refuse the view",
+            view.schema,
+            view.name,
+        )
 
 
 #: a query's trailing check option (``WITH [CASCADED | LOCAL] CHECK OPTION``): not compared

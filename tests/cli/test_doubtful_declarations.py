@@ -58,3 +58,45 @@ def test_refused_declarations_are_warned(
         "not compared: view checked: WITH CHECK OPTION is not compared (the query is; a "
         "database view's own check option is not read)"
     ) in result.out
+
+
+DROPPED = """
+import sqlalchemy as sa
+from schemadiff.objects import View
+
+metadata = sa.MetaData()
+sa.Table("orders", metadata, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("n", sa.Integer))
+View(metadata, "top_v", "SELECT id FROM base_v")
+"""
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("backend", ["sqlite", "mysql"])
+def test_a_view_over_a_view_the_migration_drops_is_warned(
+    backend: str, backend_url: Callable[..., str], tmp_path: Path
+) -> None:
+    """The models drop ``base_v`` but keep ``top_v``, which reads it: the script would drop
+    both and fail creating ``top_v`` again."""
+    import sqlalchemy as sa
+
+    url = backend_url(backend)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, n INTEGER)")
+        conn.exec_driver_sql("CREATE VIEW base_v AS SELECT id, n FROM orders")
+        conn.exec_driver_sql("CREATE VIEW top_v AS SELECT id FROM base_v")
+    engine.dispose()
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models_dropped.py").write_text(DROPPED)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{url}"\nmetadata = "models_dropped:metadata"\n'
+    )
+    result = run_cli(["diff"], folder)
+    assert result.code == 1, result
+    assert (
+        "warning: view top_v reads base_v, which this migration drops; the server will refuse "
+        "the view"
+    ) in result.out, result.out
+    assert "- drop view base_v" in result.out
