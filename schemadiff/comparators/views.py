@@ -45,18 +45,7 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
     if not ctx.supports("materialized_views") and any(v.materialized for v in new.values()):
         yield ctx.not_supported("materialized_views")
         new = {k: v for k, v in new.items() if not v.materialized}
-    changed: set[TableKey] = set()
-    undecided: set[TableKey] = set()
-    for key in set(old) & set(new):
-        if old[key].definition == new[key].definition:
-            continue
-        if new[key].settled:
-            changed.add(key)
-        else:
-            undecided.add(key)
-    gone = set(old) - set(new)
-    moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
-    touched = _touched(old, moved | changed | gone)
+    changed, undecided, touched = _plan(ctx, old, new)
     old_depth, new_depth = _depths(old), _depths(new)
     for key in sorted(new, key=_sort_key):
         if _CHECK_OPTION.search(new[key].raw):
@@ -124,6 +113,35 @@ _CHECK_OPTION = re.compile(r"\bWITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*
 
 def _lower(keys: set[TableKey]) -> set[str]:
     return {n.lower() for s, n in keys if s is None}
+
+
+def _plan(
+    ctx: CompareContext, old: Mapping[TableKey, View], new: Mapping[TableKey, View]
+) -> tuple[set[TableKey], set[TableKey], set[TableKey]]:
+    """The views whose query changed, those that could not be compared, and those dropped
+    before the changes to what they read (and created again after them)."""
+    changed: set[TableKey] = set()
+    undecided: set[TableKey] = set()
+    for key in set(old) & set(new):
+        if old[key].definition == new[key].definition:
+            continue
+        if new[key].settled:
+            changed.add(key)
+        else:
+            undecided.add(key)
+    gone = set(old) - set(new)
+    moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
+    return changed, undecided, _touched(old, moved | changed | gone)
+
+
+def recreated_views(ctx: CompareContext) -> set[TableKey]:
+    """The views this migration drops and creates again (a changed query, or around changes to
+    what they read): their triggers go with the drop."""
+    if not ctx.supports("views") or not ctx.models.views:
+        return set()
+    old, new = ctx.db.view_map(), ctx.models.view_map()
+    changed, _, touched = _plan(ctx, old, new)
+    return (changed | touched) & set(old) & set(new)
 
 
 def _keeping_indexes(old: View, new: View) -> View:

@@ -115,9 +115,13 @@ class CreateTrigger(Op):
     trigger: Trigger
     with_table: bool = False
     after_renames: bool = False
+    #: its table is a view: created once the views are
+    on_view: bool = False
 
     @property
     def run_phase(self) -> Phase:
+        if self.on_view:
+            return Phase.CREATE_VIEW_TRIGGER
         return Phase.CREATE_RENAMED_TRIGGER if self.after_renames else self.phase
 
     @property
@@ -133,7 +137,7 @@ class CreateTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return DropTrigger(self.trigger, self.with_table, self.after_renames)
+        return DropTrigger(self.trigger, self.with_table, self.after_renames, self.on_view)
 
     def describe(self) -> str:
         return f"create {self.trigger.describe()}"
@@ -151,6 +155,8 @@ class DropTrigger(Op):
     trigger: Trigger
     with_table: bool = False
     after_renames: bool = False
+    #: its table is a view (``with_table``: the view's drop takes it)
+    on_view: bool = False
 
     @property
     def run_phase(self) -> Phase:
@@ -169,10 +175,11 @@ class DropTrigger(Op):
         return self.trigger.name
 
     def reverse(self) -> Op:
-        return CreateTrigger(self.trigger, self.with_table, self.after_renames)
+        return CreateTrigger(self.trigger, self.with_table, self.after_renames, self.on_view)
 
     def describe(self) -> str:
         if self.with_table:
             table = qualified(self.trigger.schema, self.trigger.table)
-            return f"drop {self.trigger.describe()} (with table {table})"
+            what = "view" if self.on_view else "table"
+            return f"drop {self.trigger.describe()} (with {what} {table})"
         return f"drop {self.trigger.describe()}"
