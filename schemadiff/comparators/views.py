@@ -97,6 +97,8 @@ def _doubtful(view: View, ctx: CompareContext, parsed_only: bool = False) -> Ite
     for key in view.reads:
         if key[0] is not None or key in known or key[1].lower() in _lower(known):
             continue
+        if key[1].lower().startswith(_SYSTEM_PREFIXES) or key[1].lower() == "dual":
+            continue  # the server's own catalog (pg_tables, sqlite_master) or MySQL's DUAL
         gone = key in dropped or key[1].lower() in _lower(dropped)
         why = "this migration drops" if gone else "neither the models nor the database have"
         yield Notice(
@@ -111,8 +113,14 @@ def _doubtful(view: View, ctx: CompareContext, parsed_only: bool = False) -> Ite
 _CHECK_OPTION = re.compile(r"\bWITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*;?\s*$", re.I)
 
 
+#: names of the servers' own relations, which no snapshot holds
+_SYSTEM_PREFIXES = ("pg_", "sqlite_")
+
+
 def _lower(keys: set[TableKey]) -> set[str]:
-    return {n.lower() for s, n in keys if s is None}
+    """The names, lower-cased, in any schema (an unqualified name may be found through the
+    search path)."""
+    return {n.lower() for _, n in keys}
 
 
 def _plan(

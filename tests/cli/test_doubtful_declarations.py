@@ -23,6 +23,7 @@ View(metadata, "good", "SELECT id FROM orders")
 View(metadata, "over_good", "SELECT id FROM good")
 View(metadata, "typo_view", "SELEC id FROM orders")
 View(metadata, "lost_view", "SELECT id FROM ordres")
+View(metadata, "sys_view", "SELECT 1 AS one FROM {system}")
 View(metadata, "checked", "SELECT id, n FROM orders WHERE n > 0 WITH CASCADED CHECK OPTION")
 Trigger(metadata, "ghost_trg", "ghost", "{trigger}")
 Trigger(metadata, "fine_trg", "orders", "{trigger}")
@@ -41,7 +42,8 @@ def test_refused_declarations_are_warned(
     url = backend_url(backend)
     folder = tmp_path / "p"
     folder.mkdir()
-    (folder / "models_doubt.py").write_text(MODELS.format(trigger=TRIGGERS[backend]))
+    system = {"sqlite": "sqlite_master", "mysql": "dual"}[backend]
+    (folder / "models_doubt.py").write_text(MODELS.format(trigger=TRIGGERS[backend], system=system))
     (folder / "schemadiff.toml").write_text(f'url = "{url}"\nmetadata = "models_doubt:metadata"\n')
     result = run_cli(["diff"], folder)
     assert result.code == 1, result
