@@ -405,6 +405,11 @@ class DialectRules:
         on the server and only when nothing else decides)."""
         return OfflineTarget()
 
+    def offline_statement(self, text: str) -> str:
+        """One statement of offline SQL (``--sql``) as Alembic writes it (terminator and blank
+        line included), as the backend's command-line client reads it."""
+        return text
+
     @contextmanager
     def migration_lock(
         self, conn: Connection, key: str, timeout: float, on_wait: Callable[[], None]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
+from schemadiff.backends.offline_output import DelimitedOutput
 from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.errors import (
@@ -88,6 +89,11 @@ class _Watch:
     #: the version rows read before waiting for the lock (None: it was free at once)
     seen: tuple[str, ...] | None = None
     verb: str = "upgrade"
+    #: the statements the current revision sent (where the database cannot roll back DDL, a
+    #: failure or Ctrl-C lists them)
+    ran: list[str] = field(default_factory=list)
+    #: the statement sent and not yet answered
+    running: str | None = None
 
 
 def alembic_config(project: EnvProject, out: TextIO | None = None) -> Config:
@@ -186,10 +192,12 @@ def offline(project: EnvProject, spec: str, upgrade: bool, out: TextIO) -> None:
             "read the current revision from"
         )
     watch = _Watch(None, None, 0.0)
-    config = alembic_config(project, out)
+    delimited = DelimitedOutput(out)
+    config = alembic_config(project, cast(TextIO, delimited))
     script = _script(config)
 
     def steps(rev: Any, context: MigrationContext) -> Any:
+        delimited.dialect = context.dialect.name
         if upgrade:
             return script._upgrade_revs(target, rev)
         return script._downgrade_revs(target, rev)
@@ -337,10 +345,40 @@ def _held(ctx: MigrationContext, watch: _Watch, wanted: bool) -> Iterator[None]:
             yield
 
 
+@contextmanager
+def _statements(ctx: MigrationContext, watch: _Watch) -> Iterator[None]:
+    """Record in ``watch`` the statements each revision sends (``_reported`` starts each
+    revision's list)."""
+    import sqlalchemy as sa
+
+    conn = ctx.connection
+    if conn is None or ctx.as_sql:
+        yield
+        return
+
+    def sent(_conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
+        if watch.step is not None:
+            watch.running = statement
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
+        if watch.step is not None:
+            watch.ran.append(statement)
+            watch.running = None
+
+    sa.event.listen(conn, "before_cursor_execute", sent)
+    sa.event.listen(conn, "after_cursor_execute", seen)
+    try:
+        yield
+    finally:
+        sa.event.remove(conn, "after_cursor_execute", seen)
+        sa.event.remove(conn, "before_cursor_execute", sent)
+
+
 def _guarded_run(ctx: MigrationContext, watch: _Watch, run: Callable[[], None]) -> None:
     watch.step = None
     try:
-        run()
+        with _statements(ctx, watch):
+            run()
     except KeyboardInterrupt as exc:
         if watch.step is None:
             raise
@@ -366,6 +404,7 @@ def _reported(
         )
     for step in found:
         watch.step = step
+        watch.ran, watch.running = [], None
         if watch.say is not None and hasattr(step, "revision"):
             watch.say(f"Running {step}")
         yield step
@@ -396,9 +435,10 @@ def _failed(ctx: MigrationContext, watch: _Watch, exc: BaseException) -> str:
             f"{where} stays at {_rows(run.before)}"
         )
     else:
+        check = ": check them" if watch.ran else ""
         state = (
-            "statements of the revision that already ran stay (this database cannot roll back "
-            f"DDL): check them; {where} says {_rows(run.after)}"
+            f"{_ran(watch)} (this database cannot roll back DDL){check}; {where} says "
+            f"{_rows(run.after)}"
         )
     statement = getattr(exc, "statement", None)
     at = f" at statement {_short(str(statement))!r}" if statement else ""
@@ -412,12 +452,30 @@ def _interrupted(ctx: MigrationContext, watch: _Watch) -> str:
     state = (
         "it was rolled back"
         if ctx.impl.transactional_ddl
-        else "statements of it that already ran stay (this database cannot roll back DDL)"
+        else f"{_ran(watch)} (this database cannot roll back DDL){_running(watch)}"
     )
     return (
         f"interrupted during the {verb} of revision {_step_name(step)}: {state}; the version "
         f"table said {_rows(run.after)} before it; run 'schemadiff current' to see where the "
         "database is"
+    )
+
+
+def _ran(watch: _Watch) -> str:
+    """The statements of the revision that ran, numbered (they stay: the DDL is committed)."""
+    if not watch.ran:
+        return "no statement of it had completed"
+    listed = "; ".join(f"{i}) {_short(s)}" for i, s in enumerate(watch.ran, 1))
+    count = len(watch.ran)
+    return f"{count} statement{'s' if count > 1 else ''} of it already ran ({listed})"
+
+
+def _running(watch: _Watch) -> str:
+    if watch.running is None:
+        return ""
+    return (
+        f"; it was interrupted while running {len(watch.ran) + 1}) {_short(watch.running)} "
+        "(the server may still finish it: check)"
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager as ContextManager
-from typing import IO
+from typing import IO, TextIO, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from schemadiff.backends.base import OfflineTarget
 from schemadiff.backends.connect import connect, create_engine, mask_url, parse_url, server_version
+from schemadiff.backends.offline_output import DelimitedOutput
 from schemadiff.backends.registry import rules_for
 from schemadiff.chain import versions
 from schemadiff.chain.graph import RevisionGraph
@@ -171,7 +172,10 @@ def offline(
     rows = graph.version_rows(graph.ancestors(start))
     plan = (upgrade_plan if upgrade else downgrade_plan)(graph, rows, target)
     parsed = _offline_url(url)
-    run_offline(parsed, plan, _table(project), out, _offline_target(parsed, flavour))
+    target_ = _offline_target(parsed, flavour)
+    dialect = target_.dialect.name if target_.dialect is not None else parsed.get_backend_name()
+    delimited = cast(IO[str], DelimitedOutput(cast(TextIO, out), dialect))
+    run_offline(parsed, plan, _table(project), delimited, target_)
     return plan
 
 

@@ -60,6 +60,8 @@ class CompareContext:
     features: frozenset[str]
     #: keys (old and new) of the tables this migration renames or renames columns of
     renamed: frozenset[TableKey] = frozenset()
+    #: keys of every table and view of the database, those the filters leave out included
+    relations: frozenset[TableKey] = frozenset()
 
     def supports(self, feature: str) -> bool:
         return feature in self.features

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.comparators.views import recreated_views
 from schemadiff.diff.result import Notice
 from schemadiff.ops import CreateTrigger, DropTrigger
 from schemadiff.snapshot.model import DbObject, Snapshot
@@ -31,16 +32,39 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
         return  # see unmanaged_triggers
     old = {t.key: t for t in ctx.db.triggers}
     new = {t.key: t for t in ctx.models.triggers}
-    kept_tables = {t.key for t in ctx.models.tables}
-    existing_tables = {t.key for t in ctx.db.tables}
+    db_views = {v.key for v in ctx.db.views}
+    # the views the migration keeps: the declared ones, or all of them when none is declared
+    kept_views = {v.key for v in ctx.models.views} if ctx.models.views else db_views
+    kept_tables = {t.key for t in ctx.models.tables} | kept_views
+    existing_tables = {t.key for t in ctx.db.tables} | db_views
+    recreated = recreated_views(ctx)
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
-            made = (new[key].schema, new[key].table) not in existing_tables
-            yield CreateTrigger(new[key], with_table=made)
+            on = (new[key].schema, new[key].table)
+            made = on not in existing_tables
+            if made and on not in kept_tables:
+                yield Notice(
+                    "warning",
+                    f"{new[key].describe()}: neither the models nor the database have table "
+                    f"{new[key].table}; the server will refuse the trigger",
+                    new[key].schema,
+                    new[key].table,
+                )
+            yield CreateTrigger(new[key], with_table=made, on_view=on in kept_views)
         elif key not in new:
-            gone = (old[key].schema, old[key].table) not in kept_tables
-            renamed = (old[key].schema, old[key].table) in ctx.renamed
-            yield DropTrigger(old[key], with_table=gone, after_renames=renamed and not gone)
+            on = (old[key].schema, old[key].table)
+            gone = on not in kept_tables or on in recreated
+            renamed = on in ctx.renamed
+            yield DropTrigger(
+                old[key],
+                with_table=gone,
+                after_renames=renamed and not gone,
+                on_view=on in db_views,
+            )
+        elif (old[key].schema, old[key].table) in recreated:
+            # the view's drop takes the trigger; created again after the view
+            yield DropTrigger(old[key], with_table=True, on_view=True)
+            yield CreateTrigger(new[key], with_table=True, on_view=True)
         elif old[key].definition == new[key].definition:
             continue
         elif not (old[key].comparable and new[key].comparable):
@@ -52,9 +76,10 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
                 old[key].table,
             )
         else:
-            renamed = (old[key].schema, old[key].table) in ctx.renamed
-            yield DropTrigger(old[key], after_renames=renamed)
-            yield CreateTrigger(new[key])
+            on = (old[key].schema, old[key].table)
+            renamed = on in ctx.renamed
+            yield DropTrigger(old[key], after_renames=renamed, on_view=on in db_views)
+            yield CreateTrigger(new[key], on_view=on in kept_views)
 
 
 def unmanaged_triggers(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:

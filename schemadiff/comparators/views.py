@@ -24,6 +24,7 @@ views a project manages some other way. Declaring one view opts the project in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
@@ -44,6 +45,89 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
     if not ctx.supports("materialized_views") and any(v.materialized for v in new.values()):
         yield ctx.not_supported("materialized_views")
         new = {k: v for k, v in new.items() if not v.materialized}
+    changed, undecided, touched = _plan(ctx, old, new)
+    old_depth, new_depth = _depths(old), _depths(new)
+    for key in sorted(new, key=_sort_key):
+        if _CHECK_OPTION.search(new[key].raw):
+            yield Notice(
+                "not_compared",
+                f"view {qualified(key[0], key[1])}: WITH CHECK OPTION is not compared (the "
+                "query is; a database view's own check option is not read)",
+                key[0],
+                key[1],
+            )
+    for key in sorted(set(old) | set(new), key=_sort_key):
+        if key in undecided:
+            yield _not_compared(new[key])
+        elif key not in old:
+            yield from _doubtful(new[key], ctx)
+            yield CreateView(new[key], new_depth[key])
+        elif key not in new:
+            yield DropView(old[key], old_depth[key])
+        elif key in touched:
+            recreated = key not in changed
+            yield from _doubtful(new[key], ctx, parsed_only=recreated)
+            yield DropView(old[key], old_depth[key], recreated)
+            yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
+        elif key in changed:
+            yield from _doubtful(new[key], ctx)
+            yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
+
+
+def _doubtful(view: View, ctx: CompareContext, parsed_only: bool = False) -> Iterator[Notice]:
+    """A warning for a declared query the migration would send to the server in vain: one that
+    cannot be parsed (a typo: ``SELEC``), or one that reads a relation of the default schema
+    that neither the models nor the database have (``FROM ordres``) or that the migration
+    drops. ``parsed_only``: a query the database already runs (created again as it is) is not
+    doubted for not being parsed."""
+    name = qualified(view.schema, view.name)
+    if view.reads is None:
+        if not parsed_only and not _CHECK_OPTION.search(view.raw):
+            yield Notice(
+                "warning",
+                f"view {name}: schemadiff could not parse its query; check it for a typo "
+                "before running the migration (the server refuses what it cannot read)",
+                view.schema,
+                view.name,
+            )
+        return
+    wanted = {t.key for t in ctx.models.tables} | {v.key for v in ctx.models.views}
+    dropped = ({t.key for t in ctx.db.tables} | {v.key for v in ctx.db.views}) - wanted
+    known = wanted | (ctx.relations - dropped)
+    for key in view.reads:
+        if key[0] is not None or key in known or key[1].lower() in _lower(known):
+            continue
+        if key[1].lower().startswith(_SYSTEM_PREFIXES) or key[1].lower() == "dual":
+            continue  # the server's own catalog (pg_tables, sqlite_master) or MySQL's DUAL
+        gone = key in dropped or key[1].lower() in _lower(dropped)
+        why = "this migration drops" if gone else "neither the models nor the database have"
+        yield Notice(
+            "warning",
+            f"view {name} reads {key[1]}, which {why}; the server will refuse the view",
+            view.schema,
+            view.name,
+        )
+
+
+#: a query's trailing check option (``WITH [CASCADED | LOCAL] CHECK OPTION``): not compared
+_CHECK_OPTION = re.compile(r"\bWITH\s+(?:CASCADED\s+|LOCAL\s+)?CHECK\s+OPTION\s*;?\s*$", re.I)
+
+
+#: names of the servers' own relations, which no snapshot holds
+_SYSTEM_PREFIXES = ("pg_", "sqlite_")
+
+
+def _lower(keys: set[TableKey]) -> set[str]:
+    """The names, lower-cased, in any schema (an unqualified name may be found through the
+    search path)."""
+    return {n.lower() for _, n in keys}
+
+
+def _plan(
+    ctx: CompareContext, old: Mapping[TableKey, View], new: Mapping[TableKey, View]
+) -> tuple[set[TableKey], set[TableKey], set[TableKey]]:
+    """The views whose query changed, those that could not be compared, and those dropped
+    before the changes to what they read (and created again after them)."""
     changed: set[TableKey] = set()
     undecided: set[TableKey] = set()
     for key in set(old) & set(new):
@@ -55,21 +139,17 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
             undecided.add(key)
     gone = set(old) - set(new)
     moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
-    touched = _touched(old, moved | changed | gone)
-    old_depth, new_depth = _depths(old), _depths(new)
-    for key in sorted(set(old) | set(new), key=_sort_key):
-        if key in undecided:
-            yield _not_compared(new[key])
-        elif key not in old:
-            yield CreateView(new[key], new_depth[key])
-        elif key not in new:
-            yield DropView(old[key], old_depth[key])
-        elif key in touched:
-            recreated = key not in changed
-            yield DropView(old[key], old_depth[key], recreated)
-            yield CreateView(_keeping_indexes(old[key], new[key]), new_depth[key], recreated)
-        elif key in changed:
-            yield ReplaceView(old[key], _keeping_indexes(old[key], new[key]), new_depth[key])
+    return changed, undecided, _touched(old, moved | changed | gone)
+
+
+def recreated_views(ctx: CompareContext) -> set[TableKey]:
+    """The views this migration drops and creates again (a changed query, or around changes to
+    what they read): their triggers go with the drop."""
+    if not ctx.supports("views") or not ctx.models.views:
+        return set()
+    old, new = ctx.db.view_map(), ctx.models.view_map()
+    changed, _, touched = _plan(ctx, old, new)
+    return (changed | touched) & set(old) & set(new)
 
 
 def _keeping_indexes(old: View, new: View) -> View:

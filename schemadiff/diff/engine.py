@@ -56,6 +56,7 @@ def compute_diff(
 
 def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> DiffResult:
     """Compare ``db`` (current state) with ``models`` (wanted state); ops go db -> models."""
+    relations = frozenset({t.key for t in db.tables} | {v.key for v in db.views})
     db, models = apply_filters(db, models, options)
     plan = plan_renames(db, models, options)
     ctx = CompareContext(
@@ -65,6 +66,7 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
         models=models,
         features=frozenset(rules_for(db.dialect).features),
         renamed=renamed_tables(plan.tables, plan.columns),
+        relations=relations,
     )
     items: list[Item] = [*plan.tables, *plan.columns, *plan.notices]
     items += builtin_items(ctx)

@@ -3,6 +3,7 @@ converters of every alembic_utils entity kind we compare)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,6 +37,8 @@ class View:
                 f"view {name!r}: the definition must be SQL text or a select(), "
                 f"not {type(definition).__name__}"
             )
+        if isinstance(definition, (str, sa.TextClause)):
+            _query_only(name, definition if isinstance(definition, str) else definition.text)
         self.name = name
         self.schema = schema
         self.definition = definition
@@ -51,6 +54,30 @@ class View:
     def __repr__(self) -> str:
         name = f"{self.schema}.{self.name}" if self.schema else self.name
         return f"{type(self).__name__}({name!r})"
+
+
+#: what a view's text may not start with: the statement or its options, which go before ``VIEW``
+#: (``CREATE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW v AS ...``) and are neither written nor
+#: compared; written into the query they made ``CREATE VIEW v AS ALGORITHM=...``, refused
+_NOT_A_QUERY = re.compile(
+    r"\s*(?:CREATE\b|OR\s+REPLACE\b|ALGORITHM\s*=|DEFINER\s*=|SQL\s+SECURITY\b)",
+    re.IGNORECASE,
+)
+
+
+def _query_only(name: str, text: str) -> None:
+    found = _NOT_A_QUERY.match(text)
+    if found is None:
+        return
+    word = " ".join(found.group(0).split()).rstrip("= ").upper()
+    if word == "CREATE":
+        raise ValueError(
+            f"view {name!r}: give the query only (SELECT ...), not the CREATE VIEW statement"
+        )
+    raise ValueError(
+        f"view {name!r}: {word} is a view option, not part of the query; view options "
+        "(ALGORITHM, DEFINER, SQL SECURITY) are not supported: give the query only (SELECT ...)"
+    )
 
 
 class MaterializedView(View):

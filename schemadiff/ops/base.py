@@ -84,6 +84,8 @@ class Phase(IntEnum):
     DROP_DOMAIN = 142
     #: a dropped function that a domain dropped or changed above still called
     DROP_DOMAIN_CALLED_FUNCTION = 143
+    #: a trigger on a view (``INSTEAD OF``): once the views are created
+    CREATE_VIEW_TRIGGER = 144
     DROP_SEQUENCE = 145
     DROP_EXTENSION = 148
     DROP_SCHEMA = 150

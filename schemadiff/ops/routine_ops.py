@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemadiff.ops.base import Op, Phase
+from schemadiff.ops.base import Op, Phase, qualified
 from schemadiff.ops.objects import (
     Creates,
     Drops,
@@ -95,6 +95,9 @@ class _TriggerOp(TableObjectOp[Trigger]):
     trigger: Trigger
     with_table: bool = False
     after_renames: bool = False
+    #: its table is a view: created once the views are (``with_table``: the view's drop
+    #: takes it)
+    on_view: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class CreateTrigger(_TriggerOp, Creates):
 
     @property
     def run_phase(self) -> Phase:
+        if self.on_view:
+            return Phase.CREATE_VIEW_TRIGGER
         return Phase.CREATE_RENAMED_TRIGGER if self.after_renames else self.phase
 
 
@@ -127,6 +132,9 @@ class DropTrigger(_TriggerOp, Drops):
         return Phase.DROP_RENAMED_TRIGGER if self.after_renames else self.phase
 
     def describe(self) -> str:
+        if self.with_table and self.on_view:
+            view = qualified(self.trigger.schema, self.trigger.table)
+            return f"{super().describe()} (with view {view})"
         return super().describe() + with_table_note(self.with_table, self.trigger)
 
 

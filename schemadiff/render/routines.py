@@ -113,7 +113,8 @@ def _create_trigger(op: O.CreateTrigger, ctx: RenderContext, target: str) -> Cod
 def _drop_trigger(op: O.DropTrigger, ctx: RenderContext, target: str) -> Code:
     if op.with_table:
         table = f"{op.trigger.schema}.{op.trigger.table}" if op.trigger.schema else op.trigger.table
-        return Code((f"# trigger {op.trigger.name} goes with table {table}",))
+        what = "view" if op.on_view else "table"
+        return Code((f"# trigger {op.trigger.name} goes with {what} {table}",))
     drop = (_execute(drop_trigger_sql(op.trigger, ctx.dialect)),)
     return _trigger_op(ctx, "drop", op.trigger, drop)
 

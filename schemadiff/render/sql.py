@@ -10,6 +10,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from schemadiff.backends.base import OfflineTarget
+from schemadiff.backends.offline_output import DelimitedOutput
 from schemadiff.backends.registry import rules_for
 from schemadiff.render import batch_order
 from schemadiff.render.code import Code
@@ -27,7 +28,8 @@ def render_sql(body: Code, dialect: str, target: OfflineTarget | None = None) ->
     buffer = io.StringIO()
     if target is not None and target.header:
         buffer.write(target.header + "\n\n")
-    opts = {"as_sql": True, "output_buffer": buffer, "literal_binds": True}
+    output = DelimitedOutput(buffer, dialect)
+    opts = {"as_sql": True, "output_buffer": output, "literal_binds": True}
     if target is not None and target.dialect is not None:
         ctx = MigrationContext.configure(dialect=target.dialect, opts=opts)
     else:

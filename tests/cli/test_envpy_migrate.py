@@ -325,8 +325,45 @@ def test_failing_revision_on_mariadb_names_what_stays(
     assert len(errors) == 1, result.err
     assert errors[0].startswith("error: upgrade of revision r2 (r2_rev.py) failed at statement ")
     assert "cannot roll back DDL" in errors[0]
+    assert "1 statement of it already ran (1) UPDATE acct SET balance = 10)" in errors[0]
     assert "the version table my_versions says r1" in errors[0]
     assert last_line(run_alembic(project, "current").out) == "r1"
+
+
+SLEEPING_R2 = """\
+import os, pathlib
+op.execute("CREATE TABLE t_made (id INT)")
+pathlib.Path(os.environ['LOCK_TEST_DIR'], 'started-' + os.environ['LOCK_TEST_NAME']).touch()
+op.execute("SELECT SLEEP(20)")
+op.execute("UPDATE acct SET balance = balance + 10")"""
+
+
+def test_ctrl_c_on_mariadb_through_env_py_lists_what_ran(
+    tmp_path: Path, backend_url: Callable[[str], str]
+) -> None:
+    """Ctrl-C inside a revision on MariaDB (no DDL rollback) through a project's own env.py:
+    the line lists the statements of the revision that ran and the one that was running, as
+    the built-in runner's does (it said only "statements of it that already ran stay")."""
+    url = backend_url("mysql")
+    project = alembic_project(tmp_path / "p", url, "{'version_table': 'my_versions'}")
+    two_revisions(project, SLEEPING_R2)
+    assert schemadiff(project, "upgrade", "r1").code == 0
+    first = _start(project, "first")
+    _wait(lambda: (project / "started-first").exists() or first.poll() is not None, "r2")
+    time.sleep(0.5)  # SLEEP(20) is sent
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: interrupted during the upgrade of revision r2 (r2_rev.py): 1 statement of it "
+        "already ran (1) CREATE TABLE t_made (id INT)) (this database cannot roll back DDL); it "
+        "was interrupted while running 2) SELECT SLEEP(20) (the server may still finish it: "
+        "check); the version table said r1 before it; run 'schemadiff current' to see where the "
+        "database is"
+    ]
+    assert "t_made" in table_names(url)
+    assert scalar(url, "SELECT version_num FROM my_versions") == "r1"
 
 
 # --- offline --sql -------------------------------------------------------------------------------
@@ -434,8 +471,8 @@ def test_ctrl_c_during_a_revision_through_env_py(
     assert first.returncode == 130, err
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert errors == [
-        "error: interrupted during the upgrade of revision r2 (r2_rev.py): statements of it that "
-        "already ran stay (this database cannot roll back DDL); the version table said r1 before "
+        "error: interrupted during the upgrade of revision r2 (r2_rev.py): no statement of it "
+        "had completed (this database cannot roll back DDL); the version table said r1 before "
         "it; run 'schemadiff current' to see where the database is"
     ]
     (project / "go").touch()

@@ -79,8 +79,8 @@ def reflect(conn: Connection, schemas: Sequence[str]) -> Snapshot:
     rules = rules_for("mysql")
     assert isinstance(rules, MysqlRules)
     tables = _Assembler(server, rules, rows).tables()
-    views = fetch_views(conn, [server.database, *extra], server.database)
-    notes = NOT_COMPARED
+    views, view_notes = fetch_views(conn, [server.database, *extra], server.database)
+    notes = NOT_COMPARED + view_notes
     partitioning = fetch_partitioning(conn, _partitioned(rows), server.database)
     read = {(p.schema, p.table) for p in partitioning}
     if not server.has_check_constraints:

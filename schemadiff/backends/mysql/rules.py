@@ -39,6 +39,7 @@ from schemadiff.backends.base import (
     release_lock,
 )
 from schemadiff.backends.mysql import names as mysql_names
+from schemadiff.backends.mysql.delimiters import delimited
 from schemadiff.backends.mysql.fk_alter import keys_around_column_changes
 from schemadiff.backends.mysql.fk_indexes import mark_foreign_keys
 from schemadiff.backends.mysql.flavour import choose_flavour
@@ -266,6 +267,11 @@ class MysqlRules(DialectRules):
         """MariaDB or MySQL (see :mod:`schemadiff.backends.mysql.flavour`)."""
         flavour = choose_flavour(setting, backend, known, probe)
         return OfflineTarget(flavour.dialect(), flavour.header)
+
+    def offline_statement(self, text: str) -> str:
+        """A trigger or routine whose body holds ``;`` between ``DELIMITER`` lines (the
+        ``mysql`` client would cut it at the body's first ``;``)."""
+        return delimited(text)
 
     def script_default(self, text: str) -> str:
         """An expression default in parentheses: MySQL 8 takes ``DEFAULT (uuid())`` and ``SET

@@ -18,7 +18,8 @@ from schemadiff.canonical.views import canonical_view_sql, view_body, view_reads
 from schemadiff.snapshot.model import TableKey, View
 
 _VIEWS = (
-    "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
+    "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, SECURITY_TYPE, CHECK_OPTION"
+    " FROM information_schema.VIEWS"
     " WHERE TABLE_SCHEMA IN :schemas ORDER BY TABLE_SCHEMA, TABLE_NAME"
 )
 _PROBE_PREFIX = "schemadiff_scratch_"
@@ -41,12 +42,26 @@ def local_query(text: str, database: str) -> str:
     return view_body(text.replace(f"`{database}`.", ""))
 
 
-def fetch_views(conn: Connection, schemas: Sequence[str], database: str) -> tuple[View, ...]:
-    """Every view of ``schemas``, the default database keyed None."""
+def fetch_views(
+    conn: Connection, schemas: Sequence[str], database: str
+) -> tuple[tuple[View, ...], tuple[str, ...]]:
+    """Every view of ``schemas``, the default database keyed None; and a "not compared" note
+    naming the views whose options are not the defaults (``SQL SECURITY INVOKER``, a check
+    option): those options are neither compared nor written when the view is created again."""
     stmt = sa.text(_VIEWS).bindparams(sa.bindparam("schemas", expanding=True))
     views = []
-    for schema, name, definition in conn.execute(stmt, {"schemas": list(schemas)}):
+    optioned = []
+    rows = conn.execute(stmt, {"schemas": list(schemas)})
+    for schema, name, definition, security, check in rows:
         schema, raw = _text(schema), local_query(_text(definition), database)
+        options = []
+        if _text(security).upper() == "INVOKER":
+            options.append("SQL SECURITY INVOKER")
+        if _text(check).upper() not in ("", "NONE"):
+            options.append(f"WITH {_text(check).upper()} CHECK OPTION")
+        if options:
+            shown = _text(name) if schema == database else f"{schema}.{_text(name)}"
+            optioned.append(f"{shown} ({', '.join(options)})")
         views.append(
             View(
                 name=_text(name),
@@ -56,7 +71,15 @@ def fetch_views(conn: Connection, schemas: Sequence[str], database: str) -> tupl
                 reads=view_reads(raw, "mysql", database),
             )
         )
-    return tuple(sorted(views, key=lambda v: (v.schema or "", v.name)))
+    notes = (
+        (
+            f"view options of {'; '.join(optioned)} (neither compared nor kept when a view "
+            "is created again)",
+        )
+        if optioned
+        else ()
+    )
+    return tuple(sorted(views, key=lambda v: (v.schema or "", v.name))), notes
 
 
 def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
