@@ -1,10 +1,41 @@
-"""Raw SQL ops (plugins' ``ExecuteSQL``)."""
+"""Raw SQL ops (plugins' ``ExecuteSQL``), and ``op.execute`` of a statement whose body holds
+``;`` (a MySQL trigger or routine: ``BEGIN ...; ...; END``), which offline SQL must put between
+``DELIMITER`` lines for the ``mysql`` client: the script carries a small helper doing that under
+plain ``alembic upgrade --sql`` too."""
 
 from __future__ import annotations
 
 from schemadiff import ops as O
+from schemadiff.backends.registry import rules_for
 from schemadiff.render.code import Code, RenderContext
 from schemadiff.render.registry import renders
+
+#: the helper a script carries when it executes a compound statement (module level, black's form)
+COMPOUND_HELPER = '''def _execute_compound(sql: str) -> None:
+    """op.execute; offline (--sql) between DELIMITER lines: the mysql client would cut the
+    statement at the first ";" of its body."""
+    context = op.get_context()
+    if not context.as_sql:
+        op.execute(sql)
+        return
+    mark = next(m for m in ("//", "$$", "@@@@") if m not in sql)
+    context.impl.static_output(f"DELIMITER {mark}\\n{sql}{mark}\\nDELIMITER ;")'''
+
+
+def execute_line(sql: str, dialect: str) -> str:
+    """The line that executes ``sql``: ``op.execute``, or the helper for a compound statement
+    (add the helper with :func:`with_compound_helper`)."""
+    text = sql.rstrip().rstrip(";") + ";\n\n"
+    if rules_for(dialect).offline_statement(text) != text:
+        return f"_execute_compound({sql!r})"
+    return f"op.execute({sql!r})"
+
+
+def with_compound_helper(code: Code) -> Code:
+    """``code`` with the compound-statement helper when a line calls it."""
+    if any(line.startswith("_execute_compound(") for line in code.lines):
+        return Code(code.lines, code.imports, code.helpers | {COMPOUND_HELPER})
+    return code
 
 
 @renders(O.ExecuteSQL)

@@ -16,6 +16,7 @@ from schemadiff.render.entities import (
     trigger_entity,
     uses_entities,
 )
+from schemadiff.render.execute import execute_line, with_compound_helper
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject
 from schemadiff.snapshot.routines import Function, Trigger
@@ -57,14 +58,16 @@ def _execute(sql: str) -> str:
 def _create_function(op: O.CreateFunction, ctx: RenderContext, target: str) -> Code:
     rules = rules_for(ctx.dialect)
     statements = rules.function_statements(op.function)
-    return _checked_function_op(ctx, "create", op.function, statements, op.unchecked)
+    code = _checked_function_op(ctx, "create", op.function, statements, op.unchecked)
+    return with_compound_helper(code)
 
 
 @renders(O.ReplaceFunction)
 def _replace_function(op: O.ReplaceFunction, ctx: RenderContext, target: str) -> Code:
     rules = rules_for(ctx.dialect)
     statements = rules.function_statements(op.new, replace=True)
-    return _checked_function_op(ctx, "replace", op.new, statements, op.unchecked)
+    code = _checked_function_op(ctx, "replace", op.new, statements, op.unchecked)
+    return with_compound_helper(code)
 
 
 @renders(O.DropFunction)
@@ -85,7 +88,8 @@ def _checked_function_op(
     alembic_utils' operations cannot do: plain ``op.execute`` then, even in such projects."""
     rules = rules_for(ctx.dialect)
     if not unchecked:
-        return _function_op(ctx, verb, function, tuple(_execute(sql) for sql in statements))
+        lines = tuple(execute_line(sql, ctx.dialect) for sql in statements)
+        return _function_op(ctx, verb, function, lines)
     lines = tuple(_execute(sql) for sql in rules.unchecked_body(statements))
     entities = ctx.entities
     if entities is not None and uses_entities(entities, "function", function.key):
@@ -106,7 +110,8 @@ def _function_op(ctx: RenderContext, verb: str, function: Function, lines: tuple
 
 @renders(O.CreateTrigger)
 def _create_trigger(op: O.CreateTrigger, ctx: RenderContext, target: str) -> Code:
-    return _trigger_op(ctx, "create", op.trigger, (_execute(op.trigger.raw),))
+    line = execute_line(op.trigger.raw, ctx.dialect)
+    return with_compound_helper(_trigger_op(ctx, "create", op.trigger, (line,)))
 
 
 @renders(O.DropTrigger)

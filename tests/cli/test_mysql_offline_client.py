@@ -3,7 +3,8 @@
 A trigger or routine whose body holds ``;`` (``BEGIN ...; ...; END``) was written as one line
 ending in ``;``: the client cut it at the body's first ``;`` and failed with a syntax error. It is
 written between ``DELIMITER`` lines now, by ``upgrade --sql`` (a ``schemadiff init`` project and a
-plain Alembic env.py) and ``diff --format sql``.
+plain Alembic env.py), ``diff --format sql``, and plain ``alembic upgrade --sql`` (the script
+carries a helper that writes the ``DELIMITER`` lines itself).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from schemadiff.backends.mysql.delimiters import delimited
-from tests.kit.cli import run_cli
+from tests.kit.cli import run_alembic, run_cli
 
 MODELS = """
 import sqlalchemy as sa
@@ -106,7 +107,48 @@ def test_upgrade_sql_runs_in_the_mysql_client(
     out = run_cli(["upgrade", "--sql"], folder)
     assert out.code == 0, out
     assert "DELIMITER //" in out.out
+    assert out.out.count("DELIMITER //") == 2, out.out  # trigger, procedure; once each
+    if project_kind == "alembic":  # the same script offline under plain alembic
+        plain = run_alembic(folder, "upgrade", "head", "--sql")
+        assert plain.code == 0, plain.err
+        assert plain.out.count("DELIMITER //") == 2, plain.out
     ran = _mysql_client(url, out.out)
+    assert ran.returncode == 0, ran.stderr
+    _works(url)
+    assert "no differences" in run_cli(["diff"], folder).out
+
+
+@pytest.mark.db
+@needs_client
+def test_plain_alembic_upgrade_sql_runs_in_the_mysql_client(
+    backend_url: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What plain ``alembic upgrade --sql`` writes for a script of ours, fed to the client."""
+    url = backend_url("mysql")
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models_client.py").write_text(MODELS)
+    monkeypatch.syspath_prepend(str(folder))
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(folder / "alembic.ini"))
+    config.set_main_option("script_location", str(folder / "migrations"))
+    command.init(config, str(folder / "migrations"))
+    ini = (folder / "alembic.ini").read_text()
+    (folder / "alembic.ini").write_text(ini.replace("driver://user:pass@localhost/dbname", url))
+    env = folder / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "target_metadata = None",
+            "from models_client import metadata\ntarget_metadata = metadata",
+        )
+    )
+    made = run_cli(["revision", "--autogenerate", "-m", "all", "--rev-id", "r1"], folder)
+    assert made.code == 0, made
+    plain = run_alembic(folder, "upgrade", "head", "--sql")
+    assert plain.code == 0, plain.err
+    ran = _mysql_client(url, plain.out)
     assert ran.returncode == 0, ran.stderr
     _works(url)
     assert "no differences" in run_cli(["diff"], folder).out
