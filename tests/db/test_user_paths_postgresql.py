@@ -1,0 +1,143 @@
+"""Defects found by using schemadiff the way a user does (PostgreSQL): a project made with
+``schemadiff init``, an env.py of the project's own, the real commands. Each test is the
+regression test of one defect.
+
+Roles belong to the whole server: every role here is named ``sd_qapg_<fresh hex>_...`` and is
+stripped of its privileges and dropped at the end, even when the test failed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tests.kit.cli import run_alembic, run_process
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def tag() -> str:
+    return "sd_qapg_" + secrets.token_hex(4)
+
+
+@pytest.fixture
+def engine_for(backend_url: Callable[..., str], tag: str) -> Iterator[Callable[..., Engine]]:
+    made: list[Engine] = []
+
+    def get(slot: int = 0) -> Engine:
+        engine = sa.create_engine(backend_url("postgresql", slot))
+        made.append(engine)
+        return engine
+
+    yield get
+    try:
+        for engine in made:
+            with engine.begin() as conn:
+                roles = _tagged_roles(conn, tag)
+                if roles:
+                    conn.exec_driver_sql(f"DROP OWNED BY {', '.join(roles)}")
+        if made:
+            with made[0].begin() as conn:
+                for role in _tagged_roles(conn, tag):
+                    conn.exec_driver_sql(f"DROP ROLE {role}")
+    finally:
+        for engine in made:
+            engine.dispose()
+
+
+def _tagged_roles(conn: sa.Connection, tag: str) -> list[str]:
+    rows = conn.execute(
+        sa.text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p ORDER BY 1"),
+        {"p": tag + "%"},
+    )
+    return [r[0] for r in rows]
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _init(folder: Path, engine: Engine, models: str, env_addition: str) -> Path:
+    """A project as the tutorial makes it: ``schemadiff init``, env.py edited by hand."""
+    folder.mkdir()
+    (folder / "models.py").write_text(models)
+    init = run_process(folder, "init", "migrations")
+    assert init.code == 0, init
+    env_py = folder / "migrations" / "env.py"
+    text = env_py.read_text()
+    assert "target_metadata = None\n" in text
+    env_py.write_text(text.replace("target_metadata = None\n", env_addition, 1))
+    return folder
+
+
+GRANT_MODELS = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.Text),
+)
+"""
+
+GRANT_ENV = """
+from alembic_utils.pg_grant_table import PGGrantTable
+from alembic_utils.pg_view import PGView
+from alembic_utils.replaceable_entity import register_entities
+
+from models import metadata
+
+register_entities([
+    PGView(schema="public", signature="emails", definition="SELECT id, email FROM accounts"),
+    PGGrantTable(schema="public", table="emails", role="{role}", grant="SELECT",
+                 columns=["id", "email"], with_grant_option=False),
+])
+target_metadata = metadata
+"""
+
+
+def test_pg_grant_table_registered_in_env_py(
+    engine_for: Callable[..., Engine], tag: str, tmp_path: Path
+) -> None:
+    """alembic_utils' ``register_entities`` in env.py with a ``PGGrantTable`` among the
+    entities: every command failed with ``AttributeError: 'Grant' object has no attribute
+    'name'`` (the grant was taken for a view when the entities' scripts were prepared)."""
+    pytest.importorskip("alembic_utils")
+    engine = engine_for()
+    role = f"{tag}_reader"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role}")
+    folder = _init(tmp_path / "p", engine, GRANT_MODELS, GRANT_ENV.replace("{role}", role))
+    env = {"SCHEMADIFF_URL": _url(engine)}
+
+    diff = run_process(folder, "diff", env=env)
+    assert diff.code == 1, diff
+    assert f"~ grant SELECT on emails(email, id) to {role}" in diff.out, diff
+    made = run_process(folder, "revision", "--autogenerate", "-m", "one", env=env)
+    assert made.code == 0, made
+    [script] = (folder / "migrations" / "versions").glob("*_one.py")
+    text = script.read_text()
+    assert "op.create_entity(" in text and "GRANT SELECT" in text, text
+
+    up = run_alembic(folder, "upgrade", "head", env=env)
+    assert up.code == 0, up
+    with engine.connect() as conn:
+        got = conn.exec_driver_sql(
+            "SELECT column_name FROM information_schema.column_privileges "
+            f"WHERE grantee = '{role}' AND table_name = 'emails' ORDER BY 1"
+        )
+        assert [r[0] for r in got] == ["email", "id"]
+    again = run_process(folder, "diff", env=env)
+    assert again.code == 0, (again, text)
+
+    down = run_alembic(folder, "downgrade", "base", env=env)
+    assert down.code == 0, down
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT to_regclass('emails')").scalar() is None
