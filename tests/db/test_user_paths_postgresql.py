@@ -141,3 +141,53 @@ def test_pg_grant_table_registered_in_env_py(
     assert down.code == 0, down
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT to_regclass('emails')").scalar() is None
+
+
+ITEMS_V2 = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+items = sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("price", sa.BigInteger),
+    sa.Column("note", sa.String(20)),
+)
+"""
+
+
+def test_undeclared_view_over_a_retyped_column_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Models that declare no view leave the database's views alone; a view made by hand (in a
+    migration of the project's own) that reads a column whose type the models change made
+    ``diff`` and ``revision --autogenerate`` print nothing about it, and the migration written
+    failed at ``upgrade`` ("cannot alter type of a column used by a view or rule"). Now both
+    warn, naming the view and the column, and say what to do."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE items (id serial PRIMARY KEY, price integer, note varchar(10));"
+            "CREATE VIEW priced AS SELECT id, price FROM items;"
+            "CREATE MATERIALIZED VIEW noted AS SELECT id, note FROM items;"
+            "CREATE VIEW ids AS SELECT id FROM items"
+        )
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(ITEMS_V2)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert (
+        "warning: view priced (not compared: the models declare no view) reads items.price, "
+        "whose type changes" in out
+    ), out
+    assert (
+        "materialized view noted (not compared: the models declare no view) reads items.note"
+        in (out)
+    ), out
+    assert "view ids" not in out, out  # it reads no changed column
+    assert "declare the view" in out, out
