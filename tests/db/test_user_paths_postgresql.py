@@ -191,3 +191,44 @@ def test_undeclared_view_over_a_retyped_column_is_a_warning(
     ), out
     assert "view ids" not in out, out  # it reads no changed column
     assert "declare the view" in out, out
+
+
+CODES_V2 = """\
+import sqlalchemy as sa
+from schemadiff.objects import Function
+
+metadata = sa.MetaData()
+Function(metadata, "next_code", "SELECT prefix || '1'", args="prefix text DEFAULT 'C'",
+         returns="text")
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.Text, server_default=sa.text("next_code()")),
+)
+"""
+
+
+def test_dropped_function_still_called_by_a_kept_default_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A function called from a column default gets a new signature (an argument added): the
+    old one is dropped and the new one created, the default's text stays ``next_code()``. The
+    migration failed at upgrade ("cannot drop function next_code() because other objects
+    depend on it") and ``diff`` said nothing; now it warns, naming the column."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'C1' $$;"
+            "CREATE TABLE users (id serial PRIMARY KEY, code text DEFAULT next_code())"
+        )
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(CODES_V2)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert "- drop function next_code()" in out, out
+    assert "warning: function next_code() is dropped, but column code of users calls it" in out, out
