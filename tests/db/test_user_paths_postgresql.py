@@ -232,3 +232,61 @@ def test_dropped_function_still_called_by_a_kept_default_is_a_warning(
     out = diff.out + diff.err
     assert "- drop function next_code()" in out, out
     assert "warning: function next_code() is dropped, but column code of users calls it" in out, out
+
+
+COLONS = """\
+import sqlalchemy as sa
+from schemadiff.objects import Domain, Function, Policy, RowLevelSecurity, Trigger
+
+metadata = sa.MetaData()
+notes = sa.Table(
+    "notes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("body", sa.Text),
+)
+Function(metadata, "plain_notes", "SELECT count(*)::int FROM notes WHERE body <> ':a'",
+         returns="int")
+Function(metadata, "stamp", "BEGIN NEW.body := NEW.body || ' :x'; RETURN NEW; END;",
+         returns="trigger", language="plpgsql")
+Trigger(metadata, "notes_stamp", "notes",
+        "BEFORE INSERT FOR EACH ROW WHEN (NEW.body <> ':b') EXECUTE FUNCTION stamp()")
+RowLevelSecurity(metadata, "notes")
+Policy(metadata, "no_tags", "notes", command="SELECT", using="body <> ':c'")
+Domain(metadata, "label", "text", check="VALUE <> ':d'")
+"""
+
+
+def test_colon_words_in_bodies_survive_upgrade_and_sql(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A ``:word`` in a function body, a trigger's condition, a policy's expression or a
+    domain's check: ``op.execute`` takes a string as ``sa.text()``, which read it as a bind
+    parameter, so ``upgrade`` failed ("A value is required for bind parameter 'a'") and
+    ``upgrade --sql`` printed ``':a'`` as ``'NULL'``: a different function, silently. Views
+    escaped it already; now every ``op.execute`` does."""
+    engine = engine_for()
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(COLONS)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    assert run_process(folder, "init", "migrations").code == 0
+    made = run_process(folder, "revision", "--autogenerate", "-m", "one")
+    assert made.code == 0, made
+
+    offline = run_process(folder, "upgrade", "--sql", "head")
+    assert offline.code == 0, offline
+    for text in ("<> ':a'", "' :x'", "<> ':b'", "<> ':c'", "<> ':d'"):
+        assert text in offline.out, (text, offline.out)
+    assert "'NULL'" not in offline.out, offline.out
+
+    up = run_alembic(folder, "upgrade", "head")
+    assert up.code == 0, up
+    with engine.connect() as conn:
+        body = conn.exec_driver_sql("SELECT prosrc FROM pg_proc WHERE proname = 'plain_notes'")
+        assert body.scalar() == "SELECT count(*)::int FROM notes WHERE body <> ':a'"
+    again = run_process(folder, "diff")
+    assert again.code == 0, again
+    down = run_alembic(folder, "downgrade", "base")
+    assert down.code == 0, down
