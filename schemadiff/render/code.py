@@ -86,7 +86,8 @@ def schema_kw(schema: str | None, target: str) -> list[str]:
 
 
 def sql_text(text: str) -> str:
-    return f"sa.text({text!r})"
+    """``sa.text(<text>)``, its ``:word`` colons escaped (see :func:`execute_call`)."""
+    return f"sa.text({BIND_COLON.sub(lambda m: chr(92) + ':', text)!r})"
 
 
 def dialect_kwargs(pairs: Sequence[tuple[str, object]]) -> list[str]:

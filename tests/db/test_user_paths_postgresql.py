@@ -243,6 +243,8 @@ notes = sa.Table(
     "notes", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("body", sa.Text),
+    sa.Column("tag", sa.Text, server_default="a :e"),
+    sa.Column("kind", sa.Enum("x :f", "z", name="note_kind")),
 )
 Function(metadata, "plain_notes", "SELECT count(*)::int FROM notes WHERE body <> ':a'",
          returns="int")
@@ -259,11 +261,12 @@ Domain(metadata, "label", "text", check="VALUE <> ':d'")
 def test_colon_words_in_bodies_survive_upgrade_and_sql(
     engine_for: Callable[..., Engine], tmp_path: Path
 ) -> None:
-    """A ``:word`` in a function body, a trigger's condition, a policy's expression or a
-    domain's check: ``op.execute`` takes a string as ``sa.text()``, which read it as a bind
-    parameter, so ``upgrade`` failed ("A value is required for bind parameter 'a'") and
-    ``upgrade --sql`` printed ``':a'`` as ``'NULL'``: a different function, silently. Views
-    escaped it already; now every ``op.execute`` does."""
+    """A ``:word`` in a function body, a trigger's condition, a policy's expression, a
+    domain's check, an enum's value or a server default: ``op.execute`` takes a string as
+    ``sa.text()``, which read it as a bind parameter, so ``upgrade`` failed ("A value is
+    required for bind parameter 'a'") and ``upgrade --sql`` printed ``':a'`` as ``'NULL'``:
+    a different function, silently. Views escaped it already; now every ``op.execute`` and
+    ``sa.text()`` does."""
     engine = engine_for()
     folder = tmp_path / "p"
     folder.mkdir()
@@ -277,7 +280,7 @@ def test_colon_words_in_bodies_survive_upgrade_and_sql(
 
     offline = run_process(folder, "upgrade", "--sql", "head")
     assert offline.code == 0, offline
-    for text in ("<> ':a'", "' :x'", "<> ':b'", "<> ':c'", "<> ':d'"):
+    for text in ("<> ':a'", "' :x'", "<> ':b'", "<> ':c'", "<> ':d'", "'a :e'", "'x :f'"):
         assert text in offline.out, (text, offline.out)
     assert "'NULL'" not in offline.out, offline.out
 
