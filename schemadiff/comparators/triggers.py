@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import CreateTrigger, DropTrigger
+from schemadiff.ops import CreateTrigger, DropTrigger, qualified
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.routines import RoutineKey
 
@@ -33,8 +33,17 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
     new = {t.key: t for t in ctx.models.triggers}
     kept_tables = {t.key for t in ctx.models.tables}
     existing_tables = {t.key for t in ctx.db.tables}
+    relations = kept_tables | {v.key for v in ctx.models.views}
     for key in sorted(set(old) | set(new), key=_sort_key):
-        if key not in old:
+        if key not in old and (new[key].schema, new[key].table) not in relations:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the models declare no table or view "
+                f"{qualified(new[key].schema, new[key].table)}; not created",
+                new[key].schema,
+                new[key].table,
+            )
+        elif key not in old:
             made = (new[key].schema, new[key].table) not in existing_tables
             yield CreateTrigger(new[key], with_table=made)
         elif key not in new:

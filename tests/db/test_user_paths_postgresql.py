@@ -293,3 +293,53 @@ def test_colon_words_in_bodies_survive_upgrade_and_sql(
     assert again.code == 0, again
     down = run_alembic(folder, "downgrade", "base")
     assert down.code == 0, down
+
+
+GHOSTS = """\
+import sqlalchemy as sa
+from schemadiff.objects import Function, Policy, RowLevelSecurity, Trigger
+
+metadata = sa.MetaData()
+notes = sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True))
+Function(metadata, "stamp", "BEGIN RETURN NEW; END;", returns="trigger", language="plpgsql")
+Trigger(metadata, "notes_stamp", "notes", "BEFORE INSERT FOR EACH ROW EXECUTE FUNCTION stamp()")
+Trigger(metadata, "ghost_stamp", "ghosts", "BEFORE INSERT FOR EACH ROW EXECUTE FUNCTION stamp()")
+RowLevelSecurity(metadata, "notes")
+RowLevelSecurity(metadata, "ghosts")
+Policy(metadata, "ghost_rows", "ghosts", command="SELECT", using="true")
+"""
+
+
+def test_trigger_and_policy_on_a_table_nobody_declares_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A trigger or a policy declared on a table the models do not have (a typo, a table
+    renamed in the models): ``diff`` proposed ``CREATE TRIGGER`` / ``CREATE POLICY`` on it and
+    the migration failed at upgrade; row-level security on it was dropped without a word. A
+    partition of such a table was a warning already; now these are too, and not created."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE notes (id serial PRIMARY KEY)")
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(GHOSTS)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert "create trigger notes_stamp on notes" in out, out
+    assert "ghost_stamp" in out and "create trigger ghost_stamp" not in out, out
+    assert "create policy ghost_rows" not in out, out
+    assert (
+        "warning: trigger ghost_stamp on ghosts: the models declare no table or view ghosts; "
+        "not created" in out
+    ), out
+    assert (
+        "warning: policy ghost_rows on ghosts: the models declare no table ghosts; not created"
+        in out
+    ), out
+    assert (
+        "warning: row-level security on ghosts: the models declare no table ghosts; not set" in out
+    ), out
