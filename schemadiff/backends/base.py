@@ -491,6 +491,13 @@ class DialectRules:
         ask return nothing."""
         return {}
 
+    def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+        """The server's syntax error for each view query (``View.raw``) it cannot even parse,
+        by view key, learnt without changing the database; queries refused for another reason
+        (a table the migration creates) are not errors here. Backends that cannot ask return
+        nothing."""
+        return {}
+
     def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
         """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL
         needs around them. Ordering comes after, by phase."""

@@ -67,6 +67,15 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
     moved = _changed_tables(ctx.db, ctx.models) | ctx.renamed
     touched = _touched(old, moved | changed | gone)
     old_depth, new_depth = _depths(old), _depths(new)
+    for key in sorted(set(new), key=_sort_key):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].kind} {qualified(*key)}: the server refuses its query: "
+                f"{new[key].refused} (the migration would fail at upgrade)",
+                key[0],
+                key[1],
+            )
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key in undecided:
             yield _not_compared(new[key])

@@ -343,3 +343,43 @@ def test_trigger_and_policy_on_a_table_nobody_declares_is_a_warning(
     assert (
         "warning: row-level security on ghosts: the models declare no table ghosts; not set" in out
     ), out
+
+
+TYPO = """\
+import sqlalchemy as sa
+from schemadiff.objects import View
+
+metadata = sa.MetaData()
+notes = sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True))
+fresh = sa.Table("fresh", metadata, sa.Column("id", sa.Integer, primary_key=True))
+View(metadata, "bad_view", "SELEC id FROM notes")
+View(metadata, "fresh_ids", "SELECT id FROM fresh")   # its table is new: refused, but no typo
+View(metadata, "note_ids", "SELECT id FROM notes")
+"""
+
+
+def test_a_typo_in_a_declared_view_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A syntax error in a declared view's query: ``diff`` and ``revision --autogenerate``
+    proposed ``CREATE VIEW`` without a word, and the migration failed at upgrade. The server
+    is asked (a temporary view in a transaction rolled back): a syntax error is a warning that
+    quotes it; a query refused only because it reads a table the migration creates is not."""
+    engine = engine_for()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE notes (id serial PRIMARY KEY)")
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(TYPO)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert (
+        'warning: view bad_view: the server refuses its query: syntax error at or near "SELEC"'
+        in out
+    ), out
+    assert "fresh_ids:" not in out and "note_ids:" not in out, out
+    assert "+ create view note_ids" in out, out

@@ -190,6 +190,12 @@ class PostgresqlRules(DialectRules):
 
         return settle_views(conn, views)
 
+    def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+        """See :func:`schemadiff.backends.postgresql.views.view_syntax_errors` (rolled back)."""
+        from schemadiff.backends.postgresql.views import view_syntax_errors
+
+        return view_syntax_errors(conn, views)
+
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         out: list[tuple[str, object]] = []
         if index.where:

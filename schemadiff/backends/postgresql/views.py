@@ -107,3 +107,31 @@ def settle_views(conn: Connection, views: Sequence[View]) -> dict[TableKey, str 
                 out[probes[name]] = view_body(definition or "")
         transaction.rollback()
     return out
+
+
+#: SQLSTATE of a statement the server cannot parse
+_SYNTAX_ERROR = "42601"
+
+
+def view_syntax_errors(conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+    """On a second connection with the same search path, in one transaction that is rolled
+    back: each query as a temporary view (a savepoint each); the first line of the server's
+    message for those it cannot parse (a reference to a table the database does not have yet
+    is not one of them: the migration may create it)."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    out: dict[TableKey, str] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        for i, view in enumerate(views):
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(
+                        f"CREATE TEMPORARY VIEW schemadiff_probe_{i} AS {view.raw}".replace(
+                            "%", "%%"
+                        )
+                    )
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) == _SYNTAX_ERROR:
+                    out[view.key] = str(exc.orig).strip().splitlines()[0].strip()
+        transaction.rollback()
+    return out
