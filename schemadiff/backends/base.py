@@ -191,6 +191,14 @@ class DialectRules:
         type, by key, learnt without changing the database; None for one it refused."""
         return {}
 
+    def function_syntax_errors(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, str]:
+        """The server's syntax error for each declared function it cannot parse, by key,
+        learnt without changing the database; other refusals (a table the migration creates)
+        are not errors here. Backends that cannot ask return nothing."""
+        return {}
+
     def settle_domains(
         self, conn: Connection, domains: Sequence[Domain]
     ) -> dict[TableKey, Domain | None]:

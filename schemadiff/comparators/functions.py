@@ -32,6 +32,14 @@ def compare_functions(ctx: CompareContext) -> Iterator[Item]:
         return  # see unmanaged_functions
     old = {f.key: f for f in ctx.db.functions}
     new = {f.key: f for f in ctx.models.functions}
+    for key in sorted(new, key=_sort_key):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
+                "migration would fail at upgrade)",
+                key[0],
+            )
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             yield CreateFunction(new[key])

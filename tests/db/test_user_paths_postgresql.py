@@ -383,3 +383,42 @@ def test_a_typo_in_a_declared_view_is_a_warning(
     ), out
     assert "fresh_ids:" not in out and "note_ids:" not in out, out
     assert "+ create view note_ids" in out, out
+
+
+BAD_BODIES = """\
+import sqlalchemy as sa
+from schemadiff.objects import Function
+
+metadata = sa.MetaData()
+fresh = sa.Table("fresh", metadata, sa.Column("id", sa.Integer, primary_key=True))
+Function(metadata, "bad_plpgsql", "BEGIN RETURN 1 END;", returns="int", language="plpgsql")
+Function(metadata, "bad_sql", "SELEC 1", returns="int")
+Function(metadata, "fresh_count", "SELECT count(*)::int FROM fresh", returns="int")
+Function(metadata, "good", "SELECT 1", returns="int")
+"""
+
+
+def test_a_syntax_error_in_a_declared_function_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A function body with a syntax error (PL/pgSQL or SQL): ``diff`` proposed ``CREATE
+    FUNCTION`` without a word and the migration failed at upgrade. Now a warning quotes the
+    server's error; a body that reads a table the migration creates is no error."""
+    engine = engine_for()
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(BAD_BODIES)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert (
+        "warning: function bad_plpgsql(): the server refuses it: syntax error at end of input"
+        in out
+    ), out
+    assert (
+        'warning: function bad_sql(): the server refuses it: syntax error at or near "SELEC"' in out
+    ), out
+    assert "fresh_count():" not in out and "good():" not in out, out

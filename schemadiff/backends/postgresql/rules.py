@@ -174,6 +174,14 @@ class PostgresqlRules(DialectRules):
 
         return settle_functions(conn, functions)
 
+    def function_syntax_errors(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, str]:
+        """See :func:`schemadiff.backends.postgresql.routines.function_syntax_errors`."""
+        from schemadiff.backends.postgresql.routines import function_syntax_errors
+
+        return function_syntax_errors(conn, functions)
+
     def settle_domains(
         self, conn: Connection, domains: Sequence[Domain]
     ) -> dict[TableKey, Domain | None]:
