@@ -499,6 +499,15 @@ class DialectRules:
         ask return nothing."""
         return {}
 
+    def declaration_syntax_errors(
+        self, conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+    ) -> dict[tuple[str, Any], str]:
+        """The server's syntax error for each declared policy (``("policy", key)``) and
+        partition bounds (``("partition", key)``) it cannot parse, learnt without changing the
+        database; refusals for another reason (a table that does not exist yet) are not errors
+        here. Backends that cannot ask return nothing."""
+        return {}
+
     def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
         """The server's syntax error for each view query (``View.raw``) it cannot even parse,
         by view key, learnt without changing the database; queries refused for another reason

@@ -422,3 +422,50 @@ def test_a_syntax_error_in_a_declared_function_is_a_warning(
         'warning: function bad_sql(): the server refuses it: syntax error at or near "SELEC"' in out
     ), out
     assert "fresh_count():" not in out and "good():" not in out, out
+
+
+BAD_EXPRESSIONS = """\
+import sqlalchemy as sa
+from schemadiff.objects import Partition, Policy, RowLevelSecurity
+
+metadata = sa.MetaData()
+orders = sa.Table("orders", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                  sa.Column("owner", sa.Text))
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, nullable=False),
+    sa.Column("at", sa.Date, nullable=False),
+    postgresql_partition_by="RANGE (at)",
+)
+RowLevelSecurity(metadata, "orders")
+Policy(metadata, "bad_pol", "orders", command="SELECT", using="owner = = 'x'")
+Policy(metadata, "good_pol", "orders", command="SELECT", using="owner = current_user")
+Partition(metadata, "events_2027_01", "events", "FOR VALUES FRM ('2027-01-01') TO ('2027-02-01')")
+Partition(metadata, "events_2027_02", "events", "FOR VALUES FROM ('2027-02-01') TO ('2027-03-01')")
+"""
+
+
+def test_a_syntax_error_in_a_policy_or_partition_bound_is_a_warning(
+    engine_for: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A typo in a policy's USING or in a partition's bounds: ``diff`` proposed them without
+    a word and the migration failed at upgrade. Now a warning quotes the server's error."""
+    engine = engine_for()
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "models.py").write_text(BAD_EXPRESSIONS)
+    (folder / "schemadiff.toml").write_text(
+        f'url = "{_url(engine)}"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    out = diff.out + diff.err
+    assert (
+        'warning: policy bad_pol on orders: the server refuses it: syntax error at or near "="'
+        in out
+    ), out
+    assert (
+        "warning: partition events_2027_01 of events: the server refuses it: syntax error at or "
+        'near "FRM"' in out
+    ), out
+    assert "good_pol on orders:" not in out and "events_2027_02 of events:" not in out, out

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -197,6 +197,14 @@ class PostgresqlRules(DialectRules):
         from schemadiff.backends.postgresql.views import settle_views
 
         return settle_views(conn, views)
+
+    def declaration_syntax_errors(
+        self, conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+    ) -> dict[tuple[str, Any], str]:
+        """See :func:`schemadiff.backends.postgresql.views.declaration_syntax_errors`."""
+        from schemadiff.backends.postgresql.views import declaration_syntax_errors
+
+        return declaration_syntax_errors(conn, policies, partitions)
 
     def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
         """See :func:`schemadiff.backends.postgresql.views.view_syntax_errors` (rolled back)."""

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Connection
 from schemadiff.backends.postgresql.objects import NOT_EXTENSION_MEMBER
 from schemadiff.canonical.views import canonical_view_sql, view_body
 from schemadiff.snapshot.model import TableKey, View
+from schemadiff.snapshot.partitions import Partition
+from schemadiff.snapshot.policies import Policy
 
 _CLASS = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")
 _VIEWS = f"""
@@ -133,5 +135,50 @@ def view_syntax_errors(conn: Connection, views: Sequence[View]) -> dict[TableKey
             except sa.exc.DBAPIError as exc:
                 if _sqlstate(exc) == _SYNTAX_ERROR:
                     out[view.key] = str(exc.orig).strip().splitlines()[0].strip()
+        transaction.rollback()
+    return out
+
+
+#: a relation no database has: statements on it are parsed, then refused for the name
+_NOWHERE = "pg_temp.schemadiff_no_such_table"
+
+
+def declaration_syntax_errors(
+    conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+) -> dict[tuple[str, Any], str]:
+    """The syntax errors of the declared policies' expressions (``SELECT 1 WHERE (...)``) and
+    partitions' bounds (``CREATE TABLE ... PARTITION OF`` a table no database has): see
+    :func:`syntax_errors`."""
+    statements: dict[tuple[str, Any, int], str] = {}
+    for policy in policies:
+        for i, expr in enumerate((policy.raw_using or policy.using, policy.raw_with_check)):
+            if expr:
+                statements[("policy", policy.key, i)] = f"SELECT 1 WHERE ({expr})"
+    for part in partitions:
+        statements[("partition", part.key, 0)] = (
+            f"CREATE TEMPORARY TABLE schemadiff_probe PARTITION OF {_NOWHERE} "
+            f"{part.raw_bounds or part.bounds}"
+        )
+    if not statements:
+        return {}
+    return {
+        (kind, key): message for (kind, key, _), message in syntax_errors(conn, statements).items()
+    }
+
+
+def syntax_errors(conn: Connection, statements: dict[Any, str]) -> dict[Any, str]:
+    """On a second connection, in one transaction that is rolled back: each statement in a
+    savepoint; the first line of the server's message for those it cannot parse (the parser
+    runs before names are looked up, so a statement on a table the database does not have yet
+    is refused for that, not for its syntax, and is left out)."""
+    out: dict[Any, str] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        for key, sql in statements.items():
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(sql.replace("%", "%%"))
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) == _SYNTAX_ERROR:
+                    out[key] = str(exc.orig).strip().splitlines()[0].strip()
         transaction.rollback()
     return out
