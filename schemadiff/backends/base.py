@@ -500,12 +500,16 @@ class DialectRules:
         return {}
 
     def declaration_syntax_errors(
-        self, conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+        self,
+        conn: Connection,
+        policies: Sequence[Policy],
+        partitions: Sequence[Partition],
+        domains: Sequence[Domain] = (),
     ) -> dict[tuple[str, Any], str]:
-        """The server's syntax error for each declared policy (``("policy", key)``) and
-        partition bounds (``("partition", key)``) it cannot parse, learnt without changing the
-        database; refusals for another reason (a table that does not exist yet) are not errors
-        here. Backends that cannot ask return nothing."""
+        """The server's syntax error for each declared policy (``("policy", key)``), partition
+        bounds (``("partition", key)``) and domain (``("domain", key)``) it cannot parse,
+        learnt without changing the database; refusals for another reason (a table that does
+        not exist yet) are not errors here. Backends that cannot ask return nothing."""
         return {}
 
     def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:

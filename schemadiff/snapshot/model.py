@@ -340,6 +340,8 @@ class Domain:
     #: models' side: the server's spelling of the declared domain is known (or it is the
     #: database's own); one unsettled that differs is "not compared"
     settled: bool = field(default=True, compare=False, metadata={"json": False})
+    #: models' side: the server's syntax error for the declared domain (the migration fails)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
 
     @property
     def key(self) -> TableKey:

@@ -16,16 +16,18 @@ from schemadiff.snapshot.model import Snapshot
 
 
 def mark_syntax_errors(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
-    """``models`` with ``refused`` set on the new or changed policies and partitions whose
-    SQL the server cannot parse."""
+    """``models`` with ``refused`` set on the new or changed policies, partitions and domains
+    whose SQL the server cannot parse."""
     old_policies = {p.key: p for p in db.policies}
     old_parts = {p.key: (p.bounds, p.partition_by) for p in db.partitions}
     policies = [p for p in models.policies if old_policies.get(p.key) != p]
     parts = [p for p in models.partitions if old_parts.get(p.key) != (p.bounds, p.partition_by)]
-    if not (policies or parts):
+    old_domains = {d.key: d for d in db.domains}
+    domains = [d for d in models.domains if old_domains.get(d.key) != d]
+    if not (policies or parts or domains):
         return models
     try:
-        found = rules_for(db.dialect).declaration_syntax_errors(conn, policies, parts)
+        found = rules_for(db.dialect).declaration_syntax_errors(conn, policies, parts, domains)
     except sa.exc.SQLAlchemyError:
         return models
     if not found:
@@ -39,5 +41,9 @@ def mark_syntax_errors(conn: Connection, db: Snapshot, models: Snapshot) -> Snap
         partitions=tuple(
             replace(p, refused=found[("partition", p.key)]) if ("partition", p.key) in found else p
             for p in models.partitions
+        ),
+        domains=tuple(
+            replace(d, refused=found[("domain", d.key)]) if ("domain", d.key) in found else d
+            for d in models.domains
         ),
     )

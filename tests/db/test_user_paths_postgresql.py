@@ -426,7 +426,7 @@ def test_a_syntax_error_in_a_declared_function_is_a_warning(
 
 BAD_EXPRESSIONS = """\
 import sqlalchemy as sa
-from schemadiff.objects import Partition, Policy, RowLevelSecurity
+from schemadiff.objects import Domain, Partition, Policy, RowLevelSecurity
 
 metadata = sa.MetaData()
 orders = sa.Table("orders", metadata, sa.Column("id", sa.Integer, primary_key=True),
@@ -442,14 +442,17 @@ Policy(metadata, "bad_pol", "orders", command="SELECT", using="owner = = 'x'")
 Policy(metadata, "good_pol", "orders", command="SELECT", using="owner = current_user")
 Partition(metadata, "events_2027_01", "events", "FOR VALUES FRM ('2027-01-01') TO ('2027-02-01')")
 Partition(metadata, "events_2027_02", "events", "FOR VALUES FROM ('2027-02-01') TO ('2027-03-01')")
+Domain(metadata, "bad_dom", "integer", check="VALUE >> > 0")
+Domain(metadata, "good_dom", "integer", check="VALUE > 0")
 """
 
 
-def test_a_syntax_error_in_a_policy_or_partition_bound_is_a_warning(
+def test_a_syntax_error_in_a_policy_partition_or_domain_is_a_warning(
     engine_for: Callable[..., Engine], tmp_path: Path
 ) -> None:
-    """A typo in a policy's USING or in a partition's bounds: ``diff`` proposed them without
-    a word and the migration failed at upgrade. Now a warning quotes the server's error."""
+    """A typo in a policy's USING, a partition's bounds or a domain's check: ``diff``
+    proposed them without a word and the migration failed at upgrade. Now a warning quotes the
+    server's error."""
     engine = engine_for()
     folder = tmp_path / "p"
     folder.mkdir()
@@ -468,4 +471,6 @@ def test_a_syntax_error_in_a_policy_or_partition_bound_is_a_warning(
         "warning: partition events_2027_01 of events: the server refuses it: syntax error at or "
         'near "FRM"' in out
     ), out
+    assert 'warning: domain bad_dom: the server refuses it: syntax error at or near ">"' in out, out
     assert "good_pol on orders:" not in out and "events_2027_02 of events:" not in out, out
+    assert "good_dom:" not in out, out

@@ -199,12 +199,16 @@ class PostgresqlRules(DialectRules):
         return settle_views(conn, views)
 
     def declaration_syntax_errors(
-        self, conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+        self,
+        conn: Connection,
+        policies: Sequence[Policy],
+        partitions: Sequence[Partition],
+        domains: Sequence[Domain] = (),
     ) -> dict[tuple[str, Any], str]:
         """See :func:`schemadiff.backends.postgresql.views.declaration_syntax_errors`."""
         from schemadiff.backends.postgresql.views import declaration_syntax_errors
 
-        return declaration_syntax_errors(conn, policies, partitions)
+        return declaration_syntax_errors(conn, policies, partitions, domains)
 
     def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
         """See :func:`schemadiff.backends.postgresql.views.view_syntax_errors` (rolled back)."""

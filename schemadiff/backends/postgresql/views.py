@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from schemadiff.backends.postgresql.objects import NOT_EXTENSION_MEMBER
 from schemadiff.canonical.views import canonical_view_sql, view_body
-from schemadiff.snapshot.model import TableKey, View
+from schemadiff.snapshot.model import Domain, TableKey, View
 from schemadiff.snapshot.partitions import Partition
 from schemadiff.snapshot.policies import Policy
 
@@ -144,7 +144,10 @@ _NOWHERE = "pg_temp.schemadiff_no_such_table"
 
 
 def declaration_syntax_errors(
-    conn: Connection, policies: Sequence[Policy], partitions: Sequence[Partition]
+    conn: Connection,
+    policies: Sequence[Policy],
+    partitions: Sequence[Partition],
+    domains: Sequence[Domain] = (),
 ) -> dict[tuple[str, Any], str]:
     """The syntax errors of the declared policies' expressions (``SELECT 1 WHERE (...)``) and
     partitions' bounds (``CREATE TABLE ... PARTITION OF`` a table no database has): see
@@ -158,6 +161,12 @@ def declaration_syntax_errors(
         statements[("partition", part.key, 0)] = (
             f"CREATE TEMPORARY TABLE schemadiff_probe PARTITION OF {_NOWHERE} "
             f"{part.raw_bounds or part.bounds}"
+        )
+    for i, domain in enumerate(domains):
+        default = f" DEFAULT {domain.default}" if domain.default is not None else ""
+        checks = "".join(f" {c.definition}" for c in domain.checks)
+        statements[("domain", domain.key, 0)] = (
+            f"CREATE DOMAIN pg_temp.schemadiff_probe_{i} AS {domain.data_type}{default}{checks}"
         )
     if not statements:
         return {}
