@@ -491,6 +491,9 @@ class DialectRules:
     #: The server keeps a view's query as written (SQLite): the canonical forms of the declared
     #: and the stored text compare as they are, with no need to ask the server.
     view_text_verbatim: ClassVar[bool] = False
+    #: the server refuses to change the type of, or drop, a column (or table) a view reads
+    #: (PostgreSQL): views the models leave alone stand in the way of such changes
+    views_block_column_changes: ClassVar[bool] = False
 
     def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
         """The server's own spelling of each view's query (``View.raw``), by view key, learnt

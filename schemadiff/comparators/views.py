@@ -110,8 +110,8 @@ def unmanaged_views(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
 def unmanaged_views_in_the_way(ops: Sequence[Op], db: Snapshot, models: Snapshot) -> list[Notice]:
     """Warnings for the database's views, left alone because the models declare none, that
     read a column whose type changes or that goes, or a table that goes: the server refuses
-    the change while the view uses it (PostgreSQL) or keeps a broken view (MariaDB), and the
-    migration would fail at ``upgrade`` without a word from ``diff``."""
+    the change while the view uses it (PostgreSQL; asked only there), and the migration would
+    fail at ``upgrade`` without a word from ``diff``."""
     if models.views or not db.views:
         return []
     columns: dict[TableKey, dict[str, str]] = {}
@@ -144,9 +144,9 @@ def unmanaged_views_in_the_way(ops: Sequence[Op], db: Snapshot, models: Snapshot
                 "warning",
                 f"{view.kind} {qualified(view.schema, view.name)} (not compared: the models "
                 f"declare no view) reads {'; '.join(what)}: the server refuses that change "
-                "while the view uses it (PostgreSQL) or leaves the view broken (MariaDB); "
-                "declare the view (it is then dropped before the change and created again "
-                "after it), or drop it and create it again in the migration by hand",
+                "while the view uses it; declare the view (it is then dropped before the "
+                "change and created again after it), or drop it and create it again in the "
+                "migration by hand",
                 view.schema,
                 view.name,
             )

@@ -74,7 +74,8 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = policies_around_type_changes(ops, ctx.db, models)
     ops, lost = grants_around_recreated_views(ops, ctx.db, models)
     notices = [item for item in items if isinstance(item, Notice)] + lost
-    notices += unmanaged_views_in_the_way(ops, ctx.db, models)
+    if rules_for(db.dialect).views_block_column_changes:
+        notices += unmanaged_views_in_the_way(ops, ctx.db, models)
     notices += source_notices(db, models)
     coverage = coverage_notice(  # both sides: --against
         (

@@ -474,3 +474,24 @@ def test_a_syntax_error_in_a_policy_partition_or_domain_is_a_warning(
     assert 'warning: domain bad_dom: the server refuses it: syntax error at or near ">"' in out, out
     assert "good_pol on orders:" not in out and "events_2027_02 of events:" not in out, out
     assert "good_dom:" not in out, out
+
+
+def test_undeclared_view_over_a_retyped_column_is_no_warning_on_sqlite(tmp_path: Path) -> None:
+    """SQLite rebuilds the table and the view keeps working: no warning there."""
+    import sqlite3
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    with sqlite3.connect(folder / "t.db") as conn:
+        conn.executescript(
+            "CREATE TABLE items (id integer PRIMARY KEY, price integer, note varchar(10));"
+            "CREATE VIEW priced AS SELECT id, price FROM items;"
+        )
+    (folder / "models.py").write_text(ITEMS_V2)
+    (folder / "schemadiff.toml").write_text(
+        'url = "sqlite:///t.db"\nmetadata = "models:metadata"\n'
+    )
+    diff = run_process(folder, "diff")
+    assert diff.code == 1, diff
+    assert "alter column items.price" in diff.out, diff
+    assert "warning: view priced" not in diff.out + diff.err, diff

@@ -105,6 +105,7 @@ class PostgresqlRules(DialectRules):
     schemas_in_database: ClassVar[bool] = True
     index_opclasses: ClassVar[bool] = True
     alembic_utils_ops: ClassVar[bool] = True
+    views_block_column_changes: ClassVar[bool] = True
     type_aliases: ClassVar[dict[str, str]] = {
         **DialectRules.type_aliases,
         "bpchar": "char",
