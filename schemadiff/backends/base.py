@@ -191,6 +191,14 @@ class DialectRules:
         type, by key, learnt without changing the database; None for one it refused."""
         return {}
 
+    def function_syntax_errors(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, str]:
+        """The server's syntax error for each declared function it cannot parse, by key,
+        learnt without changing the database; other refusals (a table the migration creates)
+        are not errors here. Backends that cannot ask return nothing."""
+        return {}
+
     def settle_domains(
         self, conn: Connection, domains: Sequence[Domain]
     ) -> dict[TableKey, Domain | None]:
@@ -488,6 +496,9 @@ class DialectRules:
     #: The server keeps a view's query as written (SQLite): the canonical forms of the declared
     #: and the stored text compare as they are, with no need to ask the server.
     view_text_verbatim: ClassVar[bool] = False
+    #: the server refuses to change the type of, or drop, a column (or table) a view reads
+    #: (PostgreSQL): views the models leave alone stand in the way of such changes
+    views_block_column_changes: ClassVar[bool] = False
 
     def settle_views(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str | None]:
         """The server's own spelling of each view's query (``View.raw``), by view key, learnt
@@ -504,6 +515,26 @@ class DialectRules:
         None: rewrites are not remembered between runs
         (:func:`schemadiff.sources.views.settle_views`)."""
         return None
+
+    def declaration_syntax_errors(
+        self,
+        conn: Connection,
+        policies: Sequence[Policy],
+        partitions: Sequence[Partition],
+        domains: Sequence[Domain] = (),
+    ) -> dict[tuple[str, Any], str]:
+        """The server's syntax error for each declared policy (``("policy", key)``), partition
+        bounds (``("partition", key)``) and domain (``("domain", key)``) it cannot parse,
+        learnt without changing the database; refusals for another reason (a table that does
+        not exist yet) are not errors here. Backends that cannot ask return nothing."""
+        return {}
+
+    def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+        """The server's syntax error for each view query (``View.raw``) it cannot even parse,
+        by view key, learnt without changing the database; queries refused for another reason
+        (a table the migration creates) are not errors here. Backends that cannot ask return
+        nothing."""
+        return {}
 
     def adjust_ops(self, ops: list[Op], db: Snapshot) -> list[Op]:
         """Last pass over a diff's ops (``db`` with renames applied): steps this backend's DDL

@@ -30,6 +30,14 @@ def compare_domains(ctx: CompareContext) -> Iterator[Item]:
         return  # see unmanaged_domains
     old = {d.key: d for d in ctx.db.domains}
     new = {d.key: d for d in ctx.models.domains}
+    for key in sorted(new, key=_sort_key):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
+                "migration would fail at upgrade)",
+                key[0],
+            )
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             yield CreateDomain(new[key])

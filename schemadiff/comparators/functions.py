@@ -32,10 +32,19 @@ def compare_functions(ctx: CompareContext) -> Iterator[Item]:
         return  # see unmanaged_functions
     old = {f.key: f for f in ctx.db.functions}
     new = {f.key: f for f in ctx.models.functions}
+    for key in sorted(new, key=_sort_key):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
+                "migration would fail at upgrade)",
+                key[0],
+            )
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             yield CreateFunction(new[key])
         elif key not in new:
+            yield from _kept_callers(old[key], ctx)
             yield DropFunction(old[key])
         elif old[key] != new[key]:
             yield from _changed(old[key], new[key], ctx)
@@ -71,6 +80,31 @@ def _still_called(fn: Function, ctx: CompareContext) -> Iterator[Item]:
                 f"{fn.describe()} is dropped and created again (its result type or kind "
                 f"changes), but {', '.join(parts)} of {name} call it: PostgreSQL refuses the "
                 "drop while they do; drop them before and add them back after, by hand",
+                table.schema,
+                table.name,
+            )
+
+
+def _kept_callers(fn: Function, ctx: CompareContext) -> Iterator[Item]:
+    """A warning per table the models keep whose defaults, checks, generated columns or indexes
+    call ``fn``, which is dropped (its signature changes, or it goes), in the database and in
+    the models alike: no op takes them down before the drop, and the server refuses it while
+    they call the function."""
+    wanted = ctx.models.table_map()
+    for table in ctx.db.tables:
+        model = wanted.get(table.key)
+        if model is None:
+            continue
+        kept = set(calling_parts(model, fn))
+        parts = [p for p in calling_parts(table, fn) if p in kept]
+        if parts:
+            name = f"{table.schema}.{table.name}" if table.schema else table.name
+            yield Notice(
+                "warning",
+                f"{fn.describe()} is dropped, but {', '.join(parts)} of {name} calls it, in "
+                "the database and in the models alike: PostgreSQL refuses the drop while it "
+                "does (a new signature is a new function); drop the default, check or index "
+                "before the drop and add it back after the new function is created, by hand",
                 table.schema,
                 table.name,
             )

@@ -110,6 +110,15 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
     kept_tables = {t.key for t in ctx.models.tables}
     keyed = {k.name_key for k in ctx.models.partition_keys}
     defaults = _kept_defaults(old, new)
+    for part in new.values():
+        if part.refused is not None:
+            yield Notice(
+                "warning",
+                f"{part.describe()}: the server refuses it: {part.refused} (the migration "
+                "would fail at upgrade)",
+                part.schema,
+                part.table,
+            )
     for key in sorted(compared | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
         if after is not None and _root(after, new) in rebuilt:

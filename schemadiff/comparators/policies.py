@@ -26,6 +26,7 @@ from schemadiff.ops import (
     Op,
     RenameColumn,
     RenameTable,
+    qualified,
 )
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.policies import ROLE_KEYWORDS, Policy, RowSecurity
@@ -51,8 +52,19 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
     def renamed(policy: Policy) -> bool:
         return (policy.schema, policy.table) in ctx.renamed
 
+    for key in sorted(new, key=lambda k: (k[0] or "", k[1], k[2])):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
+                "migration would fail at upgrade)",
+                key[0],
+                new[key].table,
+            )
     for key in sorted(set(old) | set(new), key=lambda k: (k[0] or "", k[1], k[2])):
-        if key not in old:
+        if key not in old and (new[key].schema, new[key].table) not in kept_tables:
+            yield _no_table(new[key].describe(), (new[key].schema, new[key].table), "created")
+        elif key not in old:
             made = (new[key].schema, new[key].table) not in existing_tables
             yield CreatePolicy(new[key], with_table=made)
         elif key not in new:
@@ -85,6 +97,17 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
             yield CreatePolicy(new[key])
 
 
+def _no_table(what: str, table: tuple[str | None, str], verb: str) -> Notice:
+    """A warning for a declaration on a table the models do not declare (a typo, a table
+    renamed in the models): the migration would fail on it, so it is left out."""
+    return Notice(
+        "warning",
+        f"{what}: the models declare no table {qualified(*table)}; not {verb}",
+        table[0],
+        table[1],
+    )
+
+
 def _unresolved(old: Policy, new: Policy) -> bool:
     """``new`` differs from ``old`` at most in roles that name a role keyword unresolved
     (no connection to say which role it is)."""
@@ -103,8 +126,10 @@ def _row_security(ctx: CompareContext, kept_tables: set[tuple[str | None, str]])
         before, after = old.get(key, off), new.get(key, off)
         if (before.enabled, before.forced) == (after.enabled, after.forced):
             continue
-        if key not in old and key not in kept_tables:
-            continue  # declared on a table the models do not have
+        if key not in old and key not in kept_tables:  # declared on a table the models lack
+            if after.enabled or after.forced:
+                yield _no_table(f"row-level security on {qualified(schema, table)}", key, "set")
+            continue
         yield AlterRowSecurity(before, after, with_table=key not in kept_tables)
 
 

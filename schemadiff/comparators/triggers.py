@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.comparators.views import recreated_views
 from schemadiff.diff.result import Notice
-from schemadiff.ops import CreateTrigger, DropTrigger
+from schemadiff.ops import CreateTrigger, DropTrigger, qualified
 from schemadiff.snapshot.model import DbObject, Snapshot
 from schemadiff.snapshot.routines import RoutineKey
 
@@ -39,17 +39,17 @@ def compare_triggers(ctx: CompareContext) -> Iterator[Item]:
     existing_tables = {t.key for t in ctx.db.tables} | db_views
     recreated = recreated_views(ctx)
     for key in sorted(set(old) | set(new), key=_sort_key):
-        if key not in old:
+        if key not in old and (new[key].schema, new[key].table) not in kept_tables:
+            yield Notice(
+                "warning",
+                f"{new[key].describe()}: the models declare no table or view "
+                f"{qualified(new[key].schema, new[key].table)}; not created",
+                new[key].schema,
+                new[key].table,
+            )
+        elif key not in old:
             on = (new[key].schema, new[key].table)
             made = on not in existing_tables
-            if made and on not in kept_tables:
-                yield Notice(
-                    "warning",
-                    f"{new[key].describe()}: neither the models nor the database have table "
-                    f"{new[key].table}; the server will refuse the trigger",
-                    new[key].schema,
-                    new[key].table,
-                )
             yield CreateTrigger(new[key], with_table=made, on_view=on in kept_views)
         elif key not in new:
             on = (old[key].schema, old[key].table)

@@ -25,12 +25,21 @@ views a project manages some other way. Declaring one view opts the project in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from schemadiff.comparators.context import CompareContext, Item
 from schemadiff.diff.result import Notice
-from schemadiff.ops import CreateView, DropView, ReplaceView, qualified
+from schemadiff.ops import (
+    AlterColumn,
+    CreateView,
+    DropColumn,
+    DropTable,
+    DropView,
+    Op,
+    ReplaceView,
+    qualified,
+)
 from schemadiff.snapshot.model import DbObject, Snapshot, Table, TableKey, View
 
 
@@ -53,6 +62,15 @@ def compare_views(ctx: CompareContext) -> Iterator[Item]:
                 "not_compared",
                 f"view {qualified(key[0], key[1])}: WITH CHECK OPTION is not compared (the "
                 "query is; a database view's own check option is not read)",
+                key[0],
+                key[1],
+            )
+    for key in sorted(set(new), key=_sort_key):
+        if new[key].refused is not None:
+            yield Notice(
+                "warning",
+                f"{new[key].kind} {qualified(*key)}: the server refuses its query: "
+                f"{new[key].refused} (the migration would fail at upgrade)",
                 key[0],
                 key[1],
             )
@@ -81,6 +99,8 @@ def _doubtful(view: View, ctx: CompareContext, parsed_only: bool = False) -> Ite
     drops. ``parsed_only``: a query the database already runs (created again as it is) is not
     doubted for not being parsed."""
     name = qualified(view.schema, view.name)
+    if view.refused is not None:
+        return  # the server's own verdict is given (see compare_views)
     if view.reads is None:
         if not parsed_only and not _CHECK_OPTION.search(view.raw):
             yield Notice(
@@ -166,6 +186,59 @@ def unmanaged_views(db: Snapshot, models: Snapshot) -> tuple[DbObject, ...]:
     if models.views:
         return ()
     return tuple(DbObject(v.kind, v.name, v.schema) for v in db.views)
+
+
+def unmanaged_views_in_the_way(ops: Sequence[Op], db: Snapshot, models: Snapshot) -> list[Notice]:
+    """Warnings for the database's views, left alone because the models declare none, that
+    read a column whose type changes or that goes, or a table that goes: the server refuses
+    the change while the view uses it (PostgreSQL; asked only there), and the migration would
+    fail at ``upgrade`` without a word from ``diff``."""
+    if models.views or not db.views:
+        return []
+    columns: dict[TableKey, dict[str, str]] = {}
+    tables: set[TableKey] = set()
+    for op in ops:
+        if isinstance(op, AlterColumn) and "type" in op.changes:
+            columns.setdefault((op.schema_name, op.table_name), {})[op.old.name] = (
+                "whose type changes"
+            )
+        elif isinstance(op, DropColumn):
+            columns.setdefault((op.schema_name, op.table_name), {})[op.column.name] = (
+                "which is dropped"
+            )
+        elif isinstance(op, DropTable):
+            tables.add((op.schema, op.table))
+    out: list[Notice] = []
+    for view in db.views:
+        reads = view.reads if view.reads is not None else (*columns, *tables)
+        what = [
+            f"{qualified(*key)}.{column}, {why}"
+            for key in reads
+            for column, why in sorted(columns.get(key, {}).items())
+            if _names(view.raw or view.definition, column)
+        ]
+        what += [f"{qualified(*key)}, which is dropped" for key in reads if key in tables]
+        if not what:
+            continue
+        out.append(
+            Notice(
+                "warning",
+                f"{view.kind} {qualified(view.schema, view.name)} (not compared: the models "
+                f"declare no view) reads {'; '.join(what)}: the server refuses that change "
+                "while the view uses it; declare the view (it is then dropped before the "
+                "change and created again after it), or drop it and create it again in the "
+                "migration by hand",
+                view.schema,
+                view.name,
+            )
+        )
+    return out
+
+
+def _names(sql: str, column: str) -> bool:
+    """True when ``sql`` names ``column`` (as a word, or quoted)."""
+    pattern = re.compile(rf'(?<![\w$"]){re.escape(column)}(?![\w$"])|"{re.escape(column)}"', re.I)
+    return pattern.search(sql) is not None
 
 
 def _sort_key(key: TableKey) -> tuple[str, str]:

@@ -32,7 +32,7 @@ from schemadiff.comparators.sequences import unmanaged_sequences
 from schemadiff.comparators.table_partitioning import unmanaged_partitioning
 from schemadiff.comparators.tables import table_pairs
 from schemadiff.comparators.triggers import unmanaged_triggers
-from schemadiff.comparators.views import unmanaged_views
+from schemadiff.comparators.views import unmanaged_views, unmanaged_views_in_the_way
 from schemadiff.diff.filters import apply_filters
 from schemadiff.diff.options import CompareOptions
 from schemadiff.diff.ordering import order_ops
@@ -76,6 +76,8 @@ def run_comparators(db: Snapshot, models: Snapshot, options: CompareOptions) -> 
     ops = policies_around_type_changes(ops, ctx.db, models)
     ops, lost = grants_around_recreated_views(ops, ctx.db, models)
     notices = [item for item in items if isinstance(item, Notice)] + lost
+    if rules_for(db.dialect).views_block_column_changes:
+        notices += unmanaged_views_in_the_way(ops, ctx.db, models)
     notices += source_notices(db, models)
     coverage = coverage_notice(  # both sides: --against
         (

@@ -3,6 +3,7 @@ spell Alembic ``op.*`` call arguments."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +22,17 @@ if TYPE_CHECKING:
     from schemadiff.render.entity_index import Entities
 
 TEXT_IMPORT = SA
+
+#: what ``sa.text()`` (which ``op.execute`` wraps a string in) would take for a bind parameter
+BIND_COLON = re.compile(r"(?<![:\w\\]):(?=\w)")
+
+
+def execute_call(sql: str) -> str:
+    """``op.execute(<sql>)`` for a statement that may hold user text (a function body, a
+    condition, a literal): ``op.execute`` runs a string as ``sa.text()``, which would take a
+    ``:word`` for a bind parameter (online: an error; ``--sql``: rendered as ``NULL``), so its
+    colons are escaped (``\\:``, which ``sa.text()`` turns back into ``:``)."""
+    return f"op.execute({BIND_COLON.sub(lambda m: chr(92) + ':', sql)!r})"
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,8 @@ def schema_kw(schema: str | None, target: str) -> list[str]:
 
 
 def sql_text(text: str) -> str:
-    return f"sa.text({text!r})"
+    """``sa.text(<text>)``, its ``:word`` colons escaped (see :func:`execute_call`)."""
+    return f"sa.text({BIND_COLON.sub(lambda m: chr(92) + ':', text)!r})"
 
 
 def dialect_kwargs(pairs: Sequence[tuple[str, object]]) -> list[str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.domains import alter_domain_sql, create_domain_sql, domain_name
 
 
 def _execute(statements: list[str]) -> Code:
-    return Code(tuple(f"op.execute({sql!r})" for sql in statements))
+    return Code(tuple(execute_call(sql) for sql in statements))
 
 
 @renders(O.CreateDomain)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schemadiff import ops as O
-from schemadiff.render.code import Code, RenderContext, quote_ident, sql_literal
+from schemadiff.render.code import Code, RenderContext, execute_call, quote_ident, sql_literal
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import (
     Enum,
@@ -18,7 +18,7 @@ def _enum_name(enum: Enum) -> str:
 def _create_enum(op: O.CreateEnum, ctx: RenderContext, target: str) -> Code:
     values = ", ".join(sql_literal(v) for v in op.enum.values)
     sql = f"CREATE TYPE {_enum_name(op.enum)} AS ENUM ({values})"
-    return Code((f"op.execute({sql!r})",))
+    return Code((execute_call(sql),))
 
 
 @renders(O.DropEnum)
@@ -38,7 +38,7 @@ def _add_enum_value(op: O.AddEnumValue, ctx: RenderContext, target: str) -> Code
     return Code(
         (
             "with op.get_context().autocommit_block():",
-            f"    op.execute({sql!r})",
+            f"    {execute_call(sql)}",
         )
     )
 
@@ -52,7 +52,7 @@ def _replace_enum(op: O.ReplaceEnum, ctx: RenderContext, target: str) -> Code:
     values = ", ".join(sql_literal(v) for v in op.new.values)
     lines = [
         f"op.execute({f'ALTER TYPE {_enum_name(op.old)} RENAME TO {quote_ident(old_name)}'!r})",
-        f"op.execute({f'CREATE TYPE {_enum_name(op.new)} AS ENUM ({values})'!r})",
+        execute_call(f"CREATE TYPE {_enum_name(op.new)} AS ENUM ({values})"),
     ]
     for schema, table, column, default in op.columns:
         qtable = (quote_ident(schema) + "." if schema else "") + quote_ident(table)
@@ -63,6 +63,6 @@ def _replace_enum(op: O.ReplaceEnum, ctx: RenderContext, target: str) -> Code:
         sql = f"{alter} TYPE {_enum_name(op.new)} USING {qcol}::text::{_enum_name(op.new)}"
         lines.append(f"op.execute({sql!r})")
         if default is not None:
-            lines.append(f"op.execute({f'{alter} SET DEFAULT {default}'!r})")
+            lines.append(execute_call(f"{alter} SET DEFAULT {default}"))
     lines.append(f"op.execute({f'DROP TYPE {qualified_old}'!r})")
     return Code(tuple(lines))

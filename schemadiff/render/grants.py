@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.grants import (
     alter_role_sql,
@@ -27,7 +27,7 @@ def _table(dialect: str, schema: str | None, name: str) -> str:
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({sql!r})"
+    return execute_call(sql)
 
 
 @renders(O.GrantPrivileges)

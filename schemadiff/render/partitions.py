@@ -7,7 +7,7 @@ from __future__ import annotations
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
 from schemadiff.errors import RevisionError
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.registry import render_op, renders
 from schemadiff.snapshot.partitions import Partition, partition_ddl, partition_depth
 
@@ -18,7 +18,7 @@ def _name(dialect: str, schema: str | None, name: str) -> str:
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({sql!r})"
+    return execute_call(sql)
 
 
 def _both(dialect: str, partition: Partition) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.entities import entity_op, fallback, policy_entity, uses_entities
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.policies import Policy, RowSecurity, policy_ddl
@@ -18,7 +18,7 @@ def _table(dialect: str, schema: str | None, name: str) -> str:
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({sql!r})"
+    return execute_call(sql)
 
 
 def row_security_statements(old: RowSecurity, new: RowSecurity, table: str) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.entities import (
     entity_op,
     fallback,
@@ -51,7 +51,7 @@ def trigger_objects(
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({sql!r})"
+    return execute_call(sql)
 
 
 @renders(O.CreateFunction)

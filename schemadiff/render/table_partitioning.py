@@ -4,11 +4,9 @@ offline (``--sql``) alike."""
 
 from __future__ import annotations
 
-import re
-
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.table_partitioning import (
     TablePartitioning,
@@ -17,12 +15,9 @@ from schemadiff.snapshot.table_partitioning import (
     quote_name,
 )
 
-#: what ``sa.text()`` (which ``op.execute`` wraps a string in) would take for a bind parameter
-_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
-
 
 def _execute(sql: str) -> str:
-    return f"op.execute({_BIND.sub(lambda m: chr(92) + ':', sql)!r})"
+    return execute_call(sql)
 
 
 def _table(dialect: str, p: TablePartitioning) -> str:

@@ -3,18 +3,14 @@ under plain ``alembic upgrade`` and ``--sql`` alike."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.entities import Entities, entity_op, fallback, uses_entities, view_entity
 from schemadiff.render.registry import renders
 from schemadiff.snapshot.model import DbObject, View
-
-#: what ``sa.text()`` (which ``op.execute`` wraps a string in) would take for a bind parameter
-_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
 
 
 def view_name(view: View, dialect: str) -> str:
@@ -40,7 +36,7 @@ def _create(view: View, dialect: str) -> tuple[str, ...]:
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({_BIND.sub(lambda m: chr(92) + ':', sql)!r})"
+    return execute_call(sql)
 
 
 #: why a view dropped and created again around a change to what it reads stays ``op.execute``

@@ -276,6 +276,8 @@ class View:
     definition is comparable with the database's (the server stores the text as written, or it
     was asked for its rewrite of ours); an unsettled definition that differs is "not compared".
 
+    ``refused`` (models' side): the syntax error the server gives for the declared query.
+
     ``materialized``: a PostgreSQL materialized view (it holds rows: dropping it is
     destructive); ``with_data`` how the models create it; ``indexes`` the ``CREATE INDEX``
     statements of the database's indexes on it (not compared; created again with it).
@@ -287,6 +289,8 @@ class View:
     raw: str = field(default="", compare=False)
     reads: tuple[TableKey, ...] | None = field(default=(), compare=False)
     settled: bool = field(default=False, compare=False, metadata={"json": False})
+    #: models' side: the server's syntax error for the declared query (the migration would fail)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
     materialized: bool = False
     with_data: bool = field(default=True, compare=False)
     indexes: tuple[str, ...] = field(default=(), compare=False)
@@ -336,6 +340,8 @@ class Domain:
     #: models' side: the server's spelling of the declared domain is known (or it is the
     #: database's own); one unsettled that differs is "not compared"
     settled: bool = field(default=True, compare=False, metadata={"json": False})
+    #: models' side: the server's syntax error for the declared domain (the migration fails)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
 
     @property
     def key(self) -> TableKey:

@@ -56,6 +56,8 @@ class Partition:
     comparable: bool = True
     raw_bounds: str = field(default="", compare=False)
     raw_partition_by: str | None = field(default=None, compare=False)
+    #: models' side: the server's syntax error for the declared bounds (the migration fails)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
 
     @property
     def key(self) -> PartitionName:

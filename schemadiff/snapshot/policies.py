@@ -34,6 +34,8 @@ class Policy:
     #: the roles as declared, for CREATE, when they name ``CURRENT_USER`` / ``SESSION_USER`` /
     #: ``CURRENT_ROLE`` (``roles`` then holds the role each resolves to: what the server stores)
     raw_roles: tuple[str, ...] = field(default=(), compare=False)
+    #: models' side: the server's syntax error for the declared policy (the migration fails)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
 
     @property
     def key(self) -> PolicyKey:

@@ -40,6 +40,8 @@ class Function:
     raw_body: str = field(default="", compare=False)
     #: the result type as written, for CREATE (None: ``returns``)
     raw_returns: str | None = field(default=None, compare=False)
+    #: models' side: the server's syntax error for the declared function (the migration fails)
+    refused: str | None = field(default=None, compare=False, metadata={"json": False})
 
     @property
     def key(self) -> RoutineKey:

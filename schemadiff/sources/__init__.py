@@ -79,6 +79,7 @@ def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
     from schemadiff.sources.partitions import settle_partitions
     from schemadiff.sources.policies import settle_policies
     from schemadiff.sources.routines import settle_functions, settle_triggers
+    from schemadiff.sources.syntax import mark_syntax_errors
     from schemadiff.sources.table_partitioning import settle_partitioning
     from schemadiff.sources.views import settle_views
 
@@ -88,7 +89,8 @@ def settle_models(conn: Connection, db: Snapshot, built: Snapshot) -> Snapshot:
         settled = settle_policies(conn, db, settled)
         settled = settle_partitioning(conn, db, settled)
         settled = settle_partitions(conn, db, settled)
-        return settle_views(conn, db, settled)
+        settled = settle_views(conn, db, settled)
+        return mark_syntax_errors(conn, db, settled)
 
 
 def inspect_metadata(*args, **kwargs) -> Snapshot:  # type: ignore[no-untyped-def]

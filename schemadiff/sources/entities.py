@@ -25,6 +25,11 @@ from schemadiff.snapshot.entities import EntitySource
 
 #: the classes whose constructor escapes colons for ``sa.text`` (``\\:``) in the definition
 _ESCAPED = frozenset({"PGFunction", "PGTrigger", "PGPolicy"})
+#: the classes whose objects scripts write with alembic_utils' operations; the other entities
+#: that are compared (``PGGrantTable``) are migrated with ``op.execute`` (GRANT / REVOKE)
+_SCRIPTED = frozenset(
+    {"PGView", "PGMaterializedView", "PGFunction", "PGTrigger", "PGExtension", "PGPolicy"}
+)
 
 
 def _registry() -> list[Any] | None:
@@ -60,7 +65,7 @@ def metadata_entities(
     scratch = sa.MetaData()
     for entity in registered:
         convert = ENTITY_CONVERTERS.get(type(entity).__name__)
-        if convert is None:
+        if convert is None or type(entity).__name__ not in _SCRIPTED:
             continue
         key = _key(convert(scratch, entity), fold)
         if key not in declared:  # a declaration on the MetaData wins

@@ -166,12 +166,32 @@ def _renamed_from(trigger: Trigger, db: Snapshot, models: Snapshot) -> str | Non
     return candidates.pop() if len(candidates) == 1 else None
 
 
+def _with_syntax_errors(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with ``Function.refused`` set on each declared function the migration would
+    create or replace that the server cannot parse: the migration would fail."""
+    stored = {f.key: f for f in db.functions}
+    wanted = [f for f in models.functions if f.comparable and stored.get(f.key) != f]
+    if not wanted:
+        return models
+    try:
+        errors = rules_for(db.dialect).function_syntax_errors(conn, wanted)
+    except sa.exc.DBAPIError:
+        return models
+    if not errors:
+        return models
+    functions = tuple(
+        replace(f, refused=errors[f.key]) if f.key in errors else f for f in models.functions
+    )
+    return replace(models, functions=functions)
+
+
 def settle_functions(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
     """``models`` with the signature (identity arguments, result type) of each declared
     function that matches no database function by key, or differs in its result type, in the
     server's own spelling (a type our canonical names do not know: a domain, a qualified
     type), asked without changing anything (``DialectRules.settle_functions``). Where the
     server cannot be asked, our spelling stays: the function reads as created or replaced."""
+    models = _with_syntax_errors(conn, db, models)
     stored = {f.key: f for f in db.functions}
     names = {(f.schema, f.name) for f in db.functions}
     pending = [

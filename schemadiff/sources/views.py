@@ -112,8 +112,12 @@ def settle_views(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
         and (old := stored.get(v.key)) is not None
         and old.definition != v.definition
     ]
-    if not pending:
-        return models
+    if pending:
+        models = _settle(conn, db, models, pending)
+    return _with_syntax_errors(conn, db, models)
+
+
+def _settle(conn: Connection, db: Snapshot, models: Snapshot, pending: list[View]) -> Snapshot:
     rules = rules_for(db.dialect)
     answers: dict[TableKey, str | None] = {}
     keys: dict[TableKey, Key] = {}
@@ -228,6 +232,27 @@ def _json(value: object) -> str:
 def _rewrite_key(dialect: str, context: str, depends: str) -> Key:
     digest = hashlib.sha256(f"{context}\0{depends}".encode()).hexdigest()
     return ("view-rewrite", dialect, digest)
+
+
+def _with_syntax_errors(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+    """``models`` with ``View.refused`` set on each view the migration would create (new, or
+    whose query changes) that the server cannot even parse: the migration would fail."""
+    stored = db.view_map()
+    wanted = [
+        v
+        for v in models.views
+        if (old := stored.get(v.key)) is None or old.definition != v.definition
+    ]
+    if not wanted:
+        return models
+    try:
+        errors = rules_for(db.dialect).view_syntax_errors(conn, wanted)
+    except sa.exc.SQLAlchemyError:
+        return models  # no second connection: nothing learnt
+    if not errors:
+        return models
+    views = tuple(replace(v, refused=errors[v.key]) if v.key in errors else v for v in models.views)
+    return replace(models, views=views)
 
 
 def _differs(model: View, stored: View | None) -> bool:

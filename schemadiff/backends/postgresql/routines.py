@@ -180,3 +180,31 @@ def settle_functions(
                 out[probes[name]] = (args or "", result)
         transaction.rollback()
     return out
+
+
+#: SQLSTATE of a statement the server cannot parse
+_SYNTAX_ERROR = "42601"
+
+
+def function_syntax_errors(
+    conn: Connection, functions: Sequence[Function]
+) -> dict[RoutineKey, str]:
+    """The first line of the server's message for each declared function whose DDL it cannot
+    parse (``CREATE FUNCTION`` checks a PL/pgSQL body's syntax, a SQL body's too), learnt like
+    :func:`settle_functions`: each made again in the temporary schema, in a transaction that is
+    rolled back. Other refusals (a table or type the migration creates) are left out."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    out: dict[RoutineKey, str] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        for i, function in enumerate(functions):
+            copy = replace(function, name=f"schemadiff_probe_{i}", schema="pg_temp")
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(function_ddl(copy, quote_ident).replace("%", "%%"))
+            except sa.exc.DBAPIError as exc:
+                state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+                if state == _SYNTAX_ERROR:
+                    out[function.key] = str(exc.orig).strip().splitlines()[0].strip()
+        transaction.rollback()
+    return out

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -105,6 +105,7 @@ class PostgresqlRules(DialectRules):
     schemas_in_database: ClassVar[bool] = True
     index_opclasses: ClassVar[bool] = True
     alembic_utils_ops: ClassVar[bool] = True
+    views_block_column_changes: ClassVar[bool] = True
     type_aliases: ClassVar[dict[str, str]] = {
         **DialectRules.type_aliases,
         "bpchar": "char",
@@ -174,6 +175,14 @@ class PostgresqlRules(DialectRules):
 
         return settle_functions(conn, functions)
 
+    def function_syntax_errors(
+        self, conn: Connection, functions: Sequence[Function]
+    ) -> dict[RoutineKey, str]:
+        """See :func:`schemadiff.backends.postgresql.routines.function_syntax_errors`."""
+        from schemadiff.backends.postgresql.routines import function_syntax_errors
+
+        return function_syntax_errors(conn, functions)
+
     def settle_domains(
         self, conn: Connection, domains: Sequence[Domain]
     ) -> dict[TableKey, Domain | None]:
@@ -195,6 +204,24 @@ class PostgresqlRules(DialectRules):
         from schemadiff.backends.postgresql.views import rewrite_context
 
         return rewrite_context(conn)
+
+    def declaration_syntax_errors(
+        self,
+        conn: Connection,
+        policies: Sequence[Policy],
+        partitions: Sequence[Partition],
+        domains: Sequence[Domain] = (),
+    ) -> dict[tuple[str, Any], str]:
+        """See :func:`schemadiff.backends.postgresql.views.declaration_syntax_errors`."""
+        from schemadiff.backends.postgresql.views import declaration_syntax_errors
+
+        return declaration_syntax_errors(conn, policies, partitions, domains)
+
+    def view_syntax_errors(self, conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+        """See :func:`schemadiff.backends.postgresql.views.view_syntax_errors` (rolled back)."""
+        from schemadiff.backends.postgresql.views import view_syntax_errors
+
+        return view_syntax_errors(conn, views)
 
     def index_kwargs(self, index: Index) -> tuple[tuple[str, object], ...]:
         out: list[tuple[str, object]] = []

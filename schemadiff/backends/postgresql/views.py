@@ -14,7 +14,9 @@ from sqlalchemy.engine import Connection
 
 from schemadiff.backends.postgresql.objects import NOT_EXTENSION_MEMBER
 from schemadiff.canonical.views import canonical_view_sql, view_body
-from schemadiff.snapshot.model import TableKey, View
+from schemadiff.snapshot.model import Domain, TableKey, View
+from schemadiff.snapshot.partitions import Partition
+from schemadiff.snapshot.policies import Policy
 
 _CLASS = NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")
 _VIEWS = f"""
@@ -145,3 +147,85 @@ def rewrite_context(conn: Connection) -> str:
     probe connection of :func:`settle_views` takes ``conn``'s search path)."""
     row = conn.exec_driver_sql(_CONTEXT).one()
     return "\x1f".join(str(value) for value in row)
+
+
+#: SQLSTATE of a statement the server cannot parse
+_SYNTAX_ERROR = "42601"
+
+
+def view_syntax_errors(conn: Connection, views: Sequence[View]) -> dict[TableKey, str]:
+    """On a second connection with the same search path, in one transaction that is rolled
+    back: each query as a temporary view (a savepoint each); the first line of the server's
+    message for those it cannot parse (a reference to a table the database does not have yet
+    is not one of them: the migration may create it)."""
+    search_path = conn.exec_driver_sql("SHOW search_path").scalar()
+    out: dict[TableKey, str] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        probe.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": search_path})
+        for i, view in enumerate(views):
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(
+                        f"CREATE TEMPORARY VIEW schemadiff_probe_{i} AS {view.raw}".replace(
+                            "%", "%%"
+                        )
+                    )
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) == _SYNTAX_ERROR:
+                    out[view.key] = str(exc.orig).strip().splitlines()[0].strip()
+        transaction.rollback()
+    return out
+
+
+#: a relation no database has: statements on it are parsed, then refused for the name
+_NOWHERE = "pg_temp.schemadiff_no_such_table"
+
+
+def declaration_syntax_errors(
+    conn: Connection,
+    policies: Sequence[Policy],
+    partitions: Sequence[Partition],
+    domains: Sequence[Domain] = (),
+) -> dict[tuple[str, Any], str]:
+    """The syntax errors of the declared policies' expressions (``SELECT 1 WHERE (...)``) and
+    partitions' bounds (``CREATE TABLE ... PARTITION OF`` a table no database has): see
+    :func:`syntax_errors`."""
+    statements: dict[tuple[str, Any, int], str] = {}
+    for policy in policies:
+        for i, expr in enumerate((policy.raw_using or policy.using, policy.raw_with_check)):
+            if expr:
+                statements[("policy", policy.key, i)] = f"SELECT 1 WHERE ({expr})"
+    for part in partitions:
+        statements[("partition", part.key, 0)] = (
+            f"CREATE TEMPORARY TABLE schemadiff_probe PARTITION OF {_NOWHERE} "
+            f"{part.raw_bounds or part.bounds}"
+        )
+    for i, domain in enumerate(domains):
+        default = f" DEFAULT {domain.default}" if domain.default is not None else ""
+        checks = "".join(f" {c.definition}" for c in domain.checks)
+        statements[("domain", domain.key, 0)] = (
+            f"CREATE DOMAIN pg_temp.schemadiff_probe_{i} AS {domain.data_type}{default}{checks}"
+        )
+    if not statements:
+        return {}
+    return {
+        (kind, key): message for (kind, key, _), message in syntax_errors(conn, statements).items()
+    }
+
+
+def syntax_errors(conn: Connection, statements: dict[Any, str]) -> dict[Any, str]:
+    """On a second connection, in one transaction that is rolled back: each statement in a
+    savepoint; the first line of the server's message for those it cannot parse (the parser
+    runs before names are looked up, so a statement on a table the database does not have yet
+    is refused for that, not for its syntax, and is left out)."""
+    out: dict[Any, str] = {}
+    with conn.engine.connect() as probe, probe.begin() as transaction:
+        for key, sql in statements.items():
+            try:
+                with probe.begin_nested():
+                    probe.exec_driver_sql(sql.replace("%", "%%"))
+            except sa.exc.DBAPIError as exc:
+                if _sqlstate(exc) == _SYNTAX_ERROR:
+                    out[key] = str(exc.orig).strip().splitlines()[0].strip()
+        transaction.rollback()
+    return out
