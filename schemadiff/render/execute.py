@@ -7,28 +7,30 @@ from __future__ import annotations
 
 from schemadiff import ops as O
 from schemadiff.backends.registry import rules_for
-from schemadiff.render.code import Code, RenderContext
+from schemadiff.render.code import Code, RenderContext, execute_call
 from schemadiff.render.registry import renders
 
 #: the helper a script carries when it executes a compound statement (module level, black's form)
-COMPOUND_HELPER = '''def _execute_compound(sql: str) -> None:
+COMPOUND_HELPER = r'''def _execute_compound(sql: str) -> None:
     """op.execute; offline (--sql) between DELIMITER lines: the mysql client would cut the
     statement at the first ";" of its body."""
     context = op.get_context()
     if not context.as_sql:
         op.execute(sql)
         return
-    mark = next(m for m in ("//", "$$", "@@@@") if m not in sql)
-    context.impl.static_output(f"DELIMITER {mark}\\n{sql}{mark}\\nDELIMITER ;")'''
+    text = sql.replace("\\:", ":")  # op.execute reads "\:" as ":"
+    mark = next(m for m in ("//", "$$", "@@@@") if m not in text)
+    context.impl.static_output(f"DELIMITER {mark}\n{text}{mark}\nDELIMITER ;")'''
 
 
 def execute_line(sql: str, dialect: str) -> str:
     """The line that executes ``sql``: ``op.execute``, or the helper for a compound statement
     (add the helper with :func:`with_compound_helper`)."""
     text = sql.rstrip().rstrip(";") + ";\n\n"
+    call = execute_call(sql)
     if rules_for(dialect).offline_statement(text) != text:
-        return f"_execute_compound({sql!r})"
-    return f"op.execute({sql!r})"
+        return "_execute_compound(" + call.removeprefix("op.execute(")
+    return call
 
 
 def with_compound_helper(code: Code) -> Code:

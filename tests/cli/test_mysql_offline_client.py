@@ -32,7 +32,7 @@ sa.Table("audit", metadata, sa.Column("id", sa.Integer, primary_key=True),
 Trigger(metadata, "orders_audit", "orders",
         "AFTER UPDATE FOR EACH ROW BEGIN "
         "INSERT INTO audit (note) VALUES (CONCAT(OLD.status, ' -> ', NEW.status)); "
-        "INSERT INTO audit (note) VALUES ('done'); END")
+        "INSERT INTO audit (note) VALUES ('done:ok'); END")
 Procedure(metadata, "count_orders", "BEGIN SELECT COUNT(*) INTO n FROM orders; END",
           args="OUT n INT")
 Function(metadata, "twice", "RETURN a * 2", args="a INT", returns="INT", volatility="immutable")
@@ -58,7 +58,7 @@ def _works(url: str) -> None:
             notes = conn.exec_driver_sql("SELECT note FROM audit ORDER BY id").scalars().all()
             conn.exec_driver_sql("CALL count_orders(@n)")
             n = conn.exec_driver_sql("SELECT @n").scalar()
-        assert notes == ["open -> closed", "done"]
+        assert notes == ["open -> closed", "done:ok"]
         assert n == 1
     finally:
         engine.dispose()
