@@ -134,6 +134,9 @@ def _against(settings: Settings, name: str, options: CheckOptions, shown: Steps)
             "compare databases of the same kind"
         )
     snapshot, skipped = restrict_to_covered(wanted.snapshot, current.covered)
+    # roles are the server's, not a database's: two databases do not want each other's
+    # (on one server they are the same roles anyway); their privileges are compared
+    snapshot = replace(snapshot, roles=())
     compare = compare_options(settings, None, options.renames)
     shown.step("Comparing")
     result = compute_diff(current.snapshot, snapshot, compare)

@@ -110,3 +110,20 @@ def test_against_needs_the_same_kind_of_database(sink: tuple[str, str], tmp_path
 
 def _masked(url: str) -> str:
     return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.mark.parametrize("sink", ["postgresql"], indirect=True)
+def test_against_does_not_want_the_servers_roles(sink: tuple[str, str], tmp_path: Path) -> None:
+    """Roles are the server's: a role made after the snapshot (by anyone, for any database) is
+    no difference between the snapshot and the database (it was proposed as CREATE ROLE)."""
+    import uuid
+
+    _, url = sink
+    assert run_cli(["snapshot", "--db", url, "-o", "before.json"], tmp_path).code == 0
+    role = f"sd_check_{uuid.uuid4().hex[:10]}"
+    execute(url, f"CREATE ROLE {role}")
+    try:
+        reverse = run_cli(["check", "--db", "before.json", "--against", url], tmp_path)
+        assert reverse.code == 0, reverse
+    finally:
+        execute(url, f"DROP ROLE {role}")
