@@ -112,12 +112,17 @@ def settle_views(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
         and (old := stored.get(v.key)) is not None
         and old.definition != v.definition
     ]
+    parsed: set[TableKey] = set()
     if pending:
-        models = _settle(conn, db, models, pending)
-    return _with_syntax_errors(conn, db, models)
+        models, parsed = _settle(conn, db, models, pending)
+    return _with_syntax_errors(conn, db, models, parsed)
 
 
-def _settle(conn: Connection, db: Snapshot, models: Snapshot, pending: list[View]) -> Snapshot:
+def _settle(
+    conn: Connection, db: Snapshot, models: Snapshot, pending: list[View]
+) -> tuple[Snapshot, set[TableKey]]:
+    """``models`` with ``pending`` settled where the server (or the memo) answered, and the
+    keys of those it answered (so parsed: no syntax check needed)."""
     rules = rules_for(db.dialect)
     answers: dict[TableKey, str | None] = {}
     keys: dict[TableKey, Key] = {}
@@ -147,11 +152,12 @@ def _settle(conn: Connection, db: Snapshot, models: Snapshot, pending: list[View
         except sa.exc.SQLAlchemyError:
             pass  # no scratch rights, no second connection: these views stay unsettled
     if not answers:
-        return models
+        return models, set()
     settled = tuple(
         _settled(v, answers, rules.name) if v.key in answers else v for v in models.views
     )
-    return replace(models, views=settled)
+    parsed = {key for key, answer in answers.items() if answer is not None}
+    return replace(models, views=settled), parsed
 
 
 #: views over views followed this deep at most (deeper: not remembered)
@@ -234,14 +240,18 @@ def _rewrite_key(dialect: str, context: str, depends: str) -> Key:
     return ("view-rewrite", dialect, digest)
 
 
-def _with_syntax_errors(conn: Connection, db: Snapshot, models: Snapshot) -> Snapshot:
+def _with_syntax_errors(
+    conn: Connection, db: Snapshot, models: Snapshot, parsed: set[TableKey]
+) -> Snapshot:
     """``models`` with ``View.refused`` set on each view the migration would create (new, or
-    whose query changes) that the server cannot even parse: the migration would fail."""
+    whose query changes) that the server cannot even parse: the migration would fail. Those in
+    ``parsed`` (the server just rewrote them, or did so before) are not asked again."""
     stored = db.view_map()
     wanted = [
         v
         for v in models.views
-        if (old := stored.get(v.key)) is None or old.definition != v.definition
+        if v.key not in parsed
+        and ((old := stored.get(v.key)) is None or old.definition != v.definition)
     ]
     if not wanted:
         return models

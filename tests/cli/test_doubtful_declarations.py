@@ -49,8 +49,8 @@ def test_refused_declarations_are_warned(
     assert result.code == 1, result
     warnings = [line for line in result.out.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: trigger ghost_trg on ghost: neither the models nor the database have table "
-        "ghost; the server will refuse the trigger",
+        "warning: trigger ghost_trg on ghost: the models declare no table or view ghost; not "
+        "created",
         "warning: view lost_view reads ordres, which neither the models nor the database have; "
         "the server will refuse the view",
         "warning: view typo_view: schemadiff could not parse its query; check it for a typo "
