@@ -97,3 +97,14 @@ class TablePair:
 
 SnapshotComparator = Callable[[CompareContext], Iterable[Item]]
 TableComparator = Callable[[CompareContext, TablePair], Iterable[Item]]
+
+
+def refused_warning(what: str, why: str, schema: str | None, table: str | None = None) -> Notice:
+    """The warning for a declared object the server cannot parse (``why``: its syntax error,
+    learnt in a transaction that was rolled back): the migration would fail at upgrade."""
+    return Notice(
+        "warning",
+        f"{what}: the server refuses it: {why} (the migration would fail at upgrade)",
+        schema,
+        table,
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.comparators.context import CompareContext, Item, refused_warning
 from schemadiff.diff.result import Notice
 from schemadiff.ops import AlterDomain, CreateDomain, DropDomain
 from schemadiff.snapshot.domains import name_checks
@@ -31,13 +31,8 @@ def compare_domains(ctx: CompareContext) -> Iterator[Item]:
     old = {d.key: d for d in ctx.db.domains}
     new = {d.key: d for d in ctx.models.domains}
     for key in sorted(new, key=_sort_key):
-        if new[key].refused is not None:
-            yield Notice(
-                "warning",
-                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
-                "migration would fail at upgrade)",
-                key[0],
-            )
+        if (why := new[key].refused) is not None:
+            yield refused_warning(new[key].describe(), why, key[0])
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             yield CreateDomain(new[key])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.comparators.context import CompareContext, Item, refused_warning
 from schemadiff.diff.function_calls import calling_parts
 from schemadiff.diff.result import Notice
 from schemadiff.ops import CreateFunction, DropFunction, ReplaceFunction
@@ -33,13 +33,8 @@ def compare_functions(ctx: CompareContext) -> Iterator[Item]:
     old = {f.key: f for f in ctx.db.functions}
     new = {f.key: f for f in ctx.models.functions}
     for key in sorted(new, key=_sort_key):
-        if new[key].refused is not None:
-            yield Notice(
-                "warning",
-                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
-                "migration would fail at upgrade)",
-                key[0],
-            )
+        if (why := new[key].refused) is not None:
+            yield refused_warning(new[key].describe(), why, key[0])
     for key in sorted(set(old) | set(new), key=_sort_key):
         if key not in old:
             yield CreateFunction(new[key])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.comparators.context import CompareContext, Item, refused_warning
 from schemadiff.diff.result import Notice
 from schemadiff.ops import (
     AddAutoincrement,
@@ -112,13 +112,7 @@ def compare_partitions(ctx: CompareContext) -> Iterator[Item]:
     defaults = _kept_defaults(old, new)
     for part in new.values():
         if part.refused is not None:
-            yield Notice(
-                "warning",
-                f"{part.describe()}: the server refuses it: {part.refused} (the migration "
-                "would fail at upgrade)",
-                part.schema,
-                part.table,
-            )
+            yield refused_warning(part.describe(), part.refused, part.schema, part.table)
     for key in sorted(compared | set(new), key=lambda k: (k[0] or "", k[1])):
         before, after = old.get(key), new.get(key)
         if after is not None and _root(after, new) in rebuilt:

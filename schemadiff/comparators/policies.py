@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from schemadiff.comparators.context import CompareContext, Item
+from schemadiff.comparators.context import CompareContext, Item, refused_warning
 from schemadiff.diff.result import Notice
 from schemadiff.ops import (
     AlterColumn,
@@ -53,14 +53,8 @@ def compare_policies(ctx: CompareContext) -> Iterator[Item]:
         return (policy.schema, policy.table) in ctx.renamed
 
     for key in sorted(new, key=lambda k: (k[0] or "", k[1], k[2])):
-        if new[key].refused is not None:
-            yield Notice(
-                "warning",
-                f"{new[key].describe()}: the server refuses it: {new[key].refused} (the "
-                "migration would fail at upgrade)",
-                key[0],
-                new[key].table,
-            )
+        if (why := new[key].refused) is not None:
+            yield refused_warning(new[key].describe(), why, key[0], new[key].table)
     for key in sorted(set(old) | set(new), key=lambda k: (k[0] or "", k[1], k[2])):
         if key not in old and (new[key].schema, new[key].table) not in kept_tables:
             yield _no_table(new[key].describe(), (new[key].schema, new[key].table), "created")

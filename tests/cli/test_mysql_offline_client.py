@@ -64,6 +64,25 @@ def _works(url: str) -> None:
         engine.dispose()
 
 
+def _alembic_project(folder: Path, url: str) -> None:
+    """``alembic init`` in ``folder``, its URL set and its env.py given the models."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(folder / "alembic.ini"))
+    config.set_main_option("script_location", str(folder / "migrations"))
+    command.init(config, str(folder / "migrations"))
+    ini = (folder / "alembic.ini").read_text()
+    (folder / "alembic.ini").write_text(ini.replace("driver://user:pass@localhost/dbname", url))
+    env = folder / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "target_metadata = None",
+            "from models_client import metadata\ntarget_metadata = metadata",
+        )
+    )
+
+
 needs_client = pytest.mark.skipif(shutil.which("mysql") is None, reason="no mysql client")
 
 
@@ -87,21 +106,7 @@ def test_upgrade_sql_runs_in_the_mysql_client(
         )
         assert run_cli(["init", "migrations"], folder).code == 0
     else:
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config(str(folder / "alembic.ini"))
-        config.set_main_option("script_location", str(folder / "migrations"))
-        command.init(config, str(folder / "migrations"))
-        ini = (folder / "alembic.ini").read_text()
-        (folder / "alembic.ini").write_text(ini.replace("driver://user:pass@localhost/dbname", url))
-        env = folder / "migrations" / "env.py"
-        env.write_text(
-            env.read_text().replace(
-                "target_metadata = None",
-                "from models_client import metadata\ntarget_metadata = metadata",
-            )
-        )
+        _alembic_project(folder, url)
     made = run_cli(["revision", "--autogenerate", "-m", "all", "--rev-id", "r1"], folder)
     assert made.code == 0, made
     out = run_cli(["upgrade", "--sql"], folder)
@@ -129,21 +134,7 @@ def test_plain_alembic_upgrade_sql_runs_in_the_mysql_client(
     folder.mkdir()
     (folder / "models_client.py").write_text(MODELS)
     monkeypatch.syspath_prepend(str(folder))
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(folder / "alembic.ini"))
-    config.set_main_option("script_location", str(folder / "migrations"))
-    command.init(config, str(folder / "migrations"))
-    ini = (folder / "alembic.ini").read_text()
-    (folder / "alembic.ini").write_text(ini.replace("driver://user:pass@localhost/dbname", url))
-    env = folder / "migrations" / "env.py"
-    env.write_text(
-        env.read_text().replace(
-            "target_metadata = None",
-            "from models_client import metadata\ntarget_metadata = metadata",
-        )
-    )
+    _alembic_project(folder, url)
     made = run_cli(["revision", "--autogenerate", "-m", "all", "--rev-id", "r1"], folder)
     assert made.code == 0, made
     plain = run_alembic(folder, "upgrade", "head", "--sql")
